@@ -1,0 +1,86 @@
+import { execFileSync, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+/** The hashicorp/aws version @cdktf/provider-aws 20.1.0 binds, and the one the machines mirror. */
+export const AWS_PROVIDER_VERSION = "5.100.0";
+
+/** Where machine images put a local provider mirror (unpacked layout); TF_PROVIDER_MIRROR wins. */
+const MIRROR_CANDIDATES = [
+  "/opt/tf-plugins",
+  path.join(os.homedir(), ".terraform.d", "plugins"),
+  "/usr/share/terraform/plugins",
+  "/usr/local/share/terraform/plugins",
+];
+
+/** Absolute path of the terraform binary on PATH, or undefined. */
+export function findTerraform(): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const candidate = path.join(dir, "terraform");
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A folder holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>, or undefined. */
+export function findProviderMirror(): string | undefined {
+  const candidates = process.env.TF_PROVIDER_MIRROR ? [process.env.TF_PROVIDER_MIRROR] : MIRROR_CANDIDATES;
+  const platform = `${os.platform()}_${os.arch() === "x64" ? "amd64" : os.arch()}`;
+  return candidates.find((dir) =>
+    fs.existsSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platform)),
+  );
+}
+
+/** What a test needs to run terraform offline, or why it cannot. */
+export type TerraformToolchain = { ok: true; binary: string; env: NodeJS.ProcessEnv; dir: string } | { ok: false; reason: string };
+
+/**
+ * Prepares offline terraform: a CLI config file that installs providers only from the
+ * machine's filesystem mirror (the public registry is excluded, so nothing is downloaded)
+ * and a shared plugin cache so each stack's init links instead of copying the provider.
+ */
+export function prepareTerraform(): TerraformToolchain {
+  const binary = findTerraform();
+  if (!binary) return { ok: false, reason: "no terraform binary on PATH" };
+  const mirror = findProviderMirror();
+  if (!mirror) {
+    return { ok: false, reason: `no hashicorp/aws ${AWS_PROVIDER_VERSION} provider mirror found (set TF_PROVIDER_MIRROR)` };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqs-worker-tf-"));
+  const cliConfig = path.join(dir, "terraformrc");
+  fs.writeFileSync(
+    cliConfig,
+    [
+      "provider_installation {",
+      `  filesystem_mirror {`,
+      `    path    = ${JSON.stringify(mirror)}`,
+      `    include = ["registry.terraform.io/hashicorp/*"]`,
+      "  }",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  const env = {
+    ...process.env,
+    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    CHECKPOINT_DISABLE: "1",
+  };
+  return { ok: true, binary, env, dir };
+}
+
+/** Runs terraform in `cwd`; throws with its output when it fails. */
+export function terraform(tool: Extract<TerraformToolchain, { ok: true }>, cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): string {
+  const result = spawnSync(tool.binary, args, { cwd, env: { ...tool.env, ...extraEnv }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) {
+    throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+/** The terraform version line, for test output. */
+export function terraformVersion(binary: string): string {
+  return execFileSync(binary, ["version"], { encoding: "utf8" }).split("\n")[0];
+}

@@ -1,0 +1,137 @@
+import { execFileSync } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { bundleLambda, DEFAULT_ENTRY } from "../modules";
+import { createReproducibleZip, crc32 } from "../modules/sqs-worker/reproducible-zip";
+import { makeTempDir, removeDir } from "./helpers/synth";
+
+const ROOT = path.resolve(__dirname, "..");
+const tempDirs: string[] = [];
+afterAll(() => tempDirs.forEach(removeDir));
+
+function tempDir(prefix: string): string {
+  const dir = makeTempDir(prefix);
+  tempDirs.push(dir);
+  return dir;
+}
+
+/** A copy of lambda-src/ at `dir`/<nested>, with node_modules reachable, as another checkout would have. */
+function copyOfLambdaSrc(dir: string, nested: string): string {
+  const target = path.join(dir, nested, "lambda-src");
+  fs.cpSync(path.join(ROOT, "lambda-src"), target, { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, nested, "node_modules"));
+  return path.join(target, "handler.ts");
+}
+
+/** Runs `npm run synth`'s command in a separate process, writing to `outdir`. */
+function synthInProcess(outdir: string, env: Record<string, string>): void {
+  execFileSync(process.execPath, ["-r", "./scripts/register-ts.js", "main.ts"], {
+    cwd: ROOT,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, ...env },
+    stdio: "pipe",
+  });
+}
+
+describe("the worker bundle", () => {
+  test("is the same bytes from two checkouts in different folders with different file times", () => {
+    const a = copyOfLambdaSrc(tempDir("bundle-a"), "one");
+    const b = copyOfLambdaSrc(tempDir("bundle-b"), "two/levels");
+    fs.utimesSync(b, new Date("2031-05-05T05:05:05Z"), new Date("2031-05-05T05:05:05Z"));
+    const first = bundleLambda(a, tempDir("out-a"));
+    const second = bundleLambda(b, tempDir("out-b"));
+    expect(first.sha256Hex).toBe(second.sha256Hex);
+    expect(fs.readFileSync(first.zipPath).equals(fs.readFileSync(second.zipPath))).toBe(true);
+  });
+
+  test("is built again, with another hash, when a source file changes", () => {
+    const dir = tempDir("bundle-changed");
+    const entry = copyOfLambdaSrc(dir, "x");
+    const out = tempDir("out-c");
+    const before = bundleLambda(entry, out);
+    expect(bundleLambda(entry, out)).toBe(before);
+    fs.appendFileSync(path.join(path.dirname(entry), "process-message.ts"), "\nconsole.log('changed');\n");
+    const after = bundleLambda(entry, out);
+    expect(after.sha256Hex).not.toBe(before.sha256Hex);
+    expect(fs.existsSync(after.zipPath)).toBe(true);
+  });
+
+  test("has a source_code_hash that is the base64 SHA-256 of exactly the zip on disk", () => {
+    const bundle = bundleLambda(DEFAULT_ENTRY, tempDir("out-hash"));
+    const bytes = fs.readFileSync(bundle.zipPath);
+    expect(bundle.sourceCodeHash).toBe(createHash("sha256").update(bytes).digest("base64"));
+    expect(bundle.sizeBytes).toBe(bytes.length);
+  });
+
+  test("is a valid zip holding only index.js, which unzip verifies", () => {
+    const bundle = bundleLambda(DEFAULT_ENTRY, tempDir("out-unzip"));
+    expect(execFileSync("unzip", ["-Z1", bundle.zipPath], { encoding: "utf8" }).trim()).toBe("index.js");
+    expect(execFileSync("unzip", ["-t", bundle.zipPath], { encoding: "utf8" })).toContain("No errors detected");
+  });
+
+  test("runs: the extracted index.js handles an SQS batch with the default business logic", async () => {
+    const bundle = bundleLambda(DEFAULT_ENTRY, tempDir("out-run"));
+    const dir = tempDir("extracted");
+    execFileSync("unzip", ["-q", bundle.zipPath, "-d", dir]);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { handler } = require(path.join(dir, "index.js"));
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    const response = await handler(
+      { Records: [{ messageId: "m1", body: '{"id":1}', eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue", attributes: {} }] },
+      { functionName: "orders-worker" },
+    );
+    log.mockRestore();
+    expect(response).toEqual({ batchItemFailures: [] });
+  });
+
+  test("stays small: under 100 KB", () => {
+    expect(bundleLambda(DEFAULT_ENTRY, tempDir("out-size")).sizeBytes).toBeLessThan(100 * 1024);
+  });
+});
+
+/** Every string value anywhere in a parsed JSON document. */
+function allStrings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (value && typeof value === "object") return Object.values(value).flatMap(allStrings);
+  return [];
+}
+
+describe("npm run synth", () => {
+  test("writes identical Terraform JSON and zips on two runs in different time zones", () => {
+    const first = tempDir("synth-1");
+    const second = tempDir("synth-2");
+    synthInProcess(first, { TZ: "UTC" });
+    synthInProcess(second, { TZ: "Pacific/Kiritimati" });
+    const files = (dir: string) =>
+      (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+    expect(files(second)).toEqual(files(first));
+    expect(files(first)).toEqual(expect.arrayContaining([path.join("stacks", "orders", "cdk.tf.json")]));
+    for (const file of files(first)) {
+      expect({ file, same: fs.readFileSync(path.join(first, file)).equals(fs.readFileSync(path.join(second, file))) }).toEqual({ file, same: true });
+    }
+  });
+
+  test("writes no absolute path into the Terraform JSON", () => {
+    const out = tempDir("synth-abs");
+    synthInProcess(out, {});
+    for (const stack of ["orders", "thumbnails"]) {
+      const text = fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8");
+      expect(text).not.toContain(ROOT);
+      expect(text).not.toContain(out);
+      const absolute = allStrings(JSON.parse(text)).filter((s) => path.isAbsolute(s) && !s.startsWith("/aws/lambda/"));
+      expect(absolute).toEqual([]);
+    }
+  });
+});
+
+describe("the reproducible zip writer", () => {
+  test("computes the standard CRC-32", () => {
+    expect(crc32(Buffer.from("123456789"))).toBe(0xcbf43926);
+  });
+
+  test("does not depend on the order entries are given in", () => {
+    const a = { name: "a.js", data: Buffer.from("a") };
+    const b = { name: "b.js", data: Buffer.from("b") };
+    expect(createReproducibleZip([a, b]).equals(createReproducibleZip([b, a]))).toBe(true);
+  });
+});

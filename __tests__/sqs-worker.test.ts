@@ -1,0 +1,205 @@
+import { addressOf, dataSource, onlyResource, resources, synthService } from "./helpers/synth";
+
+// The article's values, asserted one by one on the `orders` settings (timeout 50 s).
+const orders = synthService("orders", { lambda: { timeoutSeconds: 50 } });
+
+describe("the source queue", () => {
+  const queue = resources(orders, "aws_sqs_queue").find((q) => q.name === "orders-queue") as Record<string, any>;
+
+  test("is named <service>-queue", () => {
+    expect(queue).toBeDefined();
+  });
+
+  test("has the article's visibility timeout of 300 s: six times the 50 s function timeout", () => {
+    expect(queue.visibility_timeout_seconds).toBe(300);
+  });
+
+  test("redrives to the dead-letter queue after 3 receives, as jsonencode of the DLQ's ARN", () => {
+    const dlq = Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("DeadLetterQueue"));
+    expect(queue.redrive_policy).toBe(
+      `\${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.${dlq}.arn, "maxReceiveCount" = 3})}`,
+    );
+  });
+});
+
+describe("the dead-letter queue", () => {
+  test("is named <service>-dlq and keeps messages 14 days (1209600 s)", () => {
+    const dlq = resources(orders, "aws_sqs_queue").find((q) => q.name === "orders-dlq");
+    expect(dlq).toMatchObject({ message_retention_seconds: 1_209_600 });
+  });
+});
+
+describe("the dead-letter queue alarm", () => {
+  const alarm = onlyResource(orders, "aws_cloudwatch_metric_alarm");
+  const dlqAddress = `aws_sqs_queue.${Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("DeadLetterQueue"))}`;
+
+  test("has the article's metric, statistic, period, threshold and comparison", () => {
+    expect(alarm).toMatchObject({
+      alarm_name: "orders-dlq-not-empty",
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      statistic: "Maximum",
+      period: 300,
+      evaluation_periods: 1,
+      threshold: 0,
+      comparison_operator: "GreaterThanThreshold",
+    });
+  });
+
+  test("watches the dead-letter queue by name", () => {
+    expect(alarm.dimensions).toEqual({ QueueName: `\${${dlqAddress}.name}` });
+  });
+
+  test("notifies the stack's alert_sns_arn variable", () => {
+    expect(alarm.alarm_actions).toEqual(["${var.alert_sns_arn}"]);
+    expect(orders.variable.alert_sns_arn).toMatchObject({ type: "string" });
+  });
+
+  test("treats missing data as not breaching, since SQS stops publishing for idle queues", () => {
+    expect(alarm.treat_missing_data).toBe("notBreaching");
+  });
+});
+
+describe("the worker function", () => {
+  const fn = onlyResource(orders, "aws_lambda_function");
+
+  test("is named <service>-worker and runs the bundle on nodejs22.x", () => {
+    expect(fn).toMatchObject({ function_name: "orders-worker", runtime: "nodejs22.x", handler: "index.handler", timeout: 50 });
+  });
+
+  test("ships a zip by a relative asset path with its base64 SHA-256 as source_code_hash", () => {
+    expect(fn.filename).toMatch(/^assets\/Worker_Code_[0-9A-F]{8}\/[0-9a-f]{64}\/lambda\.zip$/);
+    expect(fn.source_code_hash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    const hexInPath = fn.filename.split("/")[2];
+    expect(Buffer.from(fn.source_code_hash, "base64").toString("hex")).toBe(hexInPath);
+  });
+
+  test("is created after its log group, so Lambda never creates one without retention", () => {
+    expect(fn.depends_on).toEqual([addressOf(orders, "aws_cloudwatch_log_group")]);
+  });
+
+  test("passes environment variables only when given", () => {
+    expect(fn.environment).toBeUndefined();
+    const withEnv = onlyResource(synthService("env", { lambda: { environment: { A: "1" } } }), "aws_lambda_function");
+    expect(withEnv.environment).toEqual({ variables: { A: "1" } });
+  });
+});
+
+describe("the log group", () => {
+  test("is the function's /aws/lambda/<service>-worker with a retention", () => {
+    expect(onlyResource(orders, "aws_cloudwatch_log_group")).toMatchObject({
+      name: "/aws/lambda/orders-worker",
+      retention_in_days: 365,
+    });
+  });
+});
+
+describe("the event source mapping", () => {
+  const esm = onlyResource(orders, "aws_lambda_event_source_mapping");
+
+  test("has batch 10, ReportBatchItemFailures and maximum concurrency 10", () => {
+    expect(esm.batch_size).toBe(10);
+    expect(esm.function_response_types).toEqual(["ReportBatchItemFailures"]);
+    expect(esm.scaling_config).toEqual({ maximum_concurrency: 10 });
+    expect(esm.maximum_batching_window_in_seconds).toBe(0);
+  });
+
+  test("connects the source queue to the function", () => {
+    expect(esm.event_source_arn).toBe(`\${${Object.keys(orders.resource.aws_sqs_queue).map((id) => `aws_sqs_queue.${id}`).find((a) => a.includes("_Queue_"))}.arn}`);
+    expect(esm.function_name).toBe(`\${${addressOf(orders, "aws_lambda_function")}.arn}`);
+  });
+
+  test("is created after the role's policy exists", () => {
+    expect(esm.depends_on).toEqual([addressOf(orders, "aws_iam_role_policy")]);
+  });
+});
+
+describe("the worker role", () => {
+  const role = onlyResource(orders, "aws_iam_role");
+  const rolePolicy = onlyResource(orders, "aws_iam_role_policy");
+  const policy = dataSource(orders, "aws_iam_policy_document", "WorkerPolicy");
+  const queueArn = `\${aws_sqs_queue.${Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("_Queue_"))}.arn}`;
+  const logGroupArn = `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`;
+
+  test("can only be assumed by Lambda", () => {
+    const trust = dataSource(orders, "aws_iam_policy_document", "TrustPolicy");
+    expect(role.assume_role_policy).toMatch(/^\$\{data\.aws_iam_policy_document\.Worker_TrustPolicy_[0-9A-F]{8}\.json\}$/);
+    expect(trust.statement).toEqual([
+      expect.objectContaining({ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }),
+    ]);
+  });
+
+  test("has no managed policy attached", () => {
+    expect(role.managed_policy_arns).toBeUndefined();
+    expect(orders.resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
+  test("grants exactly the four SQS consumer actions on this queue's ARN and log writes on this log group", () => {
+    expect(rolePolicy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.Worker_WorkerPolicy_[0-9A-F]{8}\.json\}$/);
+    expect(policy.statement).toEqual([
+      {
+        sid: "ConsumeQueue",
+        effect: "Allow",
+        actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
+        resources: [queueArn],
+      },
+      { sid: "WriteLogs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
+    ]);
+  });
+
+  test("grants no * action or resource", () => {
+    for (const statement of policy.statement) {
+      for (const action of statement.actions) expect(action).not.toContain("*");
+      for (const resource of statement.resources) expect(resource).not.toBe("*");
+    }
+  });
+});
+
+describe("the stack", () => {
+  test("outputs the queue and DLQ URL and ARN, the function name and the alarm name", () => {
+    expect(Object.keys(orders.output).sort()).toEqual(["alarm_name", "dlq_arn", "dlq_url", "function_name", "queue_arn", "queue_url"]);
+    expect(orders.output.queue_url.value).toMatch(/^\$\{aws_sqs_queue\.Worker_Queue_[0-9A-F]{8}\.url\}$/);
+    expect(orders.output.dlq_arn.value).toMatch(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_[0-9A-F]{8}\.arn\}$/);
+  });
+
+  test("tags every resource with the service through the provider's default tags", () => {
+    expect(orders.provider.aws[0]).toMatchObject({ region: "us-east-1", default_tags: [{ tags: { Service: "orders", ManagedBy: "cdktf" } }] });
+  });
+
+  test("keeps local state in the project root by a relative path", () => {
+    expect(orders.terraform.backend).toEqual({ local: { path: "../../../terraform.orders.tfstate" } });
+  });
+});
+
+describe("props shape the resources", () => {
+  const custom = synthService("reports", {
+    lambda: { timeoutSeconds: 100, memorySizeMb: 2048, runtime: "nodejs20.x", architecture: "x86_64", logRetentionDays: 30 },
+    queue: { messageRetentionSeconds: 7200 },
+    deadLetterQueue: { maxReceiveCount: 7, messageRetentionSeconds: 86_400 },
+    eventSource: { batchSize: 50, maximumBatchingWindowSeconds: 5, maximumConcurrency: 40 },
+    alarm: { periodSeconds: 60, evaluationPeriods: 3 },
+  });
+
+  test("the default visibility timeout is 6 × the timeout + the batching window", () => {
+    const queue = resources(custom, "aws_sqs_queue").find((q) => q.name === "reports-queue");
+    expect(queue).toMatchObject({ visibility_timeout_seconds: 6 * 100 + 5, message_retention_seconds: 7200 });
+    expect(String(queue?.redrive_policy)).toContain('"maxReceiveCount" = 7');
+  });
+
+  test("function, mapping, DLQ, log group and alarm take the given values", () => {
+    expect(onlyResource(custom, "aws_lambda_function")).toMatchObject({ timeout: 100, memory_size: 2048, runtime: "nodejs20.x", architectures: ["x86_64"] });
+    expect(onlyResource(custom, "aws_lambda_event_source_mapping")).toMatchObject({
+      batch_size: 50,
+      maximum_batching_window_in_seconds: 5,
+      scaling_config: { maximum_concurrency: 40 },
+    });
+    expect(resources(custom, "aws_sqs_queue").find((q) => q.name === "reports-dlq")).toMatchObject({ message_retention_seconds: 86_400 });
+    expect(onlyResource(custom, "aws_cloudwatch_log_group").retention_in_days).toBe(30);
+    expect(onlyResource(custom, "aws_cloudwatch_metric_alarm")).toMatchObject({ period: 60, evaluation_periods: 3 });
+  });
+
+  test("an explicit visibility timeout wins over the default", () => {
+    const json = synthService("explicit", { lambda: { timeoutSeconds: 50 }, queue: { visibilityTimeoutSeconds: 50 } });
+    expect(resources(json, "aws_sqs_queue").find((q) => q.name === "explicit-queue")?.visibility_timeout_seconds).toBe(50);
+  });
+});

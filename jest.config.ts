@@ -1,0 +1,16 @@
+import type { Config } from "jest";
+
+/**
+ * Tests are transpiled by swc without type-checking (fast); `npm test` runs `tsc --noEmit`
+ * once before jest, so types are still checked.
+ */
+const config: Config = {
+  testEnvironment: "node",
+  roots: ["<rootDir>/__tests__"],
+  testMatch: ["**/*.test.ts"],
+  transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }] },
+  snapshotFormat: { escapeString: false, printBasicPrototype: false },
+  testTimeout: 120_000,
+};
+
+export default config;

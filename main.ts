@@ -1,0 +1,12 @@
+/**
+ * The app: one Terraform stack per service (`cdktf deploy <service>`).
+ *
+ * Only wiring lives here: the services come from modules/example-services.ts, the settings
+ * from the environment (AWS_REGION; TF_STATE_BUCKET and friends for S3 state, see README).
+ */
+import { App } from "cdktf";
+import { EXAMPLE_SERVICES, addServiceStacks, settingsFromEnv } from "./modules";
+
+const app = new App();
+addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));
+app.synth();

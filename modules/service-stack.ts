@@ -1,0 +1,110 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import type { Construct } from "constructs";
+import type { SqsWorkerProps, WorkerAlarmProps } from "./sqs-worker/props";
+import { SqsWorker } from "./sqs-worker/sqs-worker";
+
+/**
+ * Where Terraform keeps one service's state.
+ * - `local`: `terraform.<service>.tfstate` in the project root, written as a path relative to
+ *   the stack folder (`cdktf.out/stacks/<service>`), so the output holds no absolute path.
+ * - `s3`: one object per service, `<keyPrefix>/<service>/terraform.tfstate`, encrypted, locked
+ *   with S3's native lock file (Terraform >= 1.10) or, when given, a DynamoDB table.
+ */
+export type StateBackendConfig =
+  | { readonly kind: "local" }
+  | {
+      readonly kind: "s3";
+      readonly bucket: string;
+      readonly region: string;
+      /** @default "sqs-worker" */
+      readonly keyPrefix?: string;
+      /** Legacy DynamoDB lock table; without it the S3 lock file is used. */
+      readonly dynamodbTable?: string;
+    };
+
+/** One service's stack: everything except the alarm topic, which is a Terraform variable. */
+export interface ServiceStackProps {
+  /** AWS region of the provider. */
+  readonly region: string;
+  /** @default { kind: "local" } */
+  readonly backend?: StateBackendConfig;
+  /** The worker's props, minus the service name (the stack id) and the alarm topic (a variable). */
+  readonly worker?: Omit<SqsWorkerProps, "serviceName" | "alarm"> & {
+    readonly alarm?: Omit<WorkerAlarmProps, "topicArn">;
+  };
+}
+
+/** The relative path from `cdktf.out/stacks/<service>` to the project root's state file. */
+export function localStatePath(serviceName: string): string {
+  return `../../../terraform.${serviceName}.tfstate`;
+}
+
+/**
+ * One deployable unit per service (`cdktf deploy <service>`): the AWS provider with tags
+ * naming the service, a state backend, the `alert_sns_arn` variable, one {@link SqsWorker}
+ * and the outputs a producer or an operator needs.
+ */
+export class ServiceStack extends TerraformStack {
+  /** The worker this stack deploys. */
+  public readonly worker: SqsWorker;
+  /** The `alert_sns_arn` variable the DLQ alarm notifies. */
+  public readonly alertTopicArn: TerraformVariable;
+
+  constructor(scope: Construct, serviceName: string, props: ServiceStackProps) {
+    super(scope, serviceName);
+
+    new AwsProvider(this, "aws", {
+      region: props.region,
+      defaultTags: [{ tags: { Service: serviceName, ManagedBy: "cdktf" } }],
+    });
+    configureBackend(this, serviceName, props.backend ?? { kind: "local" });
+
+    this.alertTopicArn = new TerraformVariable(this, "alert_sns_arn", {
+      type: "string",
+      description: `SNS topic ARN notified when the dead-letter queue of ${serviceName} holds messages`,
+      validation: [
+        {
+          // Terraform JSON reads a plain string as a literal: the expression needs "${...}".
+          condition: '${can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}',
+          errorMessage: "alert_sns_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>).",
+        },
+      ],
+    });
+
+    const { alarm, ...worker } = props.worker ?? {};
+    this.worker = new SqsWorker(this, "Worker", {
+      ...worker,
+      serviceName,
+      alarm: { ...alarm, topicArn: this.alertTopicArn.stringValue },
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      queue_url: [this.worker.queue.url, "URL producers send jobs to"],
+      queue_arn: [this.worker.queue.arn, "ARN of the job queue"],
+      dlq_url: [this.worker.deadLetterQueue.url, "URL of the dead-letter queue"],
+      dlq_arn: [this.worker.deadLetterQueue.arn, "ARN of the dead-letter queue"],
+      function_name: [this.worker.function.functionName, "Name of the worker function"],
+      alarm_name: [this.worker.dlqAlarm.alarmName, "Name of the dead-letter queue alarm"],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) {
+      new TerraformOutput(this, id, { value, description });
+    }
+  }
+}
+
+function configureBackend(stack: TerraformStack, serviceName: string, backend: StateBackendConfig): void {
+  if (backend.kind === "local") {
+    new LocalBackend(stack, { path: localStatePath(serviceName) });
+    return;
+  }
+  const s3 = new S3Backend(stack, {
+    bucket: backend.bucket,
+    key: `${backend.keyPrefix ?? "sqs-worker"}/${serviceName}/terraform.tfstate`,
+    region: backend.region,
+    encrypt: true,
+    dynamodbTable: backend.dynamodbTable,
+  });
+  // cdktf 0.21 predates S3 native locking; the override writes Terraform's `use_lockfile`.
+  if (!backend.dynamodbTable) s3.addOverride("use_lockfile", true);
+}

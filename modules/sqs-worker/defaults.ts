@@ -1,0 +1,112 @@
+import * as path from "path";
+import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime } from "./props";
+
+/** The worker code shipped with this repository. */
+export const DEFAULT_ENTRY = path.resolve(__dirname, "..", "..", "lambda-src", "handler.ts");
+/** Long enough for real jobs; Lambda's own default of 3 s is not. */
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** Enough for JSON work; raise it for CPU-heavy jobs (CPU scales with memory). */
+export const DEFAULT_MEMORY_SIZE_MB = 256;
+/** The newest Node.js runtime Lambda supports, maintained the longest. */
+export const DEFAULT_RUNTIME: WorkerRuntime = "nodejs22.x";
+/** Graviton is cheaper per GB-second and the bundle is plain JavaScript. */
+export const DEFAULT_ARCHITECTURE: WorkerArchitecture = "arm64";
+/** A year of logs, as CKV_AWS_338 asks. */
+export const DEFAULT_LOG_RETENTION_DAYS = 365;
+/** SQS's own default retention (4 days). */
+export const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
+/** The article's value: three tries, then the dead-letter queue. */
+export const DEFAULT_MAX_RECEIVE_COUNT = 3;
+/** The SQS maximum (14 days): time for a human to look before a message expires. */
+export const DEFAULT_DLQ_RETENTION_SECONDS = 1_209_600;
+/** The article's batch size; also the FIFO maximum. */
+export const DEFAULT_BATCH_SIZE = 10;
+/** Invoke as soon as records arrive. */
+export const DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS = 0;
+/** The article's value: caps the worker's load on downstream systems and avoids throttle-burned receives. */
+export const DEFAULT_MAXIMUM_CONCURRENCY = 10;
+/** The article's alarm period (5 minutes). */
+export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
+/** Fire on the first period with a message in the dead-letter queue. */
+export const DEFAULT_ALARM_EVALUATION_PERIODS = 1;
+/** The largest visibility timeout SQS accepts (12 hours). */
+export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+
+/**
+ * AWS's advice for the visibility timeout of a queue that triggers Lambda: six times the
+ * function timeout plus the batching window, capped at the SQS maximum.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+export function defaultVisibilityTimeout(lambdaTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  return Math.min(6 * lambdaTimeoutSeconds + batchingWindowSeconds, MAX_VISIBILITY_TIMEOUT_SECONDS);
+}
+
+/** {@link SqsWorkerProps} with every default filled in: what the construct builds from. */
+export interface ResolvedSqsWorkerConfig {
+  readonly serviceName: string;
+  readonly lambda: {
+    readonly entry: string;
+    readonly timeoutSeconds: number;
+    readonly memorySizeMb: number;
+    readonly runtime: WorkerRuntime;
+    readonly architecture: WorkerArchitecture;
+    readonly environment: Readonly<Record<string, string>>;
+    readonly logRetentionDays: number;
+  };
+  readonly queue: {
+    readonly visibilityTimeoutSeconds: number;
+    readonly messageRetentionSeconds: number;
+  };
+  readonly deadLetterQueue: {
+    readonly maxReceiveCount: number;
+    readonly messageRetentionSeconds: number;
+  };
+  readonly eventSource: {
+    readonly batchSize: number;
+    readonly maximumBatchingWindowSeconds: number;
+    readonly maximumConcurrency: number;
+  };
+  readonly alarm: {
+    readonly topicArn: string;
+    readonly periodSeconds: number;
+    readonly evaluationPeriods: number;
+  };
+}
+
+/** Fills in every default of {@link SqsWorkerProps}; derived defaults use the resolved inputs. */
+export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorkerConfig {
+  const timeoutSeconds = props.lambda?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+  const maximumBatchingWindowSeconds =
+    props.eventSource?.maximumBatchingWindowSeconds ?? DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS;
+  return {
+    serviceName: props.serviceName,
+    lambda: {
+      entry: props.lambda?.entry ?? DEFAULT_ENTRY,
+      timeoutSeconds,
+      memorySizeMb: props.lambda?.memorySizeMb ?? DEFAULT_MEMORY_SIZE_MB,
+      runtime: props.lambda?.runtime ?? DEFAULT_RUNTIME,
+      architecture: props.lambda?.architecture ?? DEFAULT_ARCHITECTURE,
+      environment: props.lambda?.environment ?? {},
+      logRetentionDays: props.lambda?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+    },
+    queue: {
+      visibilityTimeoutSeconds:
+        props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds),
+      messageRetentionSeconds: props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS,
+    },
+    deadLetterQueue: {
+      maxReceiveCount: props.deadLetterQueue?.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
+      messageRetentionSeconds: props.deadLetterQueue?.messageRetentionSeconds ?? DEFAULT_DLQ_RETENTION_SECONDS,
+    },
+    eventSource: {
+      batchSize: props.eventSource?.batchSize ?? DEFAULT_BATCH_SIZE,
+      maximumBatchingWindowSeconds,
+      maximumConcurrency: props.eventSource?.maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY,
+    },
+    alarm: {
+      topicArn: props.alarm.topicArn,
+      periodSeconds: props.alarm.periodSeconds ?? DEFAULT_ALARM_PERIOD_SECONDS,
+      evaluationPeriods: props.alarm.evaluationPeriods ?? DEFAULT_ALARM_EVALUATION_PERIODS,
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The props of {@link SqsWorker}, grouped by the resource they shape.
+ *
+ * Every number is in the unit its name says. Defaults live in `defaults.ts`; the rules
+ * every value must satisfy live in `validate.ts` and are listed in the README.
+ */
+
+/** Lambda runtimes the bundled worker code supports (it is bundled for Node.js 20+). */
+export type WorkerRuntime = "nodejs20.x" | "nodejs22.x";
+
+/** Instruction set of the worker function. */
+export type WorkerArchitecture = "arm64" | "x86_64";
+
+/** The worker function (`aws_lambda_function` `<service>-worker`) and its log group. */
+export interface WorkerLambdaProps {
+  /**
+   * TypeScript or JavaScript file exporting `handler`; bundled by esbuild at synth into a
+   * reproducible zip.
+   * @default - lambda-src/handler.ts of this repository
+   */
+  readonly entry?: string;
+  /**
+   * Function timeout, 1..900 seconds. The queue's visibility timeout must be at least this.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+   * @default 30
+   */
+  readonly timeoutSeconds?: number;
+  /**
+   * Memory, 128..10240 MB (CPU scales with it).
+   * @default 256
+   */
+  readonly memorySizeMb?: number;
+  /**
+   * Lambda runtime.
+   * @default "nodejs22.x"
+   */
+  readonly runtime?: WorkerRuntime;
+  /**
+   * Instruction set; the bundle is plain JavaScript, so both work.
+   * @default "arm64" - cheaper per GB-second than x86_64 for the same work
+   */
+  readonly architecture?: WorkerArchitecture;
+  /**
+   * Environment variables of the function.
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Retention of the `/aws/lambda/<service>-worker` log group, in days (a value CloudWatch
+   * Logs accepts, such as 7, 30, 90, 365).
+   * @default 365 - a year of logs, as security scanners ask (CKV_AWS_338)
+   */
+  readonly logRetentionDays?: number;
+}
+
+/** The source queue (`aws_sqs_queue` `<service>-queue`). */
+export interface WorkerQueueProps {
+  /**
+   * How long a received message stays invisible, 0..43200 seconds. Must be at least the
+   * Lambda timeout, or a message still being processed becomes visible again and is
+   * processed twice.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+   * @default - six times the Lambda timeout plus the maximum batching window (AWS's advice), at most 43200
+   */
+  readonly visibilityTimeoutSeconds?: number;
+  /**
+   * How long SQS keeps an unprocessed message, 60..1209600 seconds.
+   * @default 345600 (4 days, the SQS default)
+   */
+  readonly messageRetentionSeconds?: number;
+}
+
+/** The dead-letter queue (`aws_sqs_queue` `<service>-dlq`) and the source queue's redrive policy. */
+export interface WorkerDeadLetterQueueProps {
+  /**
+   * Receives of one message before SQS moves it to the dead-letter queue, 1..1000.
+   * @default 3
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * How long the dead-letter queue keeps a message, 60..1209600 seconds.
+   * @default 1209600 (14 days, the maximum: time for a human to look)
+   */
+  readonly messageRetentionSeconds?: number;
+}
+
+/** The event source mapping (`aws_lambda_event_source_mapping`) from the queue to the function. */
+export interface WorkerEventSourceProps {
+  /**
+   * Records per invocation, 1..10000 (1..10 on FIFO queues).
+   * @default 10
+   */
+  readonly batchSize?: number;
+  /**
+   * How long Lambda gathers records before invoking, 0..300 seconds.
+   * @default 0
+   */
+  readonly maximumBatchingWindowSeconds?: number;
+  /**
+   * Concurrent invocations this mapping may start, 2..1000.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @default 10
+   */
+  readonly maximumConcurrency?: number;
+}
+
+/** The alarm (`aws_cloudwatch_metric_alarm` `<service>-dlq-not-empty`) on the dead-letter queue. */
+export interface WorkerAlarmProps {
+  /** SNS topic ARN notified when the dead-letter queue holds a message. */
+  readonly topicArn: string;
+  /**
+   * Period of the alarm's metric, in seconds: 10, 20, 30 or a multiple of 60.
+   * @default 300
+   */
+  readonly periodSeconds?: number;
+  /**
+   * Periods that must breach before the alarm fires.
+   * @default 1
+   */
+  readonly evaluationPeriods?: number;
+}
+
+/** Everything {@link SqsWorker} needs; only `serviceName` and `alarm.topicArn` are required. */
+export interface SqsWorkerProps {
+  /**
+   * Name of the service; every resource name derives from it: `<service>-queue`,
+   * `<service>-dlq`, `<service>-dlq-not-empty`, `<service>-worker`.
+   */
+  readonly serviceName: string;
+  /** The worker function. @default - see {@link WorkerLambdaProps} */
+  readonly lambda?: WorkerLambdaProps;
+  /** The source queue. @default - see {@link WorkerQueueProps} */
+  readonly queue?: WorkerQueueProps;
+  /** The dead-letter queue. @default - see {@link WorkerDeadLetterQueueProps} */
+  readonly deadLetterQueue?: WorkerDeadLetterQueueProps;
+  /** The event source mapping. @default - see {@link WorkerEventSourceProps} */
+  readonly eventSource?: WorkerEventSourceProps;
+  /** The dead-letter queue alarm. */
+  readonly alarm: WorkerAlarmProps;
+}

@@ -1,0 +1,147 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
+import { AssetType, Fn, TerraformAsset } from "cdktf";
+import { Construct } from "constructs";
+import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
+import { BUNDLE_HANDLER, bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { deriveNames, type WorkerNames } from "./names";
+import type { SqsWorkerProps } from "./props";
+import { lambdaTrustStatements, workerPolicyStatements } from "./security";
+import { validateSqsWorkerConfig } from "./validate";
+
+/**
+ * Reliable background job processing on AWS, as Terraform:
+ *
+ * ```
+ * producer → <service>-queue → event source mapping (batch 10, ReportBatchItemFailures,
+ *   maximum concurrency 10) → <service>-worker Lambda
+ *   a message failing maxReceiveCount (3) times → <service>-dlq (14 days)
+ *   → alarm <service>-dlq-not-empty → SNS
+ * ```
+ *
+ * The props are validated before any resource exists: every broken AWS rule is reported at
+ * once in one {@link SqsWorkerConfigError}, so nothing fails half-way through an apply.
+ * Above all, the queue's visibility timeout can never be shorter than the function timeout.
+ */
+export class SqsWorker extends Construct {
+  /** The props with every default applied: what was actually built. */
+  public readonly config: ResolvedSqsWorkerConfig;
+  /** The AWS names of the created resources. */
+  public readonly names: WorkerNames;
+  /** The source queue producers send to. */
+  public readonly queue: SqsQueue;
+  /** The dead-letter queue receiving messages that failed `maxReceiveCount` times. */
+  public readonly deadLetterQueue: SqsQueue;
+  /** The worker function. */
+  public readonly function: LambdaFunction;
+  /** The worker function's execution role. */
+  public readonly role: IamRole;
+  /** The worker role's inline policy (the mapping is created after it). */
+  public readonly rolePolicy: IamRolePolicy;
+  /** The function's log group, created by Terraform so its retention is managed. */
+  public readonly logGroup: CloudwatchLogGroup;
+  /** The mapping that polls the queue and invokes the function. */
+  public readonly eventSourceMapping: LambdaEventSourceMapping;
+  /** The alarm that fires when the dead-letter queue holds a message. */
+  public readonly dlqAlarm: CloudwatchMetricAlarm;
+  /** The bundled code (zip path, hash, sizes). */
+  public readonly bundle: LambdaBundle;
+
+  constructor(scope: Construct, id: string, props: SqsWorkerProps) {
+    super(scope, id);
+    const config = resolveSqsWorkerConfig(props);
+    validateSqsWorkerConfig(config);
+    this.config = config;
+    const names = deriveNames(config.serviceName);
+    this.names = names;
+
+    this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
+      name: names.deadLetterQueue,
+      messageRetentionSeconds: config.deadLetterQueue.messageRetentionSeconds,
+    });
+
+    this.queue = new SqsQueue(this, "Queue", {
+      name: names.queue,
+      visibilityTimeoutSeconds: config.queue.visibilityTimeoutSeconds,
+      messageRetentionSeconds: config.queue.messageRetentionSeconds,
+      redrivePolicy: Fn.jsonencode({
+        deadLetterTargetArn: this.deadLetterQueue.arn,
+        maxReceiveCount: config.deadLetterQueue.maxReceiveCount,
+      }),
+    });
+
+    this.dlqAlarm = new CloudwatchMetricAlarm(this, "DeadLetterQueueAlarm", {
+      alarmName: names.alarm,
+      alarmDescription: `Messages in ${names.deadLetterQueue}: jobs of ${config.serviceName} failed ${config.deadLetterQueue.maxReceiveCount} times. Inspect, fix, then redrive.`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: this.deadLetterQueue.name },
+      statistic: "Maximum",
+      period: config.alarm.periodSeconds,
+      evaluationPeriods: config.alarm.evaluationPeriods,
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      // SQS stops publishing metrics for a queue idle for 6 hours: no data means no messages.
+      treatMissingData: "notBreaching",
+      alarmActions: [config.alarm.topicArn],
+    });
+
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: names.logGroup,
+      retentionInDays: config.lambda.logRetentionDays,
+    });
+
+    const trustPolicy = new DataAwsIamPolicyDocument(this, "TrustPolicy", { statement: lambdaTrustStatements() });
+    this.role = new IamRole(this, "Role", {
+      name: names.role,
+      assumeRolePolicy: trustPolicy.json,
+    });
+    const workerPolicy = new DataAwsIamPolicyDocument(this, "WorkerPolicy", {
+      statement: workerPolicyStatements({ queueArn: this.queue.arn, logGroupArn: this.logGroup.arn }),
+    });
+    this.rolePolicy = new IamRolePolicy(this, "RolePolicy", {
+      name: names.role,
+      role: this.role.id,
+      policy: workerPolicy.json,
+    });
+
+    this.bundle = bundleLambda(config.lambda.entry);
+    const code = new TerraformAsset(this, "Code", {
+      path: this.bundle.zipPath,
+      type: AssetType.FILE,
+      assetHash: this.bundle.sha256Hex,
+    });
+    const environment = config.lambda.environment;
+    this.function = new LambdaFunction(this, "Function", {
+      functionName: names.function,
+      role: this.role.arn,
+      runtime: config.lambda.runtime,
+      architectures: [config.lambda.architecture],
+      handler: BUNDLE_HANDLER,
+      filename: code.path,
+      sourceCodeHash: this.bundle.sourceCodeHash,
+      timeout: config.lambda.timeoutSeconds,
+      memorySize: config.lambda.memorySizeMb,
+      environment: Object.keys(environment).length > 0 ? { variables: { ...environment } } : undefined,
+      // The log group must exist first, or Lambda creates one without retention.
+      dependsOn: [this.logGroup],
+    });
+
+    this.eventSourceMapping = new LambdaEventSourceMapping(this, "EventSourceMapping", {
+      eventSourceArn: this.queue.arn,
+      functionName: this.function.arn,
+      batchSize: config.eventSource.batchSize,
+      maximumBatchingWindowInSeconds: config.eventSource.maximumBatchingWindowSeconds,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: config.eventSource.maximumConcurrency },
+      // Lambda checks the role's SQS permissions when the mapping is created.
+      dependsOn: [this.rolePolicy],
+    });
+  }
+}

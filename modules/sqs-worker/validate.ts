@@ -1,0 +1,143 @@
+import { Token } from "cdktf";
+import { SqsWorkerConfigError, type SqsWorkerViolation } from "./config-error";
+import type { ResolvedSqsWorkerConfig } from "./defaults";
+import { deriveNames } from "./names";
+
+type Config = ResolvedSqsWorkerConfig;
+
+/**
+ * One row of the rule table: a hard AWS rule that synth enforces.
+ * Sources for every row are in ../shared/AWS-RULES.md and the README's rule list.
+ */
+export interface WorkerRule {
+  /** Prop path reported to the user. */
+  readonly path: string;
+  /** What the value must be, completing "<path> ...". */
+  readonly rule: string;
+  /** The values the rule reads: when any is an unresolved token the rule is skipped, never guessed. */
+  readonly inputs: (c: Config) => readonly unknown[];
+  /** Only check the rule when this holds (e.g. FIFO-only rules). */
+  readonly appliesTo?: (c: Config) => boolean;
+  /** True when the configuration satisfies the rule. */
+  readonly holds: (c: Config) => boolean;
+  /** The given value(s) shown in the message. @default - the first input */
+  readonly given?: (c: Config) => string;
+}
+
+/** Shows a given value as the user wrote it: strings quoted, numbers plain. */
+export function show(value: unknown): string {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+/** A rule that a numeric prop is an integer within [min, max]. */
+function integerBetween(path: string, read: (c: Config) => number, min: number, max: number): WorkerRule {
+  return {
+    path,
+    rule: `must be an integer from ${min} to ${max}`,
+    inputs: (c) => [read(c)],
+    holds: (c) => Number.isInteger(read(c)) && read(c) >= min && read(c) <= max,
+  };
+}
+
+/** A rule that a derived resource name matches AWS's pattern. */
+function nameMatches(what: string, read: (c: Config) => string, pattern: RegExp, describe: string): WorkerRule {
+  return {
+    path: "serviceName",
+    rule: `must give a valid ${what} name: ${describe}`,
+    inputs: (c) => [c.serviceName],
+    holds: (c) => pattern.test(read(c)),
+    given: (c) => `${show(c.serviceName)}, ${what} name ${show(read(c))}`,
+  };
+}
+
+/** Values CloudWatch Logs accepts for `retention_in_days`. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
+ * The hard rules, one row each. A configuration that breaks any of them would be rejected
+ * by AWS (often half-way through `terraform apply`) or would make the worker process
+ * messages twice, so synth fails instead.
+ */
+export const WORKER_RULES: readonly WorkerRule[] = [
+  nameMatches("queue", (c) => deriveNames(c.serviceName).queue, /^[0-9A-Za-z_-]{1,80}$/, "1 to 80 of A-Z a-z 0-9 _ -"),
+  nameMatches("dead-letter queue", (c) => deriveNames(c.serviceName).deadLetterQueue, /^[0-9A-Za-z_-]{1,80}$/, "1 to 80 of A-Z a-z 0-9 _ -"),
+  nameMatches("function", (c) => deriveNames(c.serviceName).function, /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 of A-Z a-z 0-9 _ -"),
+  integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds, 1, 900),
+  integerBetween("lambda.memorySizeMb", (c) => c.lambda.memorySizeMb, 128, 10_240),
+  {
+    path: "lambda.logRetentionDays",
+    rule: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    inputs: (c) => [c.lambda.logRetentionDays],
+    holds: (c) => (LOG_RETENTION_DAYS as readonly number[]).includes(c.lambda.logRetentionDays),
+  },
+  integerBetween("queue.visibilityTimeoutSeconds", (c) => c.queue.visibilityTimeoutSeconds, 0, 43_200),
+  {
+    // The article's "most common mistake": a message still being processed becomes visible
+    // again and a second consumer processes it. Lambda only rejects this when the mapping is
+    // created or updated, after the queue and function exist, so we check it here.
+    path: "queue.visibilityTimeoutSeconds",
+    rule: "must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice",
+    inputs: (c) => [c.queue.visibilityTimeoutSeconds, c.lambda.timeoutSeconds],
+    holds: (c) => c.queue.visibilityTimeoutSeconds >= c.lambda.timeoutSeconds,
+    given: (c) => `visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}, lambda.timeoutSeconds ${c.lambda.timeoutSeconds}`,
+  },
+  integerBetween("queue.messageRetentionSeconds", (c) => c.queue.messageRetentionSeconds, 60, 1_209_600),
+  integerBetween("deadLetterQueue.maxReceiveCount", (c) => c.deadLetterQueue.maxReceiveCount, 1, 1000),
+  integerBetween("deadLetterQueue.messageRetentionSeconds", (c) => c.deadLetterQueue.messageRetentionSeconds, 60, 1_209_600),
+  integerBetween("eventSource.batchSize", (c) => c.eventSource.batchSize, 1, 10_000),
+  integerBetween("eventSource.maximumBatchingWindowSeconds", (c) => c.eventSource.maximumBatchingWindowSeconds, 0, 300),
+  {
+    path: "eventSource.batchSize",
+    rule: "above 10 needs eventSource.maximumBatchingWindowSeconds of at least 1",
+    inputs: (c) => [c.eventSource.batchSize, c.eventSource.maximumBatchingWindowSeconds],
+    holds: (c) => c.eventSource.batchSize <= 10 || c.eventSource.maximumBatchingWindowSeconds >= 1,
+    given: (c) => `batchSize ${c.eventSource.batchSize}, maximumBatchingWindowSeconds ${c.eventSource.maximumBatchingWindowSeconds}`,
+  },
+  integerBetween("eventSource.maximumConcurrency", (c) => c.eventSource.maximumConcurrency, 2, 1000),
+  {
+    path: "alarm.periodSeconds",
+    rule: "must be 10, 20, 30 or a positive multiple of 60",
+    inputs: (c) => [c.alarm.periodSeconds],
+    holds: (c) => [10, 20, 30].includes(c.alarm.periodSeconds) || (Number.isInteger(c.alarm.periodSeconds / 60) && c.alarm.periodSeconds > 0),
+  },
+  {
+    path: "alarm.evaluationPeriods",
+    rule: "must be a positive integer",
+    inputs: (c) => [c.alarm.evaluationPeriods],
+    holds: (c) => Number.isInteger(c.alarm.evaluationPeriods) && c.alarm.evaluationPeriods >= 1,
+  },
+  {
+    path: "alarm.evaluationPeriods",
+    rule: "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour",
+    inputs: (c) => [c.alarm.periodSeconds, c.alarm.evaluationPeriods],
+    holds: (c) => c.alarm.periodSeconds >= 3600 || c.alarm.periodSeconds * c.alarm.evaluationPeriods <= 86_400,
+    given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
+  },
+];
+
+/** True when a value holds a cdktf token that only Terraform can resolve. */
+function isUnresolved(value: unknown): boolean {
+  return (typeof value === "string" || typeof value === "number") && Token.isUnresolved(value);
+}
+
+/** Every rule the configuration breaks, in table order; rules reading unresolved tokens are skipped. */
+export function findViolations(config: Config, rules: readonly WorkerRule[] = WORKER_RULES): SqsWorkerViolation[] {
+  return rules
+    .filter((r) => !r.inputs(config).some(isUnresolved))
+    .filter((r) => (r.appliesTo ? r.appliesTo(config) : true))
+    .filter((r) => !r.holds(config))
+    .map((r) => ({
+      serviceName: config.serviceName,
+      path: r.path,
+      rule: r.rule,
+      given: r.given ? r.given(config) : show(r.inputs(config)[0]),
+    }));
+}
+
+/** Throws one {@link SqsWorkerConfigError} listing every broken rule, or returns quietly. */
+export function validateSqsWorkerConfig(config: Config): void {
+  const violations = findViolations(config);
+  if (violations.length > 0) throw new SqsWorkerConfigError(violations);
+}

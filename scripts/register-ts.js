@@ -1,0 +1,17 @@
+// Runs TypeScript files in Node without type-checking: each .ts file is transpiled by
+// esbuild's transformSync when required. This keeps `npm run synth` fast (type-checking is
+// `npm test`'s job, via `tsc --noEmit`). Used as `node -r ./scripts/register-ts.js main.ts`.
+"use strict";
+const fs = require("fs");
+const { transformSync } = require("esbuild");
+
+require.extensions[".ts"] = function compileTypeScript(module, filename) {
+  const { code } = transformSync(fs.readFileSync(filename, "utf8"), {
+    loader: "ts",
+    format: "cjs",
+    target: "node20",
+    sourcefile: filename,
+    sourcemap: "inline",
+  });
+  module._compile(code, filename);
+};
