@@ -5,8 +5,8 @@
  * from the environment (AWS_REGION; TF_STATE_BUCKET and friends for S3 state, see README).
  */
 import { App } from "cdktf";
-import { EXAMPLE_SERVICES, addServiceStacks, settingsFromEnv } from "./modules";
+import { EXAMPLE_SERVICES, addServiceStacks, settingsFromEnv, synthAndReport } from "./modules";
 
 const app = new App();
 addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));
-app.synth();
+synthAndReport(app);

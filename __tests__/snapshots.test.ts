@@ -9,7 +9,7 @@ import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 // Asset folders carry the bundle's hash, kept in the snapshot so that a code change shows up.
-const STACKS = ["orders", "thumbnails"];
+const STACKS = ["ledger", "orders", "thumbnails"];
 let jsonDir: string;
 let hclDir: string;
 let jsonStacks: Record<string, string>;

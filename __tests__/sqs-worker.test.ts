@@ -74,8 +74,13 @@ describe("the worker function", () => {
     expect(Buffer.from(fn.source_code_hash, "base64").toString("hex")).toBe(hexInPath);
   });
 
-  test("is created after its log group, so Lambda never creates one without retention", () => {
-    expect(fn.depends_on).toEqual([addressOf(orders, "aws_cloudwatch_log_group")]);
+  test("is created after its log group (so Lambda never creates one without retention) and its role's policy", () => {
+    expect(fn.depends_on).toEqual([addressOf(orders, "aws_cloudwatch_log_group"), addressOf(orders, "aws_iam_role_policy")]);
+  });
+
+  test("is traced with X-Ray and has no reserved concurrency unless asked", () => {
+    expect(fn.tracing_config).toEqual({ mode: "Active" });
+    expect(fn.reserved_concurrent_executions).toBeUndefined();
   });
 
   test("passes environment variables only when given", () => {
@@ -134,7 +139,7 @@ describe("the worker role", () => {
     expect(orders.resource.aws_iam_role_policy_attachment).toBeUndefined();
   });
 
-  test("grants exactly the four SQS consumer actions on this queue's ARN and log writes on this log group", () => {
+  test("grants exactly the four SQS consumer actions on this queue's ARN, log writes on this log group and X-Ray writes", () => {
     expect(rolePolicy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.Worker_WorkerPolicy_[0-9A-F]{8}\.json\}$/);
     expect(policy.statement).toEqual([
       {
@@ -144,14 +149,22 @@ describe("the worker role", () => {
         resources: [queueArn],
       },
       { sid: "WriteLogs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
+      // AWS has no resource-level permissions for these two: "*" is the only possible resource.
+      { sid: "WriteTraces", effect: "Allow", actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources: ["*"] },
     ]);
   });
 
-  test("grants no * action or resource", () => {
+  test("grants no * action, and a * resource only to the X-Ray actions that cannot be scoped", () => {
     for (const statement of policy.statement) {
       for (const action of statement.actions) expect(action).not.toContain("*");
-      for (const resource of statement.resources) expect(resource).not.toBe("*");
+      if (statement.resources.includes("*")) expect(statement.sid).toBe("WriteTraces");
     }
+  });
+
+  test("drops the X-Ray statement when tracing is PassThrough", () => {
+    const json = synthService("untraced", { lambda: { tracing: "PassThrough" } });
+    expect(dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement.map((s: { sid: string }) => s.sid)).toEqual(["ConsumeQueue", "WriteLogs"]);
+    expect(onlyResource(json, "aws_lambda_function").tracing_config).toEqual({ mode: "PassThrough" });
   });
 });
 

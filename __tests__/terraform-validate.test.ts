@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import { EXAMPLE_SERVICES } from "../modules";
 import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
 import { prepareTerraform, terraform } from "./helpers/terraform";
 
@@ -23,14 +24,26 @@ maybe("terraform validate", () => {
   beforeAll(async () => {
     if (!tool.ok) throw new Error(`terraform validate cannot run under CI: ${tool.reason}`);
     outdir = makeTempDir("tf-validate");
-    stacks = await synthApp(outdir);
+    // The example stacks plus a variant exercising every optional branch of the construct.
+    stacks = await synthApp(outdir, {
+      services: {
+        ...EXAMPLE_SERVICES,
+        variant: {
+          lambda: { tracing: "PassThrough", runtime: "nodejs20.x", architecture: "x86_64", environment: { A: "1" } },
+          queue: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", delaySeconds: 5, receiveWaitTimeSeconds: 20 },
+          deadLetterQueue: { maxReceiveCount: 5 },
+          eventSource: { batchSize: 100, maximumBatchingWindowSeconds: 5, maximumConcurrency: false },
+          alarm: { periodSeconds: 60, evaluationPeriods: 5 },
+        },
+      },
+    });
   });
   afterAll(() => {
     if (outdir) removeDir(outdir);
     if (tool.ok) removeDir(tool.dir);
   });
 
-  test.each(["orders", "thumbnails"])("accepts the %s stack with hashicorp/aws 5.100.0", (stack) => {
+  test.each([...Object.keys(EXAMPLE_SERVICES), "variant"])("accepts the %s stack with hashicorp/aws 5.100.0", (stack) => {
     if (!tool.ok) throw new Error(tool.reason);
     const dir = stacks[stack];
     terraform(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);

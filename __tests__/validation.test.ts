@@ -1,41 +1,192 @@
-import { Testing, TerraformStack } from "cdktf";
-import { SqsWorker, SqsWorkerConfigError, type SqsWorkerProps } from "../modules";
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
+import {
+  MAX_SERVICE_NAME_LENGTH,
+  SqsWorker,
+  SqsWorkerConfigError,
+  WORKER_RULES,
+  findViolations,
+  resolveSqsWorkerConfig,
+  type SqsWorkerProps,
+  type SqsWorkerViolation,
+} from "../modules";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
+type Overrides = Omit<Partial<SqsWorkerProps>, "alarm"> & { alarm?: Partial<SqsWorkerProps["alarm"]> };
 
-/** Builds a worker with `props` and returns the thrown error's message, or "" when valid. */
-function errorFor(props: Partial<SqsWorkerProps>): string {
+/** Builds a worker and returns every violation it was rejected for ([] when it was accepted). */
+function violationsFor(overrides: Overrides): SqsWorkerViolation[] {
   const stack = new TerraformStack(Testing.app(), "test");
   try {
-    new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, ...props });
-    return "";
+    new SqsWorker(stack, "Worker", { serviceName: "orders", ...overrides, alarm: { topicArn: TOPIC, ...overrides.alarm } });
+    return [];
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
-    return error.message;
+    return [...error.violations];
   }
 }
 
-describe("the visibility timeout rule (the article's most common mistake)", () => {
-  test("fails if the visibility timeout is below the Lambda timeout, naming the service, both values and the rule", () => {
-    const message = errorFor({ lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 30 } });
-    expect(message).toContain(
-      "orders: queue.visibilityTimeoutSeconds must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice (given visibilityTimeoutSeconds 30, lambda.timeoutSeconds 60)",
-    );
+/** The one-line messages of the violations of `path`. */
+function messagesAt(overrides: Overrides, path: string): string[] {
+  return violationsFor(overrides)
+    .filter((v) => v.path === path)
+    .map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+}
+
+const name = (length: number) => "s".repeat(length);
+const fifo = { fifo: true } as const;
+
+/**
+ * One row per rule: a value just outside the rule (fails) and one just inside (passes),
+ * with the message fragment the failure must show.
+ */
+const cases: { rule: string; path: string; failing: Overrides; passing: Overrides; expected: string }[] = [
+  { rule: "service name characters", path: "serviceName", failing: { serviceName: "-orders" }, passing: { serviceName: "o" }, expected: 'must start with a letter or digit and hold only A-Z a-z 0-9 _ - (given "-orders")' },
+  { rule: "service name with a space", path: "serviceName", failing: { serviceName: "my orders" }, passing: { serviceName: "my_orders-2" }, expected: "must start with a letter or digit" },
+  { rule: "function and role name length", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH + 1) }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH) }, expected: `function and role name ${JSON.stringify(`${name(58)}-worker`)}` },
+  { rule: "FIFO names fit at the longest service name", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH + 1), queue: fifo }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH), queue: fifo }, expected: "must give a valid function and role name" },
+  { rule: "lambda timeout minimum", path: "lambda.timeoutSeconds", failing: { lambda: { timeoutSeconds: 0 } }, passing: { lambda: { timeoutSeconds: 1 } }, expected: "orders: lambda.timeoutSeconds must be an integer from 1 to 900 (given 0)" },
+  { rule: "lambda timeout maximum", path: "lambda.timeoutSeconds", failing: { lambda: { timeoutSeconds: 901 } }, passing: { lambda: { timeoutSeconds: 900 } }, expected: "(given 901)" },
+  { rule: "lambda timeout is an integer", path: "lambda.timeoutSeconds", failing: { lambda: { timeoutSeconds: 1.5 } }, passing: { lambda: { timeoutSeconds: 2 } }, expected: "must be an integer from 1 to 900 (given 1.5)" },
+  { rule: "memory minimum", path: "lambda.memorySizeMb", failing: { lambda: { memorySizeMb: 127 } }, passing: { lambda: { memorySizeMb: 128 } }, expected: "must be an integer from 128 to 10240 (given 127)" },
+  { rule: "memory maximum", path: "lambda.memorySizeMb", failing: { lambda: { memorySizeMb: 10_241 } }, passing: { lambda: { memorySizeMb: 10_240 } }, expected: "(given 10241)" },
+  { rule: "log retention", path: "lambda.logRetentionDays", failing: { lambda: { logRetentionDays: 2 } }, passing: { lambda: { logRetentionDays: 3 } }, expected: "must be one of 1, 3, 5" },
+  { rule: "reserved concurrency", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: -1 } }, passing: { lambda: { reservedConcurrency: 10 } }, expected: "must be an integer of 0 or more (given -1)" },
+  { rule: "visibility timeout range", path: "queue.visibilityTimeoutSeconds", failing: { queue: { visibilityTimeoutSeconds: 43_201 } }, passing: { queue: { visibilityTimeoutSeconds: 43_200 } }, expected: "must be an integer from 0 to 43200 (given 43201)" },
+  { rule: "visibility timeout >= lambda timeout", path: "queue.visibilityTimeoutSeconds", failing: { lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 59 } }, passing: { lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } }, expected: "must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice (given visibilityTimeoutSeconds 59, lambda.timeoutSeconds 60)" },
+  { rule: "retention minimum", path: "queue.messageRetentionSeconds", failing: { queue: { messageRetentionSeconds: 59 } }, passing: { queue: { messageRetentionSeconds: 60 } }, expected: "must be an integer from 60 to 1209600 (given 59)" },
+  { rule: "retention maximum", path: "queue.messageRetentionSeconds", failing: { queue: { messageRetentionSeconds: 1_209_601 } }, passing: { queue: { messageRetentionSeconds: 1_209_600 } }, expected: "(given 1209601)" },
+  { rule: "delay", path: "queue.delaySeconds", failing: { queue: { delaySeconds: 901 } }, passing: { queue: { delaySeconds: 900 } }, expected: "must be an integer from 0 to 900 (given 901)" },
+  { rule: "receive wait", path: "queue.receiveWaitTimeSeconds", failing: { queue: { receiveWaitTimeSeconds: 21 } }, passing: { queue: { receiveWaitTimeSeconds: 20 } }, expected: "must be an integer from 0 to 20 (given 21)" },
+  { rule: "content-based deduplication only on FIFO", path: "queue.contentBasedDeduplication", failing: { queue: { contentBasedDeduplication: true } }, passing: { queue: { fifo: true, contentBasedDeduplication: true } }, expected: "can only be set on a FIFO queue (queue.fifo: true) (given contentBasedDeduplication true, fifo false)" },
+  { rule: "KMS key ARN", path: "queue.kmsKeyArn", failing: { queue: { kmsKeyArn: "alias/orders" } }, passing: { queue: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }, expected: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), which IAM can scope the worker\'s kms:Decrypt to (given "alias/orders")' },
+  { rule: "maxReceiveCount minimum", path: "deadLetterQueue.maxReceiveCount", failing: { deadLetterQueue: { maxReceiveCount: 0 } }, passing: { deadLetterQueue: { maxReceiveCount: 1 } }, expected: "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)" },
+  { rule: "maxReceiveCount maximum", path: "deadLetterQueue.maxReceiveCount", failing: { deadLetterQueue: { maxReceiveCount: 1001 } }, passing: { deadLetterQueue: { maxReceiveCount: 1000 } }, expected: "(given 1001)" },
+  { rule: "DLQ retention", path: "deadLetterQueue.messageRetentionSeconds", failing: { deadLetterQueue: { messageRetentionSeconds: 1_209_601 } }, passing: { deadLetterQueue: { messageRetentionSeconds: 1_209_600 } }, expected: "must be an integer from 60 to 1209600 (given 1209601)" },
+  { rule: "batch size minimum", path: "eventSource.batchSize", failing: { eventSource: { batchSize: 0 } }, passing: { eventSource: { batchSize: 1 } }, expected: "must be an integer from 1 to 10000 (given 0)" },
+  { rule: "batch size maximum", path: "eventSource.batchSize", failing: { eventSource: { batchSize: 10_001, maximumBatchingWindowSeconds: 1 } }, passing: { eventSource: { batchSize: 10_000, maximumBatchingWindowSeconds: 1 } }, expected: "(given 10001)" },
+  { rule: "FIFO batch size", path: "eventSource.batchSize", failing: { queue: fifo, eventSource: { batchSize: 11 } }, passing: { queue: fifo, eventSource: { batchSize: 10 } }, expected: "must be at most 10 on a FIFO queue (given 11)" },
+  { rule: "batching window range", path: "eventSource.maximumBatchingWindowSeconds", failing: { eventSource: { maximumBatchingWindowSeconds: 301 } }, passing: { eventSource: { maximumBatchingWindowSeconds: 300 } }, expected: "must be an integer from 0 to 300 (given 301)" },
+  { rule: "no batching window on FIFO", path: "eventSource.maximumBatchingWindowSeconds", failing: { queue: fifo, eventSource: { maximumBatchingWindowSeconds: 1 } }, passing: { queue: fifo, eventSource: { maximumBatchingWindowSeconds: 0 } }, expected: "is not supported on a FIFO queue and must be 0 (given 1)" },
+  { rule: "batch above 10 needs a window", path: "eventSource.batchSize", failing: { eventSource: { batchSize: 11 } }, passing: { eventSource: { batchSize: 11, maximumBatchingWindowSeconds: 1 } }, expected: "above 10 needs eventSource.maximumBatchingWindowSeconds of at least 1 (given batchSize 11, maximumBatchingWindowSeconds 0)" },
+  { rule: "maximum concurrency minimum", path: "eventSource.maximumConcurrency", failing: { eventSource: { maximumConcurrency: 1 } }, passing: { eventSource: { maximumConcurrency: 2 } }, expected: "must be an integer from 2 to 1000 (given 1)" },
+  { rule: "maximum concurrency maximum", path: "eventSource.maximumConcurrency", failing: { eventSource: { maximumConcurrency: 1001 } }, passing: { eventSource: { maximumConcurrency: 1000 } }, expected: "(given 1001)" },
+  { rule: "alarm topic", path: "alarm.topicArn", failing: { alarm: { topicArn: "alerts" } }, passing: { alarm: { topicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts" } }, expected: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>) (given "alerts")' },
+  { rule: "alarm period values", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 90 } }, passing: { alarm: { periodSeconds: 120 } }, expected: "must be 10, 20, 30 or a positive multiple of 60 (given 90)" },
+  { rule: "alarm high-resolution period", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 15 } }, passing: { alarm: { periodSeconds: 10 } }, expected: "(given 15)" },
+  { rule: "evaluation periods", path: "alarm.evaluationPeriods", failing: { alarm: { evaluationPeriods: 0 } }, passing: { alarm: { evaluationPeriods: 1 } }, expected: "must be a positive integer (given 0)" },
+  { rule: "period × evaluation periods within a day", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 60, evaluationPeriods: 1441 } }, passing: { alarm: { periodSeconds: 60, evaluationPeriods: 1440 } }, expected: "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour (given evaluationPeriods 1441, periodSeconds 60)" },
+  { rule: "long periods are not limited to a day", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 60, evaluationPeriods: 2000 } }, passing: { alarm: { periodSeconds: 3600, evaluationPeriods: 48 } }, expected: "(given evaluationPeriods 2000, periodSeconds 60)" },
+];
+
+describe("each AWS rule", () => {
+  test.each(cases)("$rule: fails just outside, with the service, prop, rule and value", ({ failing, path, expected }) => {
+    expect(messagesAt(failing, path).join("\n")).toContain(expected);
   });
 
-  test("accepts a visibility timeout equal to the Lambda timeout", () => {
-    expect(errorFor({ lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } })).toBe("");
+  test.each(cases)("$rule: passes just inside", ({ passing, path }) => {
+    expect(messagesAt(passing, path)).toEqual([]);
+  });
+});
+
+describe("queue names", () => {
+  // Standard names allow 80 characters, FIFO names 75 plus ".fifo". These limits sit above the
+  // function name's (57-character service names), so they are checked on their own here.
+  const queueRule = (serviceName: string, isFifo: boolean) =>
+    violationsFor({ serviceName, queue: { fifo: isFifo } }).filter((v) => v.rule.includes("valid queue name"));
+  const dlqRule = (serviceName: string, isFifo: boolean) =>
+    violationsFor({ serviceName, queue: { fifo: isFifo } }).filter((v) => v.rule.includes("valid dead-letter queue name"));
+
+  test("a standard queue name may have 80 characters (74-character service), not 81", () => {
+    expect(queueRule(name(74), false)).toEqual([]);
+    expect(queueRule(name(75), false)[0].given).toBe(`"${name(75)}", queue name "${name(75)}-queue"`);
+  });
+
+  test("a FIFO queue name may have 75 characters before .fifo (69-character service), not 76", () => {
+    expect(queueRule(name(69), true)).toEqual([]);
+    expect(queueRule(name(70), true)[0].given).toContain(`${name(70)}-queue.fifo`);
+  });
+
+  test("the dead-letter queue name is checked the same way", () => {
+    expect(dlqRule(name(76), false)).toEqual([]);
+    expect(dlqRule(name(77), false)).toHaveLength(1);
+    expect(dlqRule(name(71), true)).toEqual([]);
+    expect(dlqRule(name(72), true)).toHaveLength(1);
+  });
+});
+
+describe("the FIFO/standard pairing rule", () => {
+  // The construct derives both queues' type from queue.fifo, so only a configuration built by
+  // hand can break the rule; the row guards future props that might let them differ.
+  test("fails when the dead-letter queue's type differs from the source queue's", () => {
+    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: TOPIC }, queue: { fifo: true } });
+    const broken = { ...config, deadLetterQueue: { ...config.deadLetterQueue, fifo: false } };
+    expect(findViolations(broken).map((v) => v.rule)).toEqual(["must be FIFO when the source queue is FIFO and standard when it is standard (SQS redrive)"]);
+    expect(findViolations(config)).toEqual([]);
+  });
+});
+
+describe("the whole rule table", () => {
+  test("every row is exercised by a failing case above", () => {
+    const failing = cases.flatMap((c) => violationsFor(c.failing)).map((v) => v.rule);
+    const untested = WORKER_RULES.map((r) => r.rule).filter(
+      (rule) => !failing.includes(rule) && !rule.startsWith("must be FIFO when") && !rule.includes("valid queue name") && !rule.includes("valid dead-letter queue name"),
+    );
+    expect(untested).toEqual([]);
+  });
+
+  test("reports several violations together, one line each, in one error", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    let error: unknown;
+    try {
+      new SqsWorker(stack, "Worker", {
+        serviceName: "orders",
+        alarm: { topicArn: TOPIC, periodSeconds: 45 },
+        lambda: { timeoutSeconds: 60, memorySizeMb: 64 },
+        queue: { visibilityTimeoutSeconds: 30 },
+        deadLetterQueue: { maxReceiveCount: 0 },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SqsWorkerConfigError);
+    const message = (error as Error).message;
+    expect(message.split("\n")).toEqual([
+      "Invalid SqsWorker configuration (4 problems):",
+      "  - orders: lambda.memorySizeMb must be an integer from 128 to 10240 (given 64)",
+      "  - orders: queue.visibilityTimeoutSeconds must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice (given visibilityTimeoutSeconds 30, lambda.timeoutSeconds 60)",
+      "  - orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
+      "  - orders: alarm.periodSeconds must be 10, 20, 30 or a positive multiple of 60 (given 45)",
+    ]);
   });
 
   test("fails before any resource exists", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    expect(() =>
-      new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 30 } }),
-    ).toThrow(SqsWorkerConfigError);
-    expect(stack.node.findAll().filter((c) => c.node.id !== "test" && c.node.path.startsWith("test/Worker/"))).toEqual([]);
+    expect(() => new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 30 } })).toThrow(
+      SqsWorkerConfigError,
+    );
+    expect(stack.node.findAll().filter((c) => c.node.path.startsWith("test/Worker/"))).toEqual([]);
   });
 
-  test("never fires on the default, which derives the visibility timeout from the Lambda timeout", () => {
-    expect(errorFor({ lambda: { timeoutSeconds: 900 } })).toBe("");
+  test("skips rules whose values are unresolved tokens instead of mis-reporting them", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const visibility = new TerraformVariable(stack, "visibility", { type: "number" }).numberValue;
+    const topic = new TerraformVariable(stack, "topic", { type: "string" }).stringValue;
+    expect(() =>
+      new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: topic }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: visibility } }),
+    ).not.toThrow();
+    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: topic }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: visibility } });
+    expect(findViolations(config)).toEqual([]);
+  });
+
+  test("still checks the resolved values next to a token", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const topic = new TerraformVariable(stack, "topic", { type: "string" }).stringValue;
+    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: topic }, deadLetterQueue: { maxReceiveCount: 0 } });
+    expect(findViolations(config).map((v) => v.path)).toEqual(["deadLetterQueue.maxReceiveCount"]);
+  });
+
+  test("never fires on the defaults, which derive the visibility timeout from the Lambda timeout", () => {
+    expect(violationsFor({ lambda: { timeoutSeconds: 900 } })).toEqual([]);
+    expect(violationsFor({})).toEqual([]);
   });
 });

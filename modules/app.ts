@@ -1,4 +1,4 @@
-import type { App } from "cdktf";
+import { AnnotationMetadataEntryType, type App } from "cdktf";
 import type { ServiceCatalog } from "./example-services";
 import { ServiceStack, type StateBackendConfig } from "./service-stack";
 
@@ -33,4 +33,33 @@ export function settingsFromEnv(env: Readonly<Record<string, string | undefined>
       dynamodbTable: env.TF_STATE_LOCK_TABLE || undefined,
     },
   };
+}
+
+/** One synth-time warning: where it comes from and what it says. */
+export interface SynthWarning {
+  /** Construct path, such as `orders/Worker`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** Every warning annotation in the app, in tree order. */
+export function collectWarnings(app: App): SynthWarning[] {
+  return app.node
+    .findAll()
+    .flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === AnnotationMetadataEntryType.WARN)
+        .map((entry) => ({ path: construct.node.path, message: String(entry.data) })),
+    );
+}
+
+/**
+ * Synthesizes the app and prints its warnings. `cdktf synth` prints annotations itself, but
+ * `npm run synth` runs the app directly (much faster), so the warnings are printed here.
+ */
+export function synthAndReport(app: App, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): SynthWarning[] {
+  app.synth();
+  const warnings = collectWarnings(app);
+  for (const warning of warnings) log(`WARNING [${warning.path}] ${warning.message}`);
+  return warnings;
 }

@@ -21,4 +21,11 @@ export const EXAMPLE_SERVICES: ServiceCatalog = {
     deadLetterQueue: { maxReceiveCount: 5 },
     eventSource: { batchSize: 5, maximumConcurrency: 50 },
   },
+  // Ordered work: FIFO queues (per message group), deduplicated on the body; the worker stops
+  // at the first failure of a batch so that later messages of the group wait for it.
+  ledger: {
+    lambda: { timeoutSeconds: 20, reservedConcurrency: 5 },
+    queue: { fifo: true, contentBasedDeduplication: true },
+    eventSource: { maximumConcurrency: 5 },
+  },
 };

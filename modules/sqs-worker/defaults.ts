@@ -1,5 +1,5 @@
 import * as path from "path";
-import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime } from "./props";
+import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime, WorkerTracingMode } from "./props";
 
 /** The worker code shipped with this repository. */
 export const DEFAULT_ENTRY = path.resolve(__dirname, "..", "..", "lambda-src", "handler.ts");
@@ -13,8 +13,14 @@ export const DEFAULT_RUNTIME: WorkerRuntime = "nodejs22.x";
 export const DEFAULT_ARCHITECTURE: WorkerArchitecture = "arm64";
 /** A year of logs, as CKV_AWS_338 asks. */
 export const DEFAULT_LOG_RETENTION_DAYS = 365;
+/** Tracing on: CKV_AWS_50 asks for it, and it shows where a slow job spends its time. */
+export const DEFAULT_TRACING: WorkerTracingMode = "Active";
 /** SQS's own default retention (4 days). */
 export const DEFAULT_MESSAGE_RETENTION_SECONDS = 345_600;
+/** SQS's default: new messages are visible at once. */
+export const DEFAULT_DELAY_SECONDS = 0;
+/** SQS's default short polling for receives that do not ask for a wait. */
+export const DEFAULT_RECEIVE_WAIT_TIME_SECONDS = 0;
 /** The article's value: three tries, then the dead-letter queue. */
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
 /** The SQS maximum (14 days): time for a human to look before a message expires. */
@@ -52,19 +58,29 @@ export interface ResolvedSqsWorkerConfig {
     readonly architecture: WorkerArchitecture;
     readonly environment: Readonly<Record<string, string>>;
     readonly logRetentionDays: number;
+    readonly reservedConcurrency: number | undefined;
+    readonly tracing: WorkerTracingMode;
   };
   readonly queue: {
     readonly visibilityTimeoutSeconds: number;
     readonly messageRetentionSeconds: number;
+    readonly delaySeconds: number;
+    readonly receiveWaitTimeSeconds: number;
+    readonly fifo: boolean;
+    readonly contentBasedDeduplication: boolean;
+    readonly kmsKeyArn: string | undefined;
   };
   readonly deadLetterQueue: {
     readonly maxReceiveCount: number;
     readonly messageRetentionSeconds: number;
+    /** Always the source queue's type: SQS requires a FIFO queue's DLQ to be FIFO and a standard one's standard. */
+    readonly fifo: boolean;
   };
   readonly eventSource: {
     readonly batchSize: number;
     readonly maximumBatchingWindowSeconds: number;
-    readonly maximumConcurrency: number;
+    /** `undefined` when the user removed the cap with `false`. */
+    readonly maximumConcurrency: number | undefined;
   };
   readonly alarm: {
     readonly topicArn: string;
@@ -78,6 +94,8 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorker
   const timeoutSeconds = props.lambda?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const maximumBatchingWindowSeconds =
     props.eventSource?.maximumBatchingWindowSeconds ?? DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS;
+  const maximumConcurrency = props.eventSource?.maximumConcurrency;
+  const fifo = props.queue?.fifo ?? false;
   return {
     serviceName: props.serviceName,
     lambda: {
@@ -88,20 +106,28 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorker
       architecture: props.lambda?.architecture ?? DEFAULT_ARCHITECTURE,
       environment: props.lambda?.environment ?? {},
       logRetentionDays: props.lambda?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
+      reservedConcurrency: props.lambda?.reservedConcurrency,
+      tracing: props.lambda?.tracing ?? DEFAULT_TRACING,
     },
     queue: {
       visibilityTimeoutSeconds:
         props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds),
       messageRetentionSeconds: props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS,
+      delaySeconds: props.queue?.delaySeconds ?? DEFAULT_DELAY_SECONDS,
+      receiveWaitTimeSeconds: props.queue?.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS,
+      fifo,
+      contentBasedDeduplication: props.queue?.contentBasedDeduplication ?? false,
+      kmsKeyArn: props.queue?.kmsKeyArn,
     },
     deadLetterQueue: {
       maxReceiveCount: props.deadLetterQueue?.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
       messageRetentionSeconds: props.deadLetterQueue?.messageRetentionSeconds ?? DEFAULT_DLQ_RETENTION_SECONDS,
+      fifo,
     },
     eventSource: {
       batchSize: props.eventSource?.batchSize ?? DEFAULT_BATCH_SIZE,
       maximumBatchingWindowSeconds,
-      maximumConcurrency: props.eventSource?.maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY,
+      maximumConcurrency: maximumConcurrency === false ? undefined : (maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY),
     },
     alarm: {
       topicArn: props.alarm.topicArn,

@@ -9,14 +9,16 @@ export interface WorkerNames {
 }
 
 /**
- * Derives every resource name from the service name. One function, so the construct, the
+ * Derives every resource name from the service name (and whether the queues are FIFO). One function, so the construct, the
  * validation and the operator tooling can never disagree about a name.
  */
-export function deriveNames(serviceName: string): WorkerNames {
+export function deriveNames(serviceName: string, fifo = false): WorkerNames {
   const functionName = `${serviceName}-worker`;
+  // SQS requires FIFO queue names to end in ".fifo".
+  const suffix = fifo ? ".fifo" : "";
   return {
-    queue: `${serviceName}-queue`,
-    deadLetterQueue: `${serviceName}-dlq`,
+    queue: `${serviceName}-queue${suffix}`,
+    deadLetterQueue: `${serviceName}-dlq${suffix}`,
     alarm: `${serviceName}-dlq-not-empty`,
     function: functionName,
     role: functionName,

@@ -11,6 +11,9 @@ export type WorkerRuntime = "nodejs20.x" | "nodejs22.x";
 /** Instruction set of the worker function. */
 export type WorkerArchitecture = "arm64" | "x86_64";
 
+/** X-Ray tracing mode of the worker function. */
+export type WorkerTracingMode = "Active" | "PassThrough";
+
 /** The worker function (`aws_lambda_function` `<service>-worker`) and its log group. */
 export interface WorkerLambdaProps {
   /**
@@ -51,6 +54,20 @@ export interface WorkerLambdaProps {
    * @default 365 - a year of logs, as security scanners ask (CKV_AWS_338)
    */
   readonly logRetentionDays?: number;
+  /**
+   * Reserved concurrency: executions kept for this function and its ceiling. Keep it at or
+   * above `eventSource.maximumConcurrency`, or invocations are throttled and every throttled
+   * receive counts toward `maxReceiveCount` (synth warns). 0 stops the function.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @default - none: the mapping's maximum concurrency caps the worker instead
+   */
+  readonly reservedConcurrency?: number;
+  /**
+   * X-Ray tracing. "Active" samples and records invocations (the role gets the X-Ray write
+   * actions, which AWS cannot scope to a resource).
+   * @default "Active"
+   */
+  readonly tracing?: WorkerTracingMode;
 }
 
 /** The source queue (`aws_sqs_queue` `<service>-queue`). */
@@ -68,6 +85,35 @@ export interface WorkerQueueProps {
    * @default 345600 (4 days, the SQS default)
    */
   readonly messageRetentionSeconds?: number;
+  /**
+   * Delay before a new message becomes visible, 0..900 seconds.
+   * @default 0
+   */
+  readonly delaySeconds?: number;
+  /**
+   * Long-polling wait of receives that do not set their own, 0..20 seconds. The Lambda
+   * poller long-polls anyway; this helps other consumers (scripts, the local runner).
+   * @default 0 (the SQS default)
+   */
+  readonly receiveWaitTimeSeconds?: number;
+  /**
+   * Makes both queues FIFO (`<service>-queue.fifo`, `<service>-dlq.fifo`): ordered per
+   * message group, exactly-once within the deduplication window. Batches are then at most
+   * 10 records, without a batching window, and the worker stops at the first failure.
+   * @default false
+   */
+  readonly fifo?: boolean;
+  /**
+   * FIFO only: deduplicate on a SHA-256 of the body instead of a producer-given id.
+   * @default false
+   */
+  readonly contentBasedDeduplication?: boolean;
+  /**
+   * Customer managed KMS key ARN encrypting both queues; the worker role then gets
+   * `kms:Decrypt` on exactly this key. Producers need `kms:GenerateDataKey` and `kms:Decrypt` on it.
+   * @default - SQS managed encryption (SSE-SQS) on both queues
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** The dead-letter queue (`aws_sqs_queue` `<service>-dlq`) and the source queue's redrive policy. */
@@ -97,11 +143,12 @@ export interface WorkerEventSourceProps {
    */
   readonly maximumBatchingWindowSeconds?: number;
   /**
-   * Concurrent invocations this mapping may start, 2..1000.
+   * Concurrent invocations this mapping may start, 2..1000. `false` removes the cap: the
+   * mapping then scales with the queue up to the account's concurrency.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
    * @default 10
    */
-  readonly maximumConcurrency?: number;
+  readonly maximumConcurrency?: number | false;
 }
 
 /** The alarm (`aws_cloudwatch_metric_alarm` `<service>-dlq-not-empty`) on the dead-letter queue. */

@@ -35,7 +35,8 @@ export interface WorkerPolicyScope {
 
 /**
  * The worker role's inline policy: consume this queue, write to this log group.
- * No managed policy (AWSLambdaSQSQueueExecutionRole grants on `*`), no `*` resource.
+ * No managed policy (AWSLambdaSQSQueueExecutionRole grants on `*`), no `*` resource;
+ * see {@link optionalWorkerStatements} for tracing and KMS.
  */
 export function workerPolicyStatements(scope: WorkerPolicyScope): DataAwsIamPolicyDocumentStatement[] {
   return [
@@ -43,4 +44,48 @@ export function workerPolicyStatements(scope: WorkerPolicyScope): DataAwsIamPoli
     // Log streams are children of the group: their ARNs are "<group arn>:log-stream:<name>".
     { sid: "WriteLogs", effect: "Allow", actions: [...WORKER_LOG_ACTIONS], resources: [`${scope.logGroupArn}:*`] },
   ];
+}
+
+/**
+ * X-Ray write actions for active tracing. AWS does not support resource-level permissions
+ * for them, so `*` is the only possible resource (the one `*` this module ever writes).
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html
+ */
+export const XRAY_WRITE_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSegments"] as const;
+
+/** Receiving from an SSE-KMS queue decrypts the data key; nothing else is needed to consume. */
+export const WORKER_KMS_ACTIONS = ["kms:Decrypt"] as const;
+
+/** Extra statements of the worker policy for tracing and a customer managed key. */
+export function optionalWorkerStatements(options: { tracing: boolean; kmsKeyArn?: string }): DataAwsIamPolicyDocumentStatement[] {
+  const statements: DataAwsIamPolicyDocumentStatement[] = [];
+  if (options.kmsKeyArn) {
+    statements.push({ sid: "DecryptQueueMessages", effect: "Allow", actions: [...WORKER_KMS_ACTIONS], resources: [options.kmsKeyArn] });
+  }
+  if (options.tracing) {
+    statements.push({ sid: "WriteTraces", effect: "Allow", actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] });
+  }
+  return statements;
+}
+
+/**
+ * A queue policy that denies every request not made over TLS, whoever makes it. It grants
+ * nothing: access still comes only from IAM policies such as the worker's.
+ */
+export function tlsOnlyQueueStatements(queueArn: string): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    {
+      sid: "DenyInsecureTransport",
+      effect: "Deny",
+      actions: ["sqs:*"],
+      resources: [queueArn],
+      principals: [{ type: "*", identifiers: ["*"] }],
+      condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+    },
+  ];
+}
+
+/** The dead-letter queue's redrive allow policy: only this worker's source queue may use it. */
+export function redriveAllowPolicy(sourceQueueArn: string): { redrivePermission: "byQueue"; sourceQueueArns: string[] } {
+  return { redrivePermission: "byQueue", sourceQueueArns: [sourceQueueArn] };
 }

@@ -1,7 +1,7 @@
-import { Token } from "cdktf";
 import { SqsWorkerConfigError, type SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { deriveNames } from "./names";
+import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
 
@@ -30,25 +30,47 @@ export function show(value: unknown): string {
 }
 
 /** A rule that a numeric prop is an integer within [min, max]. */
-function integerBetween(path: string, read: (c: Config) => number, min: number, max: number): WorkerRule {
+function integerBetween(
+  path: string,
+  read: (c: Config) => number | undefined,
+  min: number,
+  max: number,
+  appliesTo?: (c: Config) => boolean,
+): WorkerRule {
   return {
     path,
     rule: `must be an integer from ${min} to ${max}`,
     inputs: (c) => [read(c)],
-    holds: (c) => Number.isInteger(read(c)) && read(c) >= min && read(c) <= max,
+    appliesTo: (c) => read(c) !== undefined && (appliesTo ? appliesTo(c) : true),
+    holds: (c) => {
+      const value = read(c) as number;
+      return Number.isInteger(value) && value >= min && value <= max;
+    },
   };
 }
 
-/** A rule that a derived resource name matches AWS's pattern. */
-function nameMatches(what: string, read: (c: Config) => string, pattern: RegExp, describe: string): WorkerRule {
+/** A rule that a derived resource name matches AWS's pattern for it. */
+function nameMatches(what: string, read: (c: Config) => string, pattern: (c: Config) => RegExp, describe: string): WorkerRule {
   return {
     path: "serviceName",
     rule: `must give a valid ${what} name: ${describe}`,
     inputs: (c) => [c.serviceName],
-    holds: (c) => pattern.test(read(c)),
+    holds: (c) => pattern(c).test(read(c)),
     given: (c) => `${show(c.serviceName)}, ${what} name ${show(read(c))}`,
   };
 }
+
+/** The name pattern of a standard or FIFO queue (the SQS API). */
+function queueNamePattern(fifo: boolean): RegExp {
+  return fifo ? /^[0-9A-Za-z_-]{1,75}\.fifo$/ : /^[0-9A-Za-z_-]{1,80}$/;
+}
+
+/** A rule that a derived queue name fits SQS's pattern for its type. */
+function queueNameRule(what: string, read: (c: Config) => string): WorkerRule {
+  return nameMatches(what, read, (c) => queueNamePattern(c.queue.fifo), "1 to 80 characters of A-Z a-z 0-9 _ -, a FIFO name ending in .fifo");
+}
+
+const isFifo = (c: Config) => c.queue.fifo;
 
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
@@ -56,14 +78,26 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /**
+ * The longest service name whose derived names all fit AWS's limits: `<service>-worker`
+ * (function and role names, at most 64 characters) is the tightest, FIFO or not.
+ */
+export const MAX_SERVICE_NAME_LENGTH = 64 - "-worker".length;
+
+/**
  * The hard rules, one row each. A configuration that breaks any of them would be rejected
  * by AWS (often half-way through `terraform apply`) or would make the worker process
  * messages twice, so synth fails instead.
  */
 export const WORKER_RULES: readonly WorkerRule[] = [
-  nameMatches("queue", (c) => deriveNames(c.serviceName).queue, /^[0-9A-Za-z_-]{1,80}$/, "1 to 80 of A-Z a-z 0-9 _ -"),
-  nameMatches("dead-letter queue", (c) => deriveNames(c.serviceName).deadLetterQueue, /^[0-9A-Za-z_-]{1,80}$/, "1 to 80 of A-Z a-z 0-9 _ -"),
-  nameMatches("function", (c) => deriveNames(c.serviceName).function, /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 of A-Z a-z 0-9 _ -"),
+  {
+    path: "serviceName",
+    rule: "must start with a letter or digit and hold only A-Z a-z 0-9 _ -",
+    inputs: (c) => [c.serviceName],
+    holds: (c) => /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(c.serviceName),
+  },
+  queueNameRule("queue", (c) => deriveNames(c.serviceName, c.queue.fifo).queue),
+  queueNameRule("dead-letter queue", (c) => deriveNames(c.serviceName, c.queue.fifo).deadLetterQueue),
+  nameMatches("function and role", (c) => deriveNames(c.serviceName).function, () => /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 characters of A-Z a-z 0-9 _ -"),
   integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds, 1, 900),
   integerBetween("lambda.memorySizeMb", (c) => c.lambda.memorySizeMb, 128, 10_240),
   {
@@ -71,6 +105,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
     inputs: (c) => [c.lambda.logRetentionDays],
     holds: (c) => (LOG_RETENTION_DAYS as readonly number[]).includes(c.lambda.logRetentionDays),
+  },
+  {
+    path: "lambda.reservedConcurrency",
+    rule: "must be an integer of 0 or more",
+    inputs: (c) => [c.lambda.reservedConcurrency],
+    appliesTo: (c) => c.lambda.reservedConcurrency !== undefined,
+    holds: (c) => Number.isInteger(c.lambda.reservedConcurrency) && (c.lambda.reservedConcurrency as number) >= 0,
   },
   integerBetween("queue.visibilityTimeoutSeconds", (c) => c.queue.visibilityTimeoutSeconds, 0, 43_200),
   {
@@ -84,10 +125,49 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     given: (c) => `visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}, lambda.timeoutSeconds ${c.lambda.timeoutSeconds}`,
   },
   integerBetween("queue.messageRetentionSeconds", (c) => c.queue.messageRetentionSeconds, 60, 1_209_600),
+  integerBetween("queue.delaySeconds", (c) => c.queue.delaySeconds, 0, 900),
+  integerBetween("queue.receiveWaitTimeSeconds", (c) => c.queue.receiveWaitTimeSeconds, 0, 20),
+  {
+    path: "queue.contentBasedDeduplication",
+    rule: "can only be set on a FIFO queue (queue.fifo: true)",
+    inputs: (c) => [c.queue.contentBasedDeduplication],
+    holds: (c) => !c.queue.contentBasedDeduplication || c.queue.fifo,
+    given: (c) => `contentBasedDeduplication ${c.queue.contentBasedDeduplication}, fifo ${c.queue.fifo}`,
+  },
+  {
+    path: "queue.kmsKeyArn",
+    rule: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), which IAM can scope the worker's kms:Decrypt to",
+    inputs: (c) => [c.queue.kmsKeyArn],
+    appliesTo: (c) => c.queue.kmsKeyArn !== undefined,
+    holds: (c) => /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(c.queue.kmsKeyArn as string),
+  },
+  {
+    // Guaranteed by construction today (both follow queue.fifo); kept so that a future prop
+    // letting them differ cannot slip past.
+    path: "deadLetterQueue",
+    rule: "must be FIFO when the source queue is FIFO and standard when it is standard (SQS redrive)",
+    inputs: (c) => [c.queue.fifo, c.deadLetterQueue.fifo],
+    holds: (c) => c.queue.fifo === c.deadLetterQueue.fifo,
+    given: (c) => `queue fifo ${c.queue.fifo}, dead-letter queue fifo ${c.deadLetterQueue.fifo}`,
+  },
   integerBetween("deadLetterQueue.maxReceiveCount", (c) => c.deadLetterQueue.maxReceiveCount, 1, 1000),
   integerBetween("deadLetterQueue.messageRetentionSeconds", (c) => c.deadLetterQueue.messageRetentionSeconds, 60, 1_209_600),
   integerBetween("eventSource.batchSize", (c) => c.eventSource.batchSize, 1, 10_000),
+  {
+    path: "eventSource.batchSize",
+    rule: "must be at most 10 on a FIFO queue",
+    inputs: (c) => [c.eventSource.batchSize],
+    appliesTo: isFifo,
+    holds: (c) => c.eventSource.batchSize <= 10,
+  },
   integerBetween("eventSource.maximumBatchingWindowSeconds", (c) => c.eventSource.maximumBatchingWindowSeconds, 0, 300),
+  {
+    path: "eventSource.maximumBatchingWindowSeconds",
+    rule: "is not supported on a FIFO queue and must be 0",
+    inputs: (c) => [c.eventSource.maximumBatchingWindowSeconds],
+    appliesTo: isFifo,
+    holds: (c) => c.eventSource.maximumBatchingWindowSeconds === 0,
+  },
   {
     path: "eventSource.batchSize",
     rule: "above 10 needs eventSource.maximumBatchingWindowSeconds of at least 1",
@@ -96,6 +176,12 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     given: (c) => `batchSize ${c.eventSource.batchSize}, maximumBatchingWindowSeconds ${c.eventSource.maximumBatchingWindowSeconds}`,
   },
   integerBetween("eventSource.maximumConcurrency", (c) => c.eventSource.maximumConcurrency, 2, 1000),
+  {
+    path: "alarm.topicArn",
+    rule: "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
+    inputs: (c) => [c.alarm.topicArn],
+    holds: (c) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(c.alarm.topicArn),
+  },
   {
     path: "alarm.periodSeconds",
     rule: "must be 10, 20, 30 or a positive multiple of 60",
@@ -116,11 +202,6 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
   },
 ];
-
-/** True when a value holds a cdktf token that only Terraform can resolve. */
-function isUnresolved(value: unknown): boolean {
-  return (typeof value === "string" || typeof value === "number") && Token.isUnresolved(value);
-}
 
 /** Every rule the configuration breaks, in table order; rules reading unresolved tokens are skipped. */
 export function findViolations(config: Config, rules: readonly WorkerRule[] = WORKER_RULES): SqsWorkerViolation[] {

@@ -1,0 +1,76 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { collectWarnings, SqsWorker, synthAndReport, WORKER_ADVICE, addServiceStacks, type SqsWorkerProps } from "../modules";
+import { makeTempDir, removeDir } from "./helpers/synth";
+
+const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
+
+/** The warning annotations a worker with `props` gets at synth. */
+function warningsFor(props: Partial<SqsWorkerProps>): string[] {
+  const app = Testing.app();
+  new SqsWorker(new TerraformStack(app, "test"), "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, ...props });
+  return collectWarnings(app).map((w) => w.message);
+}
+
+describe("synth warnings for AWS's recommendations", () => {
+  test("none for the defaults or the article's configuration", () => {
+    expect(warningsFor({})).toEqual([]);
+    expect(warningsFor({ lambda: { timeoutSeconds: 50 } })).toEqual([]);
+  });
+
+  test("a visibility timeout below 6 × timeout + batching window, naming the value to use", () => {
+    expect(warningsFor({ lambda: { timeoutSeconds: 50 }, queue: { visibilityTimeoutSeconds: 299 } })).toEqual([
+      "orders: queue.visibilityTimeoutSeconds 299 is below AWS's advice of 6 × lambda.timeoutSeconds + eventSource.maximumBatchingWindowSeconds = 300: a batch retried after a throttle or an error can reappear while it is still running. Set it to 300 or remove the prop to get that default. [visibility-below-six-times-timeout]",
+    ]);
+    expect(warningsFor({ lambda: { timeoutSeconds: 50 }, queue: { visibilityTimeoutSeconds: 300 } })).toEqual([]);
+    expect(warningsFor({ lambda: { timeoutSeconds: 50 }, eventSource: { maximumBatchingWindowSeconds: 5 }, queue: { visibilityTimeoutSeconds: 304 } })[0]).toContain("= 305");
+  });
+
+  test("the 6× advice is capped at the SQS maximum of 43200 s", () => {
+    expect(warningsFor({ lambda: { timeoutSeconds: 900 }, queue: { visibilityTimeoutSeconds: 43_200 } })).toEqual([]);
+  });
+
+  test("maxReceiveCount below 5 only when maximum concurrency is removed", () => {
+    expect(warningsFor({ eventSource: { maximumConcurrency: false } })).toEqual([expect.stringContaining("[max-receive-count-below-five-without-concurrency-cap]")]);
+    expect(warningsFor({ eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 } })).toEqual([]);
+    expect(warningsFor({ deadLetterQueue: { maxReceiveCount: 3 } })).toEqual([]);
+  });
+
+  test("reserved concurrency below maximum concurrency", () => {
+    expect(warningsFor({ lambda: { reservedConcurrency: 9 } })).toEqual([
+      "orders: lambda.reservedConcurrency 9 is below eventSource.maximumConcurrency 10: the mapping starts more invocations than the function may run, they are throttled and each throttled receive counts toward maxReceiveCount. Set reservedConcurrency to at least maximumConcurrency, or lower maximumConcurrency to 9. [reserved-concurrency-below-maximum-concurrency]",
+    ]);
+    expect(warningsFor({ lambda: { reservedConcurrency: 10 } })).toEqual([]);
+  });
+
+  test("a dead-letter queue retention not above the source's on a standard queue, not on FIFO", () => {
+    const equal = { queue: { messageRetentionSeconds: 1_209_600 }, deadLetterQueue: { messageRetentionSeconds: 1_209_600 } };
+    expect(warningsFor(equal)).toEqual([expect.stringContaining("[dlq-retention-not-above-source-retention]")]);
+    expect(warningsFor({ ...equal, queue: { ...equal.queue, fifo: true } })).toEqual([]);
+    expect(warningsFor({ queue: { messageRetentionSeconds: 1_209_599 }, deadLetterQueue: { messageRetentionSeconds: 1_209_600 } })).toEqual([]);
+  });
+
+  test("every advice row has a test above that triggers it", () => {
+    const triggered = [
+      ...warningsFor({ queue: { visibilityTimeoutSeconds: 30 } }),
+      ...warningsFor({ eventSource: { maximumConcurrency: false } }),
+      ...warningsFor({ lambda: { reservedConcurrency: 1 } }),
+      ...warningsFor({ deadLetterQueue: { messageRetentionSeconds: 60 } }),
+    ].join("\n");
+    for (const advice of WORKER_ADVICE) expect(triggered).toContain(`[${advice.id}]`);
+  });
+});
+
+describe("npm run synth", () => {
+  test("prints each warning with the construct path", () => {
+    const outdir = makeTempDir("warn");
+    try {
+      const app = new App({ outdir });
+      addServiceStacks(app, { slow: { lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } } }, { region: "us-east-1", backend: { kind: "local" } });
+      const lines: string[] = [];
+      synthAndReport(app, (line) => lines.push(line));
+      expect(lines).toEqual([expect.stringMatching(/^WARNING \[slow\/Worker\] slow: queue\.visibilityTimeoutSeconds 60 is below/)]);
+    } finally {
+      removeDir(outdir);
+    }
+  });
+});

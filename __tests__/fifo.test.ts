@@ -1,0 +1,42 @@
+import { onlyResource, resources, synthService } from "./helpers/synth";
+
+describe("a FIFO worker", () => {
+  const json = synthService("ledger", { queue: { fifo: true, contentBasedDeduplication: true } });
+  const queue = resources(json, "aws_sqs_queue").find((q) => q.name === "ledger-queue.fifo") as Record<string, unknown>;
+  const dlq = resources(json, "aws_sqs_queue").find((q) => q.name === "ledger-dlq.fifo") as Record<string, unknown>;
+
+  test("makes both queues FIFO with .fifo names", () => {
+    expect(queue).toMatchObject({ fifo_queue: true });
+    expect(dlq).toMatchObject({ fifo_queue: true });
+  });
+
+  test("sets content-based deduplication on the source queue when asked", () => {
+    expect(queue.content_based_deduplication).toBe(true);
+    expect(dlq.content_based_deduplication).toBeUndefined();
+  });
+
+  test("leaves the batching window out of the mapping, which FIFO does not support", () => {
+    const esm = onlyResource(json, "aws_lambda_event_source_mapping");
+    expect(esm.maximum_batching_window_in_seconds).toBeUndefined();
+    expect(esm).toMatchObject({ batch_size: 10, function_response_types: ["ReportBatchItemFailures"] });
+  });
+
+  test("alarms on the FIFO dead-letter queue", () => {
+    expect(onlyResource(json, "aws_cloudwatch_metric_alarm").alarm_name).toBe("ledger-dlq-not-empty");
+  });
+});
+
+describe("a standard worker", () => {
+  const json = synthService("plain");
+
+  test("writes neither fifo_queue nor content_based_deduplication", () => {
+    for (const q of resources(json, "aws_sqs_queue")) {
+      expect(q.fifo_queue).toBeUndefined();
+      expect(q.content_based_deduplication).toBeUndefined();
+    }
+  });
+
+  test("can remove the maximum concurrency cap", () => {
+    expect(onlyResource(synthService("uncapped", { eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 } }), "aws_lambda_event_source_mapping").scaling_config).toBeUndefined();
+  });
+});

@@ -1,0 +1,78 @@
+import { defaultVisibilityTimeout, type ResolvedSqsWorkerConfig } from "./defaults";
+import { isUnresolved } from "./tokens";
+
+type Config = ResolvedSqsWorkerConfig;
+
+/**
+ * One row of the advice table: an AWS recommendation that synth prints as a warning
+ * (a cdktf annotation) when the configuration departs from it. AWS accepts these
+ * configurations, so they never fail synth, but a reviewer should see them.
+ */
+export interface WorkerAdvice {
+  /** Stable id, listed in the README. */
+  readonly id: string;
+  /** The values the advice reads: skipped when any is an unresolved token. */
+  readonly inputs: (c: Config) => readonly unknown[];
+  /** True when the configuration departs from the recommendation. */
+  readonly departs: (c: Config) => boolean;
+  /** The warning: what is wrong, why it matters, what to change. */
+  readonly message: (c: Config) => string;
+}
+
+/** The recommended visibility timeout for this configuration. */
+function recommendedVisibility(c: Config): number {
+  return defaultVisibilityTimeout(c.lambda.timeoutSeconds, c.eventSource.maximumBatchingWindowSeconds);
+}
+
+/** Every recommendation from AWS-RULES.md that synth warns about. */
+export const WORKER_ADVICE: readonly WorkerAdvice[] = [
+  {
+    id: "visibility-below-six-times-timeout",
+    inputs: (c) => [c.queue.visibilityTimeoutSeconds, c.lambda.timeoutSeconds, c.eventSource.maximumBatchingWindowSeconds],
+    departs: (c) => c.queue.visibilityTimeoutSeconds < recommendedVisibility(c),
+    message: (c) =>
+      `queue.visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds} is below AWS's advice of 6 × lambda.timeoutSeconds + ` +
+      `eventSource.maximumBatchingWindowSeconds = ${recommendedVisibility(c)}: a batch retried after a throttle or an error ` +
+      `can reappear while it is still running. Set it to ${recommendedVisibility(c)} or remove the prop to get that default.`,
+  },
+  {
+    id: "max-receive-count-below-five-without-concurrency-cap",
+    inputs: (c) => [c.deadLetterQueue.maxReceiveCount],
+    departs: (c) => c.deadLetterQueue.maxReceiveCount < 5 && c.eventSource.maximumConcurrency === undefined,
+    message: (c) =>
+      `deadLetterQueue.maxReceiveCount ${c.deadLetterQueue.maxReceiveCount} is below 5 while eventSource.maximumConcurrency is ` +
+      `removed: receives of throttled invocations count too, so healthy messages can reach the dead-letter queue. ` +
+      `Raise maxReceiveCount to 5 or more, or set eventSource.maximumConcurrency.`,
+  },
+  {
+    id: "reserved-concurrency-below-maximum-concurrency",
+    inputs: (c) => [c.lambda.reservedConcurrency, c.eventSource.maximumConcurrency],
+    departs: (c) =>
+      c.lambda.reservedConcurrency !== undefined &&
+      c.lambda.reservedConcurrency < (c.eventSource.maximumConcurrency ?? Number.POSITIVE_INFINITY),
+    message: (c) =>
+      `lambda.reservedConcurrency ${c.lambda.reservedConcurrency} is below eventSource.maximumConcurrency ` +
+      `${c.eventSource.maximumConcurrency ?? "(uncapped)"}: the mapping starts more invocations than the function may run, ` +
+      `they are throttled and each throttled receive counts toward maxReceiveCount. Set reservedConcurrency to at least ` +
+      `maximumConcurrency, or lower maximumConcurrency to ${c.lambda.reservedConcurrency}.`,
+  },
+  {
+    id: "dlq-retention-not-above-source-retention",
+    inputs: (c) => [c.deadLetterQueue.messageRetentionSeconds, c.queue.messageRetentionSeconds],
+    // FIFO queues reset the enqueue timestamp on the move; standard queues keep it.
+    departs: (c) => !c.queue.fifo && c.deadLetterQueue.messageRetentionSeconds <= c.queue.messageRetentionSeconds,
+    message: (c) =>
+      `deadLetterQueue.messageRetentionSeconds ${c.deadLetterQueue.messageRetentionSeconds} is not above ` +
+      `queue.messageRetentionSeconds ${c.queue.messageRetentionSeconds}: a standard queue keeps a message's original ` +
+      `enqueue time when it moves to the dead-letter queue, so it can expire there before anyone looks. Make the ` +
+      `dead-letter queue's retention longer (the default is 1209600, 14 days).`,
+  },
+];
+
+/** The warnings for a configuration, each prefixed with the service name. */
+export function adviseSqsWorkerConfig(config: Config, table: readonly WorkerAdvice[] = WORKER_ADVICE): string[] {
+  return table
+    .filter((a) => !a.inputs(config).some(isUnresolved))
+    .filter((a) => a.departs(config))
+    .map((a) => `${config.serviceName}: ${a.message(config)} [${a.id}]`);
+}
