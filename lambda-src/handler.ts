@@ -23,11 +23,8 @@ import { processMessage } from "./process-message";
  * retried either way.
  *
  * One loaded copy of this code handles one invocation at a time (as on Lambda): the
- * processors below keep per-invocation state and must not be shared by concurrent batches.
+ * processors keep per-invocation state and must not be shared by concurrent batches.
  */
-const standardProcessor = new BatchProcessor(EventType.SQS);
-const fifoProcessor = new SqsFifoPartialProcessorAsync();
-
 /** Thrown for a record whose body is not valid JSON; the record is reported as failed. */
 export class InvalidMessageBodyError extends Error {
   constructor(messageId: string, cause: unknown) {
@@ -36,15 +33,13 @@ export class InvalidMessageBodyError extends Error {
   }
 }
 
-/** Parses one record's body and runs the business logic on it; throws on any failure. */
-export async function recordHandler(record: SQSRecord): Promise<void> {
-  let message: unknown;
+/** Parses one record's body as JSON; throws {@link InvalidMessageBodyError} when it is not. */
+export function parseBody(record: SQSRecord): unknown {
   try {
-    message = JSON.parse(record.body);
+    return JSON.parse(record.body);
   } catch (error) {
     throw new InvalidMessageBodyError(record.messageId, error);
   }
-  await processMessage(message, record);
 }
 
 /** True when the batch comes from a FIFO queue, whose name (and so ARN) ends in `.fifo`. */
@@ -52,8 +47,20 @@ export function isFifoBatch(event: SQSEvent): boolean {
   return event.Records.length > 0 && event.Records[0].eventSourceARN.endsWith(".fifo");
 }
 
-/** The Lambda handler wired to the queue by the event source mapping. */
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const processor = isFifoBatch(event) ? fifoProcessor : standardProcessor;
-  return processPartialResponse(event, recordHandler, processor, { context });
+/** The business logic's signature: throw to fail the record. */
+export type MessageProcessor = (message: unknown, record: SQSRecord) => Promise<void>;
+
+/**
+ * Builds a handler around any business logic, with the same plumbing as {@link handler}
+ * (tests and fixtures use it; a service edits process-message.ts instead).
+ */
+export function makeHandler(process: MessageProcessor): (event: SQSEvent, context: Context) => Promise<SQSBatchResponse> {
+  const standard = new BatchProcessor(EventType.SQS);
+  const fifo = new SqsFifoPartialProcessorAsync();
+  const handleRecord = async (record: SQSRecord): Promise<void> => process(parseBody(record), record);
+  return async (event, context) =>
+    processPartialResponse(event, handleRecord, isFifoBatch(event) ? fifo : standard, { context });
 }
+
+/** The Lambda handler wired to the queue by the event source mapping. */
+export const handler = makeHandler(processMessage);

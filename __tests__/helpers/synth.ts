@@ -67,6 +67,7 @@ export async function synthApp(
   outdir: string,
   options: { hcl?: boolean; services?: ServiceCatalog } = {},
 ): Promise<Record<string, string>> {
+  fs.mkdirSync(outdir, { recursive: true });
   // cdktf reads HCL mode from SYNTH_HCL_OUTPUT when each stack is constructed, exactly the
   // variable `cdktf synth --hcl` sets for the app process; App's own option only names files.
   const previous = process.env.SYNTH_HCL_OUTPUT;

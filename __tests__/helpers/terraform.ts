@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "child_process";
+import { execFileSync, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -83,4 +83,41 @@ export function terraform(tool: Extract<TerraformToolchain, { ok: true }>, cwd: 
 /** The terraform version line, for test output. */
 export function terraformVersion(binary: string): string {
   return execFileSync(binary, ["version"], { encoding: "utf8" }).split("\n")[0];
+}
+
+/** The result of a terraform run that is allowed to fail (plan -detailed-exitcode). */
+export interface TerraformRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform without blocking the event loop, so several stacks can apply in parallel. */
+export function terraformRun(
+  tool: Extract<TerraformToolchain, { ok: true }>,
+  cwd: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<TerraformRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool.binary, args, { cwd, env: { ...tool.env, ...extraEnv } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Like {@link terraformRun}, but throws with the output unless terraform exits 0. */
+export async function terraformOk(
+  tool: Extract<TerraformToolchain, { ok: true }>,
+  cwd: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<string> {
+  const run = await terraformRun(tool, cwd, args, extraEnv);
+  if (run.code !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${run.code}):\n${run.stdout.slice(-5000)}\n${run.stderr.slice(-5000)}`);
+  return run.stdout;
 }

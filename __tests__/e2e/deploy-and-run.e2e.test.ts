@@ -1,0 +1,257 @@
+import * as fs from "fs";
+import * as path from "path";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
+import {
+  GetFunctionConfigurationCommand,
+  LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from "@aws-sdk/client-lambda";
+import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { EXAMPLE_SERVICES, deriveNames, resolveSqsWorkerConfig, type ServiceCatalog } from "../../modules";
+import { readDeployedWorkerConfig } from "../../tools/local-runner/stack-config";
+import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../helpers/moto";
+import { makeTempDir, removeDir, synthApp } from "../helpers/synth";
+import { prepareTerraform, terraformOk, terraformRun } from "../helpers/terraform";
+import { createQueue, drainQueue, queueDepth, readLog, runScenario, sendAll } from "./scenario";
+
+// Rung 5 of the verification ladder: terraform apply of every synthesized stack against moto,
+// the deployed values read back with the AWS SDK, a second plan that must be empty, the worker's
+// real bundle run against the emulated queues, and destroy.
+
+/** The scenario service: a short Lambda timeout (1 s) so that redelivery takes seconds. */
+const SCENARIO_SERVICE = "e2e";
+const SERVICES: ServiceCatalog = {
+  ...EXAMPLE_SERVICES,
+  [SCENARIO_SERVICE]: {
+    lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1 },
+    eventSource: { batchSize: 10, maximumConcurrency: 10 },
+  },
+};
+const STACKS = Object.keys(SERVICES);
+
+const tool = prepareTerraform();
+let moto: MotoServer;
+let projectDir: string;
+let stackDirs: Record<string, string>;
+let topicArn: string;
+let env: NodeJS.ProcessEnv;
+let sqs: SQSClient;
+let lambda: LambdaClient;
+const destroyed = new Set<string>();
+
+/**
+ * The event source mappings of one function. moto's ListEventSourceMappings filter compares
+ * FunctionName with the exact string the mapping was created with (the function ARN, from
+ * Terraform), where Lambda accepts a name too, so the list is filtered here by ARN instead.
+ */
+async function mappingsOf(functionName: string) {
+  const { EventSourceMappings = [] } = await lambda.send(new ListEventSourceMappingsCommand({}));
+  return EventSourceMappings.filter((m) => m.FunctionArn?.endsWith(`:function:${functionName}`));
+}
+
+function clients(endpoint: string) {
+  const config = { region: FAKE_AWS_ENV.AWS_REGION, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+  return { sqs: new SQSClient(config), lambda: new LambdaClient(config), cloudwatch: new CloudWatchClient(config), iam: new IAMClient(config), sns: new SNSClient(config) };
+}
+
+const tfVars = () => ["-var", `alert_sns_arn=${topicArn}`];
+
+async function destroy(stack: string): Promise<void> {
+  if (!tool.ok || destroyed.has(stack)) return;
+  await terraformOk(tool, stackDirs[stack], ["destroy", "-auto-approve", "-input=false", "-no-color", ...tfVars()], env);
+  destroyed.add(stack);
+}
+
+beforeAll(async () => {
+  if (!tool.ok) throw new Error(`the e2e suite needs terraform and the provider mirror: ${tool.reason}`);
+  moto = await startMoto();
+  env = { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
+  ({ sqs, lambda } = clients(moto.endpoint));
+  topicArn = (await clients(moto.endpoint).sns.send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn!;
+  // cdktf.out inside a project folder: the local backend keeps state two levels above the stacks.
+  projectDir = makeTempDir("e2e");
+  stackDirs = await synthApp(path.join(projectDir, "cdktf.out"), { services: SERVICES });
+  // Stacks apply in parallel: most of an apply is the provider waiting for SQS attributes to
+  // settle (6 matching reads 5 s apart per queue resource), not CPU.
+  await Promise.all(
+    STACKS.map(async (stack) => {
+      await terraformOk(tool, stackDirs[stack], ["init", "-input=false", "-no-color"], env);
+      await terraformOk(tool, stackDirs[stack], ["apply", "-auto-approve", "-input=false", "-no-color", ...tfVars()], env);
+    }),
+  );
+}, 600_000);
+
+afterAll(async () => {
+  try {
+    await Promise.allSettled(STACKS.map(destroy));
+  } finally {
+    await moto?.stop();
+    if (projectDir) removeDir(projectDir);
+    if (tool.ok) removeDir(tool.dir);
+  }
+}, 600_000);
+
+describe.each(STACKS)("the applied %s stack", (stack) => {
+  const props = SERVICES[stack];
+  const expected = () => resolveSqsWorkerConfig({ serviceName: stack, ...props, alarm: { ...props.alarm, topicArn } });
+
+  test("has the configured queue and dead-letter queue attributes", async () => {
+    const config = expected();
+    const names = deriveNames(stack, config.queue.fifo);
+    const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
+    const attributes = async (name: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await url(name), AttributeNames: ["All"] }))).Attributes!;
+    const queue = await attributes(names.queue);
+    const dlq = await attributes(names.deadLetterQueue);
+    expect(Number(queue.VisibilityTimeout)).toBe(config.queue.visibilityTimeoutSeconds);
+    expect(Number(queue.MessageRetentionPeriod)).toBe(config.queue.messageRetentionSeconds);
+    expect(JSON.parse(queue.RedrivePolicy!)).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: config.deadLetterQueue.maxReceiveCount });
+    expect(Number(dlq.MessageRetentionPeriod)).toBe(config.deadLetterQueue.messageRetentionSeconds);
+    expect(JSON.parse(dlq.RedriveAllowPolicy!)).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [queue.QueueArn] });
+    for (const q of [queue, dlq]) {
+      expect(q.SqsManagedSseEnabled).toBe("true");
+      expect(JSON.parse(q.Policy!).Statement).toEqual([expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]);
+      if (config.queue.fifo) expect(q.FifoQueue).toBe("true");
+    }
+    if (config.queue.fifo) expect(queue.ContentBasedDeduplication).toBe(String(config.queue.contentBasedDeduplication));
+  });
+
+  test("has the configured event source mapping, as far as moto stores it", async () => {
+    const config = expected();
+    const EventSourceMappings = await mappingsOf(deriveNames(stack).function);
+    expect(EventSourceMappings).toHaveLength(1);
+    expect(EventSourceMappings[0]).toMatchObject({
+      BatchSize: config.eventSource.batchSize,
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+      EventSourceArn: expect.stringMatching(new RegExp(`:${deriveNames(stack, config.queue.fifo).queue.replace(".", "\\.")}$`)),
+    });
+    if (config.eventSource.maximumConcurrency !== undefined) {
+      expect(EventSourceMappings[0].ScalingConfig).toEqual({ MaximumConcurrency: config.eventSource.maximumConcurrency });
+    }
+  });
+
+  test("has the configured alarm on the dead-letter queue, notifying the topic", async () => {
+    const config = expected();
+    const { MetricAlarms = [] } = await clients(moto.endpoint).cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [`${stack}-dlq-not-empty`] }));
+    expect(MetricAlarms).toHaveLength(1);
+    expect(MetricAlarms[0]).toMatchObject({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateNumberOfMessagesVisible",
+      Statistic: "Maximum",
+      Period: config.alarm.periodSeconds,
+      EvaluationPeriods: config.alarm.evaluationPeriods,
+      Threshold: 0,
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [topicArn],
+      Dimensions: [{ Name: "QueueName", Value: deriveNames(stack, config.queue.fifo).deadLetterQueue }],
+    });
+  });
+
+  test("has the configured function, running as the worker role with its inline policy", async () => {
+    const config = expected();
+    const names = deriveNames(stack);
+    const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.function }));
+    const { Role } = await clients(moto.endpoint).iam.send(new GetRoleCommand({ RoleName: names.role }));
+    expect(fn).toMatchObject({
+      Runtime: config.lambda.runtime,
+      Timeout: config.lambda.timeoutSeconds,
+      MemorySize: config.lambda.memorySizeMb,
+      Handler: "index.handler",
+      Role: Role!.Arn,
+    });
+    const policy = await clients(moto.endpoint).iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
+    const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
+    const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
+    expect(actions).toEqual(expect.arrayContaining(["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]));
+  });
+
+  test("plans no changes after apply", async () => {
+    const plan = await terraformRun(tool as Extract<typeof tool, { ok: true }>, stackDirs[stack], ["plan", "-detailed-exitcode", "-input=false", "-no-color", ...tfVars()], env);
+    // 0 = no changes, 2 = changes, 1 = error: print the plan when it is not 0.
+    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.stdout + plan.stderr }).toEqual({ code: 0, output: "" });
+  });
+});
+
+describe("the deployed worker's behaviour", () => {
+  // moto runs event source mappings itself: each send to a queue with an enabled mapping makes
+  // moto receive a batch (counting toward maxReceiveCount) and invoke a stand-in function. The
+  // local runner takes Lambda's place here, so the deployed mapping is disabled first.
+  beforeAll(async () => {
+    const mappings = await mappingsOf(deriveNames(SCENARIO_SERVICE).function);
+    expect(mappings).toHaveLength(1);
+    for (const mapping of mappings) await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }));
+    expect((await mappingsOf(deriveNames(SCENARIO_SERVICE).function))[0].State).toBe("Disabled");
+  });
+
+  test("processes every good message, dead-letters every poison message after exactly maxReceiveCount receives, loses nothing", async () => {
+    const worker = readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE);
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).queue }))).QueueUrl!;
+    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).deadLetterQueue }))).QueueUrl!;
+    const total = 1000;
+    // 5 % poison (always throws), 5 % transient (fails its first receive), the rest good.
+    const messages = Array.from({ length: total }, (_, i) => ({
+      id: String(i),
+      kind: i % 20 === 0 ? ("poison" as const) : i % 20 === 1 ? ("transient" as const) : ("good" as const),
+    }));
+    const logFile = path.join(projectDir, "scenario.log");
+    await sendAll(sqs, queueUrl, messages);
+    const stats = await runScenario({ sqs, queueUrl, worker, logFile, until: async () => (await queueDepth(sqs, queueUrl)) === 0 && (await queueDepth(sqs, dlqUrl)) >= 50, timeoutMs: 240_000 });
+    const log = readLog(logFile);
+    const dead = await drainQueue(sqs, dlqUrl);
+
+    const good = messages.filter((m) => m.kind !== "poison").map((m) => m.id);
+    const poison = messages.filter((m) => m.kind === "poison").map((m) => m.id);
+    const processed = new Set(log.filter((e) => e.outcome === "ok").map((e) => e.id));
+    const okCount = log.filter((e) => e.outcome === "ok").length;
+    const deadIds = dead.map((m) => (JSON.parse(m.Body!) as { id: string }).id);
+    // eslint-disable-next-line no-console
+    console.log(
+      `e2e scenario: sent ${total}, processed ${processed.size} (duplicates ${okCount - processed.size}), dead-lettered ${deadIds.length}, ` +
+        `batches ${stats.batches}, failed batches ${stats.failedBatches}`,
+    );
+
+    expect([...processed].sort()).toEqual([...good].sort());
+    expect([...deadIds].sort()).toEqual([...poison].sort());
+    expect(processed.size + deadIds.length).toBe(total);
+    for (const id of poison) {
+      expect({ id, attempts: log.filter((e) => e.id === id).map((e) => e.attempt).sort() }).toEqual({ id, attempts: [1, 2, 3] });
+    }
+    for (const m of messages.filter((m) => m.kind === "transient")) {
+      expect(log.filter((e) => e.id === m.id && e.outcome === "failed").map((e) => e.attempt)).toEqual([1]);
+    }
+  });
+
+  test("a queue made directly with a visibility timeout shorter than the processing time processes messages twice", async () => {
+    const worker = { ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE), timeoutSeconds: 10, batchSize: 1 };
+    // Each job takes 2.5 s. The article's mistake: visibility 1 s; the construct's default: 6 × 10 s.
+    const run = async (visibilityTimeoutSeconds: number) => {
+      const queueUrl = await createQueue(sqs, `raw-visibility-${visibilityTimeoutSeconds}`, visibilityTimeoutSeconds);
+      const messages = Array.from({ length: 20 }, (_, i) => ({ id: String(i), kind: "slow" as const, sleepMs: 2500 }));
+      const logFile = path.join(projectDir, `duplicates-${visibilityTimeoutSeconds}.log`);
+      await sendAll(sqs, queueUrl, messages);
+      await runScenario({ sqs, queueUrl, worker, logFile, until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 120_000 });
+      const ok = readLog(logFile).filter((e) => e.outcome === "ok");
+      return { processed: new Set(ok.map((e) => e.id)).size, duplicates: ok.length - new Set(ok.map((e) => e.id)).size };
+    };
+    const short = await run(1);
+    const correct = await run(60);
+    // eslint-disable-next-line no-console
+    console.log(`visibility 1 s < 2.5 s processing: ${short.duplicates} duplicate runs of ${short.processed} messages; visibility 60 s: ${correct.duplicates}`);
+    expect(short.processed).toBe(20);
+    expect(short.duplicates).toBeGreaterThan(0);
+    expect(correct).toEqual({ processed: 20, duplicates: 0 });
+  });
+});
+
+describe("teardown", () => {
+  test("destroys every stack, leaving empty state", async () => {
+    await Promise.all(STACKS.map(destroy));
+    for (const stack of STACKS) {
+      const state = JSON.parse(fs.readFileSync(path.join(projectDir, `terraform.${stack}.tfstate`), "utf8"));
+      expect({ stack, resources: state.resources }).toEqual({ stack, resources: [] });
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { appendFileSync } from "fs";
+import { makeHandler } from "../../lambda-src/handler";
+
+/** A message of the e2e scenarios; `kind` decides what the business logic does with it. */
+export interface ScenarioMessage {
+  readonly id: string;
+  /** good: succeeds; poison: always throws; transient: throws on its first receive only; slow: succeeds after sleepMs. */
+  readonly kind: "good" | "poison" | "transient" | "slow";
+  readonly sleepMs?: number;
+}
+
+/** One line of the processing log the tests read back. */
+export interface ScenarioLogEntry {
+  readonly id: string;
+  readonly kind: ScenarioMessage["kind"];
+  readonly attempt: number;
+  readonly outcome: "ok" | "failed";
+}
+
+/**
+ * The e2e worker: the real plumbing of lambda-src/handler.ts around scenario business logic
+ * that appends every attempt to the file named by SCENARIO_LOG (appends of one short line are
+ * atomic, so concurrent execution environments can share the file).
+ */
+export const handler = makeHandler(async (message, record) => {
+  const m = message as ScenarioMessage;
+  const attempt = Number(record.attributes.ApproximateReceiveCount);
+  const log = (outcome: ScenarioLogEntry["outcome"]) => {
+    const entry: ScenarioLogEntry = { id: m.id, kind: m.kind, attempt, outcome };
+    if (process.env.SCENARIO_LOG) appendFileSync(process.env.SCENARIO_LOG, `${JSON.stringify(entry)}\n`);
+  };
+  if (m.sleepMs) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
+  if (m.kind === "poison" || (m.kind === "transient" && attempt === 1)) {
+    log("failed");
+    throw new Error(`${m.kind} message ${m.id} failed on attempt ${attempt}`);
+  }
+  log("ok");
+});

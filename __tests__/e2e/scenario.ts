@@ -1,0 +1,105 @@
+import * as fs from "fs";
+import {
+  CreateQueueCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type Message,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { LocalRunner, type RunnerStats } from "../../tools/local-runner/runner";
+import type { DeployedWorkerConfig } from "../../tools/local-runner/stack-config";
+import type { ScenarioLogEntry, ScenarioMessage } from "./scenario-worker";
+
+/** Sends every message, ten per SendMessageBatch call, a few calls at a time. */
+export async function sendAll(sqs: SQSClient, queueUrl: string, messages: readonly ScenarioMessage[]): Promise<void> {
+  const chunks: ScenarioMessage[][] = [];
+  for (let i = 0; i < messages.length; i += 10) chunks.push(messages.slice(i, i + 10));
+  for (let i = 0; i < chunks.length; i += 8) {
+    await Promise.all(
+      chunks.slice(i, i + 8).map(async (chunk) => {
+        const result = await sqs.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, n) => ({ Id: String(n), MessageBody: JSON.stringify(m) })) }),
+        );
+        if (result.Failed?.length) throw new Error(`send failed: ${JSON.stringify(result.Failed)}`);
+      }),
+    );
+  }
+}
+
+/** Visible + in flight + delayed messages of a queue. */
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+    }),
+  );
+  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+}
+
+/** Creates a plain queue (no construct, no DLQ) with the given visibility timeout. */
+export async function createQueue(sqs: SQSClient, name: string, visibilityTimeoutSeconds: number): Promise<string> {
+  const result = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds) } }));
+  return result.QueueUrl!;
+}
+
+/** Receives and deletes every message of a queue, returning them. */
+export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 300, MessageSystemAttributeNames: ["All"] }),
+    );
+    if (Messages.length === 0) return all;
+    all.push(...Messages);
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+  }
+}
+
+/** Every line of a scenario log. */
+export function readLog(file: string): ScenarioLogEntry[] {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ScenarioLogEntry);
+}
+
+/**
+ * Runs the local runner on a queue until `until` holds on two checks in a row (the queue
+ * counters are approximate) or the timeout passes, then stops it and returns its counters.
+ */
+export async function runScenario(options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  worker: DeployedWorkerConfig;
+  logFile: string;
+  until: () => Promise<boolean>;
+  timeoutMs: number;
+}): Promise<RunnerStats> {
+  const runner = new LocalRunner({
+    sqs: options.sqs,
+    queueUrl: options.queueUrl,
+    region: "us-east-1",
+    worker: options.worker,
+    waitTimeSeconds: 1,
+    extraEnvironment: { SCENARIO_LOG: options.logFile },
+    log: () => undefined,
+  });
+  await runner.start();
+  const deadline = Date.now() + options.timeoutMs;
+  try {
+    let hits = 0;
+    while (hits < 2) {
+      if (Date.now() > deadline) throw new Error(`scenario did not finish within ${options.timeoutMs} ms: ${JSON.stringify(runner.stats)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      hits = (await options.until()) ? hits + 1 : 0;
+    }
+  } finally {
+    await runner.stop();
+  }
+  return runner.stats;
+}

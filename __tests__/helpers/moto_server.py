@@ -1,0 +1,57 @@
+"""moto_server with three SQS gaps filled so that it behaves as SQS does, for the e2e tests.
+
+Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing else differs:
+
+1. RedriveAllowPolicy: moto accepts SetQueueAttributes(RedriveAllowPolicy=...) but never
+   returns the attribute (it is missing from Queue.BASE_ATTRIBUTES), so the AWS provider's
+   aws_sqs_queue_redrive_allow_policy waits for a value that never appears and times out.
+   Setting it to "" removes it, as SQS does (the provider's destroy waits for that).
+2. Policy: moto's Queue._set_attributes ends with `self.policy = attributes.get("Policy")`,
+   so a SetQueueAttributes call that sets any *other* attribute (the redrive allow policy, a
+   visibility change) silently deletes the queue policy. SQS leaves attributes that a call
+   does not name untouched.
+3. RedrivePolicy: moto returns it re-serialized with spaces (`json.dumps` defaults); SQS
+   returns compact JSON, and the provider shows the difference as a whitespace-only diff on
+   every plan.
+
+Arguments are moto_server's own (-H host -p port).
+"""
+import json
+import sys
+
+from moto.sqs.models import Queue
+
+if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
+    Queue.BASE_ATTRIBUTES.append("RedriveAllowPolicy")
+    Queue.redrive_allow_policy = None  # default for queues that never set it (None is not returned)
+
+_original_set_attributes = Queue._set_attributes
+
+
+def _set_attributes_keeping_policy(self, attributes, now=None):
+    kept = getattr(self, "_policy_json", None) if "Policy" not in attributes else None
+    _original_set_attributes(self, attributes, now)
+    if kept is not None:
+        self._policy_json = kept
+    if attributes.get("RedriveAllowPolicy") == "":
+        self.redrive_allow_policy = None
+
+
+Queue._set_attributes = _set_attributes_keeping_policy
+
+_original_attributes = Queue.attributes
+
+
+def _attributes_with_compact_redrive_policy(self):
+    result = _original_attributes.fget(self)
+    if self.redrive_policy:
+        result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+    return result
+
+
+Queue.attributes = property(_attributes_with_compact_redrive_policy)
+
+from moto.server import main  # noqa: E402  (imported after the patches on purpose)
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

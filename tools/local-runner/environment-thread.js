@@ -1,0 +1,30 @@
+// One Lambda execution environment: a worker thread with its own module cache that loads the
+// function's bundle once and runs one invocation at a time, as Lambda does. Plain JavaScript
+// because it is loaded by worker_threads directly, without the TypeScript hook.
+"use strict";
+const { parentPort, workerData } = require("worker_threads");
+const path = require("path");
+
+const [file, exportName] = workerData.handler.split(".");
+const handler = require(path.join(workerData.codeDir, `${file}.js`))[exportName];
+if (typeof handler !== "function") throw new Error(`${workerData.handler} is not a function in the bundle`);
+
+parentPort.on("message", async ({ event, requestId, deadline }) => {
+  const context = {
+    functionName: workerData.functionName,
+    functionVersion: "$LATEST",
+    memoryLimitInMB: String(workerData.memorySizeMb),
+    awsRequestId: requestId,
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${workerData.functionName}`,
+    logGroupName: `/aws/lambda/${workerData.functionName}`,
+    logStreamName: "local",
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  try {
+    const result = await handler(event, context);
+    parentPort.postMessage({ requestId, ok: true, result: result === undefined ? null : result });
+  } catch (error) {
+    parentPort.postMessage({ requestId, ok: false, error: { name: error && error.name, message: String(error && error.message) } });
+  }
+});

@@ -1,0 +1,95 @@
+import { randomUUID } from "crypto";
+import * as path from "path";
+import { Worker } from "worker_threads";
+
+/** What one invocation returned: the handler's result, or why it failed. */
+export type InvocationOutcome =
+  | { readonly ok: true; readonly result: unknown }
+  | { readonly ok: false; readonly error: { readonly name?: string; readonly message: string } };
+
+/** How to start an environment: the extracted bundle and the function's settings. */
+export interface EnvironmentSettings {
+  readonly codeDir: string;
+  readonly handler: string;
+  readonly functionName: string;
+  readonly memorySizeMb: number;
+  readonly timeoutSeconds: number;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+const THREAD_FILE = path.join(__dirname, "environment-thread.js");
+
+/**
+ * A Lambda-like execution environment: one worker thread (its own copy of the bundle and of
+ * every module-level object in it) that handles one invocation at a time. Two batches in
+ * flight therefore never share Powertools' per-invocation state. A timed-out or crashed
+ * environment is discarded and the next invocation gets a fresh one (a cold start).
+ */
+export class ExecutionEnvironment {
+  private worker: Worker | undefined;
+  private busy = false;
+
+  constructor(private readonly settings: EnvironmentSettings) {}
+
+  private start(): Worker {
+    const worker = new Worker(THREAD_FILE, {
+      workerData: {
+        codeDir: this.settings.codeDir,
+        handler: this.settings.handler,
+        functionName: this.settings.functionName,
+        memorySizeMb: this.settings.memorySizeMb,
+      },
+      env: {
+        ...process.env,
+        ...this.settings.environment,
+        AWS_LAMBDA_FUNCTION_NAME: this.settings.functionName,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.settings.memorySizeMb),
+      },
+    });
+    worker.unref();
+    return worker;
+  }
+
+  /** Runs the handler on `event`; fails the invocation after the function timeout. */
+  invoke(event: unknown): Promise<InvocationOutcome> {
+    if (this.busy) throw new Error("an execution environment runs one invocation at a time");
+    this.busy = true;
+    const worker = (this.worker ??= this.start());
+    const requestId = randomUUID();
+    const timeoutMs = this.settings.timeoutSeconds * 1000;
+    return new Promise<InvocationOutcome>((resolve) => {
+      const finish = (outcome: InvocationOutcome, discard: boolean) => {
+        clearTimeout(timer);
+        worker.off("message", onMessage);
+        worker.off("error", onError);
+        worker.off("exit", onExit);
+        if (discard) {
+          void worker.terminate();
+          this.worker = undefined;
+        }
+        this.busy = false;
+        resolve(outcome);
+      };
+      const onMessage = (message: { requestId: string } & InvocationOutcome) => {
+        if (message.requestId === requestId) finish(message, false);
+      };
+      const onError = (error: Error) => finish({ ok: false, error: { name: error.name, message: error.message } }, true);
+      const onExit = (code: number) => finish({ ok: false, error: { name: "Runtime.ExitError", message: `environment exited with ${code}` } }, true);
+      const timer = setTimeout(
+        () => finish({ ok: false, error: { name: "Sandbox.Timedout", message: `Task timed out after ${this.settings.timeoutSeconds}.00 seconds` } }, true),
+        timeoutMs,
+      );
+      worker.on("message", onMessage);
+      worker.once("error", onError);
+      worker.once("exit", onExit);
+      worker.postMessage({ event, requestId, deadline: Date.now() + timeoutMs });
+    });
+  }
+
+  /** Stops the environment's thread. */
+  async shutdown(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}

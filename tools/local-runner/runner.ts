@@ -1,0 +1,162 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
+import { judgeBatch } from "./batch-response";
+import { ExecutionEnvironment } from "./execution-environment";
+import { toSqsEvent } from "./sqs-event";
+import type { DeployedWorkerConfig } from "./stack-config";
+import { readZip } from "./zip-reader";
+
+/** Counters of what the runner did, for logs and tests. */
+export interface RunnerStats {
+  batches: number;
+  records: number;
+  deleted: number;
+  failedRecords: number;
+  failedBatches: number;
+}
+
+/** How to run: the deployed worker's settings plus where its queue is. */
+export interface LocalRunnerOptions {
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly region: string;
+  readonly worker: DeployedWorkerConfig;
+  /** Long-polling wait of each receive, 1..20 s. @default 20 */
+  readonly waitTimeSeconds?: number;
+  /** Concurrent batches when the mapping has no maximum concurrency. @default 10 */
+  readonly uncappedConcurrency?: number;
+  /** Extra environment variables for the execution environments (tests pass a log path). */
+  readonly extraEnvironment?: Readonly<Record<string, string>>;
+  readonly log?: (line: string) => void;
+}
+
+/**
+ * Consumes a queue the way Lambda's event source mapping does, with the exact zip that synth
+ * produced: long polling, batches of `batchSize` (gathered over the batching window), at most
+ * `maximumConcurrency` batches in flight, each in its own execution environment, deletion of
+ * the records that succeeded, failed ones left to reappear after the visibility timeout.
+ */
+export class LocalRunner {
+  public readonly stats: RunnerStats = { batches: 0, records: 0, deleted: 0, failedRecords: 0, failedBatches: 0 };
+  private stopping = false;
+  private pollers: Promise<void>[] = [];
+  private environments: ExecutionEnvironment[] = [];
+  private codeDir: string | undefined;
+
+  constructor(private readonly options: LocalRunnerOptions) {}
+
+  /** Number of batches that may be in flight at once. */
+  get concurrency(): number {
+    return this.options.worker.maximumConcurrency ?? this.options.uncappedConcurrency ?? 10;
+  }
+
+  /** Extracts the bundle and starts one poller per allowed concurrent batch. */
+  async start(): Promise<void> {
+    const { worker, sqs, queueUrl } = this.options;
+    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
+    const queueArn = attributes.Attributes?.QueueArn;
+    if (!queueArn) throw new Error(`no QueueArn for ${queueUrl}`);
+    this.codeDir = fs.mkdtempSync(path.join(os.tmpdir(), `worker-local-${worker.serviceName}-`));
+    for (const [name, data] of readZip(fs.readFileSync(worker.zipPath))) {
+      fs.mkdirSync(path.dirname(path.join(this.codeDir, name)), { recursive: true });
+      fs.writeFileSync(path.join(this.codeDir, name), data);
+    }
+    for (let i = 0; i < this.concurrency; i++) {
+      const environment = new ExecutionEnvironment({
+        codeDir: this.codeDir,
+        handler: worker.handler,
+        functionName: worker.functionName,
+        memorySizeMb: worker.memorySizeMb,
+        timeoutSeconds: worker.timeoutSeconds,
+        environment: { ...worker.environment, ...this.options.extraEnvironment },
+      });
+      this.environments.push(environment);
+      this.pollers.push(this.poll(environment, queueArn));
+    }
+    this.log(
+      `worker:local ${worker.serviceName}: polling ${queueUrl} with ${this.concurrency} concurrent batches of up to ${worker.batchSize} (timeout ${worker.timeoutSeconds} s)`,
+    );
+  }
+
+  /** Stops polling, lets batches in flight finish, and releases the environments. */
+  async stop(): Promise<RunnerStats> {
+    this.stopping = true;
+    await Promise.all(this.pollers);
+    await Promise.all(this.environments.map((e) => e.shutdown()));
+    if (this.codeDir) fs.rmSync(this.codeDir, { recursive: true, force: true });
+    return this.stats;
+  }
+
+  private log(line: string): void {
+    (this.options.log ?? ((l: string) => process.stderr.write(`${l}\n`)))(line);
+  }
+
+  /** Receives up to `batchSize` messages, for at most the batching window after the first. */
+  private async receiveBatch(): Promise<Message[]> {
+    const { worker, sqs, queueUrl } = this.options;
+    const messages: Message[] = [];
+    const windowEnds = Date.now() + worker.maximumBatchingWindowSeconds * 1000;
+    do {
+      const wait = messages.length === 0 ? (this.options.waitTimeSeconds ?? 20) : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
+      const response = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queueUrl,
+          MaxNumberOfMessages: Math.min(10, worker.batchSize - messages.length),
+          WaitTimeSeconds: Math.min(20, wait),
+          MessageSystemAttributeNames: ["All"],
+          AttributeNames: ["All"],
+          MessageAttributeNames: ["All"],
+        }),
+      );
+      messages.push(...(response.Messages ?? []));
+      if (messages.length === 0 && this.stopping) break;
+    } while (messages.length > 0 && messages.length < worker.batchSize && Date.now() < windowEnds && !this.stopping);
+    return messages;
+  }
+
+  private async poll(environment: ExecutionEnvironment, queueArn: string): Promise<void> {
+    const { worker, sqs, queueUrl, region } = this.options;
+    while (!this.stopping) {
+      let messages: Message[];
+      try {
+        messages = await this.receiveBatch();
+      } catch (error) {
+        this.log(`worker:local: receive failed: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const ids = messages.map((m) => m.MessageId ?? "");
+      const outcome = await environment.invoke(toSqsEvent(messages, { queueArn, region }));
+      const verdict = judgeBatch(outcome, ids, worker.reportBatchItemFailures);
+      this.stats.batches++;
+      this.stats.records += messages.length;
+      if (verdict.kind === "batch-failed") {
+        this.stats.failedBatches++;
+        this.stats.failedRecords += messages.length;
+        continue; // every record reappears after the visibility timeout
+      }
+      this.stats.failedRecords += verdict.failedIds.size;
+      const succeeded = messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ""));
+      for (let i = 0; i < succeeded.length; i += 10) {
+        const chunk = succeeded.slice(i, i + 10);
+        const result = await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+        this.stats.deleted += result.Successful?.length ?? 0;
+        for (const failed of result.Failed ?? []) this.log(`worker:local: delete failed: ${failed.Code} ${failed.Message}`);
+      }
+    }
+  }
+}
