@@ -87,7 +87,7 @@ export async function runScenario(options: {
     worker: options.worker,
     waitTimeSeconds: 1,
     extraEnvironment: { SCENARIO_LOG: options.logFile },
-    log: () => undefined,
+    log: (l) => { if (process.env.RUNNER_LOG) console.error(l); },
   });
   await runner.start();
   const deadline = Date.now() + options.timeoutMs;

@@ -1,5 +1,4 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
-import * as fs from "fs";
 import * as net from "net";
 import * as path from "path";
 
@@ -9,6 +8,8 @@ export interface MotoServer {
   readonly port: number;
   /** Stops the server (SIGTERM, then SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
+  /** The last 20,000 characters moto wrote to stderr (request log and tracebacks). */
+  log(): string;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -101,6 +102,7 @@ export async function startMoto(): Promise<MotoServer> {
   return {
     endpoint,
     port,
+    log: () => stderr,
     stop: async () => {
       process.removeListener("exit", killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -111,9 +113,4 @@ export async function startMoto(): Promise<MotoServer> {
       clearTimeout(timer);
     },
   };
-}
-
-/** True when `dir` exists; used to skip cleanup of folders that were never made. */
-export function exists(dir: string | undefined): dir is string {
-  return !!dir && fs.existsSync(dir);
 }

@@ -1,4 +1,4 @@
-"""moto_server with three SQS gaps filled so that it behaves as SQS does, for the e2e tests.
+"""moto_server with four SQS gaps filled so that it behaves as SQS does, for the e2e tests.
 
 Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing else differs:
 
@@ -13,13 +13,21 @@ Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing e
 3. RedrivePolicy: moto returns it re-serialized with spaces (`json.dumps` defaults); SQS
    returns compact JSON, and the provider shows the difference as a whitespace-only diff on
    every plan.
+4. ReceiveMessage is not atomic in moto: concurrent receives (the local runner polls with up to
+   `maximumConcurrency` receivers) can hand one message to two receivers, and two receives that
+   both find a message due for the DLQ both try to move it; the second fails with
+   `ValueError: list.remove(x)` and answers HTTP 500 after it already marked other messages as
+   received, so those receives are lost. SQS delivers a message to one receiver at a time. Each
+   receive pass now runs under one lock; the long-poll wait happens outside it.
 
 Arguments are moto_server's own (-H host -p port).
 """
 import json
 import sys
+import threading
+import time
 
-from moto.sqs.models import Queue
+from moto.sqs.models import Queue, SQSBackend
 
 if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
     Queue.BASE_ATTRIBUTES.append("RedriveAllowPolicy")
@@ -50,6 +58,23 @@ def _attributes_with_compact_redrive_policy(self):
 
 
 Queue.attributes = property(_attributes_with_compact_redrive_policy)
+
+_receive_lock = threading.Lock()
+_original_receive_message = SQSBackend.receive_message
+
+
+def _receive_message_atomically(self, queue_name, count, wait_seconds_timeout, visibility_timeout, message_attribute_names=None):
+    deadline = time.time() + (wait_seconds_timeout or 0)
+    while True:
+        with _receive_lock:
+            # wait_seconds_timeout=0: one pass over the queue, no waiting while holding the lock.
+            result = _original_receive_message(self, queue_name, count, 0, visibility_timeout, message_attribute_names)
+        if result or time.time() >= deadline:
+            return result
+        time.sleep(0.05)
+
+
+SQSBackend.receive_message = _receive_message_atomically
 
 from moto.server import main  # noqa: E402  (imported after the patches on purpose)
 

@@ -5,9 +5,12 @@
 const { parentPort, workerData } = require("worker_threads");
 const path = require("path");
 
+// The init phase: load the bundle once, then tell the parent. As on Lambda, init is not part
+// of the function timeout.
 const [file, exportName] = workerData.handler.split(".");
 const handler = require(path.join(workerData.codeDir, `${file}.js`))[exportName];
 if (typeof handler !== "function") throw new Error(`${workerData.handler} is not a function in the bundle`);
+parentPort.postMessage({ ready: true });
 
 parentPort.on("message", async ({ event, requestId, deadline }) => {
   const context = {

@@ -26,12 +26,13 @@ const THREAD_FILE = path.join(__dirname, "environment-thread.js");
  * environment is discarded and the next invocation gets a fresh one (a cold start).
  */
 export class ExecutionEnvironment {
-  private worker: Worker | undefined;
+  private worker: Promise<Worker> | undefined;
   private busy = false;
 
   constructor(private readonly settings: EnvironmentSettings) {}
 
-  private start(): Worker {
+  /** Starts a thread and resolves once its init phase (loading the bundle) is over. */
+  private start(): Promise<Worker> {
     const worker = new Worker(THREAD_FILE, {
       workerData: {
         codeDir: this.settings.codeDir,
@@ -47,14 +48,38 @@ export class ExecutionEnvironment {
       },
     });
     worker.unref();
-    return worker;
+    return new Promise<Worker>((resolve, reject) => {
+      // Lambda allows 10 s of init; a bundle that needs longer is broken.
+      const initTimer = setTimeout(() => reject(new Error("init did not finish within 10 s")), 10_000);
+      const onReady = (message: { ready?: boolean }) => {
+        if (!message.ready) return;
+        clearTimeout(initTimer);
+        worker.off("message", onReady);
+        resolve(worker);
+      };
+      worker.on("message", onReady);
+      worker.once("error", (error) => {
+        clearTimeout(initTimer);
+        reject(error);
+      });
+    });
   }
 
-  /** Runs the handler on `event`; fails the invocation after the function timeout. */
-  invoke(event: unknown): Promise<InvocationOutcome> {
+  /**
+   * Runs the handler on `event`; fails the invocation after the function timeout, which
+   * starts once the environment is initialized (a cold start's init is not counted, as on Lambda).
+   */
+  async invoke(event: unknown): Promise<InvocationOutcome> {
     if (this.busy) throw new Error("an execution environment runs one invocation at a time");
     this.busy = true;
-    const worker = (this.worker ??= this.start());
+    let worker: Worker;
+    try {
+      worker = await (this.worker ??= this.start());
+    } catch (error) {
+      this.worker = undefined;
+      this.busy = false;
+      return { ok: false, error: { name: "Runtime.InitError", message: (error as Error).message } };
+    }
     const requestId = randomUUID();
     const timeoutMs = this.settings.timeoutSeconds * 1000;
     return new Promise<InvocationOutcome>((resolve) => {
@@ -70,8 +95,8 @@ export class ExecutionEnvironment {
         this.busy = false;
         resolve(outcome);
       };
-      const onMessage = (message: { requestId: string } & InvocationOutcome) => {
-        if (message.requestId === requestId) finish(message, false);
+      const onMessage = ({ requestId: id, ...outcome }: { requestId: string } & InvocationOutcome) => {
+        if (id === requestId) finish(outcome as InvocationOutcome, false);
       };
       const onError = (error: Error) => finish({ ok: false, error: { name: error.name, message: error.message } }, true);
       const onExit = (code: number) => finish({ ok: false, error: { name: "Runtime.ExitError", message: `environment exited with ${code}` } }, true);
@@ -90,6 +115,6 @@ export class ExecutionEnvironment {
   async shutdown(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    if (worker) await worker.terminate();
+    if (worker) await (await worker.catch(() => undefined))?.terminate();
   }
 }

@@ -21,6 +21,15 @@ export interface RunnerStats {
   deleted: number;
   failedRecords: number;
   failedBatches: number;
+  /** Batches whose invocation hit the function timeout (a subset of failedBatches). */
+  timedOutBatches: number;
+  /**
+   * ReceiveMessage calls the SDK had to retry. A retried receive may have received messages
+   * whose response was lost: they still count as received (and stay invisible) in SQS.
+   */
+  receiveRetries: number;
+  /** Why whole batches failed, first few only (for logs). */
+  batchErrors: string[];
 }
 
 /** How to run: the deployed worker's settings plus where its queue is. */
@@ -45,7 +54,7 @@ export interface LocalRunnerOptions {
  * the records that succeeded, failed ones left to reappear after the visibility timeout.
  */
 export class LocalRunner {
-  public readonly stats: RunnerStats = { batches: 0, records: 0, deleted: 0, failedRecords: 0, failedBatches: 0 };
+  public readonly stats: RunnerStats = { batches: 0, records: 0, deleted: 0, failedRecords: 0, failedBatches: 0, timedOutBatches: 0, receiveRetries: 0, batchErrors: [] };
   private stopping = false;
   private pollers: Promise<void>[] = [];
   private environments: ExecutionEnvironment[] = [];
@@ -116,6 +125,7 @@ export class LocalRunner {
           MessageAttributeNames: ["All"],
         }),
       );
+      this.stats.receiveRetries += Math.max(0, (response.$metadata.attempts ?? 1) - 1);
       messages.push(...(response.Messages ?? []));
       if (messages.length === 0 && this.stopping) break;
     } while (messages.length > 0 && messages.length < worker.batchSize && Date.now() < windowEnds && !this.stopping);
@@ -142,6 +152,8 @@ export class LocalRunner {
       if (verdict.kind === "batch-failed") {
         this.stats.failedBatches++;
         this.stats.failedRecords += messages.length;
+        if (!outcome.ok && outcome.error.name === "Sandbox.Timedout") this.stats.timedOutBatches++;
+        if (this.stats.batchErrors.length < 10) this.stats.batchErrors.push(verdict.reason);
         continue; // every record reappears after the visibility timeout
       }
       this.stats.failedRecords += verdict.failedIds.size;

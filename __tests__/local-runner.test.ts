@@ -1,0 +1,152 @@
+import * as fs from "fs";
+import * as path from "path";
+import { bundleLambda } from "../modules";
+import { createReproducibleZip } from "../modules/sqs-worker/reproducible-zip";
+import { judgeBatch } from "../tools/local-runner/batch-response";
+import { ExecutionEnvironment } from "../tools/local-runner/execution-environment";
+import { toSqsRecord } from "../tools/local-runner/sqs-event";
+import { readDeployedWorkerConfig } from "../tools/local-runner/stack-config";
+import { readZip } from "../tools/local-runner/zip-reader";
+import { deflateRawSync } from "zlib";
+import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeDir));
+const temp = (prefix: string) => {
+  const dir = makeTempDir(prefix);
+  dirs.push(dir);
+  return dir;
+};
+
+describe("judging a batch response as Lambda does", () => {
+  const ids = ["a", "b", "c"];
+  test("success: null, empty or no batchItemFailures deletes everything", () => {
+    for (const result of [null, undefined, {}, { batchItemFailures: [] }]) {
+      expect(judgeBatch({ ok: true, result }, ids, true)).toEqual({ kind: "partial", failedIds: new Set() });
+    }
+  });
+  test("reported failures are kept, the rest deleted", () => {
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "b" }] } }, ids, true)).toEqual({ kind: "partial", failedIds: new Set(["b"]) });
+  });
+  test("a thrown error, an empty or unknown itemIdentifier, or a malformed response fails the whole batch", () => {
+    expect(judgeBatch({ ok: false, error: { message: "boom" } }, ids, true).kind).toBe("batch-failed");
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] } }, ids, true).kind).toBe("batch-failed");
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "zzz" }] } }, ids, true).kind).toBe("batch-failed");
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: "b" } }, ids, true).kind).toBe("batch-failed");
+    expect(judgeBatch({ ok: true, result: 42 }, ids, true).kind).toBe("batch-failed");
+  });
+  test("without ReportBatchItemFailures the response is ignored and the batch deleted", () => {
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "b" }] } }, ids, false)).toEqual({ kind: "partial", failedIds: new Set() });
+  });
+});
+
+describe("the SQS event the runner builds", () => {
+  test("has Lambda's record shape, system attributes and camelCase message attributes", () => {
+    const record = toSqsRecord(
+      {
+        MessageId: "m1",
+        ReceiptHandle: "r1",
+        Body: "{}",
+        MD5OfBody: "md5",
+        Attributes: { ApproximateReceiveCount: "2", SentTimestamp: "1", MessageGroupId: "g" },
+        MessageAttributes: { tenant: { DataType: "String", StringValue: "acme" }, blob: { DataType: "Binary", BinaryValue: Buffer.from("hi") } },
+      },
+      { queueArn: "arn:aws:sqs:us-east-1:123456789012:q.fifo", region: "us-east-1" },
+    );
+    expect(record).toEqual({
+      messageId: "m1",
+      receiptHandle: "r1",
+      body: "{}",
+      md5OfBody: "md5",
+      attributes: { ApproximateReceiveCount: "2", SentTimestamp: "1", MessageGroupId: "g" },
+      messageAttributes: {
+        tenant: { dataType: "String", stringValue: "acme", binaryValue: undefined, stringListValues: [], binaryListValues: [] },
+        blob: { dataType: "Binary", stringValue: undefined, binaryValue: Buffer.from("hi").toString("base64"), stringListValues: [], binaryListValues: [] },
+      },
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q.fifo",
+      awsRegion: "us-east-1",
+    });
+  });
+});
+
+describe("the zip reader", () => {
+  test("reads back what the reproducible zip writer stored", () => {
+    const files = readZip(createReproducibleZip([{ name: "index.js", data: Buffer.from("x") }, { name: "lib/a.js", data: Buffer.from("yy") }]));
+    expect([...files.entries()].map(([n, d]) => [n, d.toString()])).toEqual([["index.js", "x"], ["lib/a.js", "yy"]]);
+  });
+  test("inflates deflated entries", () => {
+    const zip = createReproducibleZip([{ name: "a.txt", data: deflateRawSync(Buffer.from("hello hello hello")) }]);
+    zip.writeUInt16LE(8, 8); // local header: method deflate
+    zip.writeUInt16LE(8, zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02])) + 10); // central directory: method deflate
+    expect(readZip(zip).get("a.txt")?.toString()).toBe("hello hello hello");
+  });
+  test("rejects what is not a zip", () => {
+    expect(() => readZip(Buffer.from("not a zip"))).toThrow(/not a zip archive/);
+  });
+});
+
+describe("the deployed worker config", () => {
+  test("is read from the synthesized stack: queue, zip, timeout, mapping settings", async () => {
+    const outdir = temp("runner-config");
+    await synthApp(outdir);
+    expect(readDeployedWorkerConfig(outdir, "thumbnails")).toMatchObject({
+      queueName: "thumbnails-queue",
+      handler: "index.handler",
+      functionName: "thumbnails-worker",
+      timeoutSeconds: 120,
+      environment: { THUMBNAIL_WIDTH: "320" },
+      batchSize: 5,
+      maximumConcurrency: 50,
+      reportBatchItemFailures: true,
+      zipPath: expect.stringMatching(/stacks\/thumbnails\/assets\/.*\/lambda\.zip$/),
+    });
+    expect(fs.existsSync(readDeployedWorkerConfig(outdir, "thumbnails").zipPath)).toBe(true);
+    expect(() => readDeployedWorkerConfig(outdir, "nope")).toThrow(/no synthesized stack for service "nope".*npm run synth/);
+  });
+});
+
+describe("execution environments", () => {
+  // Powertools' BatchProcessor keeps per-invocation state: two overlapping batches through one
+  // loaded copy of the code return each other's failures. One environment per batch in flight
+  // keeps them apart, as Lambda does.
+  test("keep overlapping batches apart: each response names only its own failures", async () => {
+    const bundle = bundleLambda(path.join(__dirname, "e2e", "scenario-worker.ts"), temp("env-bundle"));
+    const codeDir = temp("env-code");
+    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath))) fs.writeFileSync(path.join(codeDir, name), data);
+    const settings = { codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} };
+    const [one, two] = [new ExecutionEnvironment(settings), new ExecutionEnvironment(settings)];
+    const record = (id: string, kind: string) => ({
+      messageId: id,
+      body: JSON.stringify({ id, kind, sleepMs: 200 }),
+      attributes: { ApproximateReceiveCount: "1" },
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q",
+    });
+    try {
+      const [first, second] = await Promise.all([
+        one.invoke({ Records: [record("1-ok", "good"), record("1-bad", "poison")] }),
+        two.invoke({ Records: [record("2-bad", "poison"), record("2-ok", "good")] }),
+      ]);
+      expect(first).toEqual({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "1-bad" }] } });
+      expect(second).toEqual({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "2-bad" }] } });
+    } finally {
+      await Promise.all([one.shutdown(), two.shutdown()]);
+    }
+  });
+
+  test("time out like Lambda, and the next invocation gets a fresh environment", async () => {
+    const codeDir = temp("env-timeout");
+    fs.writeFileSync(
+      path.join(codeDir, "index.js"),
+      "let calls = 0; exports.handler = async (e) => { calls++; if (e.sleep) await new Promise((r) => setTimeout(r, e.sleep)); return { calls }; };",
+    );
+    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 1, environment: {} });
+    try {
+      expect(await env.invoke({})).toEqual({ ok: true, result: { calls: 1 } });
+      expect(await env.invoke({ sleep: 1500 })).toEqual({ ok: false, error: { name: "Sandbox.Timedout", message: "Task timed out after 1.00 seconds" } });
+      expect(await env.invoke({})).toEqual({ ok: true, result: { calls: 1 } });
+    } finally {
+      await env.shutdown();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * npm run bench: synth speed, memory and scale, and the worker's size and per-batch overhead.
+ * Prints a table and writes bench/results.json. Not part of npm test (numbers, not pass/fail).
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { Context, SQSEvent } from "aws-lambda";
+import { bundleLambda, DEFAULT_ENTRY } from "../../modules";
+import { makeHandler } from "../../lambda-src/handler";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SCALES = (process.env.BENCH_SCALES ?? "1,10,100,1000").split(",").map(Number);
+
+interface Measurement {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly medianPeakRssMb: number;
+  readonly runs: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Runs `args` with node as a separate process `RUNS` times after one warm-up run. */
+function measure(args: string[], env: NodeJS.ProcessEnv = {}): Measurement {
+  const times: number[] = [];
+  const rss: number[] = [];
+  const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}`);
+  for (let run = 0; run <= RUNS; run++) {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ["-r", path.join(__dirname, "report-rss.js"), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, BENCH_RSS_FILE: rssFile },
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+    if (result.status !== 0) throw new Error(`${args.join(" ")} failed:\n${result.stderr}`);
+    if (run === 0) continue; // warm-up: file system cache, bundle cache folder
+    times.push(elapsedMs);
+    rss.push(Number(fs.readFileSync(rssFile, "utf8")) / 1024);
+  }
+  fs.rmSync(rssFile, { force: true });
+  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianPeakRssMb: median(rss), runs: RUNS };
+}
+
+/** Per-batch overhead of the handler plumbing with business logic that does nothing. */
+async function handlerOverhead(batches: number): Promise<{ medianUs: number; p99Us: number; batches: number }> {
+  const handler = makeHandler(async () => undefined);
+  const event: SQSEvent = {
+    Records: Array.from({ length: 10 }, (_, i) => ({
+      messageId: `m${i}`,
+      receiptHandle: `r${i}`,
+      body: JSON.stringify({ orderId: i, items: [1, 2, 3], note: "benchmark" }),
+      attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:bench-queue",
+      awsRegion: "us-east-1",
+    })),
+  };
+  const context = { functionName: "bench" } as Context;
+  for (let i = 0; i < 2000; i++) await handler(event, context); // warm-up: JIT
+  const samples: number[] = [];
+  for (let i = 0; i < batches; i++) {
+    const started = process.hrtime.bigint();
+    await handler(event, context);
+    samples.push(Number(process.hrtime.bigint() - started) / 1000);
+  }
+  return { medianUs: median(samples), p99Us: percentile(samples, 99), batches };
+}
+
+async function main(): Promise<void> {
+  const machine = {
+    cores: os.cpus().length,
+    cpu: os.cpus()[0]?.model ?? "unknown",
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    date: new Date().toISOString(),
+  };
+  console.log(`machine: ${machine.cores} cores (${machine.cpu}), ${machine.memoryGb} GB, Node ${machine.node}, ${machine.platform}`);
+  console.log(`each figure: median of ${RUNS} runs in a separate process after a warm-up run\n`);
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
+  try {
+    const exampleApp = measure(["-r", "./scripts/register-ts.js", "main.ts"], { CDKTF_OUTDIR: path.join(work, "example") });
+    console.log(`npm run synth (example app, ${fs.readdirSync(path.join(work, "example", "stacks")).length} stacks): ${exampleApp.medianMs.toFixed(0)} ms, ${exampleApp.medianPeakRssMb.toFixed(0)} MB`);
+
+    const scale: Record<string, Measurement> = {};
+    for (const services of SCALES) {
+      scale[services] = measure(["-r", "./scripts/register-ts.js", "tools/bench/synth-generated.ts", String(services), path.join(work, `scale-${services}`)]);
+      console.log(`${String(services).padStart(5)} services: ${scale[services].medianMs.toFixed(0).padStart(6)} ms, ${scale[services].medianPeakRssMb.toFixed(0).padStart(5)} MB`);
+    }
+    const [smallest, largest] = [Math.min(...SCALES), Math.max(...SCALES)];
+    const marginal = {
+      msPerService: (scale[largest].medianMs - scale[smallest].medianMs) / (largest - smallest),
+      mbPerService: (scale[largest].medianPeakRssMb - scale[smallest].medianPeakRssMb) / (largest - smallest),
+    };
+    console.log(`marginal cost per service (${smallest} → ${largest}): ${marginal.msPerService.toFixed(2)} ms, ${marginal.mbPerService.toFixed(3)} MB`);
+
+    const bundle = bundleLambda(DEFAULT_ENTRY, path.join(work, "bundle"));
+    const overhead = await handlerOverhead(Number(process.env.BENCH_BATCHES ?? 20_000));
+    console.log(`worker bundle: ${bundle.sizeBytes} bytes zipped (stored), ${bundle.codeSizeBytes} bytes of JavaScript`);
+    console.log(`handler overhead per batch of 10: median ${overhead.medianUs.toFixed(1)} µs, p99 ${overhead.p99Us.toFixed(1)} µs (${overhead.batches} batches)`);
+
+    const results = {
+      machine,
+      runsPerFigure: RUNS,
+      exampleApp,
+      scale,
+      marginal,
+      bundle: { zipBytes: bundle.sizeBytes, javascriptBytes: bundle.codeSizeBytes },
+      handlerOverheadPerBatchOf10: overhead,
+    };
+    fs.mkdirSync(path.join(ROOT, "bench"), { recursive: true });
+    fs.writeFileSync(path.join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    console.log("\nwritten: bench/results.json");
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error);
+  process.exit(1);
+});

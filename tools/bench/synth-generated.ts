@@ -1,0 +1,29 @@
+/**
+ * Synthesizes an app of N generated services (one stack each) into an output folder, exactly
+ * as main.ts does for the example services. Used by the benchmark:
+ *   node -r ./scripts/register-ts.js tools/bench/synth-generated.ts <N> <outdir>
+ */
+import { App } from "cdktf";
+import { addServiceStacks, synthAndReport, type ServiceCatalog } from "../../modules";
+
+/** N services with settings that vary the way a real catalog does (timeouts, batches, FIFO). */
+export function generatedCatalog(count: number): ServiceCatalog {
+  const catalog: Record<string, ServiceCatalog[string]> = {};
+  for (let i = 0; i < count; i++) {
+    const timeoutSeconds = 10 + (i % 10) * 10;
+    catalog[`svc${String(i).padStart(4, "0")}`] = {
+      lambda: { timeoutSeconds, memorySizeMb: 256 + (i % 4) * 256 },
+      queue: i % 7 === 0 ? { fifo: true } : {},
+      eventSource: { batchSize: 1 + (i % 10), maximumConcurrency: 2 + (i % 20) },
+    };
+  }
+  return catalog;
+}
+
+const [count, outdir] = process.argv.slice(2);
+if (require.main === module) {
+  if (!count || !outdir) throw new Error("usage: synth-generated.ts <services> <outdir>");
+  const app = new App({ outdir });
+  addServiceStacks(app, generatedCatalog(Number(count)), { region: "us-east-1", backend: { kind: "local" } });
+  synthAndReport(app);
+}
