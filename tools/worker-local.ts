@@ -13,7 +13,8 @@
  *
  * Credentials come from the usual AWS environment. Stop with Ctrl-C; exit code 0 on a clean stop.
  */
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { queueDepth } from "./local-runner/queue-depth";
 import { LocalRunner } from "./local-runner/runner";
 import { readDeployedWorkerConfig } from "./local-runner/stack-config";
 
@@ -47,20 +48,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (!args.service) throw new Error("usage: npm run worker:local -- <service> [--queue-url URL] [--until-empty]");
   return args as Args;
-}
-
-/** Total of visible, in-flight and delayed messages. */
-async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
-    }),
-  );
-  return ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"].reduce(
-    (sum, key) => sum + Number(Attributes[key as keyof typeof Attributes] ?? 0),
-    0,
-  );
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,6 @@ import * as fs from "fs";
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   type Message,
@@ -28,16 +27,7 @@ export async function sendAll(sqs: SQSClient, queueUrl: string, messages: readon
   }
 }
 
-/** Visible + in flight + delayed messages of a queue. */
-export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
-    }),
-  );
-  return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
-}
+export { queueDepth } from "../../tools/local-runner/queue-depth";
 
 /** Creates a plain queue (no construct, no DLQ) with the given visibility timeout. */
 export async function createQueue(sqs: SQSClient, name: string, visibilityTimeoutSeconds: number): Promise<string> {
