@@ -170,7 +170,7 @@ describe("the worker role", () => {
 
 describe("the stack", () => {
   test("outputs the queue and DLQ URL and ARN, the function name and the alarm name", () => {
-    expect(Object.keys(orders.output).sort()).toEqual(["alarm_name", "dlq_arn", "dlq_url", "function_name", "queue_arn", "queue_url"]);
+    expect(Object.keys(orders.output).sort()).toEqual(["alarm_name", "dlq_arn", "dlq_operator_policy_arn", "dlq_url", "function_name", "queue_arn", "queue_url"]);
     expect(orders.output.queue_url.value).toMatch(/^\$\{aws_sqs_queue\.Worker_Queue_[0-9A-F]{8}\.url\}$/);
     expect(orders.output.dlq_arn.value).toMatch(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_[0-9A-F]{8}\.arn\}$/);
   });
@@ -214,5 +214,50 @@ describe("props shape the resources", () => {
   test("an explicit visibility timeout wins over the default", () => {
     const json = synthService("explicit", { lambda: { timeoutSeconds: 50 }, queue: { visibilityTimeoutSeconds: 50 } });
     expect(resources(json, "aws_sqs_queue").find((q) => q.name === "explicit-queue")?.visibility_timeout_seconds).toBe(50);
+  });
+});
+
+describe("the DLQ operator policy", () => {
+  const queueArn = (json: typeof orders, part: string) => `\${aws_sqs_queue.${Object.keys(json.resource.aws_sqs_queue).find((id) => id.includes(part))}.arn}`;
+
+  test("is named <service>-dlq-operator and grants exactly what npm run dlq needs on these two queues and the alarm", () => {
+    expect(onlyResource(orders, "aws_iam_policy").name).toBe("orders-dlq-operator");
+    expect(dataSource(orders, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement).toEqual([
+      {
+        sid: "InspectRedrivePurgeDeadLetterQueue",
+        effect: "Allow",
+        actions: [
+          "sqs:ChangeMessageVisibility",
+          "sqs:DeleteMessage",
+          "sqs:GetQueueAttributes",
+          "sqs:GetQueueUrl",
+          "sqs:ListDeadLetterSourceQueues",
+          "sqs:ListMessageMoveTasks",
+          "sqs:PurgeQueue",
+          "sqs:ReceiveMessage",
+          "sqs:StartMessageMoveTask",
+        ],
+        resources: [queueArn(orders, "_DeadLetterQueue_")],
+      },
+      { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [queueArn(orders, "_Queue_")] },
+      { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [`\${${addressOf(orders, "aws_cloudwatch_metric_alarm")}.arn}`] },
+    ]);
+  });
+
+  test("adds the queue key's encrypt and decrypt actions when a customer key is used", () => {
+    const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const json = synthService("keyed", { queue: { kmsKeyArn: key } });
+    expect(dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement.at(-1)).toEqual({
+      sid: "UseQueueKey",
+      effect: "Allow",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [key],
+    });
+  });
+
+  test("can be turned off", () => {
+    const json = synthService("noop", { deadLetterQueue: { operatorPolicy: false } });
+    expect(json.resource.aws_iam_policy).toBeUndefined();
+    expect(json.output.dlq_operator_policy_arn).toBeUndefined();
   });
 });

@@ -87,6 +87,9 @@ export class ServiceStack extends TerraformStack {
       function_name: [this.worker.function.functionName, "Name of the worker function"],
       alarm_name: [this.worker.dlqAlarm.alarmName, "Name of the dead-letter queue alarm"],
     };
+    if (this.worker.dlqOperatorPolicy) {
+      outputs.dlq_operator_policy_arn = [this.worker.dlqOperatorPolicy.arn, "IAM policy to attach to on-call engineers for npm run dlq"];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, id, { value, description });
     }

@@ -75,6 +75,7 @@ export interface ResolvedSqsWorkerConfig {
     readonly messageRetentionSeconds: number;
     /** Always the source queue's type: SQS requires a FIFO queue's DLQ to be FIFO and a standard one's standard. */
     readonly fifo: boolean;
+    readonly operatorPolicy: boolean;
   };
   readonly eventSource: {
     readonly batchSize: number;
@@ -123,6 +124,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorker
       maxReceiveCount: props.deadLetterQueue?.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
       messageRetentionSeconds: props.deadLetterQueue?.messageRetentionSeconds ?? DEFAULT_DLQ_RETENTION_SECONDS,
       fifo,
+      operatorPolicy: props.deadLetterQueue?.operatorPolicy ?? true,
     },
     eventSource: {
       batchSize: props.eventSource?.batchSize ?? DEFAULT_BATCH_SIZE,

@@ -6,6 +6,8 @@ export interface WorkerNames {
   readonly function: string;
   readonly role: string;
   readonly logGroup: string;
+  /** The IAM policy for on-call engineers operating the DLQ. */
+  readonly operatorPolicy: string;
 }
 
 /**
@@ -23,5 +25,6 @@ export function deriveNames(serviceName: string, fifo = false): WorkerNames {
     function: functionName,
     role: functionName,
     logGroup: `/aws/lambda/${functionName}`,
+    operatorPolicy: `${serviceName}-dlq-operator`,
   };
 }

@@ -128,6 +128,12 @@ export interface WorkerDeadLetterQueueProps {
    * @default 1209600 (14 days, the maximum: time for a human to look)
    */
   readonly messageRetentionSeconds?: number;
+  /**
+   * Creates the IAM policy `<service>-dlq-operator` with exactly what `npm run dlq` needs on
+   * these two queues (inspect, redrive, purge), for the on-call engineers' role to attach.
+   * @default true
+   */
+  readonly operatorPolicy?: boolean;
 }
 
 /** The event source mapping (`aws_lambda_event_source_mapping`) from the queue to the function. */

@@ -89,3 +89,43 @@ export function tlsOnlyQueueStatements(queueArn: string): DataAwsIamPolicyDocume
 export function redriveAllowPolicy(sourceQueueArn: string): { redrivePermission: "byQueue"; sourceQueueArns: string[] } {
   return { redrivePermission: "byQueue", sourceQueueArns: [sourceQueueArn] };
 }
+
+/** What the DLQ operator policy is scoped to. */
+export interface OperatorPolicyScope {
+  readonly queueArn: string;
+  readonly deadLetterQueueArn: string;
+  readonly alarmArn: string;
+  readonly kmsKeyArn?: string;
+}
+
+/**
+ * The DLQ operator policy (`<service>-dlq-operator`): exactly what `npm run dlq` needs on these
+ * two queues. StartMessageMoveTask runs with the caller's permissions: receive and delete on
+ * the DLQ, send on the source queue.
+ */
+export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPolicyDocumentStatement[] {
+  const statements: DataAwsIamPolicyDocumentStatement[] = [
+    {
+      sid: "InspectRedrivePurgeDeadLetterQueue",
+      effect: "Allow",
+      actions: [
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:ListDeadLetterSourceQueues",
+        "sqs:ListMessageMoveTasks",
+        "sqs:PurgeQueue",
+        "sqs:ReceiveMessage",
+        "sqs:StartMessageMoveTask",
+      ],
+      resources: [scope.deadLetterQueueArn],
+    },
+    { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [scope.queueArn] },
+    { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [scope.alarmArn] },
+  ];
+  if (scope.kmsKeyArn) {
+    statements.push({ sid: "UseQueueKey", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [scope.kmsKeyArn] });
+  }
+  return statements;
+}

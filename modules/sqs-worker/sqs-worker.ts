@@ -1,6 +1,7 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
@@ -16,6 +17,7 @@ import { BUNDLE_HANDLER, bundleLambda, type LambdaBundle } from "./lambda-bundle
 import { deriveNames, type WorkerNames } from "./names";
 import type { SqsWorkerProps } from "./props";
 import {
+  dlqOperatorStatements,
   lambdaTrustStatements,
   optionalWorkerStatements,
   redriveAllowPolicy,
@@ -70,6 +72,8 @@ export class SqsWorker extends Construct {
   public readonly redriveAllowPolicy: SqsQueueRedriveAllowPolicy;
   /** The alarm that fires when the dead-letter queue holds a message. */
   public readonly dlqAlarm: CloudwatchMetricAlarm;
+  /** The `<service>-dlq-operator` policy for on-call engineers, unless turned off. */
+  public readonly dlqOperatorPolicy: IamPolicy | undefined;
   /** The bundled code (zip path, hash, sizes). */
   public readonly bundle: LambdaBundle;
 
@@ -143,6 +147,21 @@ export class SqsWorker extends Construct {
       treatMissingData: "notBreaching",
       alarmActions: [config.alarm.topicArn],
     });
+
+    this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy
+      ? new IamPolicy(this, "DeadLetterQueueOperatorPolicy", {
+          name: names.operatorPolicy,
+          description: `Inspect, redrive and purge the dead-letter queue of ${config.serviceName} (npm run dlq)`,
+          policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueOperatorPolicyDocument", {
+            statement: dlqOperatorStatements({
+              queueArn: this.queue.arn,
+              deadLetterQueueArn: this.deadLetterQueue.arn,
+              alarmArn: this.dlqAlarm.arn,
+              kmsKeyArn: config.queue.kmsKeyArn,
+            }),
+          }).json,
+        })
+      : undefined;
 
     this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
       name: names.logGroup,

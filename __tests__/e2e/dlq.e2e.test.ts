@@ -1,0 +1,158 @@
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { main } from "../../tools/dlq";
+import { queueDepth } from "../../tools/local-runner/queue-depth";
+import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../helpers/moto";
+
+// `npm run dlq` against moto (the e2e harness's server). The native redrive path
+// (StartMessageMoveTask) is tested against a stub client in __tests__/dlq.test.ts, since moto
+// does not implement StartMessageMoveTask or ListMessageMoveTasks.
+let moto: MotoServer;
+let sqs: SQSClient;
+const saved = { ...process.env };
+
+async function makePair(service: string, fifo: boolean): Promise<{ queueUrl: string; dlqUrl: string }> {
+  const suffix = fifo ? ".fifo" : "";
+  const fifoAttributes = fifo ? { FifoQueue: "true" } : {};
+  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${service}-dlq${suffix}`, Attributes: fifoAttributes }))).QueueUrl!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn;
+  const queueUrl = (
+    await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${service}-queue${suffix}`,
+        Attributes: { ...fifoAttributes, RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
+      }),
+    )
+  ).QueueUrl!;
+  return { queueUrl, dlqUrl };
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main([...argv, "--endpoint-url", moto.endpoint, "--region", "us-east-1"], (l) => out.push(l), (l) => err.push(l));
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, FAKE_AWS_ENV);
+  sqs = new SQSClient({ region: "us-east-1", endpoint: moto.endpoint });
+});
+afterAll(async () => {
+  process.env = saved;
+  await moto?.stop();
+});
+
+describe("npm run dlq against an emulated standard worker", () => {
+  let pair: { queueUrl: string; dlqUrl: string };
+  beforeAll(async () => {
+    pair = await makePair("shop", false);
+    for (let i = 0; i < 5; i++) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: pair.dlqUrl,
+          MessageBody: JSON.stringify({ order: i }),
+          MessageAttributes: { tenant: { DataType: "String", StringValue: `t${i}` }, blob: { DataType: "Binary", BinaryValue: Buffer.from([i, 255]) } },
+        }),
+      );
+    }
+  });
+
+  test("status shows both queues' counts, the oldest DLQ message's age and the alarm", async () => {
+    const result = await cli("shop", "status");
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/^queue\s+visible 0, in flight 0, delayed 0$/m);
+    expect(result.out).toMatch(/^dead-letter queue\s+visible 5, in flight 0, delayed 0, oldest \d+ s$/m);
+    expect(result.out).toContain("alarm              shop-dlq-not-empty: no alarm found");
+  });
+
+  test("peek shows messages with receive count, first-sent time, body and attributes, and leaves them there", async () => {
+    const result = await cli("shop", "peek", "-n", "3", "--json");
+    expect(result.code).toBe(0);
+    const rows = JSON.parse(result.out);
+    expect(rows).toHaveLength(3);
+    expect(rows[0]).toEqual({
+      id: expect.any(String),
+      receiveCount: expect.any(Number),
+      firstSent: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      body: expect.stringMatching(/^\{"order":\d\}$/),
+      attributes: expect.objectContaining({ tenant: expect.objectContaining({ DataType: "String" }) }),
+    });
+    expect(await queueDepth(sqs, pair.dlqUrl)).toBe(5);
+    const visible = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: pair.dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes;
+    expect(visible?.ApproximateNumberOfMessages).toBe("5");
+  });
+
+  test("redrive --client-side moves every message back with its body and attributes", async () => {
+    const result = await cli("shop", "redrive", "--client-side");
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('"moved":5,"failed":0');
+    expect(result.err).toContain("redrive (client side): 5 moved, 0 failed");
+    expect(await queueDepth(sqs, pair.dlqUrl)).toBe(0);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], VisibilityTimeout: 0 }));
+    expect(Messages).toHaveLength(5);
+    for (const m of Messages) {
+      const order = JSON.parse(m.Body!).order;
+      expect(m.MessageAttributes?.tenant).toMatchObject({ DataType: "String", StringValue: `t${order}` });
+      expect(Buffer.from(m.MessageAttributes!.blob.BinaryValue!)).toEqual(Buffer.from([order, 255]));
+    }
+  });
+
+  test("redrive and purge of an empty DLQ exit 4 with a clear message", async () => {
+    expect(await cli("shop", "redrive", "--client-side")).toMatchObject({ code: 4, err: "dlq: the dead-letter queue is empty: nothing to redrive" });
+    expect(await cli("shop", "purge", "--yes")).toMatchObject({ code: 4, err: "dlq: the dead-letter queue is empty: nothing to purge" });
+  });
+
+  test("purge refuses without --yes when not attached to a terminal, and empties the DLQ with it", async () => {
+    await sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: "{}" }));
+    const refused = await cli("shop", "purge");
+    expect(refused.code).toBe(6);
+    expect(refused.err).toContain("pass --yes");
+    expect(await queueDepth(sqs, pair.dlqUrl)).toBe(1);
+    const purged = await cli("shop", "purge", "--yes");
+    expect(purged.code).toBe(0);
+    expect(await queueDepth(sqs, pair.dlqUrl)).toBe(0);
+  });
+});
+
+describe("npm run dlq on FIFO queues", () => {
+  test("redrive --client-side keeps each message's group id, deduplication id and order", async () => {
+    const pair = await makePair("ledger2", true);
+    for (let i = 0; i < 4; i++) {
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ n: i }), MessageGroupId: `account-${i % 2}`, MessageDeduplicationId: `dedup-${i}` }),
+      );
+    }
+    const result = await cli("ledger2", "redrive", "--client-side");
+    expect(result.code).toBe(0);
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
+    const received = Messages.map((m) => ({ n: JSON.parse(m.Body!).n as number, group: m.Attributes?.MessageGroupId, dedup: m.Attributes?.MessageDeduplicationId }));
+    const byGroup = (g: string) => received.filter((r) => r.group === g).map((r) => r.n);
+    expect(byGroup("account-0")).toEqual([0, 2]);
+    expect(byGroup("account-1")).toEqual([1, 3]);
+    expect([...received].sort((a, b) => a.n - b.n)).toEqual([
+      { n: 0, group: "account-0", dedup: "dedup-0" },
+      { n: 1, group: "account-1", dedup: "dedup-1" },
+      { n: 2, group: "account-0", dedup: "dedup-2" },
+      { n: 3, group: "account-1", dedup: "dedup-3" },
+    ]);
+  });
+});
+
+describe("npm run dlq errors", () => {
+  test("an unknown service exits 3 and says what to check", async () => {
+    const result = await cli("nosuch", "status");
+    expect(result.code).toBe(3);
+    expect(result.err).toBe("dlq: no queues nosuch-queue and nosuch-dlq (or .fifo) in us-east-1: check the service name and --region, or pass --queue-url");
+  });
+
+  test("a --queue-url in another region than --region exits 3", async () => {
+    const result = await cli("shop", "status", "--queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq");
+    expect(result).toMatchObject({ code: 3, err: "dlq: --queue-url is in eu-west-1 but the region is us-east-1: pass --region eu-west-1" });
+  });
+
+  test("bad usage exits 2", async () => {
+    expect((await cli("shop", "explode")).code).toBe(2);
+    expect((await cli("shop")).code).toBe(2);
+  });
+});

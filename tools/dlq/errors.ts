@@ -1,0 +1,40 @@
+/**
+ * Exit codes of `npm run dlq` (documented in the README's runbook).
+ */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  /** Credentials missing, unknown service or queue, region mismatch. */
+  config: 3,
+  /** The dead-letter queue is empty: nothing to redrive or purge. */
+  empty: 4,
+  /** A redrive (message move task) is already running for this DLQ. */
+  busy: 5,
+  /** Purge declined, or refused without --yes when not attached to a terminal. */
+  refused: 6,
+} as const;
+
+/** An error the CLI reports as one line, with what to do, and an exit code. */
+export class DlqError extends Error {
+  constructor(
+    message: string,
+    public readonly exitCode: number,
+  ) {
+    super(message);
+    this.name = "DlqError";
+  }
+}
+
+/** Maps AWS SDK errors to one-line, actionable {@link DlqError}s. */
+export function explainAwsError(error: unknown, what: string): Error {
+  const e = error as { name?: string; message?: string; Code?: string };
+  const name = e.name ?? e.Code ?? "";
+  if (name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
+    return new DlqError("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", EXIT.config);
+  }
+  if (name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|does not exist/i.test(e.message ?? "")) {
+    return new DlqError(`${what} does not exist: check the service name, --region and --queue-url`, EXIT.config);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,71 @@
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { deriveNames } from "../../modules/sqs-worker/names";
+import { DlqError, EXIT, explainAwsError } from "./errors";
+
+/** The two queues of one worker, resolved to URLs and ARNs. */
+export interface WorkerQueues {
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly dlqUrl: string;
+  readonly dlqArn: string;
+  readonly fifo: boolean;
+  /** The DLQ alarm's name, as the construct names it. */
+  readonly alarmName: string;
+}
+
+/** The region in an SQS queue URL (https://sqs.<region>.amazonaws.com/...), if it has one. */
+export function regionOfQueueUrl(url: string): string | undefined {
+  return url.match(/^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//)?.[1];
+}
+
+async function arnOf(sqs: SQSClient, url: string): Promise<string> {
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["QueueArn"] }));
+  return Attributes!.QueueArn!;
+}
+
+async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> {
+  try {
+    return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
+  } catch (error) {
+    const explained = explainAwsError(error, `queue ${name}`);
+    if (explained instanceof DlqError && explained.exitCode === EXIT.config && !/credentials/.test(explained.message)) return undefined;
+    throw explained;
+  }
+}
+
+/**
+ * Finds a service's queue and DLQ by the names the construct gives them (standard first,
+ * then FIFO), or from `--queue-url` of the DLQ (its source queue is then the one SQS lists
+ * as redriving into it).
+ */
+export async function resolveWorkerQueues(sqs: SQSClient, options: { service: string; region: string; dlqUrl?: string }): Promise<WorkerQueues> {
+  if (options.dlqUrl) {
+    const urlRegion = regionOfQueueUrl(options.dlqUrl);
+    if (urlRegion && urlRegion !== options.region) {
+      throw new DlqError(`--queue-url is in ${urlRegion} but the region is ${options.region}: pass --region ${urlRegion}`, EXIT.config);
+    }
+    try {
+      const dlqArn = await arnOf(sqs, options.dlqUrl);
+      const { queueUrls = [] } = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: options.dlqUrl }));
+      if (queueUrls.length !== 1) {
+        throw new DlqError(`${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`, EXIT.config);
+      }
+      const fifo = dlqArn.endsWith(".fifo");
+      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, alarmName: deriveNames(options.service, fifo).alarm };
+    } catch (error) {
+      throw explainAwsError(error, `queue ${options.dlqUrl}`);
+    }
+  }
+  for (const fifo of [false, true]) {
+    const names = deriveNames(options.service, fifo);
+    const [queueUrl, dlqUrl] = [await urlOf(sqs, names.queue), await urlOf(sqs, names.deadLetterQueue)];
+    if (queueUrl && dlqUrl) {
+      return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, alarmName: names.alarm };
+    }
+  }
+  const names = deriveNames(options.service);
+  throw new DlqError(
+    `no queues ${names.queue} and ${names.deadLetterQueue} (or .fifo) in ${options.region}: check the service name and --region, or pass --queue-url`,
+    EXIT.config,
+  );
+}
