@@ -28,7 +28,7 @@ function statements(json: TerraformJson): Statement[] {
   return Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((doc) => doc.statement as Statement[]);
 }
 
-/** The address (`aws_sqs_queue.<id>`) of the queue whose name starts with `prefix`. */
+/** The address (`aws_sqs_queue.<id>`) of the queue whose name ends in `-<suffix>` (or `-<suffix>.fifo`). */
 function queueAddress(json: TerraformJson, suffix: "queue" | "dlq"): string {
   const [id] = Object.entries(json.resource.aws_sqs_queue).find(([, q]) => String(q.name).match(new RegExp(`-${suffix}(\\.fifo)?$`))) ?? [];
   return `aws_sqs_queue.${id}`;

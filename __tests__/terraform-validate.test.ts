@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import { EXAMPLE_SERVICES } from "../modules";
 import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
-import { prepareTerraform, terraform } from "./helpers/terraform";
+import { prepareTerraform, terraformOk } from "./helpers/terraform";
 
 // Rung 3 of the verification ladder: the real Terraform CLI and the real hashicorp/aws
 // 5.100.0 provider check every synthesized stack, offline (the provider comes from the
@@ -43,14 +43,14 @@ maybe("terraform validate", () => {
     if (tool.ok) removeDir(tool.dir);
   });
 
-  test.each([...Object.keys(EXAMPLE_SERVICES), "variant"])("accepts the %s stack with hashicorp/aws 5.100.0", (stack) => {
+  test.each([...Object.keys(EXAMPLE_SERVICES), "variant"])("accepts the %s stack with hashicorp/aws 5.100.0", async (stack) => {
     if (!tool.ok) throw new Error(tool.reason);
     const dir = stacks[stack];
-    terraform(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
     const lock = fs.readFileSync(`${dir}/.terraform.lock.hcl`, "utf8");
     expect(lock).toContain('provider "registry.terraform.io/hashicorp/aws"');
     expect(lock).toContain('version     = "5.100.0"');
-    const result = JSON.parse(terraform(tool, dir, ["validate", "-json", "-no-color"]));
+    const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
     expect({ valid: result.valid, diagnostics: result.diagnostics }).toEqual({ valid: true, diagnostics: [] });
   });
 });

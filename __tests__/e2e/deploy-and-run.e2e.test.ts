@@ -38,6 +38,7 @@ let projectDir: string;
 let stackDirs: Record<string, string>;
 let topicArn: string;
 let env: NodeJS.ProcessEnv;
+let aws: ReturnType<typeof clients>;
 let sqs: SQSClient;
 let lambda: LambdaClient;
 const destroyed = new Set<string>();
@@ -69,8 +70,9 @@ beforeAll(async () => {
   if (!tool.ok) throw new Error(`the e2e suite needs terraform and the provider mirror: ${tool.reason}`);
   moto = await startMoto();
   env = { ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint };
-  ({ sqs, lambda } = clients(moto.endpoint));
-  topicArn = (await clients(moto.endpoint).sns.send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn!;
+  aws = clients(moto.endpoint);
+  ({ sqs, lambda } = aws);
+  topicArn = (await aws.sns.send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn!;
   // cdktf.out inside a project folder: the local backend keeps state two levels above the stacks.
   projectDir = makeTempDir("e2e");
   stackDirs = await synthApp(path.join(projectDir, "cdktf.out"), { services: SERVICES });
@@ -134,7 +136,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
 
   test("has the configured alarm on the dead-letter queue, notifying the topic", async () => {
     const config = expected();
-    const { MetricAlarms = [] } = await clients(moto.endpoint).cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [`${stack}-dlq-not-empty`] }));
+    const { MetricAlarms = [] } = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [`${stack}-dlq-not-empty`] }));
     expect(MetricAlarms).toHaveLength(1);
     expect(MetricAlarms[0]).toMatchObject({
       Namespace: "AWS/SQS",
@@ -154,7 +156,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     const config = expected();
     const names = deriveNames(stack);
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: names.function }));
-    const { Role } = await clients(moto.endpoint).iam.send(new GetRoleCommand({ RoleName: names.role }));
+    const { Role } = await aws.iam.send(new GetRoleCommand({ RoleName: names.role }));
     expect(fn).toMatchObject({
       Runtime: config.lambda.runtime,
       Timeout: config.lambda.timeoutSeconds,
@@ -162,7 +164,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       Handler: "index.handler",
       Role: Role!.Arn,
     });
-    const policy = await clients(moto.endpoint).iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
+    const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
     const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
     const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
     expect(actions).toEqual(expect.arrayContaining(["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]));

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -69,20 +69,6 @@ export function prepareTerraform(): TerraformToolchain {
     CHECKPOINT_DISABLE: "1",
   };
   return { ok: true, binary, env, dir };
-}
-
-/** Runs terraform in `cwd`; throws with its output when it fails. */
-export function terraform(tool: Extract<TerraformToolchain, { ok: true }>, cwd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): string {
-  const result = spawnSync(tool.binary, args, { cwd, env: { ...tool.env, ...extraEnv }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-  if (result.status !== 0) {
-    throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${result.status}):\n${result.stdout}\n${result.stderr}`);
-  }
-  return result.stdout;
-}
-
-/** The terraform version line, for test output. */
-export function terraformVersion(binary: string): string {
-  return execFileSync(binary, ["version"], { encoding: "utf8" }).split("\n")[0];
 }
 
 /** The result of a terraform run that is allowed to fail (plan -detailed-exitcode). */

@@ -33,25 +33,35 @@ interface CachedBundle {
 
 const cache = new Map<string, CachedBundle>();
 
-/** SHA-256 over the contents of `files`: changes when any source of the bundle changes. */
+/**
+ * Size and modification time of every source file: changes when a source is edited. Stats,
+ * not contents: this runs once per stack, and an app of 1,000 services hits the cache 999
+ * times (reading and hashing the ~30 sources each time cost 0.2 ms per stack). The zip's own
+ * hash still comes from its bytes.
+ */
 function fingerprintOf(files: readonly string[]): string {
-  const hash = createHash("sha256");
-  for (const file of files) hash.update(file).update("\0").update(fs.readFileSync(file)).update("\0");
-  return hash.digest("hex");
+  return files
+    .map((file) => {
+      const stat = fs.statSync(file);
+      return `${file}\0${stat.size}\0${stat.mtimeMs}`;
+    })
+    .join("\n");
 }
 
 /**
  * Bundles `entry` with esbuild (minified CommonJS for Node.js 20+, every dependency
  * inlined) into a byte-for-byte reproducible zip, once per entry per process: a platform
  * app with hundreds of services using the same code bundles it once. The cache checks the
- * contents of every source file the bundle read, so an edited source is bundled again.
+ * size and modification time of every source file the bundle read, so an edited source is
+ * bundled again.
  *
  * Reproducible because esbuild's output depends only on the sources (minified, so no
  * path comments; no source map; no legal comments) and the zip writer stamps no time.
  */
 export function bundleLambda(entry: string, outDir: string = defaultBundleDir()): LambdaBundle {
   const absoluteEntry = path.resolve(entry);
-  const cached = cache.get(absoluteEntry);
+  const cacheKey = `${absoluteEntry}\0${path.resolve(outDir)}`;
+  const cached = cache.get(cacheKey);
   if (cached && fs.existsSync(cached.bundle.zipPath) && fingerprintOf(cached.inputs) === cached.fingerprint) {
     return cached.bundle;
   }
@@ -93,7 +103,7 @@ export function bundleLambda(entry: string, outDir: string = defaultBundleDir())
   }
   const workingDir = path.dirname(absoluteEntry);
   const inputs = Object.keys(result.metafile.inputs).map((file) => path.resolve(workingDir, file)).sort();
-  cache.set(absoluteEntry, { bundle, inputs, fingerprint: fingerprintOf(inputs) });
+  cache.set(cacheKey, { bundle, inputs, fingerprint: fingerprintOf(inputs) });
   return bundle;
 }
 

@@ -26,14 +26,20 @@ export class DlqError extends Error {
   }
 }
 
-/** Maps AWS SDK errors to one-line, actionable {@link DlqError}s. */
-export function explainAwsError(error: unknown, what: string): Error {
+/** True when an AWS SDK error says the queue does not exist. */
+export function isMissingQueue(error: unknown): boolean {
   const e = error as { name?: string; message?: string; Code?: string };
   const name = e.name ?? e.Code ?? "";
-  if (name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
+  return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|does not exist/i.test(e.message ?? "");
+}
+
+/** Maps AWS SDK errors to one-line, actionable {@link DlqError}s. */
+export function explainAwsError(error: unknown, what: string): Error {
+  const e = error as { name?: string; message?: string };
+  if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
     return new DlqError("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", EXIT.config);
   }
-  if (name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|does not exist/i.test(e.message ?? "")) {
+  if (isMissingQueue(error)) {
     return new DlqError(`${what} does not exist: check the service name, --region and --queue-url`, EXIT.config);
   }
   return error instanceof Error ? error : new Error(String(error));

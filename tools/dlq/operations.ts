@@ -2,7 +2,6 @@ import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwa
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
   PurgeQueueCommand,
   ReceiveMessageCommand,
@@ -12,14 +11,12 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { queueCounters, queueDepth, type QueueCounters } from "../local-runner/queue-depth";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";
 
 /** Counts of one queue. */
-export interface QueueCounts {
-  readonly visible: number;
-  readonly inFlight: number;
-  readonly delayed: number;
+export interface QueueCounts extends QueueCounters {
   /** Age of the oldest message in seconds, from the messages themselves (SentTimestamp); undefined when empty. */
   readonly oldestAgeSeconds?: number;
 }
@@ -31,18 +28,11 @@ export interface DlqStatus {
   readonly alarmState: string;
 }
 
-async function counts(sqs: SQSClient, url: string): Promise<Omit<QueueCounts, "oldestAgeSeconds">> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
+/** Fails with exit code 4 when the dead-letter queue holds nothing to `verb`. */
+async function requireMessages(sqs: SQSClient, queues: WorkerQueues, verb: string): Promise<number> {
+  const depth = await queueDepth(sqs, queues.dlqUrl);
+  if (depth === 0) throw new DlqError(`the dead-letter queue is empty: nothing to ${verb}`, EXIT.empty);
+  return depth;
 }
 
 /** Receives up to `max` messages without consuming them: they are made visible again at once. */
@@ -79,7 +69,7 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number): Pr
 
 /** Queue and DLQ counts, the age of the oldest DLQ message, and the alarm's state. */
 export async function status(sqs: SQSClient, cloudwatch: CloudWatchClient, queues: WorkerQueues, now = Date.now()): Promise<DlqStatus> {
-  const [queue, dlq] = [await counts(sqs, queues.queueUrl), await counts(sqs, queues.dlqUrl)];
+  const [queue, dlq] = [await queueCounters(sqs, queues.queueUrl), await queueCounters(sqs, queues.dlqUrl)];
   const sample = dlq.visible > 0 ? await peekMessages(sqs, queues.dlqUrl, 10) : [];
   const sent = sample.map((m) => Number(m.Attributes?.SentTimestamp)).filter(Number.isFinite);
   const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [queues.alarmName] }));
@@ -102,8 +92,7 @@ export async function redriveNative(
   queues: WorkerQueues,
   options: { maxPerSecond?: number; pollMs?: number; progress?: Progress } = {},
 ): Promise<{ moved: number; status: string }> {
-  const dlq = await counts(sqs, queues.dlqUrl);
-  if (dlq.visible + dlq.inFlight + dlq.delayed === 0) throw new DlqError("the dead-letter queue is empty: nothing to redrive", EXIT.empty);
+  await requireMessages(sqs, queues, "redrive");
   const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 1 }));
   if (Results[0]?.Status === "RUNNING") {
     throw new DlqError(`a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish or cancel it`, EXIT.busy);
@@ -145,8 +134,7 @@ export async function redriveClientSide(
   queues: WorkerQueues,
   options: { progress?: Progress; maxMessages?: number } = {},
 ): Promise<{ moved: number; failed: number }> {
-  const dlq = await counts(sqs, queues.dlqUrl);
-  if (dlq.visible + dlq.inFlight + dlq.delayed === 0) throw new DlqError("the dead-letter queue is empty: nothing to redrive", EXIT.empty);
+  await requireMessages(sqs, queues, "redrive");
   let moved = 0;
   let failed = 0;
   const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
@@ -187,9 +175,7 @@ export async function redriveClientSide(
 
 /** Empties the dead-letter queue (SQS PurgeQueue). Refuses an empty DLQ. */
 export async function purge(sqs: SQSClient, queues: WorkerQueues): Promise<number> {
-  const dlq = await counts(sqs, queues.dlqUrl);
-  const total = dlq.visible + dlq.inFlight + dlq.delayed;
-  if (total === 0) throw new DlqError("the dead-letter queue is empty: nothing to purge", EXIT.empty);
+  const total = await requireMessages(sqs, queues, "purge");
   await sqs.send(new PurgeQueueCommand({ QueueUrl: queues.dlqUrl }));
   return total;
 }

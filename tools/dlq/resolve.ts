@@ -1,6 +1,6 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { deriveNames } from "../../modules/sqs-worker/names";
-import { DlqError, EXIT, explainAwsError } from "./errors";
+import { DlqError, EXIT, explainAwsError, isMissingQueue } from "./errors";
 
 /** The two queues of one worker, resolved to URLs and ARNs. */
 export interface WorkerQueues {
@@ -27,9 +27,8 @@ async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> 
   try {
     return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
   } catch (error) {
-    const explained = explainAwsError(error, `queue ${name}`);
-    if (explained instanceof DlqError && explained.exitCode === EXIT.config && !/credentials/.test(explained.message)) return undefined;
-    throw explained;
+    if (isMissingQueue(error)) return undefined;
+    throw explainAwsError(error, `queue ${name}`);
   }
 }
 

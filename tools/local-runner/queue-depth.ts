@@ -1,9 +1,29 @@
 import { GetQueueAttributesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 
-const DEPTH_ATTRIBUTES = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] as const;
+/** SQS's approximate message counters of one queue. */
+export interface QueueCounters {
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+}
 
-/** Visible + in-flight + delayed messages of a queue (SQS's approximate counters). */
+/** Reads a queue's visible, in-flight and delayed counters in one call. */
+export async function queueCounters(sqs: SQSClient, queueUrl: string): Promise<QueueCounters> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
+    }),
+  );
+  return {
+    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+/** Visible + in-flight + delayed messages of a queue. */
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
-  const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: [...DEPTH_ATTRIBUTES] }));
-  return DEPTH_ATTRIBUTES.reduce((sum, key) => sum + Number(Attributes[key] ?? 0), 0);
+  const { visible, inFlight, delayed } = await queueCounters(sqs, queueUrl);
+  return visible + inFlight + delayed;
 }
