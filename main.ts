@@ -1,11 +1,13 @@
 /**
  * The app: one Terraform stack per service (`cdktf deploy <service>`).
  *
- * Only wiring lives here: the services come from modules/example-services.ts, the settings
- * from the environment (AWS_REGION; TF_STATE_BUCKET and friends for S3 state, see README).
+ * Only wiring lives here: the services come from examples/services.ts, the settings from the
+ * environment (AWS_REGION; SQS_WORKER_STAGE for a stage prefix; TF_STATE_BUCKET and friends
+ * for S3 state, see README).
  */
 import { App } from "cdktf";
-import { EXAMPLE_SERVICES, addServiceStacks, settingsFromEnv, synthAndReport } from "./modules";
+import { EXAMPLE_SERVICES } from "./examples/services";
+import { addServiceStacks, settingsFromEnv, synthAndReport } from "./modules";
 
 const app = new App();
 addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));

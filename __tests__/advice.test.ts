@@ -1,13 +1,14 @@
 import { App, Testing, TerraformStack } from "cdktf";
-import { collectWarnings, SqsWorker, synthAndReport, WORKER_ADVICE, addServiceStacks, type SqsWorkerProps } from "../modules";
+import { collectWarnings, SqsWorker, synthAndReport, WORKER_ADVICE, addServiceStacks } from "../modules/internal";
+import { withEntry, type TestWorkerProps } from "./helpers/props";
 import { makeTempDir, removeDir } from "./helpers/synth";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 
 /** The warning annotations a worker with `props` gets at synth. */
-function warningsFor(props: Partial<SqsWorkerProps>): string[] {
+function warningsFor(props: Omit<TestWorkerProps, "alarm">): string[] {
   const app = Testing.app();
-  new SqsWorker(new TerraformStack(app, "test"), "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, ...props });
+  new SqsWorker(new TerraformStack(app, "test"), "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, ...withEntry(props) });
   return collectWarnings(app).map((w) => w.message);
 }
 
@@ -65,7 +66,7 @@ describe("npm run synth", () => {
     const outdir = makeTempDir("warn");
     try {
       const app = new App({ outdir });
-      addServiceStacks(app, { slow: { lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } } }, { region: "us-east-1", backend: { kind: "local" } });
+      addServiceStacks(app, { slow: withEntry({ lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } }) }, { region: "us-east-1", backend: { kind: "local" } });
       const lines: string[] = [];
       synthAndReport(app, (line) => lines.push(line));
       expect(lines).toEqual([expect.stringMatching(/^WARNING \[slow\/Worker\] slow: queue\.visibilityTimeoutSeconds 60 is below/)]);

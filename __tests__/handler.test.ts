@@ -1,12 +1,11 @@
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 
-jest.mock("../lambda-src/process-message", () => ({ processMessage: jest.fn() }));
+import { isFifoBatch, makeHandler, type MessageProcessor } from "../lambda-src/worker";
 
-import { handler, isFifoBatch } from "../lambda-src/handler";
-import { processMessage } from "../lambda-src/process-message";
-
-const processMock = processMessage as jest.MockedFunction<typeof processMessage>;
+// The plumbing around a mocked business logic: what every service's worker gets.
+const processMock = jest.fn() as jest.MockedFunction<MessageProcessor>;
+const handler = makeHandler(processMock);
 const context = { functionName: "orders-worker", awsRequestId: "req-1" } as Context;
 
 function record(id: string, body: string, queue = "orders-queue"): SQSRecord {
@@ -45,7 +44,7 @@ beforeEach(() => {
   processMock.mockResolvedValue(undefined);
 });
 
-describe("the worker handler on a standard queue", () => {
+describe("makeHandler on a standard queue", () => {
   test("reports no failures when every record succeeds, and passes each parsed body with its record", async () => {
     const response = await handler(event(record("a", '{"n":1}'), record("b", '{"n":2}')), context);
     expect(response).toEqual({ batchItemFailures: [] });
@@ -88,7 +87,7 @@ describe("the worker handler on a standard queue", () => {
   });
 });
 
-describe("the worker handler on a FIFO queue", () => {
+describe("makeHandler on a FIFO queue", () => {
   const fifo = (id: string, body: string) => record(id, body, "orders-queue.fifo");
 
   test("is detected from the .fifo source ARN", () => {
@@ -113,5 +112,11 @@ describe("the worker handler on a FIFO queue", () => {
     });
     await handler(event(fifo("1", "{}"), fifo("2", "{}")), context);
     expect(order).toEqual(["start 1", "end 1", "start 2", "end 2"]);
+  });
+});
+
+describe("makeHandler given something other than a function", () => {
+  test("fails at once, when the worker file is loaded, instead of failing every message", () => {
+    expect(() => makeHandler(undefined as unknown as MessageProcessor)).toThrow("makeHandler needs the business logic as a function (given undefined)");
   });
 });

@@ -2,11 +2,13 @@ import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { bundleLambda, DEFAULT_ENTRY } from "../modules";
+import { EXAMPLE_SERVICES } from "../examples/services";
+import { bundleLambda } from "../modules/internal";
 import { createReproducibleZip, crc32 } from "../modules/sqs-worker/reproducible-zip";
 import { makeTempDir, removeDir } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
+const ORDERS_ENTRY = path.join(ROOT, "lambda-src", "orders.ts");
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach(removeDir));
 
@@ -21,7 +23,7 @@ function copyOfLambdaSrc(dir: string, nested: string): string {
   const target = path.join(dir, nested, "lambda-src");
   fs.cpSync(path.join(ROOT, "lambda-src"), target, { recursive: true });
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, nested, "node_modules"));
-  return path.join(target, "handler.ts");
+  return path.join(target, "orders.ts");
 }
 
 /** Runs `npm run synth`'s command in a separate process, writing to `outdir`. */
@@ -50,42 +52,67 @@ describe("the worker bundle", () => {
     const out = tempDir("out-c");
     const before = bundleLambda(entry, out);
     expect(bundleLambda(entry, out)).toBe(before);
-    fs.appendFileSync(path.join(path.dirname(entry), "process-message.ts"), "\nconsole.log('changed');\n");
+    fs.appendFileSync(path.join(path.dirname(entry), "worker.ts"), "\nconsole.log('changed');\n");
     const after = bundleLambda(entry, out);
     expect(after.sha256Hex).not.toBe(before.sha256Hex);
     expect(fs.existsSync(after.zipPath)).toBe(true);
   });
 
   test("has a source_code_hash that is the base64 SHA-256 of exactly the zip on disk", () => {
-    const bundle = bundleLambda(DEFAULT_ENTRY, tempDir("out-hash"));
+    const bundle = bundleLambda(ORDERS_ENTRY, tempDir("out-hash"));
     const bytes = fs.readFileSync(bundle.zipPath);
     expect(bundle.sourceCodeHash).toBe(createHash("sha256").update(bytes).digest("base64"));
     expect(bundle.sizeBytes).toBe(bytes.length);
   });
 
   test("is a valid zip holding only index.js, which unzip verifies", () => {
-    const bundle = bundleLambda(DEFAULT_ENTRY, tempDir("out-unzip"));
+    const bundle = bundleLambda(ORDERS_ENTRY, tempDir("out-unzip"));
     expect(execFileSync("unzip", ["-Z1", bundle.zipPath], { encoding: "utf8" }).trim()).toBe("index.js");
     expect(execFileSync("unzip", ["-t", bundle.zipPath], { encoding: "utf8" })).toContain("No errors detected");
   });
 
-  test("runs: the extracted index.js handles an SQS batch with the default business logic", async () => {
-    const bundle = bundleLambda(DEFAULT_ENTRY, tempDir("out-run"));
+  test("runs: the extracted index.js handles an SQS batch with the service's business logic", async () => {
+    const bundle = bundleLambda(ORDERS_ENTRY, tempDir("out-run"));
     const dir = tempDir("extracted");
     execFileSync("unzip", ["-q", bundle.zipPath, "-d", dir]);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { handler } = require(path.join(dir, "index.js"));
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const response = await handler(
-      { Records: [{ messageId: "m1", body: '{"id":1}', eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue", attributes: {} }] },
+      {
+        Records: [
+          { messageId: "m1", body: '{"orderId":"o-1","customerId":"c","lines":[{"sku":"a","quantity":1,"unitPriceCents":5}]}', eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue", attributes: {} },
+          { messageId: "m2", body: '{"orderId":"o-2"}', eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue", attributes: {} },
+        ],
+      },
       { functionName: "orders-worker" },
     );
+    const logged = log.mock.calls.map((call) => call[0]);
     log.mockRestore();
-    expect(response).toEqual({ batchItemFailures: [] });
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
+    expect(logged).toEqual([expect.stringContaining('"event":"order-accepted","orderId":"o-1"')]);
+  });
+
+  test("does not depend on a tsconfig.json near the entry (a consumer's, or none inside node_modules)", () => {
+    const plain = copyOfLambdaSrc(tempDir("bundle-no-tsconfig"), "app");
+    const withTsconfig = copyOfLambdaSrc(tempDir("bundle-tsconfig"), "app");
+    fs.writeFileSync(
+      path.join(path.dirname(withTsconfig), "..", "tsconfig.json"),
+      JSON.stringify({ compilerOptions: { alwaysStrict: false, strict: false, target: "ES5", useDefineForClassFields: false } }),
+    );
+    const a = bundleLambda(plain, tempDir("out-plain"));
+    const b = bundleLambda(withTsconfig, tempDir("out-tsconfig"));
+    expect(b.sha256Hex).toBe(a.sha256Hex);
+  });
+
+  test("differs per example service: each ships its own worker code", () => {
+    const out = tempDir("out-examples");
+    const hashes = Object.values(EXAMPLE_SERVICES).map((worker) => bundleLambda(worker.lambda.entry, out).sha256Hex);
+    expect(new Set(hashes).size).toBe(Object.keys(EXAMPLE_SERVICES).length);
   });
 
   test("stays small: under 100 KB", () => {
-    expect(bundleLambda(DEFAULT_ENTRY, tempDir("out-size")).sizeBytes).toBeLessThan(100 * 1024);
+    expect(bundleLambda(ORDERS_ENTRY, tempDir("out-size")).sizeBytes).toBeLessThan(100 * 1024);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { bundleLambda } from "../modules";
+import { bundleLambda } from "../modules/internal";
 import { createReproducibleZip } from "../modules/sqs-worker/reproducible-zip";
 import { judgeBatch } from "../tools/local-runner/batch-response";
 import { ExecutionEnvironment } from "../tools/local-runner/execution-environment";

@@ -1,22 +1,40 @@
 import * as fs from "fs";
 import * as path from "path";
-import { WORKER_ADVICE, WORKER_RULES } from "../modules";
+import { WORKER_ADVICE, WORKER_RULES } from "../modules/internal";
+import { CONSTRUCT_DOC, withGeneratedBlocks } from "../tools/docs/generate";
 
-// The README is the front door: it must list every rule the construct enforces and every
-// warning it can print, word for word, so that it cannot drift from the tables.
-const readme = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+// The README is the front door and docs/ the reference: every rule and warning the construct
+// has must be listed, generated from the tables, so that the docs cannot drift from them.
+const ROOT = path.join(__dirname, "..");
+const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+const docs = fs.readdirSync(path.join(ROOT, "docs")).map((file) => fs.readFileSync(path.join(ROOT, "docs", file), "utf8"));
+const constructDoc = fs.readFileSync(CONSTRUCT_DOC, "utf8");
 
-test.each(WORKER_RULES.map((r) => [`${r.path} ${r.rule}`, r] as const))("the README lists the rule: %s", (_, rule) => {
-  expect(readme).toContain(`- \`${rule.path}\` ${rule.rule}`);
+test("docs/construct.md is what npm run docs generates from the rule and advice tables", () => {
+  expect(constructDoc).toBe(withGeneratedBlocks(constructDoc));
 });
 
-test.each(WORKER_ADVICE.map((a) => a.id))("the README lists the warning %s", (id) => {
-  expect(readme).toContain(`- \`${id}\``);
+test.each(WORKER_RULES.map((r) => [`${r.path} ${r.rule}`, r] as const))("docs/construct.md lists the rule: %s", (_, rule) => {
+  expect(constructDoc).toContain(`- \`${rule.path}\` ${rule.rule}\n`);
 });
 
-test("the README's package.json scripts exist", () => {
-  const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(__dirname, "..", "package.json"), "utf8")).scripts);
-  const used = [...readme.matchAll(/npm run ([a-z0-9-]+(?::[a-z0-9-]+)*)/g)].map((m) => m[1]);
-  expect(used.length).toBeGreaterThan(0);
+test.each(WORKER_ADVICE.map((a) => a.id))("docs/construct.md lists the warning %s", (id) => {
+  expect(constructDoc).toContain(`- \`${id}\`: `);
+});
+
+test("the README stays a front door: under about 200 lines", () => {
+  expect(readme.split("\n").length).toBeLessThanOrEqual(210);
+});
+
+test("every `npm run` script the README and docs name exists", () => {
+  const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
+  const used = [readme, ...docs].flatMap((text) => [...text.matchAll(/npm run ([a-z0-9-]+(?::[a-z0-9-]+)*)/g)].map((m) => m[1]));
+  expect(used.length).toBeGreaterThan(5);
   for (const script of used) expect(scripts).toContain(script);
+});
+
+test("every docs/ link of the README points at a file that exists", () => {
+  const links = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
+  expect(links.length).toBeGreaterThan(0);
+  for (const link of links) expect({ link, exists: fs.existsSync(path.join(ROOT, link)) }).toEqual({ link, exists: true });
 });

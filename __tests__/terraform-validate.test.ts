@@ -1,5 +1,6 @@
 import * as fs from "fs";
-import { EXAMPLE_SERVICES } from "../modules";
+import { EXAMPLE_SERVICES } from "../examples/services";
+import { TEST_ENTRY } from "./helpers/props";
 import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
 import { prepareTerraform, terraformOk } from "./helpers/terraform";
 
@@ -29,7 +30,7 @@ maybe("terraform validate", () => {
       services: {
         ...EXAMPLE_SERVICES,
         variant: {
-          lambda: { tracing: "PassThrough", runtime: "nodejs20.x", architecture: "x86_64", environment: { A: "1" } },
+          lambda: { entry: TEST_ENTRY, tracing: "PassThrough", runtime: "nodejs20.x", architecture: "x86_64", environment: { A: "1" } },
           queue: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", delaySeconds: 5, receiveWaitTimeSeconds: 20 },
           deadLetterQueue: { maxReceiveCount: 5 },
           eventSource: { batchSize: 100, maximumBatchingWindowSeconds: 5, maximumConcurrency: false },

@@ -5,19 +5,29 @@ import {
   SqsWorkerConfigError,
   WORKER_RULES,
   findViolations,
+  resolveEntry,
   resolveSqsWorkerConfig,
   type SqsWorkerProps,
   type SqsWorkerViolation,
-} from "../modules";
+} from "../modules/internal";
+import { TEST_ENTRY } from "./helpers/props";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
-type Overrides = Omit<Partial<SqsWorkerProps>, "alarm"> & { alarm?: Partial<SqsWorkerProps["alarm"]> };
+type Overrides = Omit<Partial<SqsWorkerProps>, "alarm" | "lambda"> & {
+  alarm?: Partial<SqsWorkerProps["alarm"]>;
+  lambda?: Partial<SqsWorkerProps["lambda"]>;
+};
 
 /** Builds a worker and returns every violation it was rejected for ([] when it was accepted). */
 function violationsFor(overrides: Overrides): SqsWorkerViolation[] {
   const stack = new TerraformStack(Testing.app(), "test");
   try {
-    new SqsWorker(stack, "Worker", { serviceName: "orders", ...overrides, alarm: { topicArn: TOPIC, ...overrides.alarm } });
+    new SqsWorker(stack, "Worker", {
+      serviceName: "orders",
+      ...overrides,
+      lambda: { entry: TEST_ENTRY, ...overrides.lambda },
+      alarm: { topicArn: TOPIC, ...overrides.alarm },
+    });
     return [];
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
@@ -44,6 +54,10 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "service name with a space", path: "serviceName", failing: { serviceName: "my orders" }, passing: { serviceName: "my_orders-2" }, expected: "must start with a letter or digit" },
   { rule: "function and role name length", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH + 1) }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH) }, expected: `function and role name ${JSON.stringify(`${name(58)}-worker`)}` },
   { rule: "FIFO names fit at the longest service name", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH + 1), queue: fifo }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH), queue: fifo }, expected: "must give a valid function and role name" },
+  { rule: "name prefix characters", path: "namePrefix", failing: { namePrefix: "dev." }, passing: { namePrefix: "dev-" }, expected: 'orders: namePrefix must hold only A-Z a-z 0-9 _ - (given "dev.")' },
+  { rule: "the name prefix counts toward the name length", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH - 3), namePrefix: "dev-" }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH - 4), namePrefix: "dev-" }, expected: `with namePrefix "dev-", function and role name ${JSON.stringify(`dev-${name(MAX_SERVICE_NAME_LENGTH - 3)}-worker`)}` },
+  { rule: "lambda entry is required", path: "lambda.entry", failing: { lambda: { entry: undefined } }, passing: { lambda: { entry: TEST_ENTRY } }, expected: "orders: lambda.entry is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker) (given undefined)" },
+  { rule: "lambda entry exists", path: "lambda.entry", failing: { lambda: { entry: "./no-such-worker.ts" } }, passing: { lambda: { entry: TEST_ENTRY } }, expected: 'orders: lambda.entry must name an existing file (a relative path resolves against the folder of the app\'s main script) (given "./no-such-worker.ts", resolved to' },
   { rule: "lambda timeout minimum", path: "lambda.timeoutSeconds", failing: { lambda: { timeoutSeconds: 0 } }, passing: { lambda: { timeoutSeconds: 1 } }, expected: "orders: lambda.timeoutSeconds must be an integer from 1 to 900 (given 0)" },
   { rule: "lambda timeout maximum", path: "lambda.timeoutSeconds", failing: { lambda: { timeoutSeconds: 901 } }, passing: { lambda: { timeoutSeconds: 900 } }, expected: "(given 901)" },
   { rule: "lambda timeout is an integer", path: "lambda.timeoutSeconds", failing: { lambda: { timeoutSeconds: 1.5 } }, passing: { lambda: { timeoutSeconds: 2 } }, expected: "must be an integer from 1 to 900 (given 1.5)" },
@@ -118,7 +132,7 @@ describe("the FIFO/standard pairing rule", () => {
   // The construct derives both queues' type from queue.fifo, so only a configuration built by
   // hand can break the rule; the row guards future props that might let them differ.
   test("fails when the dead-letter queue's type differs from the source queue's", () => {
-    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: TOPIC }, queue: { fifo: true } });
+    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { entry: TEST_ENTRY }, queue: { fifo: true } });
     const broken = { ...config, deadLetterQueue: { ...config.deadLetterQueue, fifo: false } };
     expect(findViolations(broken).map((v) => v.rule)).toEqual(["must be FIFO when the source queue is FIFO and standard when it is standard (SQS redrive)"]);
     expect(findViolations(config)).toEqual([]);
@@ -141,7 +155,7 @@ describe("the whole rule table", () => {
       new SqsWorker(stack, "Worker", {
         serviceName: "orders",
         alarm: { topicArn: TOPIC, periodSeconds: 45 },
-        lambda: { timeoutSeconds: 60, memorySizeMb: 64 },
+        lambda: { entry: TEST_ENTRY, timeoutSeconds: 60, memorySizeMb: 64 },
         queue: { visibilityTimeoutSeconds: 30 },
         deadLetterQueue: { maxReceiveCount: 0 },
       });
@@ -161,7 +175,7 @@ describe("the whole rule table", () => {
 
   test("fails before any resource exists", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    expect(() => new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 30 } })).toThrow(
+    expect(() => new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 30 } })).toThrow(
       SqsWorkerConfigError,
     );
     expect(stack.node.findAll().filter((c) => c.node.path.startsWith("test/Worker/"))).toEqual([]);
@@ -172,21 +186,37 @@ describe("the whole rule table", () => {
     const visibility = new TerraformVariable(stack, "visibility", { type: "number" }).numberValue;
     const topic = new TerraformVariable(stack, "topic", { type: "string" }).stringValue;
     expect(() =>
-      new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: topic }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: visibility } }),
+      new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: topic }, lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: visibility } }),
     ).not.toThrow();
-    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: topic }, lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: visibility } });
+    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: topic }, lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: visibility } });
     expect(findViolations(config)).toEqual([]);
   });
 
   test("still checks the resolved values next to a token", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     const topic = new TerraformVariable(stack, "topic", { type: "string" }).stringValue;
-    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: topic }, deadLetterQueue: { maxReceiveCount: 0 } });
+    const config = resolveSqsWorkerConfig({ serviceName: "orders", alarm: { topicArn: topic }, lambda: { entry: TEST_ENTRY }, deadLetterQueue: { maxReceiveCount: 0 } });
     expect(findViolations(config).map((v) => v.path)).toEqual(["deadLetterQueue.maxReceiveCount"]);
   });
 
   test("never fires on the defaults, which derive the visibility timeout from the Lambda timeout", () => {
     expect(violationsFor({ lambda: { timeoutSeconds: 900 } })).toEqual([]);
     expect(violationsFor({})).toEqual([]);
+  });
+});
+
+describe("the worker entry", () => {
+  test("a JavaScript caller that leaves out lambda gets one line naming the service and lambda.entry", () => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    const props = { serviceName: "orders", alarm: { topicArn: TOPIC } } as unknown as SqsWorkerProps;
+    expect(() => new SqsWorker(stack, "Worker", props)).toThrow(
+      "Invalid SqsWorker configuration (1 problem):\n  - orders: lambda.entry is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker) (given undefined)",
+    );
+  });
+
+  test("a relative entry resolves against the given base folder (the app's main script's), an absolute one stays", () => {
+    expect(resolveEntry("workers/orders.ts", "/srv/app")).toBe("/srv/app/workers/orders.ts");
+    expect(resolveEntry("/abs/worker.ts", "/srv/app")).toBe("/abs/worker.ts");
+    expect(resolveEntry(undefined, "/srv/app")).toBeUndefined();
   });
 });

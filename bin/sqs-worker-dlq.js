@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The package's `sqs-worker-dlq` command: the same as `npm run dlq -- ...` (TypeScript run
-// without type-checking through the repository's esbuild hook).
+// The package's `sqs-worker-dlq` command: the same as `npm run dlq -- ...`, from the compiled
+// JavaScript in dist/ (built by `npm run build`, which npm install and npm pack run).
 "use strict";
-require("../scripts/register-ts.js");
-const { main } = require("../tools/dlq.ts");
+const { main } = require("../dist/tools/dlq.js");
 main(process.argv.slice(2)).then((code) => process.exit(code));

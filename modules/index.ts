@@ -1,5 +1,7 @@
 /**
- * The public surface of the SQS worker module: import from here, not from the files behind it.
+ * The public surface of the package `sqs-worker-cdktf`: the construct, its props and error,
+ * and what an app needs to wire one stack per service. Everything else under modules/ is
+ * internal (tests and this repository's tools import it through `./internal`).
  */
 export { SqsWorker } from "./sqs-worker/sqs-worker";
 export type {
@@ -13,12 +15,17 @@ export type {
   WorkerArchitecture,
   WorkerTracingMode,
 } from "./sqs-worker/props";
+export type { ResolvedSqsWorkerConfig } from "./sqs-worker/defaults";
+export type { WorkerNames } from "./sqs-worker/names";
+export type { LambdaBundle } from "./sqs-worker/lambda-bundle";
 export { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
-export { WORKER_RULES, MAX_SERVICE_NAME_LENGTH, LOG_RETENTION_DAYS, findViolations, type WorkerRule } from "./sqs-worker/validate";
-export { WORKER_ADVICE, adviseSqsWorkerConfig, type WorkerAdvice } from "./sqs-worker/advice";
-export * from "./sqs-worker/defaults";
-export { deriveNames, type WorkerNames } from "./sqs-worker/names";
-export { bundleLambda, type LambdaBundle } from "./sqs-worker/lambda-bundle";
-export { ServiceStack, type ServiceStackProps, type StateBackendConfig } from "./service-stack";
-export { addServiceStacks, settingsFromEnv, collectWarnings, synthAndReport, type AppSettings, type SynthWarning } from "./app";
-export { EXAMPLE_SERVICES, type ServiceCatalog } from "./example-services";
+export { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
+export {
+  addServiceStacks,
+  settingsFromEnv,
+  collectWarnings,
+  synthAndReport,
+  type AppSettings,
+  type ServiceCatalog,
+  type SynthWarning,
+} from "./app";

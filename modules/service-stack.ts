@@ -6,9 +6,9 @@ import { SqsWorker } from "./sqs-worker/sqs-worker";
 
 /**
  * Where Terraform keeps one service's state.
- * - `local`: `terraform.<service>.tfstate` in the project root, written as a path relative to
+ * - `local`: `terraform.<namePrefix><service>.tfstate` in the project root, written as a path relative to
  *   the stack folder (`cdktf.out/stacks/<service>`), so the output holds no absolute path.
- * - `s3`: one object per service, `<keyPrefix>/<service>/terraform.tfstate`, encrypted, locked
+ * - `s3`: one object per service and prefix, `<keyPrefix>/<namePrefix><service>/terraform.tfstate`, encrypted, locked
  *   with S3's native lock file (Terraform >= 1.10) or, when given, a DynamoDB table.
  */
 export type StateBackendConfig =
@@ -29,15 +29,25 @@ export interface ServiceStackProps {
   readonly region: string;
   /** @default { kind: "local" } */
   readonly backend?: StateBackendConfig;
-  /** The worker's props, minus the service name (the stack id) and the alarm topic (a variable). */
-  readonly worker?: Omit<SqsWorkerProps, "serviceName" | "alarm"> & {
-    readonly alarm?: Omit<WorkerAlarmProps, "topicArn">;
-  };
+  /**
+   * The worker's props, minus the service name (the stack id) and the alarm topic (a
+   * variable). `lambda.entry` is required. A `namePrefix` also separates the state: each
+   * prefix (stage) of a service has its own state file or S3 key.
+   */
+  readonly worker: ServiceWorkerProps;
 }
 
-/** The relative path from `cdktf.out/stacks/<service>` to the project root's state file. */
-export function localStatePath(serviceName: string): string {
-  return `../../../terraform.${serviceName}.tfstate`;
+/** {@link SqsWorkerProps} as a {@link ServiceStack} takes them: without `serviceName` and `alarm.topicArn`. */
+export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm"> & {
+  readonly alarm?: Omit<WorkerAlarmProps, "topicArn">;
+};
+
+/**
+ * The relative path from `cdktf.out/stacks/<service>` to the project root's state file,
+ * `terraform.<namePrefix><service>.tfstate`.
+ */
+export function localStatePath(stateName: string): string {
+  return `../../../terraform.${stateName}.tfstate`;
 }
 
 /**
@@ -54,11 +64,15 @@ export class ServiceStack extends TerraformStack {
   constructor(scope: Construct, serviceName: string, props: ServiceStackProps) {
     super(scope, serviceName);
 
+    // JavaScript callers can omit the worker entirely; SqsWorker then reports lambda.entry.
+    const { alarm, ...worker } = props.worker ?? ({} as ServiceWorkerProps);
+    // A stage prefix gets its own state: dev-orders and prod-orders never share one.
+    const stateName = `${typeof worker.namePrefix === "string" ? worker.namePrefix : ""}${serviceName}`;
     new AwsProvider(this, "aws", {
       region: props.region,
       defaultTags: [{ tags: { Service: serviceName, ManagedBy: "cdktf" } }],
     });
-    configureBackend(this, serviceName, props.backend ?? { kind: "local" });
+    configureBackend(this, stateName, props.backend ?? { kind: "local" });
 
     this.alertTopicArn = new TerraformVariable(this, "alert_sns_arn", {
       type: "string",
@@ -72,7 +86,6 @@ export class ServiceStack extends TerraformStack {
       ],
     });
 
-    const { alarm, ...worker } = props.worker ?? {};
     this.worker = new SqsWorker(this, "Worker", {
       ...worker,
       serviceName,
@@ -96,14 +109,14 @@ export class ServiceStack extends TerraformStack {
   }
 }
 
-function configureBackend(stack: TerraformStack, serviceName: string, backend: StateBackendConfig): void {
+function configureBackend(stack: TerraformStack, stateName: string, backend: StateBackendConfig): void {
   if (backend.kind === "local") {
-    new LocalBackend(stack, { path: localStatePath(serviceName) });
+    new LocalBackend(stack, { path: localStatePath(stateName) });
     return;
   }
   const s3 = new S3Backend(stack, {
     bucket: backend.bucket,
-    key: `${backend.keyPrefix ?? "sqs-worker"}/${serviceName}/terraform.tfstate`,
+    key: `${backend.keyPrefix ?? "sqs-worker"}/${stateName}/terraform.tfstate`,
     region: backend.region,
     encrypt: true,
     dynamodbTable: backend.dynamodbTable,

@@ -10,7 +10,8 @@ import {
 } from "@aws-sdk/client-lambda";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { EXAMPLE_SERVICES, deriveNames, resolveSqsWorkerConfig, type ServiceCatalog } from "../../modules";
+import { EXAMPLE_SERVICES } from "../../examples/services";
+import { deriveNames, resolveSqsWorkerConfig, type ServiceCatalog } from "../../modules/internal";
 import { readDeployedWorkerConfig } from "../../tools/local-runner/stack-config";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../helpers/moto";
 import { makeTempDir, removeDir, synthApp } from "../helpers/synth";

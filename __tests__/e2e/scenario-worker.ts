@@ -1,5 +1,5 @@
 import { appendFileSync } from "fs";
-import { makeHandler } from "../../lambda-src/handler";
+import { makeHandler } from "../../lambda-src/worker";
 
 /** A message of the e2e scenarios; `kind` decides what the business logic does with it. */
 export interface ScenarioMessage {
@@ -18,12 +18,11 @@ export interface ScenarioLogEntry {
 }
 
 /**
- * The e2e worker: the real plumbing of lambda-src/handler.ts around scenario business logic
+ * The e2e worker: the real plumbing of lambda-src/worker.ts around scenario business logic
  * that appends every attempt to the file named by SCENARIO_LOG (appends of one short line are
  * atomic, so concurrent execution environments can share the file).
  */
-export const handler = makeHandler(async (message, record) => {
-  const m = message as ScenarioMessage;
+export const handler = makeHandler<ScenarioMessage>(async (m, record) => {
   const attempt = Number(record.attributes.ApproximateReceiveCount);
   const log = (outcome: ScenarioLogEntry["outcome"]) => {
     const entry: ScenarioLogEntry = { id: m.id, kind: m.kind, attempt, outcome };

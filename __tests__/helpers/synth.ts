@@ -3,7 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { format as formatHcl } from "@cdktf/hcl-tools";
 import { App, Testing } from "cdktf";
-import { EXAMPLE_SERVICES, ServiceStack, addServiceStacks, type ServiceCatalog, type ServiceStackProps } from "../../modules";
+import { EXAMPLE_SERVICES } from "../../examples/services";
+import { ServiceStack, addServiceStacks, type ServiceCatalog } from "../../modules/internal";
+import { withEntry, type TestWorkerProps } from "./props";
 
 /** The synthesized Terraform JSON of one stack, as a plain object. */
 export type TerraformJson = {
@@ -15,10 +17,10 @@ export type TerraformJson = {
   terraform: Record<string, unknown>;
 };
 
-/** Synthesizes one service stack in memory (no files) and parses its JSON. */
-export function synthService(serviceName: string, worker: ServiceStackProps["worker"] = {}, region = "us-east-1"): TerraformJson {
+/** Synthesizes one service stack in memory (no files) and parses its JSON; `lambda.entry` defaults to the test worker. */
+export function synthService(serviceName: string, worker: TestWorkerProps = {}, region = "us-east-1"): TerraformJson {
   const app = Testing.app();
-  const stack = new ServiceStack(app, serviceName, { region, worker });
+  const stack = new ServiceStack(app, serviceName, { region, worker: withEntry(worker) });
   return JSON.parse(Testing.synth(stack));
 }
 

@@ -9,8 +9,10 @@ type Config = ResolvedSqsWorkerConfig;
  * configurations, so they never fail synth, but a reviewer should see them.
  */
 export interface WorkerAdvice {
-  /** Stable id, listed in the README. */
+  /** Stable id, listed in docs/construct.md. */
   readonly id: string;
+  /** One sentence for the docs: when it warns and why. */
+  readonly summary: string;
   /** The values the advice reads: skipped when any is an unresolved token. */
   readonly inputs: (c: Config) => readonly unknown[];
   /** True when the configuration departs from the recommendation. */
@@ -28,6 +30,7 @@ function recommendedVisibility(c: Config): number {
 export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   {
     id: "visibility-below-six-times-timeout",
+    summary: 'the visibility timeout is below 6 × the Lambda timeout + the batching window (capped at 43200); names the value to use.',
     inputs: (c) => [c.queue.visibilityTimeoutSeconds, c.lambda.timeoutSeconds, c.eventSource.maximumBatchingWindowSeconds],
     departs: (c) => c.queue.visibilityTimeoutSeconds < recommendedVisibility(c),
     message: (c) =>
@@ -37,6 +40,7 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "max-receive-count-below-five-without-concurrency-cap",
+    summary: "`maxReceiveCount` below 5 while `eventSource.maximumConcurrency` is removed, so throttled receives can dead-letter healthy messages. (The article's 3 with a maximum concurrency of 10 does not warn.)",
     inputs: (c) => [c.deadLetterQueue.maxReceiveCount],
     departs: (c) => c.deadLetterQueue.maxReceiveCount < 5 && c.eventSource.maximumConcurrency === undefined,
     message: (c) =>
@@ -46,6 +50,7 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "reserved-concurrency-below-maximum-concurrency",
+    summary: "`lambda.reservedConcurrency` below the mapping's maximum concurrency: invocations are throttled and burn receives.",
     inputs: (c) => [c.lambda.reservedConcurrency, c.eventSource.maximumConcurrency],
     departs: (c) =>
       c.lambda.reservedConcurrency !== undefined &&
@@ -58,6 +63,7 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "dlq-retention-not-above-source-retention",
+    summary: "on a standard queue the DLQ retention is not longer than the source's; a moved message keeps its original enqueue time and can expire in the DLQ.",
     inputs: (c) => [c.deadLetterQueue.messageRetentionSeconds, c.queue.messageRetentionSeconds],
     // FIFO queues reset the enqueue timestamp on the move; standard queues keep it.
     departs: (c) => !c.queue.fifo && c.deadLetterQueue.messageRetentionSeconds <= c.queue.messageRetentionSeconds,

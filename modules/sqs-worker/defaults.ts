@@ -1,8 +1,6 @@
 import * as path from "path";
 import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime, WorkerTracingMode } from "./props";
 
-/** The worker code shipped with this repository. */
-export const DEFAULT_ENTRY = path.resolve(__dirname, "..", "..", "lambda-src", "handler.ts");
 /** Long enough for real jobs; Lambda's own default of 3 s is not. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Enough for JSON work; raise it for CPU-heavy jobs (CPU scales with memory). */
@@ -47,10 +45,35 @@ export function defaultVisibilityTimeout(lambdaTimeoutSeconds: number, batchingW
   return Math.min(6 * lambdaTimeoutSeconds + batchingWindowSeconds, MAX_VISIBILITY_TIMEOUT_SECONDS);
 }
 
+/**
+ * The folder relative `lambda.entry` paths resolve against: that of the app's main script
+ * (the `main.ts` that `cdktf synth`, `npx ts-node main.ts` or `npm run synth` runs), so an
+ * entry means the same file whatever folder the command was started from. Without a main
+ * script (a REPL, some test runners) it is the current folder.
+ */
+export function appDirectory(): string {
+  const main = require.main?.filename;
+  return main ? path.dirname(main) : process.cwd();
+}
+
+/**
+ * The absolute path of a worker entry: absolute paths as given, relative ones against
+ * {@link appDirectory}. A value that is not a string is passed through for the rule table to
+ * report.
+ */
+export function resolveEntry(entry: unknown, baseDir: string = appDirectory()): unknown {
+  return typeof entry === "string" && entry !== "" ? path.resolve(baseDir, entry) : entry;
+}
+
 /** {@link SqsWorkerProps} with every default filled in: what the construct builds from. */
 export interface ResolvedSqsWorkerConfig {
   readonly serviceName: string;
+  /** "" when none was given. */
+  readonly namePrefix: string;
   readonly lambda: {
+    /** The entry as the user gave it (shown in messages). */
+    readonly entryGiven: unknown;
+    /** The entry's absolute path (see {@link resolveEntry}); not a string only when the given value was not. */
     readonly entry: string;
     readonly timeoutSeconds: number;
     readonly memorySizeMb: number;
@@ -99,8 +122,10 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorker
   const fifo = props.queue?.fifo ?? false;
   return {
     serviceName: props.serviceName,
+    namePrefix: props.namePrefix ?? "",
     lambda: {
-      entry: props.lambda?.entry ?? DEFAULT_ENTRY,
+      entryGiven: props.lambda?.entry,
+      entry: resolveEntry(props.lambda?.entry) as string,
       timeoutSeconds,
       memorySizeMb: props.lambda?.memorySizeMb ?? DEFAULT_MEMORY_SIZE_MB,
       runtime: props.lambda?.runtime ?? DEFAULT_RUNTIME,

@@ -78,6 +78,11 @@ export function bundleLambda(entry: string, outDir: string = defaultBundleDir())
     legalComments: "none",
     charset: "utf8",
     mainFields: ["module", "main"],
+    // A fixed tsconfig instead of whichever tsconfig.json lies near the entry: the same
+    // sources then give the same bytes in this repository and in a consumer's app, whose
+    // tsconfig (or none, inside node_modules) would otherwise decide, e.g., "use strict".
+    // Path aliases (compilerOptions.paths) are therefore not applied: import by relative path.
+    tsconfigRaw: { compilerOptions: { alwaysStrict: true } },
     write: false,
     outfile: BUNDLE_FILE_NAME,
     logLevel: "silent",

@@ -11,20 +11,22 @@ export interface WorkerNames {
 }
 
 /**
- * Derives every resource name from the service name (and whether the queues are FIFO). One function, so the construct, the
- * validation and the operator tooling can never disagree about a name.
+ * Derives every resource name from the service name, the optional name prefix (a stage such
+ * as `dev-`) and whether the queues are FIFO. One function, so the construct, the validation
+ * and the operator tooling can never disagree about a name.
  */
-export function deriveNames(serviceName: string, fifo = false): WorkerNames {
-  const functionName = `${serviceName}-worker`;
+export function deriveNames(serviceName: string, fifo = false, namePrefix = ""): WorkerNames {
+  const base = `${namePrefix}${serviceName}`;
+  const functionName = `${base}-worker`;
   // SQS requires FIFO queue names to end in ".fifo".
   const suffix = fifo ? ".fifo" : "";
   return {
-    queue: `${serviceName}-queue${suffix}`,
-    deadLetterQueue: `${serviceName}-dlq${suffix}`,
-    alarm: `${serviceName}-dlq-not-empty`,
+    queue: `${base}-queue${suffix}`,
+    deadLetterQueue: `${base}-dlq${suffix}`,
+    alarm: `${base}-dlq-not-empty`,
     function: functionName,
     role: functionName,
     logGroup: `/aws/lambda/${functionName}`,
-    operatorPolicy: `${serviceName}-dlq-operator`,
+    operatorPolicy: `${base}-dlq-operator`,
   };
 }

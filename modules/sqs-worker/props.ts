@@ -17,11 +17,16 @@ export type WorkerTracingMode = "Active" | "PassThrough";
 /** The worker function (`aws_lambda_function` `<service>-worker`) and its log group. */
 export interface WorkerLambdaProps {
   /**
-   * TypeScript or JavaScript file exporting `handler`; bundled by esbuild at synth into a
-   * reproducible zip.
-   * @default - lambda-src/handler.ts of this repository
+   * The service's worker file (TypeScript or JavaScript) exporting `handler`, usually
+   * `export const handler = makeHandler(...)` from `sqs-worker-cdktf/worker`. Bundled by
+   * esbuild at synth into a reproducible zip. Required: there is no default worker, so no
+   * service can ship code that acknowledges messages it did not process.
+   *
+   * A relative path resolves against the directory of the app's main script (the `main.ts`
+   * that `cdktf synth` runs), not the current directory; an absolute path is used as is
+   * (`path.join(__dirname, "worker.ts")` is the safest in a shared library).
    */
-  readonly entry?: string;
+  readonly entry: string;
   /**
    * Function timeout, 1..900 seconds. The queue's visibility timeout must be at least this.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
@@ -173,15 +178,23 @@ export interface WorkerAlarmProps {
   readonly evaluationPeriods?: number;
 }
 
-/** Everything {@link SqsWorker} needs; only `serviceName` and `alarm.topicArn` are required. */
+/** Everything {@link SqsWorker} needs; `serviceName`, `lambda.entry` and `alarm.topicArn` are required. */
 export interface SqsWorkerProps {
   /**
    * Name of the service; every resource name derives from it: `<service>-queue`,
    * `<service>-dlq`, `<service>-dlq-not-empty`, `<service>-worker`.
    */
   readonly serviceName: string;
-  /** The worker function. @default - see {@link WorkerLambdaProps} */
-  readonly lambda?: WorkerLambdaProps;
+  /**
+   * Prepended to every AWS name the worker creates (queues, dead-letter queue, function, role,
+   * log group, alarm, policies), so that stages share an account: `"dev-"` gives
+   * `dev-orders-queue`, `dev-orders-worker`. Letters, digits, `_` and `-`; the name-length
+   * rules count it.
+   * @default "" - the names are exactly `<service>-queue` and so on
+   */
+  readonly namePrefix?: string;
+  /** The worker function; `lambda.entry` is required. */
+  readonly lambda: WorkerLambdaProps;
   /** The source queue. @default - see {@link WorkerQueueProps} */
   readonly queue?: WorkerQueueProps;
   /** The dead-letter queue. @default - see {@link WorkerDeadLetterQueueProps} */

@@ -83,7 +83,7 @@ export class SqsWorker extends Construct {
     validateSqsWorkerConfig(config);
     this.config = config;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
-    const names = deriveNames(config.serviceName, config.queue.fifo);
+    const names = deriveNames(config.serviceName, config.queue.fifo, config.namePrefix);
     this.names = names;
 
     // Written out even when true: a scanner (and a reviewer) reads absence as unencrypted.

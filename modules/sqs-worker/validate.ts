@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import { SqsWorkerConfigError, type SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { deriveNames } from "./names";
@@ -49,14 +50,19 @@ function integerBetween(
   };
 }
 
-/** A rule that a derived resource name matches AWS's pattern for it. */
+/** The AWS names the configuration gives its resources. */
+function namesOf(c: Config) {
+  return deriveNames(c.serviceName, c.queue.fifo, c.namePrefix);
+}
+
+/** A rule that a derived resource name (name prefix included) matches AWS's pattern for it. */
 function nameMatches(what: string, read: (c: Config) => string, pattern: (c: Config) => RegExp, describe: string): WorkerRule {
   return {
     path: "serviceName",
     rule: `must give a valid ${what} name: ${describe}`,
-    inputs: (c) => [c.serviceName],
+    inputs: (c) => [c.serviceName, c.namePrefix],
     holds: (c) => pattern(c).test(read(c)),
-    given: (c) => `${show(c.serviceName)}, ${what} name ${show(read(c))}`,
+    given: (c) => `${show(c.serviceName)}${c.namePrefix ? ` with namePrefix ${show(c.namePrefix)}` : ""}, ${what} name ${show(read(c))}`,
   };
 }
 
@@ -78,8 +84,9 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /**
- * The longest service name whose derived names all fit AWS's limits: `<service>-worker`
- * (function and role names, at most 64 characters) is the tightest, FIFO or not.
+ * The longest service name whose derived names all fit AWS's limits without a name prefix:
+ * `<service>-worker` (function and role names, at most 64 characters) is the tightest, FIFO
+ * or not. A `namePrefix` takes its length off this.
  */
 export const MAX_SERVICE_NAME_LENGTH = 64 - "-worker".length;
 
@@ -95,9 +102,29 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     inputs: (c) => [c.serviceName],
     holds: (c) => /^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(c.serviceName),
   },
-  queueNameRule("queue", (c) => deriveNames(c.serviceName, c.queue.fifo).queue),
-  queueNameRule("dead-letter queue", (c) => deriveNames(c.serviceName, c.queue.fifo).deadLetterQueue),
-  nameMatches("function and role", (c) => deriveNames(c.serviceName).function, () => /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 characters of A-Z a-z 0-9 _ -"),
+  {
+    path: "namePrefix",
+    rule: "must hold only A-Z a-z 0-9 _ -",
+    inputs: (c) => [c.namePrefix],
+    holds: (c) => /^[A-Za-z0-9_-]*$/.test(c.namePrefix),
+  },
+  queueNameRule("queue", (c) => namesOf(c).queue),
+  queueNameRule("dead-letter queue", (c) => namesOf(c).deadLetterQueue),
+  nameMatches("function and role", (c) => namesOf(c).function, () => /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 characters of A-Z a-z 0-9 _ -"),
+  {
+    path: "lambda.entry",
+    rule: "is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker)",
+    inputs: (c) => [c.lambda.entryGiven],
+    holds: (c) => typeof c.lambda.entryGiven === "string" && c.lambda.entryGiven !== "",
+  },
+  {
+    path: "lambda.entry",
+    rule: "must name an existing file (a relative path resolves against the folder of the app's main script)",
+    inputs: (c) => [c.lambda.entryGiven],
+    appliesTo: (c) => typeof c.lambda.entryGiven === "string" && c.lambda.entryGiven !== "",
+    holds: (c) => fs.statSync(c.lambda.entry, { throwIfNoEntry: false })?.isFile() === true,
+    given: (c) => `${show(c.lambda.entryGiven)}, resolved to ${show(c.lambda.entry)}`,
+  },
   integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds, 1, 900),
   integerBetween("lambda.memorySizeMb", (c) => c.lambda.memorySizeMb, 128, 10_240),
   {

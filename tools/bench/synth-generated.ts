@@ -3,8 +3,12 @@
  * as main.ts does for the example services. Used by the benchmark:
  *   node -r ./scripts/register-ts.js tools/bench/synth-generated.ts <N> <outdir>
  */
+import * as path from "path";
 import { App } from "cdktf";
 import { addServiceStacks, synthAndReport, type ServiceCatalog } from "../../modules";
+
+/** The example workers, shared round-robin: three bundles per app, as in a platform whose services share code. */
+const ENTRIES = ["orders.ts", "thumbnails.ts", "ledger.ts"].map((file) => path.join(__dirname, "..", "..", "lambda-src", file));
 
 /** N services with settings that vary the way a real catalog does (timeouts, batches, FIFO). */
 export function generatedCatalog(count: number): ServiceCatalog {
@@ -12,7 +16,7 @@ export function generatedCatalog(count: number): ServiceCatalog {
   for (let i = 0; i < count; i++) {
     const timeoutSeconds = 10 + (i % 10) * 10;
     catalog[`svc${String(i).padStart(4, "0")}`] = {
-      lambda: { timeoutSeconds, memorySizeMb: 256 + (i % 4) * 256 },
+      lambda: { entry: ENTRIES[i % ENTRIES.length], timeoutSeconds, memorySizeMb: 256 + (i % 4) * 256 },
       queue: i % 7 === 0 ? { fifo: true } : {},
       eventSource: { batchSize: 1 + (i % 10), maximumConcurrency: 2 + (i % 20) },
     };

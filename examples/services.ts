@@ -1,22 +1,24 @@
-import type { ServiceStackProps } from "./service-stack";
+import * as path from "path";
+import type { ServiceCatalog } from "../modules";
 
-/** Worker settings per service: the key is the service name and the stack id. */
-export type ServiceCatalog = Readonly<Record<string, NonNullable<ServiceStackProps["worker"]>>>;
+/** The folder of the example services' worker files. */
+const WORKERS = path.join(__dirname, "..", "lambda-src");
 
 /**
- * The example services of this repository's app. Add one entry per service that needs a
- * queue worker; `cdktf deploy <name>` then deploys it.
+ * The example services of this repository's app, each with its own worker file. Add one
+ * entry per service that needs a queue worker; `cdktf deploy <name>` then deploys it.
+ * Not part of the published package: a consumer writes its own catalog.
  */
 export const EXAMPLE_SERVICES: ServiceCatalog = {
   // The article, exactly: visibility 300 s = 6 × the 50 s timeout (the default rule),
   // batch 10, ReportBatchItemFailures, maximum concurrency 10, 3 receives, 14-day DLQ.
   orders: {
-    lambda: { timeoutSeconds: 50 },
+    lambda: { entry: path.join(WORKERS, "orders.ts"), timeoutSeconds: 50 },
   },
   // A heavier job with different settings: longer, bigger, fewer records per batch, more
   // parallelism and more patience before dead-lettering.
   thumbnails: {
-    lambda: { timeoutSeconds: 120, memorySizeMb: 1024, environment: { THUMBNAIL_WIDTH: "320" } },
+    lambda: { entry: path.join(WORKERS, "thumbnails.ts"), timeoutSeconds: 120, memorySizeMb: 1024, environment: { THUMBNAIL_WIDTH: "320" } },
     queue: { messageRetentionSeconds: 86_400 },
     deadLetterQueue: { maxReceiveCount: 5 },
     eventSource: { batchSize: 5, maximumConcurrency: 50 },
@@ -24,7 +26,7 @@ export const EXAMPLE_SERVICES: ServiceCatalog = {
   // Ordered work: FIFO queues (per message group), deduplicated on the body; the worker stops
   // at the first failure of a batch so that later messages of the group wait for it.
   ledger: {
-    lambda: { timeoutSeconds: 20, reservedConcurrency: 5 },
+    lambda: { entry: path.join(WORKERS, "ledger.ts"), timeoutSeconds: 20, reservedConcurrency: 5 },
     queue: { fifo: true, contentBasedDeduplication: true },
     eventSource: { maximumConcurrency: 5 },
   },

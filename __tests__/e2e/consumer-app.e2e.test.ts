@@ -1,0 +1,124 @@
+import { execFile } from "child_process";
+import { createHash } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { promisify } from "util";
+import { bundleLambda } from "../../modules/internal";
+import { makeTempDir, removeDir } from "../helpers/synth";
+import { prepareTerraform, terraformOk } from "../helpers/terraform";
+
+// Rung 6, the consumer's path: another repository installs the packed tarball, writes its own
+// worker file and app the way `cdktf init --template=typescript` lays them out (ts-node app),
+// and runs the real cdktf CLI. Nothing here uses this repository's sources or loader except
+// the in-repo bundle the consumer's zip is compared with.
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..", "..");
+const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-app");
+const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true", npm_config_audit: "false", npm_config_fund: "false" };
+const tool = prepareTerraform();
+
+let work: string;
+let app: string;
+let tarball: string;
+let json: { resource: Record<string, Record<string, Record<string, any>>> };
+
+beforeAll(async () => {
+  if (!tool.ok) throw new Error(`the consumer test needs terraform and the provider mirror: ${tool.reason}`);
+  work = makeTempDir("consumer");
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, env, maxBuffer: 64 << 20 });
+  tarball = path.join(work, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
+  app = path.join(work, "app");
+  fs.cpSync(FIXTURE, app, { recursive: true });
+  const template = fs.readFileSync(path.join(app, "package.template.json"), "utf8");
+  fs.writeFileSync(path.join(app, "package.json"), template.replace("file:TARBALL", `file:${tarball}`));
+  fs.rmSync(path.join(app, "package.template.json"));
+  // From the npm cache when it holds the packages (CI's npm ci filled it), else the registry.
+  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, env, maxBuffer: 64 << 20 });
+  await run("npx", ["cdktf", "synth"], { cwd: app, env, maxBuffer: 64 << 20 });
+  json = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "invoices", "cdk.tf.json"), "utf8"));
+}, 600_000);
+
+afterAll(() => {
+  if (work) removeDir(work);
+  if (tool.ok) removeDir(tool.dir);
+});
+
+describe("the packed tarball", () => {
+  test("holds only compiled JavaScript, declarations, the DLQ command and the docs: no tests, CI, bench, sources or snapshots", async () => {
+    const { stdout } = await run("tar", ["-tzf", tarball]);
+    const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
+    expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/modules/index.js", "dist/modules/index.d.ts", "dist/lambda-src/worker.js", "dist/lambda-src/worker.d.ts", "bin/sqs-worker-dlq.js"]));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts))$/.test(f));
+    expect(unexpected).toEqual([]);
+    expect(files.filter((f) => /__tests__|\.ci|bench|snap|\.test\.|examples|scripts\//.test(f))).toEqual([]);
+  });
+});
+
+describe("a consumer app with the ts-node template", () => {
+  test("type-checks with tsc --noEmit, importing both entry points", async () => {
+    await expect(run("npx", ["tsc", "--noEmit"], { cwd: app, env })).resolves.toBeDefined();
+  });
+
+  test("exposes exactly two entry points: internals cannot be imported", async () => {
+    const probe = `
+      const ok = ["sqs-worker-cdktf", "sqs-worker-cdktf/worker"].map((m) => typeof require(m));
+      let internal; try { require("sqs-worker-cdktf/dist/modules/sqs-worker/validate"); internal = "importable"; } catch (e) { internal = e.code; }
+      const api = require("sqs-worker-cdktf");
+      console.log(JSON.stringify({ ok, internal, WORKER_RULES: typeof api.WORKER_RULES, bundleLambda: typeof api.bundleLambda, EXAMPLE_SERVICES: typeof api.EXAMPLE_SERVICES }));`;
+    const { stdout } = await run("node", ["-e", probe], { cwd: app, env });
+    expect(JSON.parse(stdout)).toEqual({ ok: ["object", "object"], internal: "ERR_PACKAGE_PATH_NOT_EXPORTED", WORKER_RULES: "undefined", bundleLambda: "undefined", EXAMPLE_SERVICES: "undefined" });
+  });
+
+  test("ships the consumer's own worker code in the Lambda zip, not this repository's", async () => {
+    const fn = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
+    const zip = path.join(app, "cdktf.out", "stacks", "invoices", fn.filename);
+    const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: 16 << 20 });
+    expect(code).toContain("CONSUMER_INVOICE_WORKER");
+    expect(code).not.toContain("order-accepted");
+    expect(fn.source_code_hash).toBe(createHash("sha256").update(fs.readFileSync(zip)).digest("base64"));
+  });
+
+  test("bundles the same bytes as this repository's bundler given the same entry", () => {
+    const fn = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
+    const inRepo = bundleLambda(path.join(app, "workers", "invoices.ts"), path.join(work, "in-repo-bundle"));
+    expect(fn.source_code_hash).toBe(inRepo.sourceCodeHash);
+  });
+
+  test("holds two workers of one service under different name prefixes without a clash", () => {
+    const names = (type: string, field: string) => Object.values(json.resource[type]).map((r) => r[field]).sort();
+    expect(names("aws_sqs_queue", "name")).toEqual(["invoices-dlq", "invoices-queue", "staging-invoices-dlq", "staging-invoices-queue"]);
+    expect(names("aws_lambda_function", "function_name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
+    expect(names("aws_cloudwatch_metric_alarm", "alarm_name")).toEqual(["invoices-dlq-not-empty", "staging-invoices-dlq-not-empty"]);
+    expect(names("aws_iam_role", "name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
+    expect(names("aws_iam_policy", "name")).toEqual(["invoices-dlq-operator", "staging-invoices-dlq-operator"]);
+    expect(names("aws_cloudwatch_log_group", "name")).toEqual(["/aws/lambda/invoices-worker", "/aws/lambda/staging-invoices-worker"]);
+  });
+
+  test("resolves a relative entry against the app's folder when started from elsewhere", async () => {
+    const outdir = path.join(work, "from-elsewhere");
+    await run(path.join(app, "node_modules", ".bin", "ts-node"), [path.join(app, "main.ts")], { cwd: work, env: { ...env, CDKTF_OUTDIR: outdir } });
+    expect(fs.existsSync(path.join(outdir, "stacks", "invoices", "cdk.tf.json"))).toBe(true);
+  });
+
+  test("fails synth with one line naming the service and lambda.entry when a JavaScript caller leaves it out", async () => {
+    const script = `
+      const { App, TerraformStack } = require("cdktf");
+      const { SqsWorker } = require("sqs-worker-cdktf");
+      try { new SqsWorker(new TerraformStack(new App(), "s"), "W", { serviceName: "invoices", alarm: { topicArn: "arn:aws:sns:eu-west-1:123456789012:a" } }); }
+      catch (e) { console.log(e.message); }`;
+    const { stdout } = await run("node", ["-e", script], { cwd: app, env });
+    expect(stdout.trim().split("\n")).toEqual([
+      "Invalid SqsWorker configuration (1 problem):",
+      "  - invoices: lambda.entry is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker) (given undefined)",
+    ]);
+  });
+
+  test("passes terraform validate with hashicorp/aws 5.100.0", async () => {
+    if (!tool.ok) throw new Error(tool.reason);
+    const dir = path.join(app, "cdktf.out", "stacks", "invoices");
+    await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+    const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
+    expect({ valid: result.valid, diagnostics: result.diagnostics }).toEqual({ valid: true, diagnostics: [] });
+  });
+});

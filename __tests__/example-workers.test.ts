@@ -1,0 +1,82 @@
+import type { Context, SQSRecord } from "aws-lambda";
+import { checkPosting, handler as ledger } from "../lambda-src/ledger";
+import { handler as orders, priceOrder } from "../lambda-src/orders";
+import { handler as thumbnails, thumbnailSize } from "../lambda-src/thumbnails";
+
+// Each example service has its own business logic: each accepts its own jobs and fails (so
+// retries, then dead-letters) what it cannot process, instead of acknowledging it.
+
+const context = { functionName: "test-worker" } as Context;
+
+function record(id: string, body: unknown, queue = "orders-queue", groupId?: string): SQSRecord {
+  return {
+    messageId: id,
+    receiptHandle: `handle-${id}`,
+    body: JSON.stringify(body),
+    attributes: {
+      ApproximateReceiveCount: "1",
+      SentTimestamp: "1700000000000",
+      SenderId: "AIDAEXAMPLE",
+      ApproximateFirstReceiveTimestamp: "1700000000001",
+      ...(groupId ? { MessageGroupId: groupId, MessageDeduplicationId: id, SequenceNumber: id } : {}),
+    },
+    messageAttributes: {},
+    md5OfBody: "",
+    eventSource: "aws:sqs",
+    eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:${queue}`,
+    awsRegion: "us-east-1",
+  };
+}
+
+let log: jest.SpyInstance;
+beforeEach(() => (log = jest.spyOn(console, "log").mockImplementation(() => undefined)));
+afterEach(() => log.mockRestore());
+
+describe("the orders worker", () => {
+  const order = { orderId: "o-1", customerId: "c-1", lines: [{ sku: "a", quantity: 2, unitPriceCents: 150 }, { sku: "b", quantity: 1, unitPriceCents: 99 }] };
+
+  test("prices an order in integer cents", () => {
+    expect(priceOrder(order)).toBe(399);
+  });
+
+  test("accepts a valid order and fails only the one it cannot price", async () => {
+    const bad = { ...order, orderId: "o-2", lines: [{ sku: "a", quantity: 0, unitPriceCents: 1 }] };
+    const response = await orders({ Records: [record("m1", order), record("m2", bad)] }, context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
+    expect(JSON.parse(log.mock.calls[0][0])).toEqual({ event: "order-accepted", orderId: "o-1", lines: 2, totalCents: 399, messageId: "m1" });
+  });
+});
+
+describe("the thumbnails worker", () => {
+  test("keeps the aspect ratio and never upscales", () => {
+    expect(thumbnailSize({ bucket: "b", key: "a.jpg", width: 1600, height: 900 }, 320)).toEqual({ width: 320, height: 180 });
+    expect(thumbnailSize({ bucket: "b", key: "a.png", width: 100, height: 50 }, 320)).toEqual({ width: 100, height: 50 });
+  });
+
+  test("fails a file that is not an image", async () => {
+    const response = await thumbnails(
+      { Records: [record("m1", { bucket: "b", key: "a.webp", width: 10, height: 10 }, "thumbnails-queue"), record("m2", { bucket: "b", key: "notes.txt", width: 10, height: 10 }, "thumbnails-queue")] },
+      context,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
+  });
+});
+
+describe("the ledger worker (FIFO)", () => {
+  const posting = { accountId: "acc-1", entryId: "e-1", amountCents: -500, currency: "EUR" };
+
+  test("refuses a posting sent in another account's message group, or with a fractional amount", () => {
+    expect(() => checkPosting(posting, "acc-1")).not.toThrow();
+    expect(() => checkPosting(posting, "acc-2")).toThrow("sent in message group acc-2");
+    expect(() => checkPosting({ ...posting, amountCents: 1.5 }, "acc-1")).toThrow("non-zero integer of cents");
+  });
+
+  test("stops at the first bad posting and fails it and every later one, to keep the account's order", async () => {
+    const fifo = (id: string, body: unknown) => record(id, body, "ledger-queue.fifo", "acc-1");
+    const response = await ledger(
+      { Records: [fifo("1", posting), fifo("2", { ...posting, entryId: "e-2", currency: "euro" }), fifo("3", { ...posting, entryId: "e-3" })] },
+      context,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "2" }, { itemIdentifier: "3" }]);
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * The `ledger` service's worker: posts entries to accounts, in order per account (a FIFO
+ * queue whose message group is the account). An example of a service's own worker file.
+ */
+import { makeHandler } from "./worker";
+
+/** The job a producer sends to `ledger-queue.fifo`, with the account id as message group. */
+export interface LedgerPosting {
+  readonly accountId: string;
+  readonly entryId: string;
+  /** Signed amount in the currency's minor unit (cents): integers, never floats, for money. */
+  readonly amountCents: number;
+  /** ISO 4217 code such as "EUR". */
+  readonly currency: string;
+}
+
+/** Checks a posting; throws when it must not be booked. */
+export function checkPosting(posting: LedgerPosting, messageGroupId: string | undefined): void {
+  if (typeof posting?.entryId !== "string" || posting.entryId === "") throw new Error("posting without an entryId");
+  if (posting.accountId !== messageGroupId) {
+    throw new Error(`posting ${posting.entryId}: account ${posting.accountId} sent in message group ${messageGroupId}, so its order is not guaranteed`);
+  }
+  if (!Number.isSafeInteger(posting.amountCents) || posting.amountCents === 0) throw new Error(`posting ${posting.entryId}: amount must be a non-zero integer of cents`);
+  if (!/^[A-Z]{3}$/.test(posting.currency)) throw new Error(`posting ${posting.entryId}: currency must be an ISO 4217 code`);
+}
+
+/**
+ * Books the posting. A real service appends it to the account's ledger in one transaction
+ * keyed on `entryId` (a redelivered message is then a no-op); the example logs it. A thrown
+ * error stops the batch here: the FIFO plumbing reports this and every later record, so the
+ * account's later postings wait for this one.
+ */
+export const handler = makeHandler<LedgerPosting>(async (posting, record) => {
+  checkPosting(posting, record.attributes.MessageGroupId);
+  console.log(JSON.stringify({ event: "posting-booked", accountId: posting.accountId, entryId: posting.entryId, sequenceNumber: record.attributes.SequenceNumber, messageId: record.messageId }));
+});

@@ -1,0 +1,34 @@
+/**
+ * npm run docs: rewrites the generated blocks of docs/construct.md from the rule and advice
+ * tables, so that a limit is written once (in the table) and the docs cannot drift from it.
+ * `npm test` fails when the file differs from what this would write.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { WORKER_ADVICE, WORKER_RULES } from "../../modules/internal";
+
+/** The docs file whose marked blocks are generated. */
+export const CONSTRUCT_DOC = path.join(__dirname, "..", "..", "docs", "construct.md");
+
+/** The generated blocks: marker name → Markdown lines. */
+export function generatedBlocks(): Record<string, string> {
+  return {
+    rules: WORKER_RULES.map((r) => `- \`${r.path}\` ${r.rule}`).join("\n"),
+    advice: WORKER_ADVICE.map((a) => `- \`${a.id}\`: ${a.summary}`).join("\n"),
+  };
+}
+
+/** `text` with every `<!-- name:start -->…<!-- name:end -->` block replaced by its generated lines. */
+export function withGeneratedBlocks(text: string): string {
+  let result = text;
+  for (const [name, lines] of Object.entries(generatedBlocks())) {
+    const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+    if (!pattern.test(result)) throw new Error(`${CONSTRUCT_DOC} has no ${name}:start/${name}:end markers`);
+    result = result.replace(pattern, (_, start: string, end: string) => `${start}${lines}\n${end}`);
+  }
+  return result;
+}
+
+if (require.main === module) {
+  fs.writeFileSync(CONSTRUCT_DOC, withGeneratedBlocks(fs.readFileSync(CONSTRUCT_DOC, "utf8")));
+}
