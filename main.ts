@@ -7,8 +7,9 @@
  */
 import { App } from "cdktf";
 import { EXAMPLE_SERVICES } from "./examples/services";
-import { addServiceStacks, settingsFromEnv, synthAndReport } from "./modules";
+import { addServiceStacks, runByCdktfCli, settingsFromEnv, synthAndReport } from "./modules";
 
 const app = new App();
 addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));
-synthAndReport(app);
+// The cdktf CLI prints the warnings itself; `npm run synth` needs them printed here.
+synthAndReport(app, runByCdktfCli(process.env) ? null : undefined);

@@ -70,12 +70,25 @@ export function collectWarnings(app: App): SynthWarning[] {
 }
 
 /**
- * Synthesizes the app and prints its warnings. `cdktf synth` prints annotations itself, but
- * `npm run synth` runs the app directly (much faster), so the warnings are printed here.
+ * True when the cdktf CLI (`cdktf synth`, `deploy`, `diff`...) runs the app: it sets this
+ * variable for the app process and prints the synth warnings itself, from the manifest.
  */
-export function synthAndReport(app: App, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): SynthWarning[] {
+export function runByCdktfCli(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS === "true";
+}
+
+/**
+ * Synthesizes the app and prints its warnings once. `npm run synth` runs the app directly
+ * (much faster than the CLI), so the warnings are printed here; under the cdktf CLI, which
+ * prints them itself, pass `log: null` (main.ts does, using {@link runByCdktfCli}), or each
+ * would show twice, once labelled as an error (the CLI shows the app's stderr as errors).
+ */
+export function synthAndReport(
+  app: App,
+  log: ((line: string) => void) | null = (line) => process.stderr.write(`${line}\n`),
+): SynthWarning[] {
   app.synth();
   const warnings = collectWarnings(app);
-  for (const warning of warnings) log(`WARNING [${warning.path}] ${warning.message}`);
+  if (log) for (const warning of warnings) log(`WARNING [${warning.path}] ${warning.message}`);
   return warnings;
 }

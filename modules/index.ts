@@ -23,6 +23,7 @@ export { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type Sta
 export {
   addServiceStacks,
   settingsFromEnv,
+  runByCdktfCli,
   collectWarnings,
   synthAndReport,
   type AppSettings,

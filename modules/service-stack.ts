@@ -3,6 +3,7 @@ import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVari
 import type { Construct } from "constructs";
 import type { SqsWorkerProps, WorkerAlarmProps } from "./sqs-worker/props";
 import { SqsWorker } from "./sqs-worker/sqs-worker";
+import { keepStackFolderConsistent } from "./stack-files";
 
 /**
  * Where Terraform keeps one service's state.
@@ -63,6 +64,7 @@ export class ServiceStack extends TerraformStack {
 
   constructor(scope: Construct, serviceName: string, props: ServiceStackProps) {
     super(scope, serviceName);
+    keepStackFolderConsistent(this);
 
     // JavaScript callers can omit the worker entirely; SqsWorker then reports lambda.entry.
     const { alarm, ...worker } = props.worker ?? ({} as ServiceWorkerProps);
@@ -74,23 +76,37 @@ export class ServiceStack extends TerraformStack {
     });
     configureBackend(this, stateName, props.backend ?? { kind: "local" });
 
+    // Optional (default null) so that no command ever stops at an interactive prompt for it:
+    // `cdktf destroy` needs no topic, and a plan that would create or change the alarm without
+    // one fails at once on the alarm's precondition below, naming both ways to pass it.
     this.alertTopicArn = new TerraformVariable(this, "alert_sns_arn", {
       type: "string",
+      nullable: true,
       description: `SNS topic ARN notified when the dead-letter queue of ${serviceName} holds messages`,
       validation: [
         {
           // Terraform JSON reads a plain string as a literal: the expression needs "${...}".
-          condition: '${can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}',
+          condition: '${var.alert_sns_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}',
           errorMessage: "alert_sns_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>).",
         },
       ],
     });
+    // cdktf 0.21 cannot write a null default through the config (it crashes on null).
+    this.alertTopicArn.addOverride("default", null);
 
     this.worker = new SqsWorker(this, "Worker", {
       ...worker,
       serviceName,
       alarm: { ...alarm, topicArn: this.alertTopicArn.stringValue },
     });
+    this.worker.dlqAlarm.lifecycle = {
+      precondition: [
+        {
+          condition: "${var.alert_sns_arn != null}",
+          errorMessage: `alert_sns_arn is not set: pass --var alert_sns_arn=<SNS topic ARN> to cdktf (-var to terraform) or export TF_VAR_alert_sns_arn=<SNS topic ARN>.`,
+        },
+      ],
+    };
 
     const outputs: Record<string, [string, string]> = {
       queue_url: [this.worker.queue.url, "URL producers send jobs to"],

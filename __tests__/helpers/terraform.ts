@@ -33,7 +33,9 @@ export function findProviderMirror(): string | undefined {
 }
 
 /** What a test needs to run terraform offline, or why it cannot. */
-export type TerraformToolchain = { ok: true; binary: string; env: NodeJS.ProcessEnv; dir: string } | { ok: false; reason: string };
+export type TerraformToolchain =
+  | { ok: true; binary: string; env: NodeJS.ProcessEnv; dir: string; mirror: string }
+  | { ok: false; reason: string };
 
 /**
  * Prepares offline terraform: a CLI config file that installs providers only from the
@@ -68,7 +70,7 @@ export function prepareTerraform(): TerraformToolchain {
     TF_INPUT: "0",
     CHECKPOINT_DISABLE: "1",
   };
-  return { ok: true, binary, env, dir };
+  return { ok: true, binary, env, dir, mirror };
 }
 
 /** The result of a terraform run that is allowed to fail (plan -detailed-exitcode). */

@@ -14,6 +14,7 @@ import { Construct } from "constructs";
 import { adviseSqsWorkerConfig } from "./advice";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { BUNDLE_HANDLER, bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { unquoteDependsOnInHcl } from "./depends-on";
 import { deriveNames, type WorkerNames } from "./names";
 import type { SqsWorkerProps } from "./props";
 import {
@@ -210,6 +211,7 @@ export class SqsWorker extends Construct {
       // The role's policy too: a traced function writes to X-Ray from its first invocation.
       dependsOn: [this.logGroup, this.rolePolicy],
     });
+    unquoteDependsOnInHcl(this.function, [this.logGroup, this.rolePolicy]);
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, "EventSourceMapping", {
       eventSourceArn: this.queue.arn,
@@ -225,5 +227,6 @@ export class SqsWorker extends Construct {
       // Lambda checks the role's SQS permissions when the mapping is created.
       dependsOn: [this.rolePolicy],
     });
+    unquoteDependsOnInHcl(this.eventSourceMapping, [this.rolePolicy]);
   }
 }
