@@ -1,5 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { parseDlqArgs } from "../tools/dlq";
+import { DLQ_CLI, main, parseDlqArgs } from "../tools/dlq";
 import { DlqError, EXIT } from "../tools/dlq/errors";
 import { redriveClientSide, redriveNative } from "../tools/dlq/operations";
 import { regionOfQueueUrl, type WorkerQueues } from "../tools/dlq/resolve";
@@ -109,12 +109,37 @@ describe("the dlq command line", () => {
   test("parses commands and options", () => {
     expect(parseDlqArgs(["orders", "peek", "-n", "5", "--json"], {})).toMatchObject({ service: "orders", command: "peek", count: 5, json: true, region: "us-east-1" });
     expect(parseDlqArgs(["orders", "redrive", "--client-side", "--region", "eu-west-1"], {})).toMatchObject({ clientSide: true, region: "eu-west-1" });
-    expect(parseDlqArgs(["orders", "status"], { AWS_REGION: "ap-south-1" }).region).toBe("ap-south-1");
+    expect(parseDlqArgs(["orders", "status"], { AWS_REGION: "ap-south-1" })).toMatchObject({ region: "ap-south-1" });
   });
 
   test("rejects bad usage with exit 2", () => {
     for (const argv of [["orders"], ["orders", "nuke"], ["orders", "peek", "-n", "0"], ["orders", "status", "--frobnicate"]]) {
       expect(() => parseDlqArgs(argv, {})).toThrow(expect.objectContaining({ exitCode: EXIT.usage }));
+    }
+  });
+
+  test("refuses a numeric flag that is not an integer in range, naming the flag, the range and the value", () => {
+    for (const given of ["0", "-1", "abc", "", "1.5", "501"]) {
+      expect(() => parseDlqArgs(["orders", "redrive", `--max-per-second=${given}`], {})).toThrow(
+        `--max-per-second must be an integer from 1 to 500 (given ${JSON.stringify(given)}). usage: ${DLQ_CLI.usage} (--help lists every option)`,
+      );
+    }
+    expect(parseDlqArgs(["orders", "redrive", "--max-per-second", "500"], {})).toMatchObject({ maxPerSecond: 500 });
+  });
+
+  test("says in one line what is wrong with an unknown option or a missing value", () => {
+    expect(() => parseDlqArgs(["orders", "status", "--frobnicate"], {})).toThrow(/^unknown option --frobnicate\. usage: npm run dlq/);
+    expect(() => parseDlqArgs(["orders", "status", "--region"], {})).toThrow(/^--region needs a value\. usage: npm run dlq/);
+  });
+
+  test("--help and -h print every option and exit 0", async () => {
+    for (const flag of ["--help", "-h"]) {
+      const out: string[] = [];
+      expect(await main([flag], (line) => out.push(line), () => undefined)).toBe(0);
+      const text = out.join("\n");
+      for (const option of Object.keys(DLQ_CLI.options)) expect(text).toContain(`--${option}`);
+      expect(text).toContain("-n, --count N");
+      expect(text).toContain("-h, --help");
     }
   });
 

@@ -134,6 +134,25 @@ describe("execution environments", () => {
     }
   });
 
+  test("name the record errors when every record of a batch failed, not just Powertools' pointer to them", async () => {
+    const bundle = bundleLambda(path.join(__dirname, "e2e", "scenario-worker.ts"), temp("env-bundle-all"));
+    const codeDir = temp("env-code-all");
+    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath))) fs.writeFileSync(path.join(codeDir, name), data);
+    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} });
+    const poison = (id: string) => ({ messageId: id, body: JSON.stringify({ id, kind: "poison" }), attributes: { ApproximateReceiveCount: "1" }, eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q" });
+    try {
+      expect(await env.invoke({ Records: [poison("p1"), poison("p2")] })).toEqual({
+        ok: false,
+        error: {
+          name: "FullBatchFailureError",
+          message: "All records failed processing. Record errors: poison message p1 failed on attempt 1; poison message p2 failed on attempt 1",
+        },
+      });
+    } finally {
+      await env.shutdown();
+    }
+  });
+
   test("time out like Lambda, and the next invocation gets a fresh environment", async () => {
     const codeDir = temp("env-timeout");
     fs.writeFileSync(

@@ -50,9 +50,18 @@ describe("the dead-letter queue alarm", () => {
     expect(alarm.dimensions).toEqual({ QueueName: `\${${dlqAddress}.name}` });
   });
 
-  test("notifies the stack's alert_sns_arn variable", () => {
-    expect(alarm.alarm_actions).toEqual(["${var.alert_sns_arn}"]);
-    expect(orders.variable.alert_sns_arn).toMatchObject({ type: "string" });
+  test("notifies the stack's alert_sns_arn variable, dropped by compact() when it is null (destroy needs no topic)", () => {
+    expect(alarm.alarm_actions).toBe("${compact([var.alert_sns_arn])}");
+    expect(orders.variable.alert_sns_arn).toMatchObject({ type: "string", default: null, nullable: true });
+  });
+
+  test("cannot be created without a topic: a precondition stops the plan, saying how to pass it", () => {
+    expect(alarm.lifecycle.precondition).toEqual([
+      {
+        condition: "${var.alert_sns_arn != null}",
+        error_message: "alert_sns_arn unset: pass --var alert_sns_arn=ARN or TF_VAR_alert_sns_arn",
+      },
+    ]);
   });
 
   test("treats missing data as not breaching, since SQS stops publishing for idle queues", () => {

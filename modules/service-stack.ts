@@ -103,7 +103,8 @@ export class ServiceStack extends TerraformStack {
       precondition: [
         {
           condition: "${var.alert_sns_arn != null}",
-          errorMessage: `alert_sns_arn is not set: pass --var alert_sns_arn=<SNS topic ARN> to cdktf (-var to terraform) or export TF_VAR_alert_sns_arn=<SNS topic ARN>.`,
+          // Short enough for Terraform not to wrap it: one line says what to do.
+          errorMessage: "alert_sns_arn unset: pass --var alert_sns_arn=ARN or TF_VAR_alert_sns_arn",
         },
       ],
     };

@@ -7,22 +7,60 @@
  *   redrive [--max-per-second N]   move DLQ messages back with SQS's StartMessageMoveTask, with progress
  *   redrive --client-side          receive, send, delete in batches (keeps attributes and FIFO ids)
  *   purge [--yes]                  empty the DLQ (asks first; refuses without a terminal unless --yes)
- * Options: --region R (default AWS_REGION or us-east-1), --queue-url DLQ_URL, --endpoint-url URL.
- * Exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch,
- *             4 empty DLQ, 5 redrive already running, 6 purge refused or declined.
+ *   send [--body JSON|--file F]    send one JSON message to the service's queue (stdin without either)
+ * Every option and the exit codes: `npm run dlq -- --help` (DLQ_CLI below).
  */
+import * as fs from "fs";
 import * as readline from "readline";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
-import { peekMessages, purge, redriveClientSide, redriveNative, status } from "./dlq/operations";
+import { peekMessages, purge, redriveClientSide, redriveNative, sendMessage, status } from "./dlq/operations";
 import { resolveWorkerQueues } from "./dlq/resolve";
 
-const USAGE = "usage: npm run dlq -- <service> <status|peek|redrive|purge> [-n N] [--json] [--client-side] [--max-per-second N] [--yes] [--region R] [--queue-url URL]";
+const COMMANDS = ["status", "peek", "redrive", "purge", "send"] as const;
+
+/** The command line of `npm run dlq`, for parsing and for `--help`. */
+export const DLQ_CLI: CliSpec = {
+  usage: "npm run dlq -- <service> <status|peek|redrive|purge|send> [options]",
+  summary: "Operates the dead-letter queue of a service deployed with the SqsWorker construct (docs/runbook.md).",
+  options: {
+    count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 or more (default 10)" },
+    json: { type: "boolean", description: "peek: print the messages as JSON" },
+    "client-side": { type: "boolean", description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
+    "max-per-second": { type: "string", value: "N", description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace)" },
+    yes: { type: "boolean", description: "purge: do not ask (needed without a terminal)" },
+    body: { type: "string", value: "JSON", description: "send: the message body (or --file, or standard input when neither is given)" },
+    file: { type: "string", value: "PATH", description: "send: read the message body from this file" },
+    attribute: { type: "string", value: "NAME=VALUE", multiple: true, description: "send: a string message attribute; repeat for more" },
+    "group-id": { type: "string", value: "ID", description: "send: the message group id (FIFO queues)" },
+    "dedup-id": { type: "string", value: "ID", description: "send: the deduplication id (FIFO queues without content-based deduplication)" },
+    region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
+    "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
+    "endpoint-url": { type: "string", value: "URL", description: "an SQS endpoint such as the emulator's (default AWS_ENDPOINT_URL)" },
+  },
+  more: [
+    "commands:",
+    "  status    counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
+    "  peek      show DLQ messages without removing them",
+    "  redrive   move DLQ messages back to the queue, with progress",
+    "  purge     empty the DLQ (asks first; refuses without a terminal unless --yes)",
+    "  send      send one JSON message to the service's queue, e.g. to test a fix before a redrive",
+    "",
+    "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch,",
+    "            4 empty DLQ, 5 redrive already running, 6 purge refused or declined",
+  ].join("\n"),
+};
 
 interface Args {
   service: string;
-  command: "status" | "peek" | "redrive" | "purge";
+  body?: string;
+  file?: string;
+  attributes: Record<string, string>;
+  groupId?: string;
+  deduplicationId?: string;
+  command: (typeof COMMANDS)[number];
   count: number;
   json: boolean;
   clientSide: boolean;
@@ -33,32 +71,56 @@ interface Args {
   endpointUrl?: string;
 }
 
-/** Parses the command line; throws a usage {@link DlqError} on anything unknown. */
-export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args {
-  const positional: string[] = [];
-  const args: Partial<Args> = { count: 10, json: false, clientSide: false, yes: false, region: env.AWS_REGION || "us-east-1", endpointUrl: env.AWS_ENDPOINT_URL || undefined };
-  const value = (i: number) => {
-    if (argv[i + 1] === undefined) throw new DlqError(`${argv[i]} needs a value. ${USAGE}`, EXIT.usage);
-    return argv[i + 1];
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "-n") args.count = Number(value(i++));
-    else if (arg === "--json") args.json = true;
-    else if (arg === "--client-side") args.clientSide = true;
-    else if (arg === "--max-per-second") args.maxPerSecond = Number(value(i++));
-    else if (arg === "--yes") args.yes = true;
-    else if (arg === "--region") args.region = value(i++);
-    else if (arg === "--queue-url") args.queueUrl = value(i++);
-    else if (arg === "--endpoint-url") args.endpointUrl = value(i++);
-    else if (arg.startsWith("-")) throw new DlqError(`unknown option ${arg}. ${USAGE}`, EXIT.usage);
-    else positional.push(arg);
+/** Parses the command line; `"help"` when --help was asked; throws a usage {@link DlqError} on anything else wrong. */
+export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | "help" {
+  try {
+    const { help, values, positionals } = parseCli(DLQ_CLI, argv);
+    if (help) return "help";
+    const [service, command] = positionals;
+    if (!service || !command || positionals.length > 2) throw usageError(DLQ_CLI, "give a service and one command");
+    if (!(COMMANDS as readonly string[]).includes(command)) throw usageError(DLQ_CLI, `unknown command ${command}`);
+    return {
+      service,
+      command: command as Args["command"],
+      count: integerOption(DLQ_CLI, values, "count", { min: 1 }, 10),
+      json: values.json === true,
+      clientSide: values["client-side"] === true,
+      maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }),
+      yes: values.yes === true,
+      region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
+      queueUrl: values["queue-url"] as string | undefined,
+      endpointUrl: (values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined,
+      body: values.body as string | undefined,
+      file: values.file as string | undefined,
+      attributes: parseAttributes((values.attribute as string[] | undefined) ?? []),
+      groupId: values["group-id"] as string | undefined,
+      deduplicationId: values["dedup-id"] as string | undefined,
+    };
+  } catch (error) {
+    if (error instanceof CliUsageError) throw new DlqError(error.message, EXIT.usage);
+    throw error;
   }
-  const [service, command] = positional;
-  if (!service || !command || positional.length > 2) throw new DlqError(USAGE, EXIT.usage);
-  if (!["status", "peek", "redrive", "purge"].includes(command)) throw new DlqError(`unknown command ${command}. ${USAGE}`, EXIT.usage);
-  if (!Number.isInteger(args.count) || (args.count as number) < 1) throw new DlqError("-n must be a positive integer", EXIT.usage);
-  return { ...args, service, command } as Args;
+}
+
+/** `name=value` pairs as a map; a pair without `=` is a usage error. */
+function parseAttributes(pairs: readonly string[]): Record<string, string> {
+  const attributes: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw usageError(DLQ_CLI, `--attribute must be NAME=VALUE (given ${JSON.stringify(pair)})`);
+    attributes[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return attributes;
+}
+
+/** The body for `send`: --body, else --file, else standard input. */
+async function readBody(args: Args): Promise<string> {
+  if (args.body !== undefined) return args.body;
+  if (args.file !== undefined) return fs.readFileSync(args.file, "utf8");
+  if (process.stdin.isTTY) throw new DlqError(`send needs a body: --body JSON, --file PATH, or JSON on standard input. usage: ${DLQ_CLI.usage}`, EXIT.usage);
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -98,6 +160,9 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
         ? await redriveClientSide(sqs, queues, { progress: err })
         : await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err });
       out(`redrive finished: ${JSON.stringify(result)}`);
+    } else if (args.command === "send") {
+      const id = await sendMessage(sqs, queues, { body: (await readBody(args)).trim(), attributes: args.attributes, groupId: args.groupId, deduplicationId: args.deduplicationId });
+      out(`sent message ${id} to ${queues.queueUrl}`);
     } else {
       if (!args.yes) {
         if (!process.stdin.isTTY) throw new DlqError("purge deletes every message of the dead-letter queue: pass --yes (no terminal to ask on)", EXIT.refused);
@@ -117,7 +182,9 @@ export async function main(
   err: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): Promise<number> {
   try {
-    await run(parseDlqArgs(argv), out, err);
+    const args = parseDlqArgs(argv);
+    if (args === "help") out(helpText(DLQ_CLI));
+    else await run(args, out, err);
     return EXIT.ok;
   } catch (error) {
     err(`dlq: ${(error as Error).message}`);

@@ -13,7 +13,7 @@ import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-s
 import { EXAMPLE_SERVICES } from "../../examples/services";
 import { deriveNames, resolveSqsWorkerConfig, type ServiceCatalog } from "../../modules/internal";
 import { readDeployedWorkerConfig } from "../../tools/local-runner/stack-config";
-import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../helpers/moto";
+import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir, synthApp } from "../helpers/synth";
 import { prepareTerraform, terraformOk, terraformRun } from "../helpers/terraform";
 import { createQueue, drainQueue, queueDepth, readLog, runScenario, sendAll } from "./scenario";

@@ -1,7 +1,7 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { main } from "../../tools/dlq";
 import { queueDepth } from "../../tools/local-runner/queue-depth";
-import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../helpers/moto";
+import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 
 // `npm run dlq` against moto (the e2e harness's server). The native redrive path
 // (StartMessageMoveTask) is tested against a stub client in __tests__/dlq.test.ts, since moto
@@ -154,5 +154,22 @@ describe("npm run dlq errors", () => {
   test("bad usage exits 2", async () => {
     expect((await cli("shop", "explode")).code).toBe(2);
     expect((await cli("shop")).code).toBe(2);
+  });
+});
+
+describe("npm run dlq send", () => {
+  test("puts one JSON message with its attributes on the service's queue", async () => {
+    const pair = await makePair("mail", false);
+    const result = await cli("mail", "send", "--body", '{"to":"a@example.com"}', "--attribute", "tenant=acme", "--attribute", "trace=x=1");
+    expect(result).toMatchObject({ code: 0, out: expect.stringMatching(/^sent message \S+ to .*mail-queue$/) });
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
+    expect(Messages.map((m) => [m.Body, m.MessageAttributes?.tenant?.StringValue, m.MessageAttributes?.trace?.StringValue])).toEqual([['{"to":"a@example.com"}', "acme", "x=1"]]);
+  });
+
+  test("refuses a body that is not JSON, and a FIFO message without a group id, with exit 2", async () => {
+    await makePair("fifomail", true);
+    expect(await cli("mail", "send", "--body", "not json")).toMatchObject({ code: 2, err: expect.stringContaining("the message body is not JSON") });
+    expect(await cli("fifomail", "send", "--body", "{}")).toMatchObject({ code: 2, err: "dlq: the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)" });
+    expect(await cli("fifomail", "send", "--body", "{}", "--group-id", "g1", "--dedup-id", "d1")).toMatchObject({ code: 0 });
   });
 });

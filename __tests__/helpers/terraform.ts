@@ -2,17 +2,9 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { AWS_PROVIDER_VERSION, findProviderMirror, mirrorOnlyCliConfig } from "../../tools/emulator/provider-mirror";
 
-/** The hashicorp/aws version @cdktf/provider-aws 20.1.0 binds, and the one the machines mirror. */
-export const AWS_PROVIDER_VERSION = "5.100.0";
-
-/** Where machine images put a local provider mirror (unpacked layout); TF_PROVIDER_MIRROR wins. */
-const MIRROR_CANDIDATES = [
-  "/opt/tf-plugins",
-  path.join(os.homedir(), ".terraform.d", "plugins"),
-  "/usr/share/terraform/plugins",
-  "/usr/local/share/terraform/plugins",
-];
+export { AWS_PROVIDER_VERSION, findProviderMirror } from "../../tools/emulator/provider-mirror";
 
 /** Absolute path of the terraform binary on PATH, or undefined. */
 export function findTerraform(): string | undefined {
@@ -21,15 +13,6 @@ export function findTerraform(): string | undefined {
     if (dir && fs.existsSync(candidate)) return candidate;
   }
   return undefined;
-}
-
-/** A folder holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>, or undefined. */
-export function findProviderMirror(): string | undefined {
-  const candidates = process.env.TF_PROVIDER_MIRROR ? [process.env.TF_PROVIDER_MIRROR] : MIRROR_CANDIDATES;
-  const platform = `${os.platform()}_${os.arch() === "x64" ? "amd64" : os.arch()}`;
-  return candidates.find((dir) =>
-    fs.existsSync(path.join(dir, "registry.terraform.io", "hashicorp", "aws", AWS_PROVIDER_VERSION, platform)),
-  );
 }
 
 /** What a test needs to run terraform offline, or why it cannot. */
@@ -51,18 +34,7 @@ export function prepareTerraform(): TerraformToolchain {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqs-worker-tf-"));
   const cliConfig = path.join(dir, "terraformrc");
-  fs.writeFileSync(
-    cliConfig,
-    [
-      "provider_installation {",
-      `  filesystem_mirror {`,
-      `    path    = ${JSON.stringify(mirror)}`,
-      `    include = ["registry.terraform.io/hashicorp/*"]`,
-      "  }",
-      "}",
-      "",
-    ].join("\n"),
-  );
+  fs.writeFileSync(cliConfig, mirrorOnlyCliConfig(mirror));
   const env = {
     ...process.env,
     TF_CLI_CONFIG_FILE: cliConfig,

@@ -9,7 +9,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
 import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
-import { Annotations, AssetType, Fn, TerraformAsset } from "cdktf";
+import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { adviseSqsWorkerConfig } from "./advice";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
@@ -26,6 +26,16 @@ import {
   workerPolicyStatements,
 } from "./security";
 import { validateSqsWorkerConfig } from "./validate";
+
+/**
+ * The alarm's actions. A topic given as a Terraform expression (the app's `alert_sns_arn`
+ * variable) may be null, since the variable is optional so that `destroy` never prompts for
+ * it: `compact()` drops a null, or a destroy plan fails on "Null value found in list". A plan
+ * that creates the alarm without a topic is stopped by the stack's precondition instead.
+ */
+function alarmActions(topicArn: string): string[] {
+  return Token.isUnresolved(topicArn) ? Fn.compact([topicArn]) : [topicArn];
+}
 
 /**
  * Reliable background job processing on AWS, as Terraform:
@@ -146,7 +156,7 @@ export class SqsWorker extends Construct {
       threshold: 0,
       // SQS stops publishing metrics for a queue idle for 6 hours: no data means no messages.
       treatMissingData: "notBreaching",
-      alarmActions: [config.alarm.topicArn],
+      alarmActions: alarmActions(config.alarm.topicArn),
     });
 
     this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy

@@ -6,6 +6,7 @@ import {
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
+  SendMessageCommand,
   StartMessageMoveTaskCommand,
   type Message,
   type MessageAttributeValue,
@@ -178,4 +179,39 @@ export async function purge(sqs: SQSClient, queues: WorkerQueues): Promise<numbe
   const total = await requireMessages(sqs, queues, "purge");
   await sqs.send(new PurgeQueueCommand({ QueueUrl: queues.dlqUrl }));
   return total;
+}
+
+/** One message for `send`: a JSON body, string attributes, and FIFO ids when the queue is FIFO. */
+export interface OutgoingMessage {
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly groupId?: string;
+  readonly deduplicationId?: string;
+}
+
+/**
+ * Sends one message to the service's source queue (what an engineer uses to test a fix before
+ * a redrive). The body must be JSON, as the worker parses it; a FIFO queue needs a group id.
+ * Returns the message id SQS assigned.
+ */
+export async function sendMessage(sqs: SQSClient, queues: WorkerQueues, message: OutgoingMessage): Promise<string> {
+  try {
+    JSON.parse(message.body);
+  } catch (error) {
+    throw new DlqError(`the message body is not JSON (${(error as Error).message}): the worker would fail it`, EXIT.usage);
+  }
+  if (queues.fifo && !message.groupId) throw new DlqError("the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)", EXIT.usage);
+  if (!queues.fifo && (message.groupId || message.deduplicationId)) throw new DlqError("--group-id and --dedup-id are for FIFO queues only", EXIT.usage);
+  const { MessageId } = await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queues.queueUrl,
+      MessageBody: message.body,
+      MessageAttributes: Object.fromEntries(
+        Object.entries(message.attributes).map(([name, value]) => [name, { DataType: "String", StringValue: value }]),
+      ),
+      MessageGroupId: message.groupId,
+      MessageDeduplicationId: message.deduplicationId,
+    }),
+  );
+  return MessageId!;
 }

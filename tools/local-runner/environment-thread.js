@@ -28,6 +28,20 @@ parentPort.on("message", async ({ event, requestId, deadline }) => {
     const result = await handler(event, context);
     parentPort.postMessage({ requestId, ok: true, result: result === undefined ? null : result });
   } catch (error) {
-    parentPort.postMessage({ requestId, ok: false, error: { name: error && error.name, message: String(error && error.message) } });
+    parentPort.postMessage({ requestId, ok: false, error: { name: error && error.name, message: describe(error) } });
   }
 });
+
+/**
+ * The error's message; for Powertools' FullBatchFailureError ("All records failed processing.
+ * See individual errors below.") the individual record errors it carries, which Lambda's log
+ * would show after it, so that the runner's one line is not a pointer to nothing.
+ */
+function describe(error) {
+  const message = String(error && error.message);
+  const records = error && Array.isArray(error.recordErrors) ? error.recordErrors : [];
+  if (records.length === 0) return message;
+  const shown = records.slice(0, 3).map((e) => String(e && e.message)).join("; ");
+  const more = records.length > 3 ? ` (and ${records.length - 3} more)` : "";
+  return `${message.replace(/\s*See individual errors below\.?$/, "")} Record errors: ${shown}${more}`;
+}

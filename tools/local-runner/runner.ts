@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -42,6 +43,12 @@ export interface LocalRunnerOptions {
   readonly waitTimeSeconds?: number;
   /** Concurrent batches when the mapping has no maximum concurrency. @default 10 */
   readonly uncappedConcurrency?: number;
+  /**
+   * Makes failed records visible again at once instead of after the queue's visibility timeout,
+   * so that retries and dead-lettering take seconds in the playground. Lambda does not do this.
+   * @default false
+   */
+  readonly releaseFailed?: boolean;
   /** Extra environment variables for the execution environments (tests pass a log path). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
   readonly log?: (line: string) => void;
@@ -132,6 +139,19 @@ export class LocalRunner {
     return messages;
   }
 
+  /** With `releaseFailed`, makes `failed` visible again now; a failure to do so is only logged (the timeout releases them anyway). */
+  private async release(failed: readonly Message[]): Promise<void> {
+    if (!this.options.releaseFailed) return;
+    for (let i = 0; i < failed.length; i += 10) {
+      const entries = failed.slice(i, i + 10).map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      try {
+        await this.options.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }));
+      } catch (error) {
+        this.log(`worker:local: could not release failed messages: ${(error as Error).message}`);
+      }
+    }
+  }
+
   private async poll(environment: ExecutionEnvironment, queueArn: string): Promise<void> {
     const { worker, sqs, queueUrl, region } = this.options;
     while (!this.stopping) {
@@ -154,9 +174,11 @@ export class LocalRunner {
         this.stats.failedRecords += messages.length;
         if (!outcome.ok && outcome.error.name === "Sandbox.Timedout") this.stats.timedOutBatches++;
         if (this.stats.batchErrors.length < 10) this.stats.batchErrors.push(verdict.reason);
-        continue; // every record reappears after the visibility timeout
+        await this.release(messages); // otherwise every record reappears after the visibility timeout
+        continue;
       }
       this.stats.failedRecords += verdict.failedIds.size;
+      await this.release(messages.filter((m) => verdict.failedIds.has(m.MessageId ?? "")));
       const succeeded = messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ""));
       for (let i = 0; i < succeeded.length; i += 10) {
         const chunk = succeeded.slice(i, i + 10);

@@ -1,4 +1,5 @@
-"""moto_server with four SQS gaps filled so that it behaves as SQS does, for the e2e tests.
+"""moto_server with five SQS gaps filled so that it behaves as SQS does, for the e2e tests and
+`npm run emulator`.
 
 Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing else differs:
 
@@ -19,6 +20,12 @@ Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing e
    `ValueError: list.remove(x)` and answers HTTP 500 after it already marked other messages as
    received, so those receives are lost. SQS delivers a message to one receiver at a time. Each
    receive pass now runs under one lock; the long-poll wait happens outside it.
+5. Event source mappings: on every SendMessage moto itself receives a batch for each enabled
+   SQS mapping and tries to invoke the function (which needs Docker, absent here); the
+   receive raises the messages' receive counts and the failed invoke returns them, so poison
+   and retry counting go wrong. Lambda's poller is not part of SQS: with this patch queues never
+   trigger functions, and the local runner (npm run worker:local) plays the mapping's part.
+   Mappings are still created, listed, updated and deleted as before.
 
 Arguments are moto_server's own (-H host -p port).
 """
@@ -75,6 +82,24 @@ def _receive_message_atomically(self, queue_name, count, wait_seconds_timeout, v
 
 
 SQSBackend.receive_message = _receive_message_atomically
+
+
+class _NoTriggers(dict):
+    """A queue's mapping registry that never holds a mapping, so SendMessage invokes nothing."""
+
+    def __setitem__(self, key, value):
+        pass
+
+
+_original_queue_init = Queue.__init__
+
+
+def _queue_without_triggers(self, *args, **kwargs):
+    _original_queue_init(self, *args, **kwargs)
+    self.lambda_event_source_mappings = _NoTriggers()
+
+
+Queue.__init__ = _queue_without_triggers
 
 from moto.server import main  # noqa: E402  (imported after the patches on purpose)
 

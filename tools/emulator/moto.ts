@@ -2,6 +2,11 @@ import { spawn, spawnSync, type ChildProcess } from "child_process";
 import * as net from "net";
 import * as path from "path";
 
+/**
+ * The AWS emulator of the tests and of `npm run emulator`: moto, patched where it differs
+ * from AWS in ways that break Terraform or the worker's semantics (see moto_server.py).
+ */
+
 /** A running moto server on 127.0.0.1 and how to stop it. */
 export interface MotoServer {
   readonly endpoint: string;
@@ -76,12 +81,13 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => 
 }
 
 /**
- * Starts moto on 127.0.0.1 at a free port. Always pair with `stop()` (in afterAll or a
- * finally): the process is also killed if this Node process exits first.
+ * Starts the patched moto (moto_server.py) on 127.0.0.1, at `port` or a free one. Always pair
+ * with `stop()` (in afterAll or a finally): the process is also killed if this Node process
+ * exits first.
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: { port?: number } = {}): Promise<MotoServer> {
   const python = motoPython();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(python, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],

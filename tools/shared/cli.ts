@@ -1,0 +1,131 @@
+/**
+ * The one way this repository's command line tools read their arguments: Node's own
+ * `util.parseArgs`, a `--help`/`-h` that lists every option, and one-line usage errors.
+ */
+import { parseArgs } from "util";
+
+/** One option of a tool. */
+export interface CliOption {
+  readonly type: "string" | "boolean";
+  /** A one-letter alias, such as `n` for `-n`. */
+  readonly short?: string;
+  /** The value's placeholder in the help text, such as `URL`. */
+  readonly value?: string;
+  /** May be given more than once; the values come back as a list. */
+  readonly multiple?: boolean;
+  /** What it does, with its default. */
+  readonly description: string;
+}
+
+/** What a tool accepts and how it explains itself. */
+export interface CliSpec {
+  /** The usage line, such as `npm run dlq -- <service> <command> [options]`. */
+  readonly usage: string;
+  /** One or two sentences on what the tool does. */
+  readonly summary: string;
+  /** Every option except `--help`, which every tool has. */
+  readonly options: Readonly<Record<string, CliOption>>;
+  /** More help text (commands, exit codes, examples), printed after the options. */
+  readonly more?: string;
+}
+
+/** A usage mistake: the tool prints it as one line and exits with its usage code. */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "CliUsageError";
+  }
+}
+
+/** The parsed command line: option values by name, and the positional arguments. */
+export interface ParsedCli {
+  readonly help: boolean;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
+  readonly positionals: readonly string[];
+}
+
+/** The text `--help` prints: usage, summary, every option. */
+export function helpText(spec: CliSpec): string {
+  const rows = Object.entries({ ...spec.options, help: { type: "boolean", short: "h", description: "print this help and exit" } as CliOption }).map(
+    ([name, option]) => {
+      const flags = `${option.short ? `-${option.short}, ` : ""}--${name}${option.value ? ` ${option.value}` : ""}`;
+      return [flags, option.description] as const;
+    },
+  );
+  const width = Math.max(...rows.map(([flags]) => flags.length));
+  return [
+    `usage: ${spec.usage}`,
+    "",
+    spec.summary,
+    "",
+    "options:",
+    ...rows.map(([flags, description]) => `  ${flags.padEnd(width)}  ${description}`),
+    ...(spec.more ? ["", spec.more.trimEnd()] : []),
+  ].join("\n");
+}
+
+/**
+ * Parses `argv` against `spec`. Unknown options and missing values become a
+ * {@link CliUsageError} of one line that ends with the usage line.
+ */
+export function parseCli(spec: CliSpec, argv: readonly string[]): ParsedCli {
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = { help: { type: "boolean", short: "h" } };
+  for (const [name, option] of Object.entries(spec.options)) {
+    options[name] = { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) };
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return { help: values.help === true, values: values as ParsedCli["values"], positionals };
+  } catch (error) {
+    throw usageError(spec, explainParseError(error as Error & { code?: string }));
+  }
+}
+
+/** A {@link CliUsageError} whose one line ends with the usage and where to find every option. */
+export function usageError(spec: CliSpec, problem: string): CliUsageError {
+  return new CliUsageError(`${problem}. usage: ${spec.usage} (--help lists every option)`);
+}
+
+/** parseArgs' messages are long and suggest `--` tricks; say just what is wrong. */
+function explainParseError(error: Error & { code?: string }): string {
+  const option = error.message.match(/'(-{1,2}[^'\s]+)/)?.[1] ?? "";
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}`;
+  if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return `${option} needs a value`;
+  return error.message;
+}
+
+/**
+ * Reads an integer option within [min, max], or `fallback` when it was not given. Anything
+ * else (a fraction, a word, an empty string, out of range) is a usage error naming the option,
+ * the range and the given value.
+ */
+export function integerOption(
+  spec: CliSpec,
+  values: ParsedCli["values"],
+  name: string,
+  range: { readonly min: number; readonly max?: number },
+  fallback: number,
+): number;
+export function integerOption(
+  spec: CliSpec,
+  values: ParsedCli["values"],
+  name: string,
+  range: { readonly min: number; readonly max?: number },
+  fallback?: number,
+): number | undefined;
+export function integerOption(
+  spec: CliSpec,
+  values: ParsedCli["values"],
+  name: string,
+  range: { readonly min: number; readonly max?: number },
+  fallback?: number,
+): number | undefined {
+  const given = values[name];
+  if (given === undefined) return fallback;
+  const number = typeof given === "string" && /^-?\d+$/.test(given.trim()) ? Number(given) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < range.min || (range.max !== undefined && number > range.max)) {
+    const bounds = range.max === undefined ? `of ${range.min} or more` : `from ${range.min} to ${range.max}`;
+    throw usageError(spec, `--${name} must be an integer ${bounds} (given ${JSON.stringify(given)})`);
+  }
+  return number;
+}
