@@ -34,6 +34,16 @@ function queueAddress(json: TerraformJson, suffix: "queue" | "dlq"): string {
   return `aws_sqs_queue.${id}`;
 }
 
+/** The ARN a queue named `name` gets, as the construct writes it: from the provider's partition, region and account. */
+function expectedArn(json: TerraformJson, name: string): string {
+  const only = (type: string) => {
+    const ids = Object.keys(json.data?.[type] ?? {});
+    if (ids.length !== 1) throw new Error(`expected one ${type}, found ${ids.length}`);
+    return `data.${type}.${ids[0]}`;
+  };
+  return `arn:\${${only("aws_partition")}.partition}:sqs:\${${only("aws_region")}.name}:\${${only("aws_caller_identity")}.account_id}:${name}`;
+}
+
 describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (name) => {
   const json = () => stacks[name];
 
@@ -60,19 +70,17 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
     for (const q of queues) expect(q.sqs_managed_sse_enabled === true || typeof q.kms_master_key_id === "string").toBe(true);
   });
 
-  test("both queues have a policy denying any request without TLS", () => {
-    const policies = resources(json(), "aws_sqs_queue_policy") as { queue_url: string; policy: string }[];
-    for (const queue of [queueAddress(json(), "queue"), queueAddress(json(), "dlq")]) {
-      const policy = policies.find((p) => p.queue_url === `\${${queue}.url}`);
-      expect(policy).toBeDefined();
-      const docId = policy!.policy.match(/data\.aws_iam_policy_document\.([^.]+)\.json/)![1];
+  test("both queues have a policy denying any request without TLS, on their own ARN", () => {
+    for (const which of ["queue", "dlq"] as const) {
+      const queue = json().resource.aws_sqs_queue[queueAddress(json(), which).split(".")[1]] as { name: string; policy: string };
+      const docId = queue.policy.match(/^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/)![1];
       const doc = json().data!.aws_iam_policy_document[docId] as { statement: Statement[] };
       expect(doc.statement).toEqual([
         {
           sid: "DenyInsecureTransport",
           effect: "Deny",
           actions: ["sqs:*"],
-          resources: [`\${${queue}.arn}`],
+          resources: [expectedArn(json(), queue.name)],
           principals: [{ type: "*", identifiers: ["*"] }],
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
@@ -87,9 +95,11 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
   });
 
   test("the dead-letter queue accepts redrives only from its source queue", () => {
-    const allow = onlyResource(json(), "aws_sqs_queue_redrive_allow_policy");
-    expect(allow.queue_url).toBe(`\${${queueAddress(json(), "dlq")}.url}`);
-    expect(allow.redrive_allow_policy).toBe(`\${jsonencode({"redrivePermission" = "byQueue", "sourceQueueArns" = [${queueAddress(json(), "queue")}.arn]})}`);
+    const dlq = json().resource.aws_sqs_queue[queueAddress(json(), "dlq").split(".")[1]] as { redrive_allow_policy: string };
+    const source = json().resource.aws_sqs_queue[queueAddress(json(), "queue").split(".")[1]] as { name: string };
+    expect(dlq.redrive_allow_policy).toBe(`\${jsonencode({"redrivePermission" = "byQueue", "sourceQueueArns" = ["${expectedArn(json(), source.name)}"]})}`);
+    expect(json().resource.aws_sqs_queue_redrive_allow_policy).toBeUndefined();
+    expect(json().resource.aws_sqs_queue_policy).toBeUndefined();
   });
 
   test("the function is traced and its log group keeps logs for a year", () => {

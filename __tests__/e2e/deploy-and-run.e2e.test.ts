@@ -115,7 +115,10 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     expect(JSON.parse(dlq.RedriveAllowPolicy!)).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [queue.QueueArn] });
     for (const q of [queue, dlq]) {
       expect(q.SqsManagedSseEnabled).toBe("true");
-      expect(JSON.parse(q.Policy!).Statement).toEqual([expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } })]);
+      // The ARN the construct computed from partition, region, account and name is the queue's own.
+      expect(JSON.parse(q.Policy!).Statement).toEqual([
+        expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny", Resource: q.QueueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+      ]);
       if (config.queue.fifo) expect(q.FifoQueue).toBe("true");
     }
     if (config.queue.fifo) expect(queue.ContentBasedDeduplication).toBe(String(config.queue.contentBasedDeduplication));

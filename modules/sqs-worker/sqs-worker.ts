@@ -7,8 +7,6 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { SqsQueuePolicy } from "@cdktf/provider-aws/lib/sqs-queue-policy";
-import { SqsQueueRedriveAllowPolicy } from "@cdktf/provider-aws/lib/sqs-queue-redrive-allow-policy";
 import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { adviseSqsWorkerConfig } from "./advice";
@@ -16,6 +14,7 @@ import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults
 import { BUNDLE_HANDLER, bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { deriveNames, type WorkerNames } from "./names";
+import { queueArns } from "./queue-arns";
 import type { SqsWorkerProps } from "./props";
 import {
   dlqOperatorStatements,
@@ -75,12 +74,6 @@ export class SqsWorker extends Construct {
   public readonly logGroup: CloudwatchLogGroup;
   /** The mapping that polls the queue and invokes the function. */
   public readonly eventSourceMapping: LambdaEventSourceMapping;
-  /** The TLS-only policy of the source queue. */
-  public readonly queuePolicy: SqsQueuePolicy;
-  /** The TLS-only policy of the dead-letter queue. */
-  public readonly deadLetterQueuePolicy: SqsQueuePolicy;
-  /** Lets only the source queue redrive into the dead-letter queue. */
-  public readonly redriveAllowPolicy: SqsQueueRedriveAllowPolicy;
   /** The alarm that fires when the dead-letter queue holds a message. */
   public readonly dlqAlarm: CloudwatchMetricAlarm;
   /** The `<service>-dlq-operator` policy for on-call engineers, unless turned off. */
@@ -103,11 +96,21 @@ export class SqsWorker extends Construct {
       : { sqsManagedSseEnabled: true };
     const fifo = config.queue.fifo ? { fifoQueue: true } : {};
 
+    // Both queues' ARNs, known before either exists: the queue policies and the DLQ's redrive
+    // allow policy are then attributes of the queues themselves. As separate resources
+    // (aws_sqs_queue_policy, aws_sqs_queue_redrive_allow_policy) the redrive allow policy was
+    // needed to break a cycle (DLQ → source ARN → DLQ ARN), and each one cost a destroy 25 s of
+    // the provider waiting for the attribute's removal to propagate.
+    const arns = queueArns(this, names);
+
     this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
       name: names.deadLetterQueue,
       messageRetentionSeconds: config.deadLetterQueue.messageRetentionSeconds,
       ...fifo,
       ...encryption,
+      policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueTlsPolicy", { statement: tlsOnlyQueueStatements(arns.deadLetterQueue) }).json,
+      // Only this worker's source queue may use the DLQ.
+      redriveAllowPolicy: Fn.jsonencode(redriveAllowPolicy(arns.queue)),
     });
 
     this.queue = new SqsQueue(this, "Queue", {
@@ -119,28 +122,11 @@ export class SqsWorker extends Construct {
       ...fifo,
       ...(config.queue.fifo ? { contentBasedDeduplication: config.queue.contentBasedDeduplication } : {}),
       ...encryption,
+      policy: new DataAwsIamPolicyDocument(this, "QueueTlsPolicy", { statement: tlsOnlyQueueStatements(arns.queue) }).json,
       redrivePolicy: Fn.jsonencode({
         deadLetterTargetArn: this.deadLetterQueue.arn,
         maxReceiveCount: config.deadLetterQueue.maxReceiveCount,
       }),
-    });
-
-    // A separate resource: set on the DLQ itself it would need the source queue's ARN,
-    // which needs the DLQ's ARN for its redrive policy: a dependency cycle.
-    this.redriveAllowPolicy = new SqsQueueRedriveAllowPolicy(this, "DeadLetterQueueRedriveAllowPolicy", {
-      queueUrl: this.deadLetterQueue.url,
-      redriveAllowPolicy: Fn.jsonencode(redriveAllowPolicy(this.queue.arn)),
-    });
-
-    this.queuePolicy = new SqsQueuePolicy(this, "QueuePolicy", {
-      queueUrl: this.queue.url,
-      policy: new DataAwsIamPolicyDocument(this, "QueueTlsPolicy", { statement: tlsOnlyQueueStatements(this.queue.arn) }).json,
-    });
-    this.deadLetterQueuePolicy = new SqsQueuePolicy(this, "DeadLetterQueuePolicy", {
-      queueUrl: this.deadLetterQueue.url,
-      policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueTlsPolicy", {
-        statement: tlsOnlyQueueStatements(this.deadLetterQueue.arn),
-      }).json,
     });
 
     this.dlqAlarm = new CloudwatchMetricAlarm(this, "DeadLetterQueueAlarm", {

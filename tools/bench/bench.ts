@@ -9,6 +9,8 @@ import * as path from "path";
 import type { Context, SQSEvent } from "aws-lambda";
 import { bundleLambda } from "../../modules/internal";
 import { makeHandler } from "../../lambda-src/worker";
+import { runWithoutArguments } from "../shared/cli";
+import { BENCH_CLI } from "./bench-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -140,7 +142,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  console.error(error);
-  process.exit(1);
-});
+runWithoutArguments(BENCH_CLI, process.argv.slice(2), "bench", main);

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKER_ADVICE, WORKER_RULES } from "../../modules/internal";
+import { runWithoutArguments, type CliSpec } from "../shared/cli";
 
 /** The docs file whose marked blocks are generated. */
 export const CONSTRUCT_DOC = path.join(__dirname, "..", "..", "docs", "construct.md");
@@ -29,6 +30,15 @@ export function withGeneratedBlocks(text: string): string {
   return result;
 }
 
+/** `npm run docs` takes no options; `--help` says what it does. */
+export const DOCS_CLI: CliSpec = {
+  usage: "npm run docs [-- --help]",
+  summary: "Rewrites the generated rule and warning lists of docs/construct.md from the rule and advice tables.",
+  options: {},
+};
+
 if (require.main === module) {
-  fs.writeFileSync(CONSTRUCT_DOC, withGeneratedBlocks(fs.readFileSync(CONSTRUCT_DOC, "utf8")));
+  runWithoutArguments(DOCS_CLI, process.argv.slice(2), "docs", () => {
+    fs.writeFileSync(CONSTRUCT_DOC, withGeneratedBlocks(fs.readFileSync(CONSTRUCT_DOC, "utf8")));
+  });
 }

@@ -129,3 +129,30 @@ export function integerOption(
   }
   return number;
 }
+
+/**
+ * Runs a tool that takes no arguments (its knobs, if any, are environment variables): prints
+ * the help for `--help`/`-h` and exits 0, reports any other argument as a one-line usage error
+ * (exit 2), and otherwise runs `body`, exiting 1 with its error's message if it throws.
+ */
+export function runWithoutArguments(spec: CliSpec, argv: readonly string[], name: string, body: () => Promise<void> | void): void {
+  let parsed: ParsedCli;
+  try {
+    parsed = parseCli(spec, argv);
+    if (!parsed.help && parsed.positionals.length > 0) throw usageError(spec, `unexpected argument ${parsed.positionals[0]}`);
+  } catch (error) {
+    process.stderr.write(`${name}: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${helpText(spec)}\n`);
+    return;
+  }
+  Promise.resolve()
+    .then(body)
+    .catch((error: Error) => {
+      process.stderr.write(`${name}: ${error.stack ?? error.message}\n`);
+      process.exitCode = 1;
+    });
+}
