@@ -1,11 +1,12 @@
 import { execFileSync } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { EXAMPLE_SERVICES } from "../examples/services";
 import { bundleLambda } from "../modules/internal";
 import { createReproducibleZip, crc32 } from "../modules/sqs-worker/reproducible-zip";
-import { makeTempDir, removeDir } from "./helpers/synth";
+import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const ORDERS_ENTRY = path.join(ROOT, "lambda-src", "orders.ts");
@@ -148,6 +149,77 @@ describe("npm run synth", () => {
       const absolute = allStrings(JSON.parse(text)).filter((s) => path.isAbsolute(s) && !s.startsWith("/aws/lambda/"));
       expect(absolute).toEqual([]);
     }
+  });
+});
+
+/** The SHA-256 (hex) of a file's bytes. */
+const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+/** Every Lambda zip of a synthesized stack folder, with the source_code_hash its function names. */
+function assetsAndHashes(stackDir: string): { file: string; sha256Hex: string; declared: string }[] {
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  return Object.values(json.resource.aws_lambda_function as Record<string, { filename: string; source_code_hash: string }>).map((fn) => ({
+    file: fn.filename,
+    sha256Hex: sha256Of(path.join(stackDir, fn.filename)),
+    declared: Buffer.from(fn.source_code_hash, "base64").toString("hex"),
+  }));
+}
+
+describe("a planted zip never ships", () => {
+  test("a zip planted where the bundler used to cache (a fixed path in the shared temp folder) is ignored by npm run synth", () => {
+    const real = bundleLambda(ORDERS_ENTRY, tempDir("real-orders"));
+    const legacy = path.join(os.tmpdir(), "sqs-worker-cdktf-bundles", real.sha256Hex, "lambda.zip");
+    fs.mkdirSync(path.dirname(legacy), { recursive: true });
+    fs.writeFileSync(legacy, createReproducibleZip([{ name: "index.js", data: Buffer.from("exports.handler = async () => { /* planted */ };") }]));
+    try {
+      const out = tempDir("synth-planted");
+      synthInProcess(out, {});
+      const orders = assetsAndHashes(path.join(out, "stacks", "orders"));
+      expect(orders).toEqual([{ file: expect.any(String), sha256Hex: real.sha256Hex, declared: real.sha256Hex }]);
+    } finally {
+      fs.rmSync(path.dirname(legacy), { recursive: true, force: true });
+    }
+  });
+
+  test("a zip swapped in the bundler's own folder is replaced by the hashed bytes before it is used again", async () => {
+    const first = bundleLambda(ORDERS_ENTRY);
+    expect(path.basename(path.dirname(path.dirname(first.zipPath)))).toMatch(/^sqs-worker-bundles-/);
+    expect(fs.statSync(path.dirname(path.dirname(first.zipPath))).mode & 0o077).toBe(0); // private to this user
+    fs.writeFileSync(first.zipPath, "planted");
+    const again = bundleLambda(ORDERS_ENTRY);
+    expect(again.zipPath).toBe(first.zipPath);
+    expect(sha256Of(again.zipPath)).toBe(first.sha256Hex);
+    fs.writeFileSync(first.zipPath, "planted again, after the bundle was made and before synth copies it");
+    const stacks = await synthApp(tempDir("synth-swapped"));
+    for (const asset of assetsAndHashes(stacks.orders)) expect(asset.sha256Hex).toBe(asset.declared);
+  });
+});
+
+describe("an entry that cannot work", () => {
+  const entryWith = (name: string, code: string) => {
+    const dir = tempDir("bad-entry");
+    fs.writeFileSync(path.join(dir, name), code);
+    return path.join(dir, name);
+  };
+
+  test("a syntax error is one line with esbuild's first message and where", () => {
+    const entry = entryWith("broken.ts", "export const handler = async ( => 1;\n");
+    expect(() => bundleLambda(entry, tempDir("out-broken"))).toThrow(/^cannot be bundled: broken\.ts:1:\d+: Unexpected "=>"$/);
+  });
+
+  test("an unresolved import is one line naming the import", () => {
+    const entry = entryWith("missing.ts", 'import { x } from "./nowhere";\nexport const handler = async () => x;\n');
+    expect(() => bundleLambda(entry, tempDir("out-missing"))).toThrow(/^cannot be bundled: .*missing\.ts:1:\d+: Could not resolve "\.\/nowhere"$/);
+  });
+
+  test("an entry without a handler export is refused, naming what it exports", () => {
+    const entry = entryWith("nohandler.ts", "export const handle = async () => undefined;\nexport const other = 1;\n");
+    expect(() => bundleLambda(entry, tempDir("out-nohandler"))).toThrow("does not export `handler` (its exports: handle, other); Lambda calls index.handler");
+  });
+
+  test("a CommonJS entry (exports.handler) is accepted: its exports cannot be read statically", () => {
+    const entry = entryWith("cjs.js", "exports.handler = async () => ({ batchItemFailures: [] });\n");
+    expect(bundleLambda(entry, tempDir("out-cjs")).sizeBytes).toBeGreaterThan(0);
   });
 });
 

@@ -1,3 +1,6 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import {
   MAX_SERVICE_NAME_LENGTH,
@@ -212,6 +215,20 @@ describe("the worker entry", () => {
     expect(() => new SqsWorker(stack, "Worker", props)).toThrow(
       "Invalid SqsWorker configuration (1 problem):\n  - orders: lambda.entry is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker) (given undefined)",
     );
+  });
+
+  test("an entry esbuild cannot bundle is one line naming the service, lambda.entry and esbuild's message, with the other problems", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqs-worker-entry-"));
+    try {
+      fs.writeFileSync(path.join(dir, "worker.ts"), 'import { charge } from "./payments";\nexport const handler = async () => charge();\n');
+      const violations = violationsFor({ lambda: { entry: path.join(dir, "worker.ts") }, deadLetterQueue: { maxReceiveCount: 0 } });
+      expect(violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`)).toEqual([
+        "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
+        `orders: lambda.entry cannot be bundled: worker.ts:1:23: Could not resolve "./payments" (given ${JSON.stringify(path.join(dir, "worker.ts"))})`,
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a relative entry resolves against the given base folder (the app's main script's), an absolute one stays", () => {

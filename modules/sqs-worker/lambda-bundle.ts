@@ -2,12 +2,12 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildSync } from "esbuild";
+import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
 import { createReproducibleZip } from "./reproducible-zip";
 
 /** The bundled worker code: a zip on disk and the hash Lambda compares. */
 export interface LambdaBundle {
-  /** Absolute path of the zip (content-addressed: the folder is the SHA-256). */
+  /** Absolute path of the zip: `<sha256>/lambda.zip` under a folder only this process writes to. */
   readonly zipPath: string;
   /** Base64 SHA-256 of exactly the zip's bytes: the function's `source_code_hash`. */
   readonly sourceCodeHash: string;
@@ -23,10 +23,21 @@ export interface LambdaBundle {
 export const BUNDLE_FILE_NAME = "index.js";
 /** Lambda's `handler` setting for the bundle. */
 export const BUNDLE_HANDLER = "index.handler";
+/** The export the bundle's entry must have: Lambda calls `index.handler`. */
+export const HANDLER_EXPORT = "handler";
 
-/** A bundle and the fingerprint of the source files it was built from. */
+/** Why an entry could not be bundled: one line, esbuild's first message or the missing export. */
+export class LambdaBundleError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LambdaBundleError";
+  }
+}
+
+/** A bundle, its bytes, and the fingerprint of the source files it was built from. */
 interface CachedBundle {
   readonly bundle: LambdaBundle;
+  readonly zip: Buffer;
   readonly inputs: readonly string[];
   readonly fingerprint: string;
 }
@@ -48,27 +59,11 @@ function fingerprintOf(files: readonly string[]): string {
     .join("\n");
 }
 
-/**
- * Bundles `entry` with esbuild (minified CommonJS for Node.js 20+, every dependency
- * inlined) into a byte-for-byte reproducible zip, once per entry per process: a platform
- * app with hundreds of services using the same code bundles it once. The cache checks the
- * size and modification time of every source file the bundle read, so an edited source is
- * bundled again.
- *
- * Reproducible because esbuild's output depends only on the sources (minified, so no
- * path comments; no source map; no legal comments) and the zip writer stamps no time.
- */
-export function bundleLambda(entry: string, outDir: string = defaultBundleDir()): LambdaBundle {
-  const absoluteEntry = path.resolve(entry);
-  const cacheKey = `${absoluteEntry}\0${path.resolve(outDir)}`;
-  const cached = cache.get(cacheKey);
-  if (cached && fs.existsSync(cached.bundle.zipPath) && fingerprintOf(cached.inputs) === cached.fingerprint) {
-    return cached.bundle;
-  }
-
-  const result = buildSync({
-    entryPoints: [absoluteEntry],
-    absWorkingDir: path.dirname(absoluteEntry),
+/** esbuild's settings for the bundle: everything the output bytes depend on besides the sources. */
+function buildOptions(entry: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    absWorkingDir: path.dirname(entry),
     bundle: true,
     platform: "node",
     target: "node20",
@@ -87,8 +82,81 @@ export function bundleLambda(entry: string, outDir: string = defaultBundleDir())
     outfile: BUNDLE_FILE_NAME,
     logLevel: "silent",
     metafile: true,
-  });
-  const code = Buffer.from(result.outputFiles[0].contents);
+  };
+}
+
+/** esbuild's first error as one line: `file:line:column: text`. */
+function firstBuildError(error: unknown): string {
+  const first = (error as BuildFailure).errors?.[0];
+  if (!first) return (error as Error).message.split("\n")[0];
+  const where = first.location ? `${first.location.file}:${first.location.line}:${first.location.column}: ` : "";
+  return `${where}${first.text}`;
+}
+
+/**
+ * Fails when an ES module entry does not export `handler` (Lambda calls `index.handler`; the
+ * function would fail every invocation). The CommonJS bundle's metafile lists no exports, so
+ * the entry's own modules are bundled once more as ESM, node_modules left out: about 3 ms per
+ * entry. A CommonJS entry (`exports.handler = ...`) cannot be read statically and is accepted.
+ */
+function checkHandlerExport(entry: string): void {
+  const result = buildSync({ ...buildOptions(entry), format: "esm", minify: false, packages: "external" });
+  const entryInput = Object.entries(result.metafile!.inputs).find(([file]) => path.resolve(path.dirname(entry), file) === entry)?.[1];
+  if (entryInput?.format === "cjs") return;
+  const exports = Object.values(result.metafile!.outputs)[0].exports;
+  if (!exports.includes(HANDLER_EXPORT)) {
+    throw new LambdaBundleError(`does not export \`${HANDLER_EXPORT}\` (its exports: ${exports.length ? exports.join(", ") : "none"}); Lambda calls index.handler`);
+  }
+}
+
+/**
+ * Makes sure `zipPath` holds exactly `zip`: a file already there (from this process, or planted
+ * by anyone) is used only when its SHA-256 is the one just computed, and otherwise replaced
+ * through an exclusive temporary file and a rename, so a concurrent reader never sees half a
+ * zip and nothing someone else created is trusted.
+ */
+function ensureZipOnDisk(zipPath: string, zip: Buffer, sha256Hex: string): void {
+  const existing = fs.statSync(zipPath, { throwIfNoEntry: false });
+  if (existing?.isFile() && existing.size === zip.length && createHash("sha256").update(fs.readFileSync(zipPath)).digest("hex") === sha256Hex) return;
+  fs.mkdirSync(path.dirname(zipPath), { recursive: true, mode: 0o700 });
+  const partial = `${zipPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  fs.writeFileSync(partial, zip, { flag: "wx", mode: 0o600 });
+  fs.renameSync(partial, zipPath);
+}
+
+/**
+ * Bundles `entry` with esbuild (minified CommonJS for Node.js 20+, every dependency inlined)
+ * into a byte-for-byte reproducible zip, once per entry per process: a platform app with
+ * hundreds of services sharing a worker file bundles it once. The cache checks the size and
+ * modification time of every source the bundle read, so an edited source is bundled again.
+ *
+ * The zip that is returned is always bytes whose SHA-256 this process computed: the default
+ * folder is private to the process (created by mkdtemp, mode 0700, unpredictable name), and a
+ * file found at the zip's path is verified against the hash before every use (see
+ * {@link ensureZipOnDisk}). Throws {@link LambdaBundleError} (one line) when esbuild cannot
+ * bundle the entry or it does not export `handler`.
+ *
+ * Reproducible because esbuild's output depends only on the sources (minified, so no path
+ * comments; no source map; no legal comments; a fixed tsconfig) and the zip writer stamps no time.
+ */
+export function bundleLambda(entry: string, outDir: string = privateBundleDir()): LambdaBundle {
+  const absoluteEntry = path.resolve(entry);
+  const cacheKey = `${absoluteEntry}\0${path.resolve(outDir)}`;
+  const cached = cache.get(cacheKey);
+  if (cached && fingerprintOf(cached.inputs) === cached.fingerprint) {
+    ensureZipOnDisk(cached.bundle.zipPath, cached.zip, cached.bundle.sha256Hex);
+    return cached.bundle;
+  }
+
+  let result;
+  try {
+    result = buildSync(buildOptions(absoluteEntry));
+    checkHandlerExport(absoluteEntry);
+  } catch (error) {
+    if (error instanceof LambdaBundleError) throw error;
+    throw new LambdaBundleError(`cannot be bundled: ${firstBuildError(error)}`);
+  }
+  const code = Buffer.from(result.outputFiles![0].contents);
   const zip = createReproducibleZip([{ name: BUNDLE_FILE_NAME, data: code }]);
   const digest = createHash("sha256").update(zip);
   const sha256Hex = digest.copy().digest("hex");
@@ -99,20 +167,26 @@ export function bundleLambda(entry: string, outDir: string = defaultBundleDir())
     sizeBytes: zip.length,
     codeSizeBytes: code.length,
   };
-  if (!fs.existsSync(bundle.zipPath)) {
-    fs.mkdirSync(path.dirname(bundle.zipPath), { recursive: true });
-    // Write then rename, so a concurrent synth never reads a half-written zip.
-    const partial = `${bundle.zipPath}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, zip);
-    fs.renameSync(partial, bundle.zipPath);
-  }
+  ensureZipOnDisk(bundle.zipPath, zip, sha256Hex);
   const workingDir = path.dirname(absoluteEntry);
-  const inputs = Object.keys(result.metafile.inputs).map((file) => path.resolve(workingDir, file)).sort();
-  cache.set(cacheKey, { bundle, inputs, fingerprint: fingerprintOf(inputs) });
+  const inputs = Object.keys(result.metafile!.inputs).map((file) => path.resolve(workingDir, file)).sort();
+  cache.set(cacheKey, { bundle, zip, inputs, fingerprint: fingerprintOf(inputs) });
   return bundle;
 }
 
-/** Where zips wait before cdktf copies them into each stack's assets folder. */
-function defaultBundleDir(): string {
-  return path.join(os.tmpdir(), "sqs-worker-cdktf-bundles");
+let privateDir: string | undefined;
+
+/**
+ * Where zips wait before cdktf copies them into each stack's assets folder: a folder this
+ * process created (mkdtemp: a fresh, unpredictable name, mode 0700), never a fixed path in the
+ * shared temp folder that another user could have created first and filled. Removed when the
+ * process exits; cdktf has copied the zips by then.
+ */
+function privateBundleDir(): string {
+  if (!privateDir) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqs-worker-bundles-"));
+    privateDir = dir;
+    process.once("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return privateDir;
 }

@@ -11,7 +11,8 @@ import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { adviseSqsWorkerConfig } from "./advice";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
-import { BUNDLE_HANDLER, bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { SqsWorkerConfigError } from "./config-error";
+import { BUNDLE_HANDLER, LambdaBundleError, bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { deriveNames, type WorkerNames } from "./names";
 import { queueArns } from "./queue-arns";
@@ -24,7 +25,7 @@ import {
   tlsOnlyQueueStatements,
   workerPolicyStatements,
 } from "./security";
-import { validateSqsWorkerConfig } from "./validate";
+import { findViolations, show } from "./validate";
 
 /**
  * The alarm's actions. A topic given as a Terraform expression (the app's `alert_sns_arn`
@@ -34,6 +35,26 @@ import { validateSqsWorkerConfig } from "./validate";
  */
 function alarmActions(topicArn: string): string[] {
   return Token.isUnresolved(topicArn) ? Fn.compact([topicArn]) : [topicArn];
+}
+
+/**
+ * Checks every rule and bundles the worker's entry before any resource exists, and throws one
+ * {@link SqsWorkerConfigError} listing every problem: a file esbuild cannot bundle, or one
+ * without a `handler` export, is reported like a broken rule, in one line.
+ */
+function validateAndBundle(config: ResolvedSqsWorkerConfig): LambdaBundle {
+  const violations = findViolations(config);
+  let bundle: LambdaBundle | undefined;
+  if (!violations.some((v) => v.path === "lambda.entry")) {
+    try {
+      bundle = bundleLambda(config.lambda.entry);
+    } catch (error) {
+      if (!(error instanceof LambdaBundleError)) throw error;
+      violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule: error.message, given: show(config.lambda.entryGiven) });
+    }
+  }
+  if (violations.length > 0 || !bundle) throw new SqsWorkerConfigError(violations);
+  return bundle;
 }
 
 /**
@@ -84,7 +105,7 @@ export class SqsWorker extends Construct {
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
     const config = resolveSqsWorkerConfig(props);
-    validateSqsWorkerConfig(config);
+    this.bundle = validateAndBundle(config);
     this.config = config;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
     const names = deriveNames(config.serviceName, config.queue.fifo, config.namePrefix);
@@ -183,7 +204,6 @@ export class SqsWorker extends Construct {
       policy: workerPolicy.json,
     });
 
-    this.bundle = bundleLambda(config.lambda.entry);
     const code = new TerraformAsset(this, "Code", {
       path: this.bundle.zipPath,
       type: AssetType.FILE,

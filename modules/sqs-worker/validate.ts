@@ -1,5 +1,5 @@
 import * as fs from "fs";
-import { SqsWorkerConfigError, type SqsWorkerViolation } from "./config-error";
+import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { deriveNames } from "./names";
 import { isUnresolved } from "./tokens";
@@ -242,10 +242,4 @@ export function findViolations(config: Config, rules: readonly WorkerRule[] = WO
       rule: r.rule,
       given: r.given ? r.given(config) : show(r.inputs(config)[0]),
     }));
-}
-
-/** Throws one {@link SqsWorkerConfigError} listing every broken rule, or returns quietly. */
-export function validateSqsWorkerConfig(config: Config): void {
-  const violations = findViolations(config);
-  if (violations.length > 0) throw new SqsWorkerConfigError(violations);
 }
