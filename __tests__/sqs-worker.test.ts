@@ -1,3 +1,6 @@
+import { Testing, TerraformStack, TerraformVariable } from "cdktf";
+import { SqsWorker } from "../modules/internal";
+import { TEST_ENTRY } from "./helpers/props";
 import { addressOf, dataSource, onlyResource, resources, synthService } from "./helpers/synth";
 
 // The article's values, asserted one by one on the `orders` settings (timeout 50 s).
@@ -94,8 +97,8 @@ describe("the worker function", () => {
 
   test("passes environment variables only when given", () => {
     expect(fn.environment).toBeUndefined();
-    const withEnv = onlyResource(synthService("env", { lambda: { environment: { A: "1" } } }), "aws_lambda_function");
-    expect(withEnv.environment).toEqual({ variables: { A: "1" } });
+    const withEnv = onlyResource(synthService("env", { lambda: { environment: { AB: "1" } } }), "aws_lambda_function");
+    expect(withEnv.environment).toEqual({ variables: { AB: "1" } });
   });
 });
 
@@ -195,7 +198,7 @@ describe("the stack", () => {
 
 describe("props shape the resources", () => {
   const custom = synthService("reports", {
-    lambda: { timeoutSeconds: 100, memorySizeMb: 2048, runtime: "nodejs20.x", architecture: "x86_64", logRetentionDays: 30 },
+    lambda: { timeoutSeconds: 100, memorySizeMb: 2048, runtime: "nodejs22.x", architecture: "x86_64", logRetentionDays: 30 },
     queue: { messageRetentionSeconds: 7200 },
     deadLetterQueue: { maxReceiveCount: 7, messageRetentionSeconds: 86_400 },
     eventSource: { batchSize: 50, maximumBatchingWindowSeconds: 5, maximumConcurrency: 40 },
@@ -209,7 +212,7 @@ describe("props shape the resources", () => {
   });
 
   test("function, mapping, DLQ, log group and alarm take the given values", () => {
-    expect(onlyResource(custom, "aws_lambda_function")).toMatchObject({ timeout: 100, memory_size: 2048, runtime: "nodejs20.x", architectures: ["x86_64"] });
+    expect(onlyResource(custom, "aws_lambda_function")).toMatchObject({ timeout: 100, memory_size: 2048, runtime: "nodejs22.x", architectures: ["x86_64"] });
     expect(onlyResource(custom, "aws_lambda_event_source_mapping")).toMatchObject({
       batch_size: 50,
       maximum_batching_window_in_seconds: 5,
@@ -268,5 +271,20 @@ describe("the DLQ operator policy", () => {
     const json = synthService("noop", { deadLetterQueue: { operatorPolicy: false } });
     expect(json.resource.aws_iam_policy).toBeUndefined();
     expect(json.output.dlq_operator_policy_arn).toBeUndefined();
+  });
+});
+
+describe("environment values", () => {
+  test("reach Lambda literally: Terraform template markers are escaped, tokens are not", () => {
+    const app = Testing.app();
+    const stack = new TerraformStack(app, "env-literal");
+    const region = new TerraformVariable(stack, "region", { type: "string" }).stringValue;
+    new SqsWorker(stack, "Worker", {
+      serviceName: "env-literal",
+      lambda: { entry: TEST_ENTRY, environment: { GREETING: "Hello ${name}", DIRECTIVE: "%{ if x }y%{ endif }", PLAIN: "$5 {ok}", MIXED: `\${x} in ${region}` } },
+      alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" },
+    });
+    const fn = onlyResource(JSON.parse(Testing.synth(stack)), "aws_lambda_function");
+    expect(fn.environment.variables).toEqual({ GREETING: "Hello $${name}", DIRECTIVE: "%%{ if x }y%%{ endif }", PLAIN: "$5 {ok}", MIXED: "$${x} in ${var.region}" });
   });
 });

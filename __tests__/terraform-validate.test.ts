@@ -26,7 +26,7 @@ const SERVICES = {
   ...EXAMPLE_SERVICES,
   variant: {
     namePrefix: "dev-",
-    lambda: { entry: TEST_ENTRY, tracing: "PassThrough", runtime: "nodejs20.x", architecture: "x86_64", environment: { A: "1" } },
+    lambda: { entry: TEST_ENTRY, tracing: "PassThrough", architecture: "x86_64", environment: { AB: "1", TEMPLATE: "Hello ${name}, %{ if admin }admin%{ endif }" } },
     queue: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", delaySeconds: 5, receiveWaitTimeSeconds: 20 },
     deadLetterQueue: { maxReceiveCount: 5 },
     eventSource: { batchSize: 100, maximumBatchingWindowSeconds: 5, maximumConcurrency: false },

@@ -18,6 +18,7 @@ export type {
 export type { ResolvedSqsWorkerConfig } from "./sqs-worker/defaults";
 export type { WorkerNames } from "./sqs-worker/names";
 export type { LambdaBundle } from "./sqs-worker/lambda-bundle";
+export { WORKER_RUNTIMES, WORKER_ARCHITECTURES, WORKER_TRACING_MODES } from "./sqs-worker/props";
 export { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
 export { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
 export {

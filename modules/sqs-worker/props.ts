@@ -5,14 +5,26 @@
  * every value must satisfy live in `validate.ts` and are listed in the README.
  */
 
-/** Lambda runtimes the bundled worker code supports (it is bundled for Node.js 20+). */
-export type WorkerRuntime = "nodejs20.x" | "nodejs22.x";
+/**
+ * Lambda runtimes a worker can be created on with this package. `nodejs20.x` is gone: AWS
+ * blocks creating functions on it since 2026-08-31 and updating them since 2026-09-30.
+ * `nodejs22.x` is deprecated on 2027-04-30 (creation blocked from 2027-06-01). `nodejs24.x`
+ * needs hashicorp/aws >= 6.19, newer than the 5.100.0 that @cdktf/provider-aws 20.1.0 binds.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+ */
+export const WORKER_RUNTIMES = ["nodejs22.x"] as const;
+/** One of {@link WORKER_RUNTIMES}. */
+export type WorkerRuntime = (typeof WORKER_RUNTIMES)[number];
 
-/** Instruction set of the worker function. */
-export type WorkerArchitecture = "arm64" | "x86_64";
+/** Instruction sets of the worker function. */
+export const WORKER_ARCHITECTURES = ["arm64", "x86_64"] as const;
+/** One of {@link WORKER_ARCHITECTURES}. */
+export type WorkerArchitecture = (typeof WORKER_ARCHITECTURES)[number];
 
-/** X-Ray tracing mode of the worker function. */
-export type WorkerTracingMode = "Active" | "PassThrough";
+/** X-Ray tracing modes of the worker function. */
+export const WORKER_TRACING_MODES = ["Active", "PassThrough"] as const;
+/** One of {@link WORKER_TRACING_MODES}. */
+export type WorkerTracingMode = (typeof WORKER_TRACING_MODES)[number];
 
 /** The worker function (`aws_lambda_function` `<service>-worker`) and its log group. */
 export interface WorkerLambdaProps {
@@ -39,7 +51,8 @@ export interface WorkerLambdaProps {
    */
   readonly memorySizeMb?: number;
   /**
-   * Lambda runtime.
+   * Lambda runtime: `nodejs22.x` (deprecated by AWS on 2027-04-30). `nodejs20.x` can no
+   * longer be created; `nodejs24.x` needs a newer provider than this package's.
    * @default "nodejs22.x"
    */
   readonly runtime?: WorkerRuntime;

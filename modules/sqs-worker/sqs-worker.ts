@@ -14,6 +14,7 @@ import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults
 import { SqsWorkerConfigError } from "./config-error";
 import { BUNDLE_HANDLER, LambdaBundleError, bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { unquoteDependsOnInHcl } from "./depends-on";
+import { literalForTerraform } from "./environment";
 import { deriveNames, type WorkerNames } from "./names";
 import { queueArns } from "./queue-arns";
 import type { SqsWorkerProps } from "./props";
@@ -222,7 +223,10 @@ export class SqsWorker extends Construct {
       memorySize: config.lambda.memorySizeMb,
       reservedConcurrentExecutions: config.lambda.reservedConcurrency,
       tracingConfig: { mode: config.lambda.tracing },
-      environment: Object.keys(environment).length > 0 ? { variables: { ...environment } } : undefined,
+      environment:
+        Object.keys(environment).length > 0
+          ? { variables: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, literalForTerraform(value)])) }
+          : undefined,
       // The log group must exist first, or Lambda creates one without retention.
       // The role's policy too: a traced function writes to X-Ray from its first invocation.
       dependsOn: [this.logGroup, this.rolePolicy],

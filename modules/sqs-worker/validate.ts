@@ -1,7 +1,9 @@
 import * as fs from "fs";
 import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
+import { ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { deriveNames } from "./names";
+import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
@@ -47,6 +49,16 @@ function integerBetween(
       const value = read(c) as number;
       return Number.isInteger(value) && value >= min && value <= max;
     },
+  };
+}
+
+/** A rule that a prop, when given, is one of `allowed`; `note` explains the choice. */
+function oneOf(path: string, read: (c: Config) => unknown, allowed: readonly string[], note = ""): WorkerRule {
+  return {
+    path,
+    rule: `must be ${allowed.length === 1 ? JSON.stringify(allowed[0]) : `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`}${note}`,
+    inputs: (c) => [read(c)],
+    holds: (c) => allowed.includes(read(c) as string),
   };
 }
 
@@ -125,8 +137,46 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     holds: (c) => fs.statSync(c.lambda.entry, { throwIfNoEntry: false })?.isFile() === true,
     given: (c) => `${show(c.lambda.entryGiven)}, resolved to ${show(c.lambda.entry)}`,
   },
+  oneOf(
+    "lambda.runtime",
+    (c) => c.lambda.runtime,
+    WORKER_RUNTIMES,
+    " (AWS blocks creating nodejs20.x functions since 2026-08-31; nodejs24.x needs hashicorp/aws >= 6.19, newer than this package's 5.100.0)",
+  ),
+  oneOf("lambda.architecture", (c) => c.lambda.architecture, WORKER_ARCHITECTURES),
+  oneOf("lambda.tracing", (c) => c.lambda.tracing, WORKER_TRACING_MODES),
   integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds, 1, 900),
   integerBetween("lambda.memorySizeMb", (c) => c.lambda.memorySizeMb, 128, 10_240),
+  {
+    path: "lambda.environment",
+    rule: "values must be strings (Lambda passes every value as text: write numbers and booleans as strings)",
+    // Not skipped for "${" in a value: it is written out literally (see literalForTerraform).
+    inputs: () => [],
+    holds: (c) => environmentEntries(c.lambda.environment).every(([, value]) => typeof value === "string"),
+    given: (c) => environmentEntries(c.lambda.environment).filter(([, value]) => typeof value !== "string").map(([key, value]) => `${key}=${show(value)}`).join(", "),
+  },
+  {
+    path: "lambda.environment",
+    rule: `keys must match ${ENVIRONMENT_KEY_PATTERN.source} (a letter, then letters, digits or _)`,
+    inputs: () => [],
+    holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => ENVIRONMENT_KEY_PATTERN.test(key)),
+    given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => !ENVIRONMENT_KEY_PATTERN.test(key)).map(show).join(", "),
+  },
+  {
+    path: "lambda.environment",
+    rule: "must not set keys Lambda reserves for itself (its defined runtime environment variables)",
+    inputs: () => [],
+    holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => !(RESERVED_ENVIRONMENT_KEYS as readonly string[]).includes(key)),
+    given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => (RESERVED_ENVIRONMENT_KEYS as readonly string[]).includes(key)).join(", "),
+  },
+  {
+    path: "lambda.environment",
+    rule: `keys and values together must be at most ${MAX_ENVIRONMENT_BYTES} bytes (Lambda's 4 KB limit)`,
+    // A cdktf token counts as its placeholder's length: an estimate, never a reason to skip.
+    inputs: () => [],
+    holds: (c) => environmentBytes(c.lambda.environment) <= MAX_ENVIRONMENT_BYTES,
+    given: (c) => `${environmentBytes(c.lambda.environment)} bytes`,
+  },
   {
     path: "lambda.logRetentionDays",
     rule: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
