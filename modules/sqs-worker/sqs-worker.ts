@@ -17,6 +17,7 @@ import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
 import { deriveNames, type WorkerNames } from "./names";
 import { queueArns } from "./queue-arns";
+import { findShapeViolations } from "./shape";
 import type { SqsWorkerProps } from "./props";
 import {
   dlqOperatorStatements,
@@ -105,6 +106,10 @@ export class SqsWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
+    // JavaScript callers and casts can break the shape TypeScript promises: check it first,
+    // since defaults and range rules read the values.
+    const shapeProblems = findShapeViolations(props);
+    if (shapeProblems.length > 0) throw new SqsWorkerConfigError(shapeProblems);
     const config = resolveSqsWorkerConfig(props);
     this.bundle = validateAndBundle(config);
     this.config = config;

@@ -1,0 +1,153 @@
+import type { SqsWorkerViolation } from "./config-error";
+import { isUnresolved } from "./tokens";
+
+/**
+ * The shape of {@link SqsWorkerProps} as a JavaScript caller (or a cast) can break it: which
+ * props exist and what type each has. TypeScript checks this for TypeScript callers; this table
+ * checks it at synth for everyone, before defaults or range rules read a value, so a typo such
+ * as `queue.visibilityTimeout` is refused (naming the prop that was probably meant) instead of
+ * silently falling back to a default.
+ */
+
+/** The JavaScript type a prop must have. */
+export type PropKind = "string" | "number" | "boolean" | "string map" | "number or false";
+
+/** Every prop of SqsWorkerProps by group (`""` for the top level). */
+export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKind>>>> = {
+  "": { serviceName: "string", namePrefix: "string" },
+  lambda: {
+    entry: "string",
+    timeoutSeconds: "number",
+    memorySizeMb: "number",
+    runtime: "string",
+    architecture: "string",
+    environment: "string map",
+    logRetentionDays: "number",
+    reservedConcurrency: "number",
+    tracing: "string",
+  },
+  queue: {
+    visibilityTimeoutSeconds: "number",
+    messageRetentionSeconds: "number",
+    delaySeconds: "number",
+    receiveWaitTimeSeconds: "number",
+    fifo: "boolean",
+    contentBasedDeduplication: "boolean",
+    kmsKeyArn: "string",
+  },
+  deadLetterQueue: { maxReceiveCount: "number", messageRetentionSeconds: "number", operatorPolicy: "boolean" },
+  eventSource: { batchSize: "number", maximumBatchingWindowSeconds: "number", maximumConcurrency: "number or false" },
+  alarm: { topicArn: "string", periodSeconds: "number", evaluationPeriods: "number" },
+};
+
+/** Every prop path, such as `queue.fifo`. */
+export const PROP_PATHS: readonly string[] = Object.entries(PROP_SHAPE).flatMap(([group, props]) =>
+  Object.keys(props).map((prop) => (group ? `${group}.${prop}` : prop)),
+);
+
+/** The groups of props: the top-level props that are objects. */
+const GROUPS = Object.keys(PROP_SHAPE).filter((group) => group !== "");
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Shows a given value in a message: strings quoted, objects as JSON. */
+function showGiven(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object" && value !== null) return JSON.stringify(value);
+  return String(value);
+}
+
+/** True when `value` has the kind (tokens count as their type: a Terraform variable is a string or a number). */
+function hasKind(value: unknown, kind: PropKind): boolean {
+  switch (kind) {
+    case "string":
+      return typeof value === "string";
+    case "number":
+      return typeof value === "number" && !Number.isNaN(value);
+    case "boolean":
+      return typeof value === "boolean";
+    case "number or false":
+      return value === false || (typeof value === "number" && !Number.isNaN(value));
+    case "string map":
+      return isPlainObject(value) || isUnresolved(value);
+  }
+}
+
+/** Edit distance between two strings (Levenshtein), for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * The prop path a caller probably meant by `key` in `group`: the same name in another group
+ * (`lambda.visibilityTimeoutSeconds` → `queue.visibilityTimeoutSeconds`), a name it begins or
+ * ends (`visibilityTimeout` → `visibilityTimeoutSeconds`), or one a few edits away; none when
+ * nothing is close.
+ */
+export function closestProp(group: string, key: string): string | undefined {
+  const lower = key.toLowerCase();
+  let best: { path: string; score: number } | undefined;
+  for (const path of PROP_PATHS) {
+    const [candidateGroup, name] = path.includes(".") ? path.split(".") : ["", path];
+    const candidate = name.toLowerCase();
+    let score: number;
+    if (candidate === lower) score = 0;
+    else if (candidate.startsWith(lower) || lower.startsWith(candidate)) score = 1;
+    else score = 1 + distance(lower, candidate);
+    if (candidateGroup !== group) score += 1; // same name elsewhere is likely; a near name elsewhere less so
+    const limit = Math.max(2, Math.floor(name.length / 3)) + 1;
+    if (score <= limit && (!best || score < best.score)) best = { path, score };
+  }
+  return best?.path;
+}
+
+/**
+ * Every shape problem of `props` (unknown keys, wrong types, missing required props), one per
+ * prop, in prop order. Empty when the shape is right; the range rules come after.
+ */
+export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
+  const serviceName = isPlainObject(props) && typeof props.serviceName === "string" ? props.serviceName : "SqsWorker";
+  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName, path, rule, given: showGiven(given) });
+  if (!isPlainObject(props)) return [violation("props", "must be an object", props)];
+
+  const violations: SqsWorkerViolation[] = [];
+  const checkGroup = (group: string, values: Record<string, unknown>) => {
+    const shape = PROP_SHAPE[group];
+    for (const [key, value] of Object.entries(values)) {
+      const path = group ? `${group}.${key}` : key;
+      if (group === "" && GROUPS.includes(key)) continue;
+      const kind = shape[key];
+      if (!kind) {
+        const meant = closestProp(group, key);
+        violations.push(violation(path, `is not a prop of SqsWorker${meant ? `; did you mean ${meant}?` : ""}`, value));
+      } else if (value !== undefined && !hasKind(value, kind)) {
+        violations.push(violation(path, `must be ${kind === "string map" ? "an object of strings" : `a ${kind}`}`, value));
+      }
+    }
+  };
+
+  if (props.serviceName === undefined) violations.push(violation("serviceName", "is required: every AWS name derives from it", undefined));
+  checkGroup("", props);
+  for (const group of GROUPS) {
+    const values = props[group];
+    if (values === undefined) continue;
+    if (!isPlainObject(values)) violations.push(violation(group, "must be an object", values));
+    else checkGroup(group, values);
+  }
+  if (!isPlainObject(props.alarm) || props.alarm.topicArn === undefined) {
+    if (props.alarm === undefined || isPlainObject(props.alarm)) violations.push(violation("alarm.topicArn", "is required: the SNS topic the alarm notifies", undefined));
+  }
+  return violations;
+}
