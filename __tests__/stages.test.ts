@@ -1,6 +1,6 @@
-import { App, Testing } from "cdktf";
-import { addServiceStacks, settingsFromEnv } from "../modules/internal";
-import { withEntry, type TestWorkerProps } from "./helpers/props";
+import { App, Testing, TerraformStack } from "cdktf";
+import { SqsWorker, addServiceStacks, settingsFromEnv } from "../modules/internal";
+import { TEST_ENTRY, withEntry, type TestWorkerProps } from "./helpers/props";
 import { resources, synthService, type TerraformJson } from "./helpers/synth";
 
 // A name prefix (a stage) lets dev and prod of one service live in one account: every AWS name
@@ -53,5 +53,32 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
     const app = Testing.app() as App;
     const [stack] = addServiceStacks(app, { orders: withEntry<TestWorkerProps>({ namePrefix: "blue-" }) }, settingsFromEnv({ SQS_WORKER_STAGE: "prod" }));
     expect(names(JSON.parse(Testing.synth(stack)), "aws_sqs_queue", "name")).toEqual(["blue-orders-dlq", "blue-orders-queue"]);
+  });
+});
+
+describe("two workers that would create the same AWS names", () => {
+  const props = (extra: object = {}) => ({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:a" }, ...extra });
+
+  test("are refused in one stack, naming the other worker and the names", () => {
+    const stack = new TerraformStack(Testing.app(), "shop");
+    new SqsWorker(stack, "Worker", props());
+    expect(() => new SqsWorker(stack, "Again", props())).toThrow(
+      'orders: serviceName gives AWS names that shop/Worker in this app already creates (SQS queue orders-queue, SQS queue orders-dlq, Lambda function orders-worker, IAM role orders-worker, log group /aws/lambda/orders-worker, alarm orders-dlq-not-empty, IAM policy orders-dlq-operator): choose another serviceName, or a namePrefix (given "orders")',
+    );
+  });
+
+  test("are refused across the stacks of one app, even when only some names repeat", () => {
+    const app = Testing.app();
+    new SqsWorker(new TerraformStack(app, "one"), "Worker", props());
+    expect(() => new SqsWorker(new TerraformStack(app, "two"), "Worker", props({ queue: { fifo: true } }))).toThrow(
+      /already creates \(Lambda function orders-worker, IAM role orders-worker, log group \/aws\/lambda\/orders-worker, alarm orders-dlq-not-empty, IAM policy orders-dlq-operator\)/,
+    );
+  });
+
+  test("are accepted with different name prefixes, and in different apps", () => {
+    const stack = new TerraformStack(Testing.app(), "shop");
+    new SqsWorker(stack, "Dev", props({ namePrefix: "dev-" }));
+    expect(() => new SqsWorker(stack, "Prod", props({ namePrefix: "prod-" }))).not.toThrow();
+    expect(() => new SqsWorker(new TerraformStack(Testing.app(), "other"), "Worker", props({ namePrefix: "dev-" }))).not.toThrow();
   });
 });

@@ -17,6 +17,7 @@ import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
 import { deriveNames, type WorkerNames } from "./names";
 import { queueArns } from "./queue-arns";
+import { claimNames, findNameClash } from "./name-registry";
 import { findShapeViolations } from "./shape";
 import type { SqsWorkerProps } from "./props";
 import {
@@ -44,8 +45,17 @@ function alarmActions(topicArn: string): string[] {
  * {@link SqsWorkerConfigError} listing every problem: a file esbuild cannot bundle, or one
  * without a `handler` export, is reported like a broken rule, in one line.
  */
-function validateAndBundle(config: ResolvedSqsWorkerConfig): LambdaBundle {
+function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig): LambdaBundle {
   const violations = findViolations(config);
+  const clash = findNameClash(scope, deriveNames(config.serviceName, config.queue.fifo, config.namePrefix), config.deadLetterQueue.operatorPolicy);
+  if (clash) {
+    violations.push({
+      serviceName: config.serviceName,
+      path: "serviceName",
+      rule: `gives AWS names that ${clash.owner} in this app already creates (${clash.clashes.join(", ")}): choose another serviceName, or a namePrefix`,
+      given: `${show(config.serviceName)}${config.namePrefix ? ` with namePrefix ${show(config.namePrefix)}` : ""}`,
+    });
+  }
   let bundle: LambdaBundle | undefined;
   if (!violations.some((v) => v.path === "lambda.entry")) {
     try {
@@ -111,11 +121,12 @@ export class SqsWorker extends Construct {
     const shapeProblems = findShapeViolations(props);
     if (shapeProblems.length > 0) throw new SqsWorkerConfigError(shapeProblems);
     const config = resolveSqsWorkerConfig(props);
-    this.bundle = validateAndBundle(config);
+    this.bundle = validateAndBundle(this, config);
     this.config = config;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
     const names = deriveNames(config.serviceName, config.queue.fifo, config.namePrefix);
     this.names = names;
+    claimNames(this, names, config.deadLetterQueue.operatorPolicy, this.node.path);
 
     // Written out even when true: a scanner (and a reviewer) reads absence as unencrypted.
     const encryption = config.queue.kmsKeyArn
