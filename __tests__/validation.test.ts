@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import {
   MAX_SERVICE_NAME_LENGTH,
@@ -99,8 +100,9 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "alarm period values", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 90 } }, passing: { alarm: { periodSeconds: 120 } }, expected: "must be 10, 20, 30 or a positive multiple of 60 (given 90)" },
   { rule: "alarm high-resolution period", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 15 } }, passing: { alarm: { periodSeconds: 10 } }, expected: "(given 15)" },
   { rule: "evaluation periods", path: "alarm.evaluationPeriods", failing: { alarm: { evaluationPeriods: 0 } }, passing: { alarm: { evaluationPeriods: 1 } }, expected: "must be a positive integer (given 0)" },
-  { rule: "period × evaluation periods within a day", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 60, evaluationPeriods: 1441 } }, passing: { alarm: { periodSeconds: 60, evaluationPeriods: 1440 } }, expected: "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour (given evaluationPeriods 1441, periodSeconds 60)" },
-  { rule: "long periods are not limited to a day", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 60, evaluationPeriods: 2000 } }, passing: { alarm: { periodSeconds: 3600, evaluationPeriods: 48 } }, expected: "(given evaluationPeriods 2000, periodSeconds 60)" },
+  { rule: "period × evaluation periods within a day", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 60, evaluationPeriods: 1441 } }, passing: { alarm: { periodSeconds: 60, evaluationPeriods: 1440 } }, expected: "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour, and at most 604800 (7 days) otherwise (given evaluationPeriods 1441, periodSeconds 60)" },
+  { rule: "long periods are limited to 7 days", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 3600, evaluationPeriods: 169 } }, passing: { alarm: { periodSeconds: 3600, evaluationPeriods: 168 } }, expected: "(given evaluationPeriods 169, periodSeconds 3600)" },
+  { rule: "topic in a real partition", path: "alarm.topicArn", failing: { alarm: { topicArn: "arn:aws-mars:sns:us-east-1:123456789012:alerts" } }, passing: { alarm: { topicArn: "arn:aws-cn:sns:cn-north-1:123456789012:alerts" } }, expected: 'orders: alarm.topicArn must be in a real AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) (given "arn:aws-mars:sns:us-east-1:123456789012:alerts")' },
 ];
 
 describe("each AWS rule", () => {
@@ -153,8 +155,14 @@ describe("the FIFO/standard pairing rule", () => {
 describe("the whole rule table", () => {
   test("every row is exercised by a failing case above", () => {
     const failing = cases.flatMap((c) => violationsFor(c.failing)).map((v) => v.rule);
+    // Tested on their own below: the FIFO pairing (unreachable through props), queue names, the topic's region.
     const untested = WORKER_RULES.map((r) => r.rule).filter(
-      (rule) => !failing.includes(rule) && !rule.startsWith("must be FIFO when") && !rule.includes("valid queue name") && !rule.includes("valid dead-letter queue name"),
+      (rule) =>
+        !failing.includes(rule) &&
+        !rule.startsWith("must be FIFO when") &&
+        !rule.includes("valid queue name") &&
+        !rule.includes("valid dead-letter queue name") &&
+        !rule.startsWith("must be in the stack's region"),
     );
     expect(untested).toEqual([]);
   });
@@ -213,6 +221,26 @@ describe("the whole rule table", () => {
   test("never fires on the defaults, which derive the visibility timeout from the Lambda timeout", () => {
     expect(violationsFor({ lambda: { timeoutSeconds: 900 } })).toEqual([]);
     expect(violationsFor({})).toEqual([]);
+  });
+});
+
+describe("the alarm topic's region", () => {
+  const inRegion = (region: string, topicArn: string) => {
+    const stack = new TerraformStack(Testing.app(), "regional");
+    new AwsProvider(stack, "aws", { region });
+    try {
+      new SqsWorker(stack, "Worker", { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn } });
+      return [];
+    } catch (error) {
+      return (error as SqsWorkerConfigError).violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+    }
+  };
+
+  test("must be the stack's region, when the stack's provider names one", () => {
+    expect(inRegion("eu-west-1", "arn:aws:sns:us-east-1:123456789012:alerts")).toEqual([
+      'orders: alarm.topicArn must be in the stack\'s region: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws:sns:us-east-1:123456789012:alerts", stack region "eu-west-1")',
+    ]);
+    expect(inRegion("eu-west-1", "arn:aws:sns:eu-west-1:123456789012:alerts")).toEqual([]);
   });
 });
 

@@ -1,8 +1,9 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { SqsWorkerProps, WorkerAlarmProps } from "./sqs-worker/props";
 import { SqsWorker } from "./sqs-worker/sqs-worker";
+import { AWS_PARTITIONS } from "./sqs-worker/validate";
 import { keepStackFolderConsistent } from "./stack-files";
 
 /**
@@ -76,6 +77,7 @@ export class ServiceStack extends TerraformStack {
     });
     configureBackend(this, stateName, props.backend ?? { kind: "local" });
 
+    const topicRegion = Token.isUnresolved(props.region) ? "[a-z0-9-]+" : props.region.replace(/[^a-z0-9-]/g, "");
     // Optional (default null) so that no command ever stops at an interactive prompt for it:
     // `cdktf destroy` needs no topic, and a plan that would create or change the alarm without
     // one fails at once on the alarm's precondition below, naming both ways to pass it.
@@ -86,8 +88,9 @@ export class ServiceStack extends TerraformStack {
       validation: [
         {
           // Terraform JSON reads a plain string as a literal: the expression needs "${...}".
-          condition: '${var.alert_sns_arn == null || can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}',
-          errorMessage: "alert_sns_arn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>).",
+          // A real partition, and the stack's region: alarm actions must be in the alarm's region.
+          condition: `\${var.alert_sns_arn == null || can(regex("^arn:(${AWS_PARTITIONS.join("|")}):sns:${topicRegion}:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}`,
+          errorMessage: `alert_sns_arn must be an SNS topic ARN in ${Token.isUnresolved(props.region) ? "the stack's region" : props.region} (arn:aws:sns:<region>:<account>:<topic>): alarm actions must be in the alarm's region.`,
         },
       ],
     });

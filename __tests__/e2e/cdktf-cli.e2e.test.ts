@@ -107,6 +107,12 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
     expect(diff.output).toContain("alert_sns_arn unset: pass --var alert_sns_arn=ARN or TF_VAR_alert_sns_arn");
   });
 
+  test("a topic in another region is refused by the variable's validation, before anything changes", async () => {
+    const diff = await cdktf("diff", "orders", "--var", "alert_sns_arn=arn:aws:sns:eu-west-1:123456789012:alerts");
+    expect(diff.code).not.toBe(0);
+    expect(diff.output.replace(/\s*│\s*/g, " ")).toContain("alert_sns_arn must be an SNS topic ARN in us-east-1");
+  });
+
   test("cdktf destroy orders without the variable ends within 30 seconds and destroys everything", async () => {
     const destroy = await cdktf("destroy", "orders", "--auto-approve");
     expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-3000) }).toEqual({ code: 0, tail: "" });

@@ -1,4 +1,4 @@
-import { defaultVisibilityTimeout, type ResolvedSqsWorkerConfig } from "./defaults";
+import { DEFAULT_DLQ_RETENTION_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, defaultVisibilityTimeout, type ResolvedSqsWorkerConfig } from "./defaults";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
@@ -30,7 +30,7 @@ function recommendedVisibility(c: Config): number {
 export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   {
     id: "visibility-below-six-times-timeout",
-    summary: 'the visibility timeout is below 6 × the Lambda timeout + the batching window (capped at 43200); names the value to use.',
+    summary: `the visibility timeout is below 6 × the Lambda timeout + the batching window (capped at ${MAX_VISIBILITY_TIMEOUT_SECONDS}); names the value to use.`,
     inputs: (c) => [c.queue.visibilityTimeoutSeconds, c.lambda.timeoutSeconds, c.eventSource.maximumBatchingWindowSeconds],
     departs: (c) => c.queue.visibilityTimeoutSeconds < recommendedVisibility(c),
     message: (c) =>
@@ -71,7 +71,7 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       `deadLetterQueue.messageRetentionSeconds ${c.deadLetterQueue.messageRetentionSeconds} is not above ` +
       `queue.messageRetentionSeconds ${c.queue.messageRetentionSeconds}: a standard queue keeps a message's original ` +
       `enqueue time when it moves to the dead-letter queue, so it can expire there before anyone looks. Make the ` +
-      `dead-letter queue's retention longer (the default is 1209600, 14 days).`,
+      `dead-letter queue's retention longer (the default is ${DEFAULT_DLQ_RETENTION_SECONDS}, 14 days).`,
   },
 ];
 

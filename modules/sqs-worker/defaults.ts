@@ -1,4 +1,5 @@
 import * as path from "path";
+import { RANGES } from "./limits";
 import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime, WorkerTracingMode } from "./props";
 
 /** Long enough for real jobs; Lambda's own default of 3 s is not. */
@@ -22,7 +23,7 @@ export const DEFAULT_RECEIVE_WAIT_TIME_SECONDS = 0;
 /** The article's value: three tries, then the dead-letter queue. */
 export const DEFAULT_MAX_RECEIVE_COUNT = 3;
 /** The SQS maximum (14 days): time for a human to look before a message expires. */
-export const DEFAULT_DLQ_RETENTION_SECONDS = 1_209_600;
+export const DEFAULT_DLQ_RETENTION_SECONDS = RANGES["deadLetterQueue.messageRetentionSeconds"].max;
 /** The article's batch size; also the FIFO maximum. */
 export const DEFAULT_BATCH_SIZE = 10;
 /** Invoke as soon as records arrive. */
@@ -34,7 +35,7 @@ export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
 /** Fire on the first period with a message in the dead-letter queue. */
 export const DEFAULT_ALARM_EVALUATION_PERIODS = 1;
 /** The largest visibility timeout SQS accepts (12 hours). */
-export const MAX_VISIBILITY_TIMEOUT_SECONDS = 43_200;
+export const MAX_VISIBILITY_TIMEOUT_SECONDS = RANGES["queue.visibilityTimeoutSeconds"].max;
 
 /**
  * AWS's advice for the visibility timeout of a queue that triggers Lambda: six times the
@@ -68,6 +69,8 @@ export function resolveEntry(entry: unknown, baseDir: string = appDirectory()): 
 /** {@link SqsWorkerProps} with every default filled in: what the construct builds from. */
 export interface ResolvedSqsWorkerConfig {
   readonly serviceName: string;
+  /** The region of the stack's AWS provider when the construct can see it (for region rules). */
+  readonly stackRegion?: string;
   /** "" when none was given. */
   readonly namePrefix: string;
   readonly lambda: {
@@ -114,7 +117,7 @@ export interface ResolvedSqsWorkerConfig {
 }
 
 /** Fills in every default of {@link SqsWorkerProps}; derived defaults use the resolved inputs. */
-export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorkerConfig {
+export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: string): ResolvedSqsWorkerConfig {
   const timeoutSeconds = props.lambda?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const maximumBatchingWindowSeconds =
     props.eventSource?.maximumBatchingWindowSeconds ?? DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS;
@@ -122,6 +125,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps): ResolvedSqsWorker
   const fifo = props.queue?.fifo ?? false;
   return {
     serviceName: props.serviceName,
+    stackRegion,
     namePrefix: props.namePrefix ?? "",
     lambda: {
       entryGiven: props.lambda?.entry,

@@ -7,7 +7,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { Annotations, AssetType, Fn, TerraformAsset, TerraformStack, Token } from "cdktf";
 import { Construct } from "constructs";
 import { adviseSqsWorkerConfig } from "./advice";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
@@ -38,6 +39,14 @@ import { findViolations, show } from "./validate";
  */
 function alarmActions(topicArn: string): string[] {
   return Token.isUnresolved(topicArn) ? Fn.compact([topicArn]) : [topicArn];
+}
+
+/** The region of the default AWS provider of the worker's stack, if it has one. */
+function providerRegion(scope: Construct): string | undefined {
+  const provider = TerraformStack.of(scope)
+    .node.children.filter((child): child is AwsProvider => child instanceof AwsProvider)
+    .find((p) => p.alias === undefined);
+  return provider?.region;
 }
 
 /**
@@ -120,7 +129,7 @@ export class SqsWorker extends Construct {
     // since defaults and range rules read the values.
     const shapeProblems = findShapeViolations(props);
     if (shapeProblems.length > 0) throw new SqsWorkerConfigError(shapeProblems);
-    const config = resolveSqsWorkerConfig(props);
+    const config = resolveSqsWorkerConfig(props, providerRegion(this));
     this.bundle = validateAndBundle(this, config);
     this.config = config;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
+import { ALARM_WINDOW_SECONDS, FIFO_MAX_BATCH_SIZE, RANGES, type RangedProp } from "./limits";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
 import { isUnresolved } from "./tokens";
@@ -25,6 +26,8 @@ export interface WorkerRule {
   readonly holds: (c: Config) => boolean;
   /** The given value(s) shown in the message. @default - the first input */
   readonly given?: (c: Config) => string;
+  /** For range rules, the range (from {@link RANGES}), so that docs can be tested against it. */
+  readonly range?: { readonly min: number; readonly max: number };
 }
 
 /** Shows a given value as the user wrote it: strings quoted, numbers plain. */
@@ -32,16 +35,12 @@ export function show(value: unknown): string {
   return typeof value === "string" ? JSON.stringify(value) : String(value);
 }
 
-/** A rule that a numeric prop is an integer within [min, max]. */
-function integerBetween(
-  path: string,
-  read: (c: Config) => number | undefined,
-  min: number,
-  max: number,
-  appliesTo?: (c: Config) => boolean,
-): WorkerRule {
+/** A rule that a numeric prop is an integer within its range in {@link RANGES}. */
+function integerBetween(path: RangedProp, read: (c: Config) => number | undefined, appliesTo?: (c: Config) => boolean): WorkerRule {
+  const { min, max } = RANGES[path];
   return {
     path,
+    range: { min, max },
     rule: `must be an integer from ${min} to ${max}`,
     inputs: (c) => [read(c)],
     appliesTo: (c) => read(c) !== undefined && (appliesTo ? appliesTo(c) : true),
@@ -89,6 +88,16 @@ function queueNameRule(what: string, read: (c: Config) => string): WorkerRule {
 }
 
 const isFifo = (c: Config) => c.queue.fifo;
+
+/** An SNS topic ARN in any partition-shaped prefix; the partition is checked on its own. */
+const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/**
+ * The AWS partitions: standard, China, GovCloud (US), the isolated ones, and the European
+ * Sovereign Cloud. An ARN in any other is a typo that only fails at apply.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+export const AWS_PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
 
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
@@ -145,8 +154,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   ),
   oneOf("lambda.architecture", (c) => c.lambda.architecture, WORKER_ARCHITECTURES),
   oneOf("lambda.tracing", (c) => c.lambda.tracing, WORKER_TRACING_MODES),
-  integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds, 1, 900),
-  integerBetween("lambda.memorySizeMb", (c) => c.lambda.memorySizeMb, 128, 10_240),
+  integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds),
+  integerBetween("lambda.memorySizeMb", (c) => c.lambda.memorySizeMb),
   {
     path: "lambda.environment",
     rule: "values must be strings (Lambda passes every value as text: write numbers and booleans as strings)",
@@ -190,7 +199,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     appliesTo: (c) => c.lambda.reservedConcurrency !== undefined,
     holds: (c) => Number.isInteger(c.lambda.reservedConcurrency) && (c.lambda.reservedConcurrency as number) >= 0,
   },
-  integerBetween("queue.visibilityTimeoutSeconds", (c) => c.queue.visibilityTimeoutSeconds, 0, 43_200),
+  integerBetween("queue.visibilityTimeoutSeconds", (c) => c.queue.visibilityTimeoutSeconds),
   {
     // The article's "most common mistake": a message still being processed becomes visible
     // again and a second consumer processes it. Lambda only rejects this when the mapping is
@@ -201,9 +210,9 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     holds: (c) => c.queue.visibilityTimeoutSeconds >= c.lambda.timeoutSeconds,
     given: (c) => `visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}, lambda.timeoutSeconds ${c.lambda.timeoutSeconds}`,
   },
-  integerBetween("queue.messageRetentionSeconds", (c) => c.queue.messageRetentionSeconds, 60, 1_209_600),
-  integerBetween("queue.delaySeconds", (c) => c.queue.delaySeconds, 0, 900),
-  integerBetween("queue.receiveWaitTimeSeconds", (c) => c.queue.receiveWaitTimeSeconds, 0, 20),
+  integerBetween("queue.messageRetentionSeconds", (c) => c.queue.messageRetentionSeconds),
+  integerBetween("queue.delaySeconds", (c) => c.queue.delaySeconds),
+  integerBetween("queue.receiveWaitTimeSeconds", (c) => c.queue.receiveWaitTimeSeconds),
   {
     path: "queue.contentBasedDeduplication",
     rule: "can only be set on a FIFO queue (queue.fifo: true)",
@@ -227,17 +236,17 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     holds: (c) => c.queue.fifo === c.deadLetterQueue.fifo,
     given: (c) => `queue fifo ${c.queue.fifo}, dead-letter queue fifo ${c.deadLetterQueue.fifo}`,
   },
-  integerBetween("deadLetterQueue.maxReceiveCount", (c) => c.deadLetterQueue.maxReceiveCount, 1, 1000),
-  integerBetween("deadLetterQueue.messageRetentionSeconds", (c) => c.deadLetterQueue.messageRetentionSeconds, 60, 1_209_600),
-  integerBetween("eventSource.batchSize", (c) => c.eventSource.batchSize, 1, 10_000),
+  integerBetween("deadLetterQueue.maxReceiveCount", (c) => c.deadLetterQueue.maxReceiveCount),
+  integerBetween("deadLetterQueue.messageRetentionSeconds", (c) => c.deadLetterQueue.messageRetentionSeconds),
+  integerBetween("eventSource.batchSize", (c) => c.eventSource.batchSize),
   {
     path: "eventSource.batchSize",
-    rule: "must be at most 10 on a FIFO queue",
+    rule: `must be at most ${FIFO_MAX_BATCH_SIZE} on a FIFO queue`,
     inputs: (c) => [c.eventSource.batchSize],
     appliesTo: isFifo,
-    holds: (c) => c.eventSource.batchSize <= 10,
+    holds: (c) => c.eventSource.batchSize <= FIFO_MAX_BATCH_SIZE,
   },
-  integerBetween("eventSource.maximumBatchingWindowSeconds", (c) => c.eventSource.maximumBatchingWindowSeconds, 0, 300),
+  integerBetween("eventSource.maximumBatchingWindowSeconds", (c) => c.eventSource.maximumBatchingWindowSeconds),
   {
     path: "eventSource.maximumBatchingWindowSeconds",
     rule: "is not supported on a FIFO queue and must be 0",
@@ -252,12 +261,29 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     holds: (c) => c.eventSource.batchSize <= 10 || c.eventSource.maximumBatchingWindowSeconds >= 1,
     given: (c) => `batchSize ${c.eventSource.batchSize}, maximumBatchingWindowSeconds ${c.eventSource.maximumBatchingWindowSeconds}`,
   },
-  integerBetween("eventSource.maximumConcurrency", (c) => c.eventSource.maximumConcurrency, 2, 1000),
+  integerBetween("eventSource.maximumConcurrency", (c) => c.eventSource.maximumConcurrency),
   {
     path: "alarm.topicArn",
     rule: "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
     inputs: (c) => [c.alarm.topicArn],
-    holds: (c) => /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(c.alarm.topicArn),
+    holds: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
+  },
+  {
+    path: "alarm.topicArn",
+    rule: `must be in a real AWS partition (${AWS_PARTITIONS.join(", ")})`,
+    inputs: (c) => [c.alarm.topicArn],
+    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
+    holds: (c) => (AWS_PARTITIONS as readonly string[]).includes(c.alarm.topicArn.split(":")[1]),
+  },
+  {
+    // CloudWatch alarm actions must be in the alarm's region.
+    // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+    path: "alarm.topicArn",
+    rule: "must be in the stack's region: a CloudWatch alarm can only notify an SNS topic in its own region",
+    inputs: (c) => [c.alarm.topicArn, c.stackRegion],
+    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string",
+    holds: (c) => c.alarm.topicArn.split(":")[3] === c.stackRegion,
+    given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
     path: "alarm.periodSeconds",
@@ -273,9 +299,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   },
   {
     path: "alarm.evaluationPeriods",
-    rule: "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour",
+    rule:
+      `times alarm.periodSeconds must be at most ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, ` +
+      `and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise`,
     inputs: (c) => [c.alarm.periodSeconds, c.alarm.evaluationPeriods],
-    holds: (c) => c.alarm.periodSeconds >= 3600 || c.alarm.periodSeconds * c.alarm.evaluationPeriods <= 86_400,
+    holds: (c) =>
+      c.alarm.periodSeconds * c.alarm.evaluationPeriods <=
+      (c.alarm.periodSeconds < 3600 ? ALARM_WINDOW_SECONDS.periodUnderAnHour : ALARM_WINDOW_SECONDS.otherwise),
     given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
   },
 ];
