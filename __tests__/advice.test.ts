@@ -6,9 +6,10 @@ import { makeTempDir, removeDir } from "./helpers/synth";
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 
 /** The warning annotations a worker with `props` gets at synth. */
-function warningsFor(props: Omit<TestWorkerProps, "alarm">): string[] {
+function warningsFor(props: TestWorkerProps): string[] {
   const app = Testing.app();
-  new SqsWorker(new TerraformStack(app, "test"), "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, ...withEntry(props) });
+  const { alarm, ...rest } = props;
+  new SqsWorker(new TerraformStack(app, "test"), "Worker", { serviceName: "orders", ...withEntry(rest), alarm: { topicArn: TOPIC, ...alarm } });
   return collectWarnings(app).map((w) => w.message);
 }
 
@@ -56,8 +57,18 @@ describe("synth warnings for AWS's recommendations", () => {
       ...warningsFor({ eventSource: { maximumConcurrency: false } }),
       ...warningsFor({ lambda: { reservedConcurrency: 1 } }),
       ...warningsFor({ deadLetterQueue: { messageRetentionSeconds: 60 } }),
+      ...warningsFor({ alarm: { periodSeconds: 30 } }),
     ].join("\n");
     for (const advice of WORKER_ADVICE) expect(triggered).toContain(`[${advice.id}]`);
+  });
+});
+
+describe("the alarm period", () => {
+  test("warns below 60 s, since SQS publishes its metrics once a minute; 60 is fine", () => {
+    expect(warningsFor({ alarm: { periodSeconds: 30 } })).toEqual([
+      "orders: alarm.periodSeconds 30 is below 60: SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use 60 or a multiple of it. [alarm-period-below-sqs-metric-period]",
+    ]);
+    expect(warningsFor({ alarm: { periodSeconds: 60 } })).toEqual([]);
   });
 });
 

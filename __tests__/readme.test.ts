@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { WORKER_ADVICE, WORKER_RULES } from "../modules/internal";
+import { RANGES } from "../modules/sqs-worker/limits";
 import { CONSTRUCT_DOC, withGeneratedBlocks } from "../tools/docs/generate";
 
 // The README is the front door and docs/ the reference: every rule and warning the construct
@@ -37,4 +38,38 @@ test("every docs/ link of the README points at a file that exists", () => {
   const links = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
   expect(links.length).toBeGreaterThan(0);
   for (const link of links) expect({ link, exists: fs.existsSync(path.join(ROOT, link)) }).toEqual({ link, exists: true });
+});
+
+describe("each range is written once (limits.ts): its other copies are tested against it", () => {
+  const INTERFACES: Record<string, string> = {
+    lambda: "WorkerLambdaProps",
+    queue: "WorkerQueueProps",
+    deadLetterQueue: "WorkerDeadLetterQueueProps",
+    eventSource: "WorkerEventSourceProps",
+  };
+  const props = fs.readFileSync(path.join(ROOT, "modules", "sqs-worker", "props.ts"), "utf8");
+
+  /** The JSDoc comment right above `readonly <prop>` in the group's interface. */
+  function jsdocOf(propPath: string): string {
+    const [group, prop] = propPath.split(".");
+    const body = props.slice(props.indexOf(`export interface ${INTERFACES[group]} {`));
+    const end = body.indexOf(`readonly ${prop}`);
+    if (end < 0) throw new Error(`no ${propPath} in props.ts`);
+    return body.slice(body.lastIndexOf("/**", end), end);
+  }
+
+  const ranged = WORKER_RULES.filter((r) => r.range).map((r) => [r.path, r.range!] as const);
+
+  test("every numeric prop with an AWS range has a range rule", () => {
+    expect(ranged.map(([p]) => p).sort()).toEqual(Object.keys(RANGES).sort());
+  });
+
+  test.each(ranged)("the JSDoc of %s gives the rule's range", (propPath, { min, max }) => {
+    expect(jsdocOf(propPath)).toContain(`${min}..${max}`);
+  });
+
+  test.each(ranged)("docs/construct.md's props table gives the range of %s", (propPath, { min, max }) => {
+    const row = constructDoc.split("\n").find((line) => line.startsWith(`| \`${propPath}\` |`));
+    expect(row).toContain(`${min}..${max}`);
+  });
 });

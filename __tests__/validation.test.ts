@@ -211,6 +211,15 @@ describe("the whole rule table", () => {
     expect(findViolations(config)).toEqual([]);
   });
 
+  test("derives the visibility timeout from a token timeout as a Terraform expression, not a nonsense number", () => {
+    const stack = new TerraformStack(Testing.app(), "tokens");
+    const timeout = new TerraformVariable(stack, "timeout", { type: "number" }).numberValue;
+    const worker = new SqsWorker(stack, "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { entry: TEST_ENTRY, timeoutSeconds: timeout }, eventSource: { maximumBatchingWindowSeconds: 5 } });
+    const queue = Object.values(JSON.parse(Testing.synth(stack)).resource.aws_sqs_queue as Record<string, { name: string; visibility_timeout_seconds?: unknown }>).find((q) => q.name === "orders-queue");
+    expect(queue?.visibility_timeout_seconds).toBe("${min(((6 * var.timeout) + 5), 43200)}");
+    expect(findViolations(worker.config)).toEqual([]);
+  });
+
   test("still checks the resolved values next to a token", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     const topic = new TerraformVariable(stack, "topic", { type: "string" }).stringValue;

@@ -1,4 +1,5 @@
 import { DEFAULT_DLQ_RETENTION_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, defaultVisibilityTimeout, type ResolvedSqsWorkerConfig } from "./defaults";
+import { SQS_METRIC_PERIOD_SECONDS } from "./limits";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
@@ -72,6 +73,16 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       `queue.messageRetentionSeconds ${c.queue.messageRetentionSeconds}: a standard queue keeps a message's original ` +
       `enqueue time when it moves to the dead-letter queue, so it can expire there before anyone looks. Make the ` +
       `dead-letter queue's retention longer (the default is ${DEFAULT_DLQ_RETENTION_SECONDS}, 14 days).`,
+  },
+  {
+    id: "alarm-period-below-sqs-metric-period",
+    summary: `\`alarm.periodSeconds\` below ${SQS_METRIC_PERIOD_SECONDS} (10, 20 or 30): SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm.`,
+    inputs: (c) => [c.alarm.periodSeconds],
+    departs: (c) => c.alarm.periodSeconds < SQS_METRIC_PERIOD_SECONDS,
+    message: (c) =>
+      `alarm.periodSeconds ${c.alarm.periodSeconds} is below ${SQS_METRIC_PERIOD_SECONDS}: SQS publishes its metrics once a minute, so ` +
+      `the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use ${SQS_METRIC_PERIOD_SECONDS} ` +
+      `or a multiple of it.`,
   },
 ];
 

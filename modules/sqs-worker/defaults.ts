@@ -1,5 +1,7 @@
 import * as path from "path";
+import { Fn, Op, Token } from "cdktf";
 import { RANGES } from "./limits";
+import { isUnresolved } from "./tokens";
 import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime, WorkerTracingMode } from "./props";
 
 /** Long enough for real jobs; Lambda's own default of 3 s is not. */
@@ -39,10 +41,17 @@ export const MAX_VISIBILITY_TIMEOUT_SECONDS = RANGES["queue.visibilityTimeoutSec
 
 /**
  * AWS's advice for the visibility timeout of a queue that triggers Lambda: six times the
- * function timeout plus the batching window, capped at the SQS maximum.
+ * function timeout plus the batching window, capped at the SQS maximum. When either input is a
+ * Terraform token (a variable), so is the result: the same formula, computed by Terraform.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
  */
 export function defaultVisibilityTimeout(lambdaTimeoutSeconds: number, batchingWindowSeconds: number): number {
+  if (isUnresolved(lambdaTimeoutSeconds) || isUnresolved(batchingWindowSeconds)) {
+    const sixTimes = Op.mul(6, lambdaTimeoutSeconds);
+    // cdktf 0.21 renders a literal 0 operand as "undefined": leave a zero window out.
+    const sum = batchingWindowSeconds === 0 ? sixTimes : Op.add(sixTimes, batchingWindowSeconds);
+    return Fn.min([Token.asNumber(sum), MAX_VISIBILITY_TIMEOUT_SECONDS]);
+  }
   return Math.min(6 * lambdaTimeoutSeconds + batchingWindowSeconds, MAX_VISIBILITY_TIMEOUT_SECONDS);
 }
 
