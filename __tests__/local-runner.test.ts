@@ -5,7 +5,7 @@ import { createReproducibleZip } from "../modules/sqs-worker/reproducible-zip";
 import { judgeBatch } from "../tools/local-runner/batch-response";
 import { ExecutionEnvironment } from "../tools/local-runner/execution-environment";
 import { toSqsRecord } from "../tools/local-runner/sqs-event";
-import { readDeployedWorkerConfig } from "../tools/local-runner/stack-config";
+import { fromTerraformLiteral, readDeployedWorkerConfig } from "../tools/local-runner/stack-config";
 import { readZip } from "../tools/local-runner/zip-reader";
 import { deflateRawSync } from "zlib";
 import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
@@ -167,5 +167,11 @@ describe("execution environments", () => {
     } finally {
       await env.shutdown();
     }
+  });
+});
+
+describe("the environment the runner gives the worker", () => {
+  test("is what Lambda receives: Terraform's $${ and %%{ escapes undone", () => {
+    expect(fromTerraformLiteral("Hello $${name}, %%{ if x }y%%{ endif } $5")).toBe("Hello ${name}, %{ if x }y%{ endif } $5");
   });
 });

@@ -27,7 +27,8 @@ const SCENARIO_SERVICE = "e2e";
 const SERVICES: ServiceCatalog = {
   ...EXAMPLE_SERVICES,
   [SCENARIO_SERVICE]: {
-    lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1 },
+    // Template markers must reach Lambda literally, not be evaluated by Terraform.
+    lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1, environment: { GREETING: "Hello ${name}, %{ if admin }admin%{ endif }" } },
     eventSource: { batchSize: 10, maximumConcurrency: 10 },
   },
 };
@@ -168,6 +169,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       Handler: "index.handler",
       Role: Role!.Arn,
     });
+    expect(fn.Environment?.Variables ?? {}).toEqual(config.lambda.environment);
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
     const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
     const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();

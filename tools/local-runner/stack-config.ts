@@ -24,6 +24,14 @@ export interface DeployedWorkerConfig {
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
 
+/**
+ * A Terraform JSON string as Lambda receives it: `$${` and `%%{` are Terraform's escapes for a
+ * literal `${` and `%{` (the construct writes them so that template markers reach Lambda as text).
+ */
+export function fromTerraformLiteral(value: string): string {
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
 function only(resources: Resources, type: string, stackFile: string): Record<string, any> {
   const found = Object.values(resources[type] ?? {});
   if (found.length !== 1) throw new Error(`${stackFile}: expected one ${type}, found ${found.length}`);
@@ -54,7 +62,7 @@ export function readDeployedWorkerConfig(outdir: string, serviceName: string): D
     functionName: fn.function_name,
     timeoutSeconds: fn.timeout ?? 3,
     memorySizeMb: fn.memory_size ?? 128,
-    environment: fn.environment?.variables ?? {},
+    environment: Object.fromEntries(Object.entries((fn.environment?.variables ?? {}) as Record<string, string>).map(([key, value]) => [key, fromTerraformLiteral(value)])),
     batchSize: esm.batch_size ?? 10,
     maximumBatchingWindowSeconds: esm.maximum_batching_window_in_seconds ?? 0,
     maximumConcurrency: esm.scaling_config?.maximum_concurrency,
