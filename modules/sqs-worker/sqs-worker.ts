@@ -7,20 +7,20 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Annotations, AssetType, Fn, TerraformAsset, TerraformStack, Token } from "cdktf";
+import { Annotations, AssetType, Fn, TerraformAsset, Token } from "cdktf";
 import { Construct } from "constructs";
 import { adviseSqsWorkerConfig } from "./advice";
-import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { SqsWorkerConfigError } from "./config-error";
-import { BUNDLE_HANDLER, LambdaBundleError, bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
+import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
+import { claimNames } from "./name-registry";
 import { deriveNames, type WorkerNames } from "./names";
-import { queueArns } from "./queue-arns";
-import { claimNames, findNameClash } from "./name-registry";
-import { findShapeViolations } from "./shape";
+import { providerRegion, validateAndBundle } from "./preflight";
 import type { SqsWorkerProps } from "./props";
+import { queueArns } from "./queue-arns";
+import { findShapeViolations } from "./shape";
 import {
   dlqOperatorStatements,
   lambdaTrustStatements,
@@ -29,7 +29,6 @@ import {
   tlsOnlyQueueStatements,
   workerPolicyStatements,
 } from "./security";
-import { findViolations, show } from "./validate";
 
 /**
  * The alarm's actions. A topic given as a Terraform expression (the app's `alert_sns_arn`
@@ -39,43 +38,6 @@ import { findViolations, show } from "./validate";
  */
 function alarmActions(topicArn: string): string[] {
   return Token.isUnresolved(topicArn) ? Fn.compact([topicArn]) : [topicArn];
-}
-
-/** The region of the default AWS provider of the worker's stack, if it has one. */
-function providerRegion(scope: Construct): string | undefined {
-  const provider = TerraformStack.of(scope)
-    .node.children.filter((child): child is AwsProvider => child instanceof AwsProvider)
-    .find((p) => p.alias === undefined);
-  return provider?.region;
-}
-
-/**
- * Checks every rule and bundles the worker's entry before any resource exists, and throws one
- * {@link SqsWorkerConfigError} listing every problem: a file esbuild cannot bundle, or one
- * without a `handler` export, is reported like a broken rule, in one line.
- */
-function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig): LambdaBundle {
-  const violations = findViolations(config);
-  const clash = findNameClash(scope, deriveNames(config.serviceName, config.queue.fifo, config.namePrefix), config.deadLetterQueue.operatorPolicy);
-  if (clash) {
-    violations.push({
-      serviceName: config.serviceName,
-      path: "serviceName",
-      rule: `gives AWS names that ${clash.owner} in this app already creates (${clash.clashes.join(", ")}): choose another serviceName, or a namePrefix`,
-      given: `${show(config.serviceName)}${config.namePrefix ? ` with namePrefix ${show(config.namePrefix)}` : ""}`,
-    });
-  }
-  let bundle: LambdaBundle | undefined;
-  if (!violations.some((v) => v.path === "lambda.entry")) {
-    try {
-      bundle = bundleLambda(config.lambda.entry);
-    } catch (error) {
-      if (!(error instanceof LambdaBundleError)) throw error;
-      violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule: error.message, given: show(config.lambda.entryGiven) });
-    }
-  }
-  if (violations.length > 0 || !bundle) throw new SqsWorkerConfigError(violations);
-  return bundle;
 }
 
 /**
