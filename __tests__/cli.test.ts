@@ -70,8 +70,8 @@ describe("the shared argument parser", () => {
     expect(integerOption(spec, { n: "7" }, "n", { min: 1, max: 10 }, 5)).toBe(7);
     expect(integerOption(spec, {}, "n", { min: 1, max: 10 }, 5)).toBe(5);
     for (const given of ["0", "11", "1.5", "abc", "", " 3x"]) {
-      expect(() => integerOption(spec, { n: given }, "n", { min: 1, max: 10 })).toThrow(`--n must be an integer from 1 to 10 (given ${JSON.stringify(given)})`);
+      expect(() => integerOption(spec, { n: given }, "n", { min: 1, max: 10 }, undefined)).toThrow(`--n must be an integer from 1 to 10 (given ${JSON.stringify(given)})`);
     }
-    expect(() => integerOption(spec, { n: "-1" }, "n", { min: 0 })).toThrow("--n must be an integer of 0 or more");
+    expect(() => integerOption(spec, { n: "-1" }, "n", { min: 0 }, undefined)).toThrow("--n must be an integer of 0 or more");
   });
 });

@@ -6,18 +6,11 @@ import * as path from "path";
 import { EXAMPLE_SERVICES } from "../examples/services";
 import { bundleLambda } from "../modules/internal";
 import { createReproducibleZip, crc32 } from "../modules/sqs-worker/reproducible-zip";
-import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
+import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const ORDERS_ENTRY = path.join(ROOT, "lambda-src", "orders.ts");
-const tempDirs: string[] = [];
-afterAll(() => tempDirs.forEach(removeDir));
-
-function tempDir(prefix: string): string {
-  const dir = makeTempDir(prefix);
-  tempDirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterAll();
 
 /** A copy of lambda-src/ at `dir`/<nested>, with node_modules reachable, as another checkout would have. */
 function copyOfLambdaSrc(dir: string, nested: string): string {

@@ -8,15 +8,9 @@ import { toSqsRecord } from "../tools/local-runner/sqs-event";
 import { fromTerraformLiteral, readDeployedWorkerConfig } from "../tools/local-runner/stack-config";
 import { readZip } from "../tools/local-runner/zip-reader";
 import { deflateRawSync } from "zlib";
-import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
+import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-const temp = (prefix: string) => {
-  const dir = makeTempDir(prefix);
-  dirs.push(dir);
-  return dir;
-};
+const temp = tempDirsRemovedAfterAll();
 
 describe("judging a batch response as Lambda does", () => {
   const ids = ["a", "b", "c"];

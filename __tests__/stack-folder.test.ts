@@ -4,7 +4,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { AWS_PROVIDER_LOCK } from "../modules/aws-provider-lock";
 import { preconditionsAsBlocks } from "../modules/stack-files";
-import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
+import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 
 // Whatever order synth modes run in, each stack folder holds exactly one Terraform
 // configuration (Terraform loads every *.tf and *.tf.json: two would duplicate every resource)
@@ -12,14 +12,7 @@ import { makeTempDir, removeDir, synthApp } from "./helpers/synth";
 
 const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeDir));
-
-function tempDir(prefix: string): string {
-  const dir = makeTempDir(prefix);
-  dirs.push(dir);
-  return dir;
-}
+const tempDir = tempDirsRemovedAfterAll();
 
 const filesIn = (dir: string) => fs.readdirSync(dir).filter((f) => f !== "assets").sort();
 

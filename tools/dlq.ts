@@ -85,7 +85,7 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
       count: integerOption(DLQ_CLI, values, "count", { min: 1 }, 10),
       json: values.json === true,
       clientSide: values["client-side"] === true,
-      maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }),
+      maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }, undefined),
       yes: values.yes === true,
       region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
       queueUrl: values["queue-url"] as string | undefined,

@@ -61,6 +61,20 @@ export function removeDir(dir: string): void {
 }
 
 /**
+ * A maker of temporary folders for one test file: every folder it makes is removed after the
+ * file's tests (call it at the top level of the file, where `afterAll` registers).
+ */
+export function tempDirsRemovedAfterAll(): (prefix: string) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach(removeDir));
+  return (prefix) => {
+    const dir = makeTempDir(prefix);
+    dirs.push(dir);
+    return dir;
+  };
+}
+
+/**
  * Synthesizes an app of `services` to `outdir` exactly as `npm run synth` does (JSON) or as
  * `cdktf synth --hcl` does (HCL, then formatted by the same @cdktf/hcl-tools formatter the
  * CLI applies). Returns the path of each stack's folder by service name.

@@ -99,27 +99,13 @@ function explainParseError(error: Error & { code?: string }): string {
  * else (a fraction, a word, an empty string, out of range) is a usage error naming the option,
  * the range and the given value.
  */
-export function integerOption(
+export function integerOption<F extends number | undefined>(
   spec: CliSpec,
   values: ParsedCli["values"],
   name: string,
   range: { readonly min: number; readonly max?: number },
-  fallback: number,
-): number;
-export function integerOption(
-  spec: CliSpec,
-  values: ParsedCli["values"],
-  name: string,
-  range: { readonly min: number; readonly max?: number },
-  fallback?: number,
-): number | undefined;
-export function integerOption(
-  spec: CliSpec,
-  values: ParsedCli["values"],
-  name: string,
-  range: { readonly min: number; readonly max?: number },
-  fallback?: number,
-): number | undefined {
+  fallback: F,
+): number | F {
   const given = values[name];
   if (given === undefined) return fallback;
   const number = typeof given === "string" && /^-?\d+$/.test(given.trim()) ? Number(given) : Number.NaN;
