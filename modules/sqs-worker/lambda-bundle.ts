@@ -103,9 +103,10 @@ function checkHandlerExport(entry: string): void {
   const result = buildSync({ ...buildOptions(entry), format: "esm", minify: false, packages: "external" });
   const entryInput = Object.entries(result.metafile!.inputs).find(([file]) => path.resolve(path.dirname(entry), file) === entry)?.[1];
   if (entryInput?.format === "cjs") return;
-  const exports = Object.values(result.metafile!.outputs)[0].exports;
-  if (!exports.includes(HANDLER_EXPORT)) {
-    throw new LambdaBundleError(`does not export \`${HANDLER_EXPORT}\` (its exports: ${exports.length ? exports.join(", ") : "none"}); Lambda calls index.handler`);
+  // Not named `exports`: in CommonJS output that would shadow the module's own exports object.
+  const exported = Object.values(result.metafile!.outputs)[0].exports;
+  if (!exported.includes(HANDLER_EXPORT)) {
+    throw new LambdaBundleError(`does not export \`${HANDLER_EXPORT}\` (its exports: ${exported.length ? exported.join(", ") : "none"}); Lambda calls index.handler`);
   }
 }
 
