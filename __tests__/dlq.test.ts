@@ -1,7 +1,9 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DLQ_CLI, main, parseDlqArgs } from "../tools/dlq";
 import { DlqError, EXIT } from "../tools/dlq/errors";
-import { redriveClientSide, redriveNative } from "../tools/dlq/operations";
+import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { cancelRedrive, redriveClientSide, redriveComplete, redriveNative, status } from "../tools/dlq/operations";
+import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, type WorkerQueues } from "../tools/dlq/resolve";
 
 // The native redrive path runs against a stub of the SQS client: moto does not implement
@@ -51,7 +53,8 @@ describe("native redrive (StartMessageMoveTask)", () => {
     });
     const progress: string[] = [];
     const result = await redriveNative(client, queues, { maxPerSecond: 50, pollMs: 1, progress: (l) => progress.push(l) });
-    expect(result).toEqual({ moved: 7, status: "COMPLETED" });
+    expect(result).toMatchObject({ target: 7, moved: 7, failed: 0, status: "COMPLETED" });
+    expect(redriveComplete(result)).toBe(true);
     expect(calls.find((c) => c.command === "StartMessageMoveTaskCommand")?.input).toEqual({
       SourceArn: queues.dlqArn,
       DestinationArn: queues.queueArn,
@@ -80,7 +83,11 @@ describe("native redrive (StartMessageMoveTask)", () => {
       StartMessageMoveTaskCommand: () => ({ TaskHandle: "t" }),
       ListMessageMoveTasksCommand: () => (polls++ === 0 ? { Results: [] } : { Results: [{ TaskHandle: "t", Status: "FAILED", FailureReason: "AccessDenied" }] }),
     });
-    await expect(redriveNative(failing.client, queues, { pollMs: 1 })).rejects.toThrow("redrive ended FAILED: AccessDenied");
+    const progress: string[] = [];
+    const summary = await redriveNative(failing.client, queues, { pollMs: 1, progress: (l) => progress.push(l) });
+    expect(summary).toMatchObject({ target: 1, moved: 0, failed: 1, status: "FAILED" });
+    expect(redriveComplete(summary)).toBe(false);
+    expect(progress).toContain("redrive ended FAILED: AccessDenied");
   });
 });
 
@@ -97,11 +104,133 @@ describe("client-side redrive", () => {
       SendMessageBatchCommand: () => ({ Successful: [{ Id: "0" }, { Id: "2" }], Failed: [{ Id: "1", Code: "InternalError", SenderFault: false }] }),
       DeleteMessageBatchCommand: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) }),
     });
-    expect(await redriveClientSide(client, queues)).toEqual({ moved: 2, failed: 1 });
+    const summary = await redriveClientSide(client, queues);
+    expect(summary).toMatchObject({ target: 3, moved: 2, failed: 1, skipped: 0 });
+    expect(redriveComplete(summary)).toBe(false);
     const deleted = calls.find((c) => c.command === "DeleteMessageBatchCommand")!.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle);
     expect(deleted).toEqual(["rh-a", "rh-c"]);
     const order = calls.map((c) => c.command);
     expect(order.indexOf("SendMessageBatchCommand")).toBeLessThan(order.indexOf("DeleteMessageBatchCommand"));
+  });
+});
+
+describe("client-side redrive, bounded and honest", () => {
+  const message = (id: string, extra: Record<string, unknown> = {}) => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: `{"id":"${id}"}`, ...extra });
+  const acceptAll = (input: Record<string, any>) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: `copy-of-${e.Id}-${Math.random()}` })) });
+  const deleteAll = (input: Record<string, any>) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) });
+
+  test("moves at most what the DLQ held when it started, even while new messages keep arriving", async () => {
+    let n = 0;
+    const { client, calls } = stubSqs({
+      GetQueueAttributesCommand: depth(3),
+      ReceiveMessageCommand: () => ({ Messages: [message(`m${n++}`), message(`m${n++}`)] }), // a consumer keeps failing into the DLQ
+      SendMessageBatchCommand: acceptAll,
+      DeleteMessageBatchCommand: deleteAll,
+      ChangeMessageVisibilityBatchCommand: () => ({}),
+    });
+    const summary = await redriveClientSide(client, queues);
+    expect(summary).toMatchObject({ target: 3, moved: 3, failed: 0 });
+    expect(calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries).length).toBe(3);
+    // The fourth message received was released at once, not moved.
+    expect(calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries)).toEqual([{ Id: "0", ReceiptHandle: "rh-m3", VisibilityTimeout: 0 }]);
+  });
+
+  test("never picks up a copy it sent in this run that failed back into the DLQ", async () => {
+    const received = [[message("a")], [message("copy-1")], []];
+    const { client } = stubSqs({
+      GetQueueAttributesCommand: (() => {
+        let reads = 0;
+        return () => depth(reads++ === 0 ? 2 : 0)();
+      })(),
+      ReceiveMessageCommand: () => ({ Messages: received.shift() ?? [] }),
+      SendMessageBatchCommand: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: "copy-1" })) }),
+      DeleteMessageBatchCommand: deleteAll,
+      ChangeMessageVisibilityBatchCommand: () => ({}),
+    });
+    expect(await redriveClientSide(client, queues)).toMatchObject({ target: 2, moved: 1, failed: 0, skipped: 1, stillInDlq: 0 });
+  });
+
+  test("stops waiting for in-flight messages after a while and says they are still in the DLQ", async () => {
+    const { client } = stubSqs({
+      GetQueueAttributesCommand: () => ({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "4", ApproximateNumberOfMessagesDelayed: "0" } }),
+      ReceiveMessageCommand: () => ({ Messages: [] }),
+    });
+    const summary = await redriveClientSide(client, queues, { waitForInFlightMs: 20, idlePollMs: 5 });
+    expect(summary).toEqual({ target: 4, moved: 0, failed: 0, skipped: 0, stillInDlq: 4 });
+    expect(redriveComplete(summary)).toBe(false);
+  });
+
+  test("FIFO: keeps group ids, gives each copy a deduplication id derived from the original, and holds a group's later messages after a failure", async () => {
+    const fifoQueues = { ...queues, fifo: true, queueUrl: `${queues.queueUrl}.fifo`, dlqUrl: `${queues.dlqUrl}.fifo` };
+    const fifoMessage = (id: string, group: string) => message(id, { Attributes: { MessageGroupId: group, MessageDeduplicationId: `d-${id}` } });
+    let received = false;
+    const { client, calls } = stubSqs({
+      GetQueueAttributesCommand: depth(3),
+      ReceiveMessageCommand: () => {
+        if (received) return { Messages: [] };
+        received = true;
+        return { Messages: [fifoMessage("g1-a", "g1"), fifoMessage("g1-b", "g1"), fifoMessage("g2-a", "g2")] };
+      },
+      // The first copy of g1 fails: g1-b must not overtake it.
+      SendMessageBatchCommand: (input) => ({
+        Successful: input.Entries.filter((e: { Id: string }) => e.Id !== "0").map((e: { Id: string }) => ({ Id: e.Id, MessageId: `c-${e.Id}` })),
+        Failed: input.Entries.filter((e: { Id: string }) => e.Id === "0").map((e: { Id: string }) => ({ Id: e.Id, Code: "InternalError", SenderFault: false })),
+      }),
+      DeleteMessageBatchCommand: deleteAll,
+      ChangeMessageVisibilityBatchCommand: () => ({}),
+    });
+    const summary = await redriveClientSide(client, fifoQueues, { waitForInFlightMs: 0 });
+    const sent = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
+    expect(sent.map((e: { Id: string; MessageGroupId: string }) => [e.Id, e.MessageGroupId])).toEqual([
+      ["0", "g1"],
+      ["2", "g2"],
+    ]);
+    expect(sent[0].MessageDeduplicationId).toBe(redriveDeduplicationId(fifoMessage("g1-a", "g1")));
+    expect(sent[0].MessageDeduplicationId).not.toBe("d-g1-a");
+    expect(redriveDeduplicationId(fifoMessage("g1-a", "g1"))).toBe(redriveDeduplicationId(fifoMessage("g1-a", "g1"))); // a rerun sends the same id
+    expect(calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle))).toEqual(["rh-g1-b"]);
+    expect(summary).toMatchObject({ moved: 1, failed: 1 });
+  });
+
+  test("splits batches at 10 entries and at SQS's 1 MiB total", () => {
+    const entry = (id: string, bytes: number, group?: string) => ({ Id: id, MessageBody: "x".repeat(bytes), ...(group ? { MessageGroupId: group } : {}) });
+    const big = Math.floor(MAX_BATCH_BYTES / 2.5);
+    expect(splitIntoBatches([entry("0", big), entry("1", big), entry("2", big)], false).map((b) => b.map((e) => e.Id))).toEqual([["0", "1"], ["2"]]);
+    expect(splitIntoBatches(Array.from({ length: 12 }, (_, i) => entry(String(i), 10)), false).map((b) => b.length)).toEqual([10, 2]);
+    expect(splitIntoBatches([entry("0", 10, "g"), entry("1", 10, "g"), entry("2", 10, "h")], true).map((b) => b.map((e) => e.Id))).toEqual([["0", "2"], ["1"]]);
+  });
+});
+
+describe("cancel and status", () => {
+  test("cancel stops the running move task; with none running it exits 8", async () => {
+    const running = stubSqs({
+      ListMessageMoveTasksCommand: () => ({ Results: [{ TaskHandle: "task-9", Status: "RUNNING" }] }),
+      CancelMessageMoveTaskCommand: () => ({ ApproximateNumberOfMessagesMoved: 42 }),
+    });
+    expect(await cancelRedrive(running.client, queues)).toEqual({ taskHandle: "task-9", moved: 42 });
+    expect(running.calls.find((c) => c.command === "CancelMessageMoveTaskCommand")?.input).toEqual({ TaskHandle: "task-9" });
+    const idle = stubSqs({ ListMessageMoveTasksCommand: () => ({ Results: [{ TaskHandle: "old", Status: "COMPLETED" }] }) });
+    await expect(cancelRedrive(idle.client, queues)).rejects.toMatchObject({ exitCode: EXIT.nothingRunning });
+  });
+
+  test("status receives nothing: the oldest age comes from CloudWatch, or is not available", async () => {
+    const { client, calls } = stubSqs({ GetQueueAttributesCommand: depth(5) });
+    const metricCalls: string[] = [];
+    const cloudwatch = {
+      send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+        metricCalls.push(command.constructor.name);
+        if (command.constructor.name === "DescribeAlarmsCommand") return { MetricAlarms: [{ StateValue: "ALARM" }] };
+        const isDlq = command.input.Dimensions[0].Value === "orders-dlq";
+        return { Datapoints: isDlq ? [{ Timestamp: new Date(1000), Maximum: 120 }, { Timestamp: new Date(2000), Maximum: 180 }] : [] };
+      },
+    } as unknown as CloudWatchClient;
+    const s = await status(client, cloudwatch, queues);
+    expect(s).toEqual({
+      queue: { visible: 5, inFlight: 0, delayed: 0, oldestAgeSeconds: undefined },
+      deadLetterQueue: { visible: 5, inFlight: 0, delayed: 0, oldestAgeSeconds: 180 },
+      alarmState: "ALARM",
+    });
+    expect(calls.map((c) => c.command)).toEqual(["GetQueueAttributesCommand", "GetQueueAttributesCommand"]);
   });
 });
 

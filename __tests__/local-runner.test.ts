@@ -2,7 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { bundleLambda } from "../modules/internal";
 import { createReproducibleZip } from "../modules/sqs-worker/reproducible-zip";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { judgeBatch } from "../tools/local-runner/batch-response";
+import { LocalRunner } from "../tools/local-runner/runner";
 import { ExecutionEnvironment } from "../tools/local-runner/execution-environment";
 import { toSqsRecord } from "../tools/local-runner/sqs-event";
 import { fromTerraformLiteral, readDeployedWorkerConfig } from "../tools/local-runner/stack-config";
@@ -167,5 +169,59 @@ describe("execution environments", () => {
 describe("the environment the runner gives the worker", () => {
   test("is what Lambda receives: Terraform's $${ and %%{ escapes undone", () => {
     expect(fromTerraformLiteral("Hello $${name}, %%{ if x }y%%{ endif } $5")).toBe("Hello ${name}, %{ if x }y%{ endif } $5");
+  });
+});
+
+describe("the runner and a failing SQS", () => {
+  test("logs a DeleteMessageBatch that throws and goes on: later batches are processed and deleted", async () => {
+    const bundle = bundleLambda(path.join(__dirname, "fixtures", "test-worker.ts"), temp("runner-bundle"));
+    const message = (id: string) => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: "{}", MD5OfBody: "", Attributes: { ApproximateReceiveCount: "1" } });
+    const batches = [[message("a")], [message("b")]];
+    let deleteCalls = 0;
+    const sqs = {
+      send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+        switch (command.constructor.name) {
+          case "GetQueueAttributesCommand":
+            return { Attributes: { QueueArn: "arn:aws:sqs:us-east-1:123456789012:q" } };
+          case "ReceiveMessageCommand":
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            return { Messages: batches.shift() ?? [], $metadata: { attempts: 1 } };
+          case "DeleteMessageBatchCommand":
+            deleteCalls++;
+            if (deleteCalls === 1) throw new Error("socket hang up");
+            return { Successful: command.input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) };
+          default:
+            throw new Error(`unexpected ${command.constructor.name}`);
+        }
+      },
+    } as unknown as SQSClient;
+    const lines: string[] = [];
+    const runner = new LocalRunner({
+      sqs,
+      queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+      region: "us-east-1",
+      waitTimeSeconds: 0,
+      log: (line) => lines.push(line),
+      worker: {
+        serviceName: "q",
+        queueName: "q",
+        zipPath: bundle.zipPath,
+        handler: "index.handler",
+        functionName: "q-worker",
+        timeoutSeconds: 10,
+        memorySizeMb: 128,
+        environment: {},
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 0,
+        maximumConcurrency: 2,
+        reportBatchItemFailures: true,
+      },
+    });
+    await runner.start();
+    const deadline = Date.now() + 10_000;
+    while (runner.stats.deleted + runner.stats.deleteErrors < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const stats = await runner.stop();
+    expect({ batches: stats.batches, deleted: stats.deleted, deleteErrors: stats.deleteErrors }).toEqual({ batches: 2, deleted: 1, deleteErrors: 1 });
+    expect(lines).toContainEqual("worker:local: delete of 1 processed messages failed (they will be delivered again): socket hang up");
   });
 });

@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { SqsWorker } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
@@ -239,6 +241,7 @@ describe("the DLQ operator policy", () => {
         sid: "InspectRedrivePurgeDeadLetterQueue",
         effect: "Allow",
         actions: [
+          "sqs:CancelMessageMoveTask",
           "sqs:ChangeMessageVisibility",
           "sqs:DeleteMessage",
           "sqs:GetQueueAttributes",
@@ -253,7 +256,20 @@ describe("the DLQ operator policy", () => {
       },
       { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [queueArn(orders, "_Queue_")] },
       { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [`\${${addressOf(orders, "aws_cloudwatch_metric_alarm")}.arn}`] },
+      { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: ["cloudwatch:GetMetricStatistics"], resources: ["*"] },
     ]);
+  });
+
+  test("grants exactly the actions the dlq tool's AWS calls need, no more", () => {
+    // Every AWS SDK command the tool sends, read from its sources, as the IAM action it needs
+    // (the batch APIs are authorized by their single-message actions).
+    const sources = ["tools/dlq.ts", "tools/dlq/operations.ts", "tools/dlq/resolve.ts", "tools/local-runner/queue-depth.ts"].map((file) => fs.readFileSync(path.join(__dirname, "..", file), "utf8"));
+    const service = (command: string) => (["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : "sqs");
+    const used = new Set(sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, ""))).map((command) => `${service(command)}:${command}`));
+    const granted = new Set(
+      (dataSource(orders, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { actions: string[] }[]).flatMap((statement) => statement.actions),
+    );
+    expect([...used].sort()).toEqual([...granted].sort());
   });
 
   test("adds the queue key's encrypt and decrypt actions when a customer key is used", () => {

@@ -6,6 +6,7 @@
  *   peek [-n 10] [--json]          show DLQ messages without removing them
  *   redrive [--max-per-second N]   move DLQ messages back with SQS's StartMessageMoveTask, with progress
  *   redrive --client-side          receive, send, delete in batches (keeps attributes and FIFO ids)
+ *   cancel                         cancel a running redrive (CancelMessageMoveTask)
  *   purge [--yes]                  empty the DLQ (asks first; refuses without a terminal unless --yes)
  *   send [--body JSON|--file F]    send one JSON message to the service's queue (stdin without either)
  * Every option and the exit codes: `npm run dlq -- --help` (DLQ_CLI below).
@@ -16,14 +17,14 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
-import { peekMessages, purge, redriveClientSide, redriveNative, sendMessage, status } from "./dlq/operations";
+import { cancelRedrive, peekMessages, purge, redriveClientSide, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
 import { resolveWorkerQueues } from "./dlq/resolve";
 
-const COMMANDS = ["status", "peek", "redrive", "purge", "send"] as const;
+const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send"] as const;
 
 /** The command line of `npm run dlq`, for parsing and for `--help`. */
 export const DLQ_CLI: CliSpec = {
-  usage: "npm run dlq -- <service> <status|peek|redrive|purge|send> [options]",
+  usage: "npm run dlq -- <service> <status|peek|redrive|cancel|purge|send> [options]",
   summary: "Operates the dead-letter queue of a service deployed with the SqsWorker construct (docs/runbook.md).",
   options: {
     count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 or more (default 10)" },
@@ -37,6 +38,7 @@ export const DLQ_CLI: CliSpec = {
     "group-id": { type: "string", value: "ID", description: "send: the message group id (FIFO queues)" },
     "dedup-id": { type: "string", value: "ID", description: "send: the deduplication id (FIFO queues without content-based deduplication)" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
+    "name-prefix": { type: "string", value: "PREFIX", description: "the workers' namePrefix, such as dev- (default: <SQS_WORKER_STAGE>- when that is set, else none)" },
     "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
     "endpoint-url": { type: "string", value: "URL", description: "an SQS endpoint such as the emulator's (default AWS_ENDPOINT_URL)" },
   },
@@ -44,12 +46,14 @@ export const DLQ_CLI: CliSpec = {
     "commands:",
     "  status    counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
     "  peek      show DLQ messages without removing them",
-    "  redrive   move DLQ messages back to the queue, with progress",
+    "  redrive   move what the DLQ holds now back to the queue, with progress and a summary",
+    "  cancel    cancel a running redrive (SQS's message move task)",
     "  purge     empty the DLQ (asks first; refuses without a terminal unless --yes)",
     "  send      send one JSON message to the service's queue, e.g. to test a fix before a redrive",
     "",
     "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch,",
-    "            4 empty DLQ, 5 redrive already running, 6 purge refused or declined",
+    "            4 empty DLQ, 5 redrive already running, 6 purge refused or declined,",
+    "            7 redrive incomplete (not everything it set out to move moved), 8 no redrive to cancel",
   ].join("\n"),
 };
 
@@ -67,6 +71,7 @@ interface Args {
   maxPerSecond?: number;
   yes: boolean;
   region: string;
+  namePrefix: string;
   queueUrl?: string;
   endpointUrl?: string;
 }
@@ -88,6 +93,7 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
       maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }, undefined),
       yes: values.yes === true,
       region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
+      namePrefix: (values["name-prefix"] as string | undefined) ?? (env.SQS_WORKER_STAGE ? `${env.SQS_WORKER_STAGE}-` : ""),
       queueUrl: values["queue-url"] as string | undefined,
       endpointUrl: (values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined,
       body: values.body as string | undefined,
@@ -134,11 +140,11 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
   const config = { region: args.region, endpoint: args.endpointUrl };
   const sqs = new SQSClient(config);
   try {
-    const queues = await resolveWorkerQueues(sqs, { service: args.service, region: args.region, dlqUrl: args.queueUrl });
+    const queues = await resolveWorkerQueues(sqs, { service: args.service, region: args.region, dlqUrl: args.queueUrl, namePrefix: args.namePrefix });
     if (args.command === "status") {
       const s = await status(sqs, new CloudWatchClient(config), queues);
       const line = (name: string, c: typeof s.queue) =>
-        `${name.padEnd(18)} visible ${c.visible}, in flight ${c.inFlight}, delayed ${c.delayed}${c.oldestAgeSeconds === undefined ? "" : `, oldest ${c.oldestAgeSeconds} s`}`;
+        `${name.padEnd(18)} visible ${c.visible}, in flight ${c.inFlight}, delayed ${c.delayed}, oldest ${c.oldestAgeSeconds === undefined ? "not available (no CloudWatch datapoint)" : `${c.oldestAgeSeconds} s`}`;
       out(line("queue", s.queue));
       out(line("dead-letter queue", s.deadLetterQueue));
       out(`alarm              ${queues.alarmName}: ${s.alarmState}`);
@@ -156,10 +162,18 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       if (args.json) out(JSON.stringify(rows, null, 2));
       else for (const r of rows) out(`${r.id}  received ${r.receiveCount}x  first sent ${r.firstSent}\n  body: ${r.body}\n  attributes: ${JSON.stringify(r.attributes)}`);
     } else if (args.command === "redrive") {
-      const result = args.clientSide
+      const summary = args.clientSide
         ? await redriveClientSide(sqs, queues, { progress: err })
         : await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err });
-      out(`redrive finished: ${JSON.stringify(result)}`);
+      const complete = redriveComplete(summary);
+      out(
+        `redrive ${complete ? "complete" : "INCOMPLETE"}: ${summary.moved} of ${summary.target} moved, ${summary.failed} failed, ` +
+          `${summary.skipped} skipped, ${summary.stillInDlq} still in the dead-letter queue`,
+      );
+      if (!complete) throw new DlqError("not everything the redrive set out to move moved: check the dead-letter queue, then redrive again", EXIT.incomplete);
+    } else if (args.command === "cancel") {
+      const cancelled = await cancelRedrive(sqs, queues);
+      out(`cancelled redrive task ${cancelled.taskHandle} after about ${cancelled.moved} messages moved`);
     } else if (args.command === "send") {
       const id = await sendMessage(sqs, queues, { body: (await readBody(args)).trim(), attributes: args.attributes, groupId: args.groupId, deduplicationId: args.deduplicationId });
       out(`sent message ${id} to ${queues.queueUrl}`);

@@ -58,12 +58,24 @@ describe("npm run dlq against an emulated standard worker", () => {
     }
   });
 
-  test("status shows both queues' counts, the oldest DLQ message's age and the alarm", async () => {
+  test("status shows both queues' counts, the oldest message's age from CloudWatch (none in moto) and the alarm", async () => {
     const result = await cli("shop", "status");
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^queue\s+visible 0, in flight 0, delayed 0$/m);
-    expect(result.out).toMatch(/^dead-letter queue\s+visible 5, in flight 0, delayed 0, oldest \d+ s$/m);
+    expect(result.out).toMatch(/^queue\s+visible 0, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m);
+    expect(result.out).toMatch(/^dead-letter queue\s+visible 5, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m);
     expect(result.out).toContain("alarm              shop-dlq-not-empty: no alarm found");
+  });
+
+  test("status is read-only: it leaves every DLQ message's receive count as it was", async () => {
+    const counts = async () => {
+      const peeked = JSON.parse((await cli("shop", "peek", "-n", "10", "--json")).out) as { id: string; receiveCount: number }[];
+      return Object.fromEntries(peeked.map((m) => [m.id, m.receiveCount]));
+    };
+    const before = await counts();
+    for (let i = 0; i < 3; i++) expect((await cli("shop", "status")).code).toBe(0);
+    const after = await counts();
+    // Each peek receives once; three status calls add nothing.
+    expect(after).toEqual(Object.fromEntries(Object.entries(before).map(([id, n]) => [id, n + 1])));
   });
 
   test("peek shows messages with receive count, first-sent time, body and attributes, and leaves them there", async () => {
@@ -86,8 +98,8 @@ describe("npm run dlq against an emulated standard worker", () => {
   test("redrive --client-side moves every message back with its body and attributes", async () => {
     const result = await cli("shop", "redrive", "--client-side");
     expect(result.code).toBe(0);
-    expect(result.out).toContain('"moved":5,"failed":0');
-    expect(result.err).toContain("redrive (client side): 5 moved, 0 failed");
+    expect(result.out).toBe("redrive complete: 5 of 5 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue");
+    expect(result.err).toContain("redrive (client side): 5 of 5 moved, 0 failed, 0 skipped");
     expect(await queueDepth(sqs, pair.dlqUrl)).toBe(0);
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], VisibilityTimeout: 0 }));
     expect(Messages).toHaveLength(5);
@@ -130,12 +142,48 @@ describe("npm run dlq on FIFO queues", () => {
     const byGroup = (g: string) => received.filter((r) => r.group === g).map((r) => r.n);
     expect(byGroup("account-0")).toEqual([0, 2]);
     expect(byGroup("account-1")).toEqual([1, 3]);
-    expect([...received].sort((a, b) => a.n - b.n)).toEqual([
-      { n: 0, group: "account-0", dedup: "dedup-0" },
-      { n: 1, group: "account-1", dedup: "dedup-1" },
-      { n: 2, group: "account-0", dedup: "dedup-2" },
-      { n: 3, group: "account-1", dedup: "dedup-3" },
-    ]);
+    // Each copy has a deduplication id of its own, derived from its original's.
+    const dedups = received.map((r) => r.dedup);
+    expect(new Set(dedups).size).toBe(4);
+    for (const dedup of dedups) expect(dedup).toMatch(/^redrive-[0-9a-f]{64}$/);
+  });
+
+  test("inside the deduplication window a redriven copy is delivered, not dropped as a repeat of its original send", async () => {
+    const pair = await makePair("ledger3", true);
+    // The original send is still within the source queue's 5-minute window (moto keeps the
+    // window for messages still in the queue): a copy with the original's id would be dropped.
+    await sqs.send(new SendMessageCommand({ QueueUrl: pair.queueUrl, MessageBody: '{"n":0}', MessageGroupId: "g", MessageDeduplicationId: "order-0" }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: '{"n":0}', MessageGroupId: "g", MessageDeduplicationId: "order-0" }));
+    const result = await cli("ledger3", "redrive", "--client-side");
+    expect(result).toMatchObject({ code: 0, out: "redrive complete: 1 of 1 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue" });
+    expect(await queueDepth(sqs, pair.queueUrl)).toBe(2);
+  });
+});
+
+describe("a redrive while a consumer keeps failing messages into the DLQ", () => {
+  test("ends by itself after moving no more than the DLQ held when it started", async () => {
+    const pair = await makePair("busy", false);
+    for (let i = 0; i < 25; i++) await sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ i }) }));
+    let arrivals = 0;
+    const feeder = setInterval(() => {
+      arrivals++;
+      void sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ late: arrivals }) }));
+    }, 20);
+    let result;
+    try {
+      result = await cli("busy", "redrive", "--client-side");
+    } finally {
+      clearInterval(feeder);
+    }
+    expect(result.code).toBe(0);
+    // The target is what the DLQ held when the redrive read its counters: the 25, plus any
+    // arrival that came before that read; never the arrivals that followed.
+    const [, moved, target, still] = result.out.match(/^redrive complete: (\d+) of (\d+) moved, 0 failed, 0 skipped, (\d+) still in the dead-letter queue$/)!.map(Number);
+    expect(moved).toBe(target);
+    expect(target).toBeGreaterThanOrEqual(25);
+    expect(target).toBeLessThan(25 + arrivals);
+    expect(still).toBeGreaterThan(0);
+    expect(await queueDepth(sqs, pair.queueUrl)).toBe(target);
   });
 });
 

@@ -90,6 +90,9 @@ export function redriveAllowPolicy(sourceQueueArn: string): { redrivePermission:
   return { redrivePermission: "byQueue", sourceQueueArns: [sourceQueueArn] };
 }
 
+/** CloudWatch metric reads, which AWS cannot scope to a resource (the operator policy's one `*`). */
+export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricStatistics"] as const;
+
 /** What the DLQ operator policy is scoped to. */
 export interface OperatorPolicyScope {
   readonly queueArn: string;
@@ -109,6 +112,7 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
       sid: "InspectRedrivePurgeDeadLetterQueue",
       effect: "Allow",
       actions: [
+        "sqs:CancelMessageMoveTask",
         "sqs:ChangeMessageVisibility",
         "sqs:DeleteMessage",
         "sqs:GetQueueAttributes",
@@ -123,6 +127,10 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
     },
     { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [scope.queueArn] },
     { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [scope.alarmArn] },
+    // status reads the queues' ApproximateAgeOfOldestMessage; CloudWatch supports no resource-level
+    // permissions for metric reads, so `*` is the only possible resource.
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
+    { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: [...METRIC_READ_ACTIONS], resources: ["*"] },
   ];
   if (scope.kmsKeyArn) {
     statements.push({ sid: "UseQueueKey", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [scope.kmsKeyArn] });

@@ -13,6 +13,10 @@ export const EXIT = {
   busy: 5,
   /** Purge declined, or refused without --yes when not attached to a terminal. */
   refused: 6,
+  /** A redrive ended without moving everything it set out to move (failed copies, a failed or cancelled task). */
+  incomplete: 7,
+  /** cancel: no redrive is running. */
+  nothingRunning: 8,
 } as const;
 
 /** An error the CLI reports as one line, with what to do, and an exit code. */

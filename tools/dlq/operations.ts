@@ -1,5 +1,6 @@
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import {
+  CancelMessageMoveTaskCommand,
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   ListMessageMoveTasksCommand,
@@ -9,16 +10,16 @@ import {
   SendMessageCommand,
   StartMessageMoveTaskCommand,
   type Message,
-  type MessageAttributeValue,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { queueCounters, queueDepth, type QueueCounters } from "../local-runner/queue-depth";
 import { DlqError, EXIT } from "./errors";
+import { copyEntry, splitIntoBatches } from "./send-batches";
 import type { WorkerQueues } from "./resolve";
 
 /** Counts of one queue. */
 export interface QueueCounts extends QueueCounters {
-  /** Age of the oldest message in seconds, from the messages themselves (SentTimestamp); undefined when empty. */
+  /** CloudWatch's latest ApproximateAgeOfOldestMessage (Maximum) of the last 15 minutes, in seconds; undefined when CloudWatch has no datapoint. */
   readonly oldestAgeSeconds?: number;
 }
 
@@ -68,15 +69,35 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number): Pr
   return seen;
 }
 
-/** Queue and DLQ counts, the age of the oldest DLQ message, and the alarm's state. */
+/**
+ * The age of a queue's oldest message from CloudWatch (SQS publishes ApproximateAgeOfOldestMessage
+ * once a minute): the latest Maximum of the last 15 minutes, or undefined without a datapoint.
+ * Read-only, unlike receiving a sample, which would raise the messages' receive counts.
+ */
+async function oldestAgeSeconds(cloudwatch: CloudWatchClient, queueUrl: string, now: number): Promise<number | undefined> {
+  const { Datapoints = [] } = await cloudwatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Dimensions: [{ Name: "QueueName", Value: queueUrl.split("/").pop()! }],
+      StartTime: new Date(now - 15 * 60_000),
+      EndTime: new Date(now),
+      Period: 60,
+      Statistics: ["Maximum"],
+    }),
+  );
+  const latest = [...Datapoints].sort((a, b) => (b.Timestamp?.getTime() ?? 0) - (a.Timestamp?.getTime() ?? 0))[0];
+  return latest?.Maximum;
+}
+
+/** Queue and DLQ counts, the age of each one's oldest message, and the alarm's state. Receives nothing. */
 export async function status(sqs: SQSClient, cloudwatch: CloudWatchClient, queues: WorkerQueues, now = Date.now()): Promise<DlqStatus> {
   const [queue, dlq] = [await queueCounters(sqs, queues.queueUrl), await queueCounters(sqs, queues.dlqUrl)];
-  const sample = dlq.visible > 0 ? await peekMessages(sqs, queues.dlqUrl, 10) : [];
-  const sent = sample.map((m) => Number(m.Attributes?.SentTimestamp)).filter(Number.isFinite);
+  const [queueAge, dlqAge] = [await oldestAgeSeconds(cloudwatch, queues.queueUrl, now), await oldestAgeSeconds(cloudwatch, queues.dlqUrl, now)];
   const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [queues.alarmName] }));
   return {
-    queue,
-    deadLetterQueue: { ...dlq, oldestAgeSeconds: sent.length ? Math.round((now - Math.min(...sent)) / 1000) : undefined },
+    queue: { ...queue, oldestAgeSeconds: queueAge },
+    deadLetterQueue: { ...dlq, oldestAgeSeconds: dlqAge },
     alarmState: MetricAlarms[0]?.StateValue ?? "no alarm found",
   };
 }
@@ -92,11 +113,11 @@ export async function redriveNative(
   sqs: SQSClient,
   queues: WorkerQueues,
   options: { maxPerSecond?: number; pollMs?: number; progress?: Progress } = {},
-): Promise<{ moved: number; status: string }> {
-  await requireMessages(sqs, queues, "redrive");
+): Promise<RedriveSummary & { status: string }> {
+  const target = await requireMessages(sqs, queues, "redrive");
   const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 1 }));
   if (Results[0]?.Status === "RUNNING") {
-    throw new DlqError(`a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish or cancel it`, EXIT.busy);
+    throw new DlqError(`a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish, or cancel it with: npm run dlq -- <service> cancel`, EXIT.busy);
   }
   const { TaskHandle } = await sqs.send(
     new StartMessageMoveTaskCommand({ SourceArn: queues.dlqArn, DestinationArn: queues.queueArn, MaxNumberOfMessagesPerSecond: options.maxPerSecond }),
@@ -108,38 +129,68 @@ export async function redriveNative(
     if (!task) throw new Error("the move task disappeared from ListMessageMoveTasks");
     options.progress?.(`redrive: ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${task.ApproximateNumberOfMessagesToMove ?? "?"} moved (${task.Status})`);
     if (task.Status !== "RUNNING") {
-      if (task.Status !== "COMPLETED") throw new Error(`redrive ended ${task.Status}: ${task.FailureReason ?? "no reason given"}`);
-      return { moved: task.ApproximateNumberOfMessagesMoved ?? 0, status: task.Status };
+      const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
+      const end = await queueCounters(sqs, queues.dlqUrl);
+      if (task.Status !== "COMPLETED") options.progress?.(`redrive ended ${task.Status}: ${task.FailureReason ?? "no reason given"}`);
+      // SQS's task moves what the DLQ held when it started; its counts are approximate.
+      const toMove = task.ApproximateNumberOfMessagesToMove ?? target;
+      return { target: toMove, moved, failed: task.Status === "COMPLETED" ? 0 : Math.max(0, toMove - moved), skipped: 0, stillInDlq: end.visible + end.inFlight, status: task.Status! };
     }
   }
 }
 
-function copyAttributes(attributes: Record<string, MessageAttributeValue> | undefined): Record<string, MessageAttributeValue> | undefined {
-  if (!attributes || Object.keys(attributes).length === 0) return undefined;
-  const copy: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(attributes)) {
-    copy[name] = { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue };
-  }
-  return copy;
+/** What a redrive did; `target` is how many messages the DLQ held when it started. */
+export interface RedriveSummary {
+  readonly target: number;
+  readonly moved: number;
+  /** Copies SQS did not accept: their originals stay in the DLQ. */
+  readonly failed: number;
+  /**
+   * Messages received again that this run had already moved or tried (its own copies, failed
+   * back into the DLQ), and FIFO messages held back behind a failed copy of their group.
+   */
+  readonly skipped: number;
+  /** Visible and in-flight messages in the DLQ at the end (new arrivals included). */
+  readonly stillInDlq: number;
+}
+
+/** True when a redrive moved everything it set out to move. */
+export function redriveComplete(summary: RedriveSummary): boolean {
+  return summary.failed === 0 && summary.moved >= summary.target;
 }
 
 /**
- * Moves DLQ messages back by receiving, sending and deleting in batches of 10. Keeps the
- * body and the message attributes and, on FIFO queues, the message group and deduplication
- * ids. A message is deleted from the DLQ only after SQS confirmed its copy was sent; one
- * whose send failed stays in the DLQ (visible again after 60 s) and is counted as failed.
- * (FIFO: SQS drops a copy whose deduplication id it saw in the last 5 minutes.)
+ * Moves DLQ messages back by receiving, sending and deleting, bounded and honest:
+ *
+ * - it moves at most what the DLQ held (visible or in flight) when it started, and never picks
+ *   up a message it already moved or tried in this run (a copy that failed back into the DLQ is
+ *   released and counted as skipped), so a consumer that keeps failing cannot keep it running;
+ * - a message is deleted from the DLQ only after SQS accepted its copy; a copy SQS refused leaves
+ *   its original in the DLQ, counted as failed;
+ * - it keeps the body and the message attributes; on FIFO queues the group id and the order
+ *   within each group (after a failed copy, the group's later messages stay where they are), and
+ *   gives each copy a deduplication id derived from the original's (see
+ *   {@link redriveDeduplicationId}), so no copy is dropped as a repeat and a rerun makes no second;
+ * - batches respect SQS's 10 entries and 1 MiB;
+ * - when only in-flight messages remain (another reader holds them), it waits up to
+ *   `waitForInFlightMs` for them to come back, then stops and reports them as still in the DLQ.
  */
 export async function redriveClientSide(
   sqs: SQSClient,
   queues: WorkerQueues,
-  options: { progress?: Progress; maxMessages?: number } = {},
-): Promise<{ moved: number; failed: number }> {
-  await requireMessages(sqs, queues, "redrive");
+  options: { progress?: Progress; waitForInFlightMs?: number; idlePollMs?: number } = {},
+): Promise<RedriveSummary> {
+  const start = await queueCounters(sqs, queues.dlqUrl);
+  const target = start.visible + start.inFlight;
+  if (target === 0) throw new DlqError("the dead-letter queue is empty: nothing to redrive", EXIT.empty);
+  const seen = new Set<string>(); // originals moved, tried or held, and the copies this run sent
+  const failedGroups = new Set<string>(); // FIFO groups with a failed copy: their later messages stay put, in order
   let moved = 0;
   let failed = 0;
-  const limit = options.maxMessages ?? Number.POSITIVE_INFINITY;
-  while (moved + failed < limit) {
+  let skipped = 0;
+  let held = 0;
+  let idleSince: number | undefined;
+  while (moved + failed + held < target) {
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queues.dlqUrl,
@@ -150,28 +201,70 @@ export async function redriveClientSide(
         MessageAttributeNames: ["All"],
       }),
     );
-    if (Messages.length === 0) break;
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: queues.queueUrl,
-        Entries: Messages.map((m, i) => ({
-          Id: String(i),
-          MessageBody: m.Body!,
-          MessageAttributes: copyAttributes(m.MessageAttributes),
-          ...(queues.fifo ? { MessageGroupId: m.Attributes?.MessageGroupId, MessageDeduplicationId: m.Attributes?.MessageDeduplicationId } : {}),
-        })),
-      }),
-    );
-    const confirmed = new Set((sent.Successful ?? []).map((s) => s.Id));
-    failed += Messages.length - confirmed.size;
-    const toDelete = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })).filter((e) => confirmed.has(e.Id));
-    if (toDelete.length > 0) {
-      const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.dlqUrl, Entries: toDelete }));
-      moved += deleted.Successful?.length ?? 0;
+    const room = target - moved - failed - held;
+    const fresh = Messages.filter((m) => !seen.has(m.MessageId!)).slice(0, room);
+    const release = Messages.filter((m) => !fresh.includes(m));
+    skipped += release.filter((m) => seen.has(m.MessageId!)).length;
+    await releaseMessages(sqs, queues.dlqUrl, release);
+    if (fresh.length === 0) {
+      const now = await queueCounters(sqs, queues.dlqUrl);
+      if (now.visible + now.inFlight === 0) break;
+      idleSince ??= Date.now();
+      if (Date.now() - idleSince > (options.waitForInFlightMs ?? 90_000)) break;
+      options.progress?.(`redrive (client side): waiting for ${now.inFlight} in-flight messages to become visible`);
+      await new Promise((resolve) => setTimeout(resolve, options.idlePollMs ?? 2000));
+      continue;
     }
-    options.progress?.(`redrive (client side): ${moved} moved, ${failed} failed`);
+    idleSince = undefined;
+    for (const m of fresh) seen.add(m.MessageId!);
+
+    const entries = fresh.map((m, i) => copyEntry(m, String(i), queues.fifo));
+    for (const batch of splitIntoBatches(entries, queues.fifo)) {
+      const sendable = batch.filter((e) => !(queues.fifo && failedGroups.has(e.MessageGroupId ?? "")));
+      const heldBack = batch.filter((e) => !sendable.includes(e));
+      held += heldBack.length;
+      await releaseMessages(sqs, queues.dlqUrl, heldBack.map((e) => fresh[Number(e.Id)]));
+      if (sendable.length === 0) continue;
+      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queues.queueUrl, Entries: sendable }));
+      for (const copy of sent.Successful ?? []) seen.add(copy.MessageId!);
+      const confirmed = new Set((sent.Successful ?? []).map((copy) => copy.Id));
+      for (const entry of sendable.filter((e) => !confirmed.has(e.Id))) {
+        failed++;
+        if (queues.fifo) failedGroups.add(entry.MessageGroupId ?? "");
+      }
+      const toDelete = sendable.filter((e) => confirmed.has(e.Id)).map((e) => ({ Id: e.Id!, ReceiptHandle: fresh[Number(e.Id)].ReceiptHandle! }));
+      if (toDelete.length > 0) {
+        const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.dlqUrl, Entries: toDelete }));
+        moved += deleted.Successful?.length ?? 0;
+        // A copy was accepted but its original could not be deleted: it stays in the DLQ; a
+        // rerun's copy carries the same deduplication id on FIFO (dropped), a duplicate otherwise.
+        failed += deleted.Failed?.length ?? 0;
+      }
+    }
+    options.progress?.(`redrive (client side): ${moved} of ${target} moved, ${failed} failed, ${skipped + held} skipped`);
   }
-  return { moved, failed };
+  const end = await queueCounters(sqs, queues.dlqUrl);
+  return { target, moved, failed, skipped: skipped + held, stillInDlq: end.visible + end.inFlight };
+}
+
+/** Makes received messages visible again at once (errors are ignored: their timeout releases them anyway). */
+async function releaseMessages(sqs: SQSClient, url: string, messages: readonly Message[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const entries = messages.slice(i, i + 10).map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: entries })).catch(() => undefined);
+  }
+}
+
+/**
+ * Cancels the running message move task of this DLQ (CancelMessageMoveTask): what `redrive`
+ * says to do when one is already running. Messages already moved stay moved.
+ */
+export async function cancelRedrive(sqs: SQSClient, queues: WorkerQueues): Promise<{ taskHandle: string; moved: number }> {
+  const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 1 }));
+  const running = Results.find((task) => task.Status === "RUNNING");
+  if (!running) throw new DlqError("no redrive is running for this dead-letter queue: nothing to cancel", EXIT.nothingRunning);
+  const { ApproximateNumberOfMessagesMoved = 0 } = await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: running.TaskHandle! }));
+  return { taskHandle: running.TaskHandle!, moved: ApproximateNumberOfMessagesMoved };
 }
 
 /** Empties the dead-letter queue (SQS PurgeQueue). Refuses an empty DLQ. */

@@ -23,21 +23,36 @@ async function arnOf(sqs: SQSClient, url: string): Promise<string> {
   return Attributes!.QueueArn!;
 }
 
+/** True when IAM refused the call: under the operator policy, for a queue name the policy does not cover. */
+function isAccessDenied(error: unknown): boolean {
+  const name = (error as { name?: string }).name ?? "";
+  return /AccessDenied|NotAuthorized|UnauthorizedOperation/.test(name);
+}
+
+/**
+ * A queue's URL by name, or undefined when it does not exist. Access denied counts as "not this
+ * one" too: the `<service>-dlq-operator` policy grants only this service's queue ARNs, so asking
+ * for the standard name of a FIFO service is refused rather than answered "does not exist".
+ */
 async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> {
   try {
     return (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
   } catch (error) {
-    if (isMissingQueue(error)) return undefined;
+    if (isMissingQueue(error) || isAccessDenied(error)) return undefined;
     throw explainAwsError(error, `queue ${name}`);
   }
 }
 
 /**
- * Finds a service's queue and DLQ by the names the construct gives them (standard first,
- * then FIFO), or from `--queue-url` of the DLQ (its source queue is then the one SQS lists
+ * Finds a service's queue and DLQ by the names the construct gives them, with the stage's name
+ * prefix (standard first, then FIFO), or from `--queue-url` of the DLQ (its source queue is then the one SQS lists
  * as redriving into it).
  */
-export async function resolveWorkerQueues(sqs: SQSClient, options: { service: string; region: string; dlqUrl?: string }): Promise<WorkerQueues> {
+export async function resolveWorkerQueues(
+  sqs: SQSClient,
+  options: { service: string; region: string; dlqUrl?: string; namePrefix?: string },
+): Promise<WorkerQueues> {
+  const prefix = options.namePrefix ?? "";
   if (options.dlqUrl) {
     const urlRegion = regionOfQueueUrl(options.dlqUrl);
     if (urlRegion && urlRegion !== options.region) {
@@ -50,19 +65,19 @@ export async function resolveWorkerQueues(sqs: SQSClient, options: { service: st
         throw new DlqError(`${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`, EXIT.config);
       }
       const fifo = dlqArn.endsWith(".fifo");
-      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, alarmName: deriveNames(options.service, fifo).alarm };
+      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, alarmName: deriveNames(options.service, fifo, prefix).alarm };
     } catch (error) {
       throw explainAwsError(error, `queue ${options.dlqUrl}`);
     }
   }
   for (const fifo of [false, true]) {
-    const names = deriveNames(options.service, fifo);
+    const names = deriveNames(options.service, fifo, prefix);
     const [queueUrl, dlqUrl] = [await urlOf(sqs, names.queue), await urlOf(sqs, names.deadLetterQueue)];
     if (queueUrl && dlqUrl) {
       return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, alarmName: names.alarm };
     }
   }
-  const names = deriveNames(options.service);
+  const names = deriveNames(options.service, false, prefix);
   throw new DlqError(
     `no queues ${names.queue} and ${names.deadLetterQueue} (or .fifo) in ${options.region}: check the service name and --region, or pass --queue-url`,
     EXIT.config,

@@ -29,6 +29,8 @@ export interface RunnerStats {
    * whose response was lost: they still count as received (and stay invisible) in SQS.
    */
   receiveRetries: number;
+  /** DeleteMessageBatch calls that threw: their messages were processed and will come again. */
+  deleteErrors: number;
   /** Why whole batches failed, first few only (for logs). */
   batchErrors: string[];
 }
@@ -61,7 +63,7 @@ export interface LocalRunnerOptions {
  * the records that succeeded, failed ones left to reappear after the visibility timeout.
  */
 export class LocalRunner {
-  public readonly stats: RunnerStats = { batches: 0, records: 0, deleted: 0, failedRecords: 0, failedBatches: 0, timedOutBatches: 0, receiveRetries: 0, batchErrors: [] };
+  public readonly stats: RunnerStats = { batches: 0, records: 0, deleted: 0, failedRecords: 0, failedBatches: 0, timedOutBatches: 0, receiveRetries: 0, deleteErrors: 0, batchErrors: [] };
   private stopping = false;
   private pollers: Promise<void>[] = [];
   private environments: ExecutionEnvironment[] = [];
@@ -182,14 +184,21 @@ export class LocalRunner {
       const succeeded = messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ""));
       for (let i = 0; i < succeeded.length; i += 10) {
         const chunk = succeeded.slice(i, i + 10);
-        const result = await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-        this.stats.deleted += result.Successful?.length ?? 0;
-        for (const failed of result.Failed ?? []) this.log(`worker:local: delete failed: ${failed.Code} ${failed.Message}`);
+        try {
+          const result = await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: chunk.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle })),
+            }),
+          );
+          this.stats.deleted += result.Successful?.length ?? 0;
+          for (const failed of result.Failed ?? []) this.log(`worker:local: delete failed: ${failed.Code} ${failed.Message}`);
+        } catch (error) {
+          // As on Lambda: the records were processed but stay in the queue, to be delivered
+          // again after the visibility timeout (at-least-once). The runner goes on.
+          this.stats.deleteErrors++;
+          this.log(`worker:local: delete of ${chunk.length} processed messages failed (they will be delivered again): ${(error as Error).message}`);
+        }
       }
     }
   }
