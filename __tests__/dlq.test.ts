@@ -2,6 +2,8 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DLQ_CLI, main, parseDlqArgs } from "../tools/dlq";
 import { DlqError, EXIT } from "../tools/dlq/errors";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { parseDuration, showLogs } from "../tools/dlq/logs";
 import { cancelRedrive, redriveClientSide, redriveComplete, redriveNative, status } from "../tools/dlq/operations";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, type WorkerQueues } from "../tools/dlq/resolve";
@@ -17,6 +19,7 @@ const queues: WorkerQueues = {
   dlqArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
   fifo: false,
   alarmName: "orders-dlq-not-empty",
+  logGroupName: "/aws/lambda/orders-worker",
 };
 
 type Handler = (input: Record<string, any>) => unknown;
@@ -275,5 +278,37 @@ describe("the dlq command line", () => {
   test("reads the region of a queue URL", () => {
     expect(regionOfQueueUrl("https://sqs.eu-west-1.amazonaws.com/123456789012/q")).toBe("eu-west-1");
     expect(regionOfQueueUrl("http://127.0.0.1:5000/123456789012/q")).toBeUndefined();
+  });
+});
+
+describe("logs", () => {
+  test("--follow prints new events as they come, each once, until stopped", async () => {
+    const pages = [
+      { events: [{ eventId: "1", timestamp: 1000, message: "first\n" }] },
+      { events: [{ eventId: "1", timestamp: 1000, message: "first\n" }, { eventId: "2", timestamp: 2000, message: "second" }] },
+    ];
+    const stop = new AbortController();
+    const starts: number[] = [];
+    const logs = {
+      send: async (command: { input: { startTime: number } }) => {
+        starts.push(command.input.startTime);
+        const page = pages.shift();
+        if (!page) {
+          stop.abort();
+          return { events: [] };
+        }
+        return page;
+      },
+    } as unknown as CloudWatchLogsClient;
+    const lines: string[] = [];
+    const printed = await showLogs(logs, "/aws/lambda/orders-worker", { sinceMs: 500, follow: true, out: (l) => lines.push(l), pollMs: 1, signal: stop.signal, now: () => 1500 });
+    expect(lines).toEqual(["1970-01-01T00:00:01.000Z  first", "1970-01-01T00:00:02.000Z  second"]);
+    expect(printed).toBe(2);
+    expect(starts).toEqual([1000, 1000, 2000]); // from --since, then from the newest event seen
+  });
+
+  test("durations", () => {
+    expect([parseDuration("30s"), parseDuration("15m"), parseDuration("2h"), parseDuration("1d")]).toEqual([30_000, 900_000, 7_200_000, 86_400_000]);
+    expect([parseDuration("15"), parseDuration("m"), parseDuration("1.5h"), parseDuration("")]).toEqual([undefined, undefined, undefined, undefined]);
   });
 });

@@ -256,6 +256,7 @@ describe("the DLQ operator policy", () => {
       },
       { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [queueArn(orders, "_Queue_")] },
       { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [`\${${addressOf(orders, "aws_cloudwatch_metric_alarm")}.arn}`] },
+      { sid: "ReadWorkerLogs", effect: "Allow", actions: ["logs:FilterLogEvents"], resources: [`\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`, `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}:*`] },
       { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: ["cloudwatch:GetMetricStatistics"], resources: ["*"] },
     ]);
   });
@@ -263,8 +264,8 @@ describe("the DLQ operator policy", () => {
   test("grants exactly the actions the dlq tool's AWS calls need, no more", () => {
     // Every AWS SDK command the tool sends, read from its sources, as the IAM action it needs
     // (the batch APIs are authorized by their single-message actions).
-    const sources = ["tools/dlq.ts", "tools/dlq/operations.ts", "tools/dlq/resolve.ts", "tools/local-runner/queue-depth.ts"].map((file) => fs.readFileSync(path.join(__dirname, "..", file), "utf8"));
-    const service = (command: string) => (["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : "sqs");
+    const sources = ["tools/dlq.ts", "tools/dlq/operations.ts", "tools/dlq/resolve.ts", "tools/dlq/logs.ts", "tools/local-runner/queue-depth.ts"].map((file) => fs.readFileSync(path.join(__dirname, "..", file), "utf8"));
+    const service = (command: string) => (["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : command === "FilterLogEvents" ? "logs" : "sqs");
     const used = new Set(sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, ""))).map((command) => `${service(command)}:${command}`));
     const granted = new Set(
       (dataSource(orders, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { actions: string[] }[]).flatMap((statement) => statement.actions),

@@ -9,22 +9,25 @@
  *   cancel                         cancel a running redrive (CancelMessageMoveTask)
  *   purge [--yes]                  empty the DLQ (asks first; refuses without a terminal unless --yes)
  *   send [--body JSON|--file F]    send one JSON message to the service's queue (stdin without either)
+ *   logs [--since 15m] [--follow]  the worker's recent log events
  * Every option and the exit codes: `npm run dlq -- --help` (DLQ_CLI below).
  */
 import * as fs from "fs";
 import * as readline from "readline";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
 import { cancelRedrive, peekMessages, purge, redriveClientSide, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
 import { resolveWorkerQueues } from "./dlq/resolve";
+import { parseDuration, showLogs } from "./dlq/logs";
 
-const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send"] as const;
+const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send", "logs"] as const;
 
 /** The command line of `npm run dlq`, for parsing and for `--help`. */
 export const DLQ_CLI: CliSpec = {
-  usage: "npm run dlq -- <service> <status|peek|redrive|cancel|purge|send> [options]",
+  usage: "npm run dlq -- <service> <status|peek|redrive|cancel|purge|send|logs> [options]",
   summary: "Operates the dead-letter queue of a service deployed with the SqsWorker construct (docs/runbook.md).",
   options: {
     count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 or more (default 10)" },
@@ -37,6 +40,8 @@ export const DLQ_CLI: CliSpec = {
     attribute: { type: "string", value: "NAME=VALUE", multiple: true, description: "send: a string message attribute; repeat for more" },
     "group-id": { type: "string", value: "ID", description: "send: the message group id (FIFO queues)" },
     "dedup-id": { type: "string", value: "ID", description: "send: the deduplication id (FIFO queues without content-based deduplication)" },
+    since: { type: "string", value: "DURATION", description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)" },
+    follow: { type: "boolean", short: "f", description: "logs: keep printing new events until Ctrl-C" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
     "name-prefix": { type: "string", value: "PREFIX", description: "the workers' namePrefix, such as dev- (default: <SQS_WORKER_STAGE>- when that is set, else none)" },
     "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
@@ -50,6 +55,7 @@ export const DLQ_CLI: CliSpec = {
     "  cancel    cancel a running redrive (SQS's message move task)",
     "  purge     empty the DLQ (asks first; refuses without a terminal unless --yes)",
     "  send      send one JSON message to the service's queue, e.g. to test a fix before a redrive",
+    "  logs      the worker's recent log events from its CloudWatch log group (--since, --follow)",
     "",
     "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch,",
     "            4 empty DLQ, 5 redrive already running, 6 purge refused or declined,",
@@ -64,6 +70,8 @@ interface Args {
   attributes: Record<string, string>;
   groupId?: string;
   deduplicationId?: string;
+  sinceMs: number;
+  follow: boolean;
   command: (typeof COMMANDS)[number];
   count: number;
   json: boolean;
@@ -101,11 +109,21 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
       attributes: parseAttributes((values.attribute as string[] | undefined) ?? []),
       groupId: values["group-id"] as string | undefined,
       deduplicationId: values["dedup-id"] as string | undefined,
+      sinceMs: sinceOption(values.since as string | undefined),
+      follow: values.follow === true,
     };
   } catch (error) {
     if (error instanceof CliUsageError) throw new DlqError(error.message, EXIT.usage);
     throw error;
   }
+}
+
+/** The --since duration in milliseconds (default 15 minutes); anything else is a usage error. */
+function sinceOption(given: string | undefined): number {
+  if (given === undefined) return 15 * 60_000;
+  const ms = parseDuration(given);
+  if (ms === undefined || ms === 0) throw usageError(DLQ_CLI, `--since must be a duration such as 30s, 15m, 2h or 1d (given ${JSON.stringify(given)})`);
+  return ms;
 }
 
 /** `name=value` pairs as a map; a pair without `=` is a usage error. */
@@ -127,6 +145,12 @@ async function readBody(args: Args): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Milliseconds as the largest whole unit: 900000 → "15m". */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms / 1000}s`;
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -171,6 +195,11 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
           `${summary.skipped} skipped, ${summary.stillInDlq} still in the dead-letter queue`,
       );
       if (!complete) throw new DlqError("not everything the redrive set out to move moved: check the dead-letter queue, then redrive again", EXIT.incomplete);
+    } else if (args.command === "logs") {
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      const printed = await showLogs(new CloudWatchLogsClient(config), queues.logGroupName, { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal });
+      if (printed === 0) err(`no log events in ${queues.logGroupName} in the last ${formatDuration(args.sinceMs)}`);
     } else if (args.command === "cancel") {
       const cancelled = await cancelRedrive(sqs, queues);
       out(`cancelled redrive task ${cancelled.taskHandle} after about ${cancelled.moved} messages moved`);

@@ -1,4 +1,5 @@
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { main } from "../../tools/dlq";
 import { queueDepth } from "../../tools/local-runner/queue-depth";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
@@ -219,5 +220,40 @@ describe("npm run dlq send", () => {
     expect(await cli("mail", "send", "--body", "not json")).toMatchObject({ code: 2, err: expect.stringContaining("the message body is not JSON") });
     expect(await cli("fifomail", "send", "--body", "{}")).toMatchObject({ code: 2, err: "dlq: the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)" });
     expect(await cli("fifomail", "send", "--body", "{}", "--group-id", "g1", "--dedup-id", "d1")).toMatchObject({ code: 0 });
+  });
+});
+
+describe("npm run dlq logs", () => {
+  test("shows the worker's log events of the last minutes, oldest first", async () => {
+    await makePair("reports", false);
+    const logs = new CloudWatchLogsClient({ region: "us-east-1", endpoint: moto.endpoint });
+    const group = "/aws/lambda/reports-worker";
+    await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: "2026/11/27/[$LATEST]abc" }));
+    const now = Date.now();
+    await logs.send(
+      new PutLogEventsCommand({
+        logGroupName: group,
+        logStreamName: "2026/11/27/[$LATEST]abc",
+        logEvents: [
+          { timestamp: now - 3 * 60 * 60_000, message: "three hours ago" },
+          { timestamp: now - 60_000, message: '{"event":"order-accepted","orderId":"o-1"}' },
+          { timestamp: now - 30_000, message: "ERROR order o-2: no customerId" },
+        ],
+      }),
+    );
+    const result = await cli("reports", "logs", "--since", "15m");
+    expect(result.code).toBe(0);
+    expect(result.out.split("\n")).toEqual([
+      `${new Date(now - 60_000).toISOString()}  {"event":"order-accepted","orderId":"o-1"}`,
+      `${new Date(now - 30_000).toISOString()}  ERROR order o-2: no customerId`,
+    ]);
+    expect((await cli("reports", "logs", "--since", "4h")).out.split("\n")).toHaveLength(3);
+  });
+
+  test("a worker without a log group, and a bad --since, are one line each", async () => {
+    await makePair("silent", false);
+    expect(await cli("silent", "logs")).toMatchObject({ code: 3, err: "dlq: no log group /aws/lambda/silent-worker: the worker is not deployed here, or has never run" });
+    expect(await cli("silent", "logs", "--since", "yesterday")).toMatchObject({ code: 2, err: expect.stringContaining('--since must be a duration such as 30s, 15m, 2h or 1d (given "yesterday")') });
   });
 });

@@ -98,6 +98,7 @@ export interface OperatorPolicyScope {
   readonly queueArn: string;
   readonly deadLetterQueueArn: string;
   readonly alarmArn: string;
+  readonly logGroupArn: string;
   readonly kmsKeyArn?: string;
 }
 
@@ -127,6 +128,8 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
     },
     { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [scope.queueArn] },
     { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [scope.alarmArn] },
+    // `logs` reads the worker's log group; IAM names it with and without the ":*" of its streams.
+    { sid: "ReadWorkerLogs", effect: "Allow", actions: ["logs:FilterLogEvents"], resources: [scope.logGroupArn, `${scope.logGroupArn}:*`] },
     // status reads the queues' ApproximateAgeOfOldestMessage; CloudWatch supports no resource-level
     // permissions for metric reads, so `*` is the only possible resource.
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html

@@ -154,6 +154,11 @@ export class SqsWorker extends Construct {
       alarmActions: alarmActions(config.alarm.topicArn),
     });
 
+    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
+      name: names.logGroup,
+      retentionInDays: config.lambda.logRetentionDays,
+    });
+
     this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy
       ? new IamPolicy(this, "DeadLetterQueueOperatorPolicy", {
           name: names.operatorPolicy,
@@ -163,16 +168,13 @@ export class SqsWorker extends Construct {
               queueArn: this.queue.arn,
               deadLetterQueueArn: this.deadLetterQueue.arn,
               alarmArn: this.dlqAlarm.arn,
+              logGroupArn: this.logGroup.arn,
               kmsKeyArn: config.queue.kmsKeyArn,
             }),
           }).json,
         })
       : undefined;
 
-    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: names.logGroup,
-      retentionInDays: config.lambda.logRetentionDays,
-    });
 
     const trustPolicy = new DataAwsIamPolicyDocument(this, "TrustPolicy", { statement: lambdaTrustStatements() });
     this.role = new IamRole(this, "Role", {

@@ -11,6 +11,8 @@ export interface WorkerQueues {
   readonly fifo: boolean;
   /** The DLQ alarm's name, as the construct names it. */
   readonly alarmName: string;
+  /** The worker's log group, as the construct names it. */
+  readonly logGroupName: string;
 }
 
 /** The region in an SQS queue URL (https://sqs.<region>.amazonaws.com/...), if it has one. */
@@ -65,7 +67,7 @@ export async function resolveWorkerQueues(
         throw new DlqError(`${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`, EXIT.config);
       }
       const fifo = dlqArn.endsWith(".fifo");
-      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, alarmName: deriveNames(options.service, fifo, prefix).alarm };
+      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, alarmName: deriveNames(options.service, fifo, prefix).alarm, logGroupName: deriveNames(options.service, fifo, prefix).logGroup };
     } catch (error) {
       throw explainAwsError(error, `queue ${options.dlqUrl}`);
     }
@@ -74,7 +76,7 @@ export async function resolveWorkerQueues(
     const names = deriveNames(options.service, fifo, prefix);
     const [queueUrl, dlqUrl] = [await urlOf(sqs, names.queue), await urlOf(sqs, names.deadLetterQueue)];
     if (queueUrl && dlqUrl) {
-      return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, alarmName: names.alarm };
+      return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, alarmName: names.alarm, logGroupName: names.logGroup };
     }
   }
   const names = deriveNames(options.service, false, prefix);
