@@ -164,7 +164,14 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
   const config = { region: args.region, endpoint: args.endpointUrl };
   const sqs = new SQSClient(config);
   try {
-    const queues = await resolveWorkerQueues(sqs, { service: args.service, region: args.region, dlqUrl: args.queueUrl, namePrefix: args.namePrefix });
+    const queues = await resolveWorkerQueues(sqs, {
+      service: args.service,
+      region: args.region,
+      dlqUrl: args.queueUrl,
+      namePrefix: args.namePrefix,
+      // The project folder npm runs the script in: where the local backend keeps each stack's state.
+      projectDir: process.cwd(),
+    });
     if (args.command === "status") {
       const s = await status(sqs, new CloudWatchClient(config), queues);
       const line = (name: string, c: typeof s.queue) =>

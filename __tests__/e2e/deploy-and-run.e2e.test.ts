@@ -12,6 +12,7 @@ import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { EXAMPLE_SERVICES } from "../../examples/services";
 import { deriveNames, resolveSqsWorkerConfig, type ServiceCatalog } from "../../modules/internal";
+import { main as dlqMain } from "../../tools/dlq";
 import { readDeployedWorkerConfig } from "../../tools/local-runner/stack-config";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir, synthApp } from "../helpers/synth";
@@ -184,9 +185,9 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
 });
 
 describe("the deployed worker's behaviour", () => {
-  // moto runs event source mappings itself: each send to a queue with an enabled mapping makes
-  // moto receive a batch (counting toward maxReceiveCount) and invoke a stand-in function. The
-  // local runner takes Lambda's place here, so the deployed mapping is disabled first.
+  // The local runner takes Lambda's place here. The emulator never triggers functions from a
+  // queue (patch 5 in tools/emulator/moto_server.py); the deployed mapping is disabled anyway,
+  // as one would on AWS so that Lambda and the runner do not share the queue.
   beforeAll(async () => {
     const mappings = await mappingsOf(deriveNames(SCENARIO_SERVICE).function);
     expect(mappings).toHaveLength(1);
@@ -237,6 +238,27 @@ describe("the deployed worker's behaviour", () => {
     for (const m of messages.filter((m) => m.kind === "transient")) {
       expect(log.filter((e) => e.id === m.id && e.outcome === "failed").map((e) => e.attempt)).toEqual([1]);
     }
+  });
+
+  test("a message sent with `npm run dlq -- e2e send` is processed by the worker", async () => {
+    const worker = readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE);
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).queue }))).QueueUrl!;
+    const logFile = path.join(projectDir, "send.log");
+    const saved = { ...process.env };
+    Object.assign(process.env, FAKE_AWS_ENV);
+    const out: string[] = [];
+    try {
+      const code = await dlqMain(
+        [SCENARIO_SERVICE, "send", "--body", JSON.stringify({ id: "sent-by-dlq", kind: "good" }), "--endpoint-url", moto.endpoint],
+        (line) => out.push(line),
+        () => undefined,
+      );
+      expect({ code, out }).toEqual({ code: 0, out: [expect.stringMatching(/^sent message \S+ to .*e2e-queue$/)] });
+    } finally {
+      process.env = saved;
+    }
+    await runScenario({ sqs, queueUrl, worker, logFile, until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 60_000 });
+    expect(readLog(logFile)).toEqual([{ id: "sent-by-dlq", kind: "good", attempt: 1, outcome: "ok" }]);
   });
 
   test("a queue made directly with a visibility timeout shorter than the processing time processes messages twice", async () => {

@@ -1,7 +1,12 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { spawn } from "child_process";
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { main } from "../../tools/dlq";
-import { queueDepth } from "../../tools/local-runner/queue-depth";
+import { resolveWorkerQueues } from "../../tools/dlq/resolve";
+import { queueCounters, queueDepth } from "../../tools/local-runner/queue-depth";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 
 // `npm run dlq` against moto (the e2e harness's server). The native redrive path
@@ -256,4 +261,68 @@ describe("npm run dlq logs", () => {
     expect(await cli("silent", "logs")).toMatchObject({ code: 3, err: "dlq: no log group /aws/lambda/silent-worker: the worker is not deployed here, or has never run" });
     expect(await cli("silent", "logs", "--since", "yesterday")).toMatchObject({ code: 2, err: expect.stringContaining('--since must be a duration such as 30s, 15m, 2h or 1d (given "yesterday")') });
   });
+});
+
+describe("finding the queues", () => {
+  test("from the outputs of a stack deployed from the project folder, whatever the queues are named", async () => {
+    const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "renamed-dead-letters" }))).QueueUrl!;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "renamed-jobs" }))).QueueUrl!;
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), "dlq-outputs-"));
+    try {
+      fs.writeFileSync(path.join(project, "terraform.dev-billing.tfstate"), JSON.stringify({ outputs: { queue_url: { value: queueUrl }, dlq_url: { value: dlqUrl } } }));
+      const queues = await resolveWorkerQueues(sqs, { service: "billing", region: "us-east-1", namePrefix: "dev-", projectDir: project });
+      expect(queues).toMatchObject({ queueUrl, dlqUrl, fifo: false, alarmName: "dev-billing-dlq-not-empty", logGroupName: "/aws/lambda/dev-billing-worker" });
+      expect(queues.dlqArn).toMatch(/:renamed-dead-letters$/);
+      // Without that state, the name lookup (with the prefix) says what it looked for.
+      await expect(resolveWorkerQueues(sqs, { service: "billing", region: "us-east-1", namePrefix: "dev-", projectDir: os.tmpdir() })).rejects.toThrow(
+        "no queues dev-billing-queue and dev-billing-dlq (or .fifo) in us-east-1",
+      );
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a client-side redrive killed half-way (kill -9) and run again", () => {
+  test("loses no message, and the rerun's summary is true", async () => {
+    const pair = await makePair("crash", false);
+    const total = 300;
+    for (let i = 0; i < total; i += 10) {
+      await sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: pair.dlqUrl, Entries: Array.from({ length: 10 }, (_, n) => ({ Id: String(n), MessageBody: JSON.stringify({ i: i + n }) })) }),
+      );
+    }
+    // The first run, as a separate process, killed without warning after its first progress line.
+    const child = spawn(process.execPath, ["-r", "./scripts/register-ts.js", "tools/dlq.ts", "crash", "redrive", "--client-side", "--endpoint-url", moto.endpoint, "--region", "us-east-1"], {
+      cwd: path.resolve(__dirname, "..", ".."),
+      env: { ...process.env, ...FAKE_AWS_ENV },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stderr!.on("data", (chunk: Buffer) => {
+        if (chunk.toString().includes("redrive (client side):")) {
+          child.kill("SIGKILL");
+          resolve();
+        }
+      });
+      child.on("exit", () => reject(new Error("the first run ended before it could be killed")));
+    });
+    await new Promise((resolve) => child.once("exit", resolve));
+    const left = await queueCounters(sqs, pair.dlqUrl);
+    expect(left.visible + left.inFlight).toBeLessThan(total);
+
+    // The rerun waits for the messages the killed run held (60 s) and moves them too.
+    const rerun = await cli("crash", "redrive", "--client-side");
+    const target = left.visible + left.inFlight;
+    expect(rerun).toMatchObject({ code: 0, out: `redrive complete: ${target} of ${target} moved, 0 failed, 0 skipped, 0 still in the dead-letter queue` });
+
+    const moved = new Set<number>();
+    for (;;) {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }));
+      if (Messages.length === 0) break;
+      for (const m of Messages) moved.add(JSON.parse(m.Body!).i);
+    }
+    expect(moved.size).toBe(total); // every message reached the queue (a standard queue may hold a copy twice)
+    expect(await queueDepth(sqs, pair.dlqUrl)).toBe(0);
+  }, 240_000);
 });

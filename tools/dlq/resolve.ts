@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { deriveNames } from "../../modules/sqs-worker/names";
 import { DlqError, EXIT, explainAwsError, isMissingQueue } from "./errors";
+import { readStackQueueOutputs } from "./stack-outputs";
 
 /** The two queues of one worker, resolved to URLs and ARNs. */
 export interface WorkerQueues {
@@ -46,15 +47,27 @@ async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> 
 }
 
 /**
- * Finds a service's queue and DLQ by the names the construct gives them, with the stage's name
- * prefix (standard first, then FIFO), or from `--queue-url` of the DLQ (its source queue is then the one SQS lists
- * as redriving into it).
+ * Finds a service's queue and DLQ, in this order: from `--queue-url` of the DLQ (its source
+ * queue is then the one SQS lists as redriving into it); from the outputs of the stack deployed
+ * from `projectDir` (its local state file); by the names the construct gives them, with the
+ * stage's name prefix (standard first, then FIFO).
  */
 export async function resolveWorkerQueues(
   sqs: SQSClient,
-  options: { service: string; region: string; dlqUrl?: string; namePrefix?: string },
+  options: { service: string; region: string; dlqUrl?: string; namePrefix?: string; projectDir?: string },
 ): Promise<WorkerQueues> {
   const prefix = options.namePrefix ?? "";
+  const outputs = options.dlqUrl || !options.projectDir ? undefined : readStackQueueOutputs(options.projectDir, options.service, prefix);
+  if (outputs) {
+    try {
+      const dlqArn = await arnOf(sqs, outputs.dlqUrl);
+      const fifo = dlqArn.endsWith(".fifo");
+      const names = deriveNames(options.service, fifo, prefix);
+      return { queueUrl: outputs.queueUrl, queueArn: await arnOf(sqs, outputs.queueUrl), dlqUrl: outputs.dlqUrl, dlqArn, fifo, alarmName: names.alarm, logGroupName: names.logGroup };
+    } catch (error) {
+      throw explainAwsError(error, `a queue named in ${outputs.source}`);
+    }
+  }
   if (options.dlqUrl) {
     const urlRegion = regionOfQueueUrl(options.dlqUrl);
     if (urlRegion && urlRegion !== options.region) {
