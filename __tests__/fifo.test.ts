@@ -1,4 +1,4 @@
-import { onlyResource, resources, synthService } from "./helpers/synth";
+import { onlyResource, resourceWhere, resources, synthService } from "./helpers/synth";
 
 describe("a FIFO worker", () => {
   const json = synthService("ledger", { queue: { fifo: true, contentBasedDeduplication: true } });
@@ -22,7 +22,7 @@ describe("a FIFO worker", () => {
   });
 
   test("alarms on the FIFO dead-letter queue", () => {
-    expect(onlyResource(json, "aws_cloudwatch_metric_alarm").alarm_name).toBe("ledger-dlq-not-empty");
+    expect(resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "ledger-dlq-not-empty").body.dimensions).toEqual({ QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_/) });
   });
 });
 

@@ -46,6 +46,7 @@ describe("each range is written once (limits.ts): its other copies are tested ag
     queue: "WorkerQueueProps",
     deadLetterQueue: "WorkerDeadLetterQueueProps",
     eventSource: "WorkerEventSourceProps",
+    monitoring: "WorkerMonitoringProps",
   };
   const props = fs.readFileSync(path.join(ROOT, "modules", "sqs-worker", "props.ts"), "utf8");
 

@@ -3,7 +3,7 @@ import * as path from "path";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { SqsWorker } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
-import { addressOf, dataSource, onlyResource, resources, synthService } from "./helpers/synth";
+import { addressOf, dataSource, onlyResource, resourceWhere, resources, synthService } from "./helpers/synth";
 
 // The article's values, asserted one by one on the `orders` settings (timeout 50 s).
 const orders = synthService("orders", { lambda: { timeoutSeconds: 50 } });
@@ -35,7 +35,7 @@ describe("the dead-letter queue", () => {
 });
 
 describe("the dead-letter queue alarm", () => {
-  const alarm = onlyResource(orders, "aws_cloudwatch_metric_alarm");
+  const alarm = resourceWhere(orders, "aws_cloudwatch_metric_alarm", "alarm_name", "orders-dlq-not-empty").body;
   const dlqAddress = `aws_sqs_queue.${Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("DeadLetterQueue"))}`;
 
   test("has the article's metric, statistic, period, threshold and comparison", () => {
@@ -222,7 +222,7 @@ describe("props shape the resources", () => {
     });
     expect(resources(custom, "aws_sqs_queue").find((q) => q.name === "reports-dlq")).toMatchObject({ message_retention_seconds: 86_400 });
     expect(onlyResource(custom, "aws_cloudwatch_log_group").retention_in_days).toBe(30);
-    expect(onlyResource(custom, "aws_cloudwatch_metric_alarm")).toMatchObject({ period: 60, evaluation_periods: 3 });
+    expect(resourceWhere(custom, "aws_cloudwatch_metric_alarm", "alarm_name", "reports-dlq-not-empty").body).toMatchObject({ period: 60, evaluation_periods: 3 });
   });
 
   test("an explicit visibility timeout wins over the default", () => {
@@ -255,7 +255,12 @@ describe("the DLQ operator policy", () => {
         resources: [queueArn(orders, "_DeadLetterQueue_")],
       },
       { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [queueArn(orders, "_Queue_")] },
-      { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [`\${${addressOf(orders, "aws_cloudwatch_metric_alarm")}.arn}`] },
+      {
+        sid: "ReadAlarmState",
+        effect: "Allow",
+        actions: ["cloudwatch:DescribeAlarms"],
+        resources: ["dlq-not-empty", "backlog-age", "errors", "throttles", "dlq-arrivals"].map((what) => `\${${resourceWhere(orders, "aws_cloudwatch_metric_alarm", "alarm_name", `orders-${what}`).address}.arn}`),
+      },
       { sid: "ReadWorkerLogs", effect: "Allow", actions: ["logs:FilterLogEvents"], resources: [`\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`, `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}:*`] },
       { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: ["cloudwatch:GetMetricStatistics"], resources: ["*"] },
     ]);

@@ -89,7 +89,9 @@ describe("a consumer app with the ts-node template", () => {
     const names = (type: string, field: string) => Object.values(json.resource[type]).map((r) => r[field]).sort();
     expect(names("aws_sqs_queue", "name")).toEqual(["invoices-dlq", "invoices-queue", "staging-invoices-dlq", "staging-invoices-queue"]);
     expect(names("aws_lambda_function", "function_name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
-    expect(names("aws_cloudwatch_metric_alarm", "alarm_name")).toEqual(["invoices-dlq-not-empty", "staging-invoices-dlq-not-empty"]);
+    const alarms = ["backlog-age", "dlq-arrivals", "dlq-not-empty", "errors", "throttles"];
+    expect(names("aws_cloudwatch_metric_alarm", "alarm_name")).toEqual([...alarms.map((a) => `invoices-${a}`), ...alarms.map((a) => `staging-invoices-${a}`)]);
+    expect(names("aws_cloudwatch_dashboard", "dashboard_name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
     expect(names("aws_iam_role", "name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
     expect(names("aws_iam_policy", "name")).toEqual(["invoices-dlq-operator", "staging-invoices-dlq-operator"]);
     expect(names("aws_cloudwatch_log_group", "name")).toEqual(["/aws/lambda/invoices-worker", "/aws/lambda/staging-invoices-worker"]);

@@ -43,6 +43,13 @@ export function dataSource(json: TerraformJson, type: string, name: string): Rec
   return entry[1];
 }
 
+/** The resource of `type` whose `field` is `value`, with its address; fails the test when there is none. */
+export function resourceWhere(json: TerraformJson, type: string, field: string, value: unknown): { address: string; body: Record<string, any> } {
+  const entry = Object.entries(json.resource[type] ?? {}).find(([, body]) => body[field] === value);
+  if (!entry) throw new Error(`no ${type} with ${field} = ${JSON.stringify(value)}`);
+  return { address: `${type}.${entry[0]}`, body: entry[1] };
+}
+
 /** The Terraform address (`type.logical_id`) of the only resource of `type`. */
 export function addressOf(json: TerraformJson, type: string): string {
   const ids = Object.keys(json.resource[type] ?? {});

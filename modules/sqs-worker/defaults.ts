@@ -36,6 +36,13 @@ export const DEFAULT_MAXIMUM_CONCURRENCY = 10;
 export const DEFAULT_ALARM_PERIOD_SECONDS = 300;
 /** Fire on the first period with a message in the dead-letter queue. */
 export const DEFAULT_ALARM_EVALUATION_PERIODS = 1;
+/** Period of the health alarms: five minutes, the article's alarm period. */
+export const DEFAULT_MONITORING_PERIOD_SECONDS = 300;
+/** Any failed invocation (a whole failed batch) is worth a look. */
+export const DEFAULT_MAX_FAILED_INVOCATIONS = 0;
+/** The backlog-age threshold never goes below five minutes, so that a burst does not page. */
+export const MIN_BACKLOG_AGE_SECONDS = 300;
+
 /** The largest visibility timeout SQS accepts (12 hours). */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = RANGES["queue.visibilityTimeoutSeconds"].max;
 
@@ -73,6 +80,16 @@ export function appDirectory(): string {
  */
 export function resolveEntry(entry: unknown, baseDir: string = appDirectory()): unknown {
   return typeof entry === "string" && entry !== "" ? path.resolve(baseDir, entry) : entry;
+}
+
+/**
+ * The default backlog-age threshold: two visibility timeouts (a message is received at most once
+ * per visibility timeout, so one older than two has waited through more than a full retry
+ * cycle), at least {@link MIN_BACKLOG_AGE_SECONDS}. A token visibility gives a token threshold.
+ */
+export function defaultBacklogAgeSeconds(visibilityTimeoutSeconds: number): number {
+  if (isUnresolved(visibilityTimeoutSeconds)) return Fn.max([Token.asNumber(Op.mul(2, visibilityTimeoutSeconds)), MIN_BACKLOG_AGE_SECONDS]);
+  return Math.max(2 * visibilityTimeoutSeconds, MIN_BACKLOG_AGE_SECONDS);
 }
 
 /** {@link SqsWorkerProps} with every default filled in: what the construct builds from. */
@@ -123,6 +140,16 @@ export interface ResolvedSqsWorkerConfig {
     readonly periodSeconds: number;
     readonly evaluationPeriods: number;
   };
+  readonly monitoring: {
+    /** `undefined` when removed with `false`. */
+    readonly backlogAgeSeconds: number | undefined;
+    /** `undefined` when removed with `false`. */
+    readonly maxFailedInvocations: number | undefined;
+    readonly throttlesAlarm: boolean;
+    readonly deadLetterArrivalsAlarm: boolean;
+    readonly periodSeconds: number;
+    readonly dashboard: boolean;
+  };
 }
 
 /** Fills in every default of {@link SqsWorkerProps}; derived defaults use the resolved inputs. */
@@ -132,6 +159,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
     props.eventSource?.maximumBatchingWindowSeconds ?? DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS;
   const maximumConcurrency = props.eventSource?.maximumConcurrency;
   const fifo = props.queue?.fifo ?? false;
+  const visibilityTimeoutSeconds = props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds);
   return {
     serviceName: props.serviceName,
     stackRegion,
@@ -149,8 +177,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
       tracing: props.lambda?.tracing ?? DEFAULT_TRACING,
     },
     queue: {
-      visibilityTimeoutSeconds:
-        props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds),
+      visibilityTimeoutSeconds,
       messageRetentionSeconds: props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS,
       delaySeconds: props.queue?.delaySeconds ?? DEFAULT_DELAY_SECONDS,
       receiveWaitTimeSeconds: props.queue?.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS,
@@ -173,6 +200,16 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
       topicArn: props.alarm.topicArn,
       periodSeconds: props.alarm.periodSeconds ?? DEFAULT_ALARM_PERIOD_SECONDS,
       evaluationPeriods: props.alarm.evaluationPeriods ?? DEFAULT_ALARM_EVALUATION_PERIODS,
+    },
+    monitoring: {
+      backlogAgeSeconds:
+        props.monitoring?.backlogAgeSeconds === false ? undefined : (props.monitoring?.backlogAgeSeconds ?? defaultBacklogAgeSeconds(visibilityTimeoutSeconds)),
+      maxFailedInvocations:
+        props.monitoring?.maxFailedInvocations === false ? undefined : (props.monitoring?.maxFailedInvocations ?? DEFAULT_MAX_FAILED_INVOCATIONS),
+      throttlesAlarm: props.monitoring?.throttlesAlarm ?? true,
+      deadLetterArrivalsAlarm: props.monitoring?.deadLetterArrivalsAlarm ?? true,
+      periodSeconds: props.monitoring?.periodSeconds ?? DEFAULT_MONITORING_PERIOD_SECONDS,
+      dashboard: props.monitoring?.dashboard ?? true,
     },
   };
 }

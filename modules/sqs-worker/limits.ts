@@ -19,6 +19,8 @@ export const RANGES = {
   "eventSource.batchSize": { min: 1, max: 10_000 },
   "eventSource.maximumBatchingWindowSeconds": { min: 0, max: 300 },
   "eventSource.maximumConcurrency": { min: 2, max: 1000 },
+  /** A message can be no older than the longest retention. */
+  "monitoring.backlogAgeSeconds": { min: 60, max: 1_209_600 },
 } as const;
 
 /** A prop path with a numeric range. */

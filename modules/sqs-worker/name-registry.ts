@@ -18,6 +18,11 @@ function claims(names: WorkerNames, operatorPolicy: boolean): string[] {
     `IAM role ${names.role}`,
     `log group ${names.logGroup}`,
     `alarm ${names.alarm}`,
+    `alarm ${names.backlogAgeAlarm}`,
+    `alarm ${names.errorsAlarm}`,
+    `alarm ${names.throttlesAlarm}`,
+    `alarm ${names.deadLetterArrivalsAlarm}`,
+    `dashboard ${names.dashboard}`,
     ...(operatorPolicy ? [`IAM policy ${names.operatorPolicy}`] : []),
   ];
 }

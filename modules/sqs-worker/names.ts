@@ -2,7 +2,15 @@
 export interface WorkerNames {
   readonly queue: string;
   readonly deadLetterQueue: string;
+  /** The article's alarm: the dead-letter queue holds messages. */
   readonly alarm: string;
+  /** The health alarms (see WorkerMonitoringProps), each `<prefix><service>-<what>`. */
+  readonly backlogAgeAlarm: string;
+  readonly errorsAlarm: string;
+  readonly throttlesAlarm: string;
+  readonly deadLetterArrivalsAlarm: string;
+  /** The CloudWatch dashboard. */
+  readonly dashboard: string;
   readonly function: string;
   readonly role: string;
   readonly logGroup: string;
@@ -24,6 +32,11 @@ export function deriveNames(serviceName: string, fifo = false, namePrefix = ""):
     queue: `${base}-queue${suffix}`,
     deadLetterQueue: `${base}-dlq${suffix}`,
     alarm: `${base}-dlq-not-empty`,
+    backlogAgeAlarm: `${base}-backlog-age`,
+    errorsAlarm: `${base}-errors`,
+    throttlesAlarm: `${base}-throttles`,
+    deadLetterArrivalsAlarm: `${base}-dlq-arrivals`,
+    dashboard: functionName,
     function: functionName,
     role: functionName,
     logGroup: `/aws/lambda/${functionName}`,

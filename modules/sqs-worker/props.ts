@@ -191,6 +191,52 @@ export interface WorkerAlarmProps {
   readonly evaluationPeriods?: number;
 }
 
+/**
+ * The worker's health alarms and dashboard, all on by default: they show a worker that is stuck,
+ * throttled or falling behind before its messages reach the dead-letter queue. Every alarm
+ * notifies the same topic as the article's DLQ alarm (`alarm.topicArn`), on ALARM only.
+ */
+export interface WorkerMonitoringProps {
+  /**
+   * Alarm `<service>-backlog-age` when the queue's oldest message (ApproximateAgeOfOldestMessage,
+   * Maximum) is older than this, 60..1209600 seconds; `false` removes it. A message is received
+   * at most once per visibility timeout, so one older than two of them has waited through more
+   * than a full retry cycle: the worker is failing, throttled or falling behind.
+   * @default - 2 × queue.visibilityTimeoutSeconds, at least 300
+   */
+  readonly backlogAgeSeconds?: number | false;
+  /**
+   * Alarm `<service>-errors` when more than this many invocations fail within one period; `false`
+   * removes it. With partial batch responses an invocation fails only when a whole batch does
+   * (a thrown error, a timeout, every record failed).
+   * @default 0 - any failed batch
+   */
+  readonly maxFailedInvocations?: number | false;
+  /**
+   * Alarm `<service>-throttles` when Lambda throttles the worker at all (Throttles > 0): throttled
+   * receives count toward maxReceiveCount and push healthy messages toward the DLQ.
+   * @default true
+   */
+  readonly throttlesAlarm?: boolean;
+  /**
+   * Alarm `<service>-dlq-arrivals` when the dead-letter queue grows between two periods, so that new
+   * failures page again while the article's `<service>-dlq-not-empty` alarm is still in ALARM.
+   * @default true
+   */
+  readonly deadLetterArrivalsAlarm?: boolean;
+  /**
+   * Period of the backlog-age, errors and throttles alarms, in seconds: a positive multiple of 60.
+   * @default 300
+   */
+  readonly periodSeconds?: number;
+  /**
+   * The CloudWatch dashboard `<service>-worker`: queue depth, age, DLQ depth, invocations, errors,
+   * throttles, duration against the timeout, concurrency against the cap, the mapping's event counts.
+   * @default true
+   */
+  readonly dashboard?: boolean;
+}
+
 /** Everything {@link SqsWorker} needs; `serviceName`, `lambda.entry` and `alarm.topicArn` are required. */
 export interface SqsWorkerProps {
   /**
@@ -216,4 +262,6 @@ export interface SqsWorkerProps {
   readonly eventSource?: WorkerEventSourceProps;
   /** The dead-letter queue alarm. */
   readonly alarm: WorkerAlarmProps;
+  /** The health alarms and dashboard. @default - see {@link WorkerMonitoringProps} */
+  readonly monitoring?: WorkerMonitoringProps;
 }

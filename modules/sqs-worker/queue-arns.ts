@@ -7,13 +7,14 @@ import type { WorkerNames } from "./names";
 /**
  * The ARNs the worker's two queues will have, from their names and the provider's partition,
  * region and account (`arn:<partition>:sqs:<region>:<account>:<name>`, as SQS forms them), so
- * that each queue's own attributes can name itself and the other before either exists.
+ * that each queue's own attributes can name itself and the other before either exists. Also
+ * the region, which the dashboard's widgets name.
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html#amazonsqs-resources-for-iam-policies
  */
-export function queueArns(scope: Construct, names: WorkerNames): { readonly queue: string; readonly deadLetterQueue: string } {
+export function queueArns(scope: Construct, names: WorkerNames): { readonly queue: string; readonly deadLetterQueue: string; readonly region: string } {
   const partition = new DataAwsPartition(scope, "Partition").partition;
   const region = new DataAwsRegion(scope, "Region").name;
   const account = new DataAwsCallerIdentity(scope, "Account").accountId;
   const arn = (name: string) => `arn:${partition}:sqs:${region}:${account}:${name}`;
-  return { queue: arn(names.queue), deadLetterQueue: arn(names.deadLetterQueue) };
+  return { queue: arn(names.queue), deadLetterQueue: arn(names.deadLetterQueue), region };
 }

@@ -97,7 +97,8 @@ export const METRIC_READ_ACTIONS = ["cloudwatch:GetMetricStatistics"] as const;
 export interface OperatorPolicyScope {
   readonly queueArn: string;
   readonly deadLetterQueueArn: string;
-  readonly alarmArn: string;
+  /** Every alarm of the worker: `status` shows each one's state. */
+  readonly alarmArns: readonly string[];
   readonly logGroupArn: string;
   readonly kmsKeyArn?: string;
 }
@@ -127,7 +128,7 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
       resources: [scope.deadLetterQueueArn],
     },
     { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [scope.queueArn] },
-    { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [scope.alarmArn] },
+    { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [...scope.alarmArns] },
     // `logs` reads the worker's log group; IAM names it with and without the ":*" of its streams.
     { sid: "ReadWorkerLogs", effect: "Allow", actions: ["logs:FilterLogEvents"], resources: [scope.logGroupArn, `${scope.logGroupArn}:*`] },
     // status reads the queues' ApproximateAgeOfOldestMessage; CloudWatch supports no resource-level

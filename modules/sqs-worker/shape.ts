@@ -38,6 +38,14 @@ export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKin
   deadLetterQueue: { maxReceiveCount: "number", messageRetentionSeconds: "number", operatorPolicy: "boolean" },
   eventSource: { batchSize: "number", maximumBatchingWindowSeconds: "number", maximumConcurrency: "number or false" },
   alarm: { topicArn: "string", periodSeconds: "number", evaluationPeriods: "number" },
+  monitoring: {
+    backlogAgeSeconds: "number or false",
+    maxFailedInvocations: "number or false",
+    throttlesAlarm: "boolean",
+    deadLetterArrivalsAlarm: "boolean",
+    periodSeconds: "number",
+    dashboard: "boolean",
+  },
 };
 
 /** Every prop path, such as `queue.fifo`. */

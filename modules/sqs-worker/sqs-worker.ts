@@ -14,6 +14,7 @@ import { SqsWorkerConfigError } from "./config-error";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
+import { createMonitoring, type WorkerMonitoring } from "./monitoring";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
 import { claimNames } from "./name-registry";
 import { deriveNames, type WorkerNames } from "./names";
@@ -80,6 +81,8 @@ export class SqsWorker extends Construct {
   public readonly eventSourceMapping: LambdaEventSourceMapping;
   /** The alarm that fires when the dead-letter queue holds a message. */
   public readonly dlqAlarm: CloudwatchMetricAlarm;
+  /** The health alarms and the dashboard (see WorkerMonitoringProps); each is undefined when turned off. */
+  public readonly monitoring: WorkerMonitoring;
   /** The `<service>-dlq-operator` policy for on-call engineers, unless turned off. */
   public readonly dlqOperatorPolicy: IamPolicy | undefined;
   /** The bundled code (zip path, hash, sizes). */
@@ -159,22 +162,6 @@ export class SqsWorker extends Construct {
       retentionInDays: config.lambda.logRetentionDays,
     });
 
-    this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy
-      ? new IamPolicy(this, "DeadLetterQueueOperatorPolicy", {
-          name: names.operatorPolicy,
-          description: `Inspect, redrive and purge the dead-letter queue of ${config.serviceName} (npm run dlq)`,
-          policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueOperatorPolicyDocument", {
-            statement: dlqOperatorStatements({
-              queueArn: this.queue.arn,
-              deadLetterQueueArn: this.deadLetterQueue.arn,
-              alarmArn: this.dlqAlarm.arn,
-              logGroupArn: this.logGroup.arn,
-              kmsKeyArn: config.queue.kmsKeyArn,
-            }),
-          }).json,
-        })
-      : undefined;
-
 
     const trustPolicy = new DataAwsIamPolicyDocument(this, "TrustPolicy", { statement: lambdaTrustStatements() });
     this.role = new IamRole(this, "Role", {
@@ -231,11 +218,40 @@ export class SqsWorker extends Construct {
       // Always on: the handler returns batchItemFailures, which Lambda ignores without it
       // (the whole batch would be deleted as a success).
       functionResponseTypes: ["ReportBatchItemFailures"],
+      // Polled, filtered, failed and dropped event counts, for the dashboard and for debugging.
+      metricsConfig: { metrics: ["EventCount"] },
       scalingConfig:
         config.eventSource.maximumConcurrency === undefined ? undefined : { maximumConcurrency: config.eventSource.maximumConcurrency },
       // Lambda checks the role's SQS permissions when the mapping is created.
       dependsOn: [this.rolePolicy],
     });
     unquoteDependsOnInHcl(this.eventSourceMapping, [this.rolePolicy]);
+
+    this.monitoring = createMonitoring(this, {
+      config,
+      names,
+      queueName: this.queue.name,
+      deadLetterQueueName: this.deadLetterQueue.name,
+      functionName: this.function.functionName,
+      eventSourceMappingUuid: this.eventSourceMapping.uuid,
+      region: arns.region,
+      alarmActions: alarmActions(config.alarm.topicArn),
+    });
+
+    this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy
+      ? new IamPolicy(this, "DeadLetterQueueOperatorPolicy", {
+          name: names.operatorPolicy,
+          description: `Inspect, redrive and purge the dead-letter queue of ${config.serviceName} (npm run dlq)`,
+          policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueOperatorPolicyDocument", {
+            statement: dlqOperatorStatements({
+              queueArn: this.queue.arn,
+              deadLetterQueueArn: this.deadLetterQueue.arn,
+              alarmArns: [this.dlqAlarm, ...Object.values(this.monitoring).filter((m): m is CloudwatchMetricAlarm => m instanceof CloudwatchMetricAlarm)].map((a) => a.arn),
+              logGroupArn: this.logGroup.arn,
+              kmsKeyArn: config.queue.kmsKeyArn,
+            }),
+          }).json,
+        })
+      : undefined;
   }
 }

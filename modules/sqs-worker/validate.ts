@@ -308,6 +308,20 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       (c.alarm.periodSeconds < 3600 ? ALARM_WINDOW_SECONDS.periodUnderAnHour : ALARM_WINDOW_SECONDS.otherwise),
     given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
   },
+  integerBetween("monitoring.backlogAgeSeconds", (c) => c.monitoring.backlogAgeSeconds),
+  {
+    path: "monitoring.maxFailedInvocations",
+    rule: "must be an integer of 0 or more",
+    inputs: (c) => [c.monitoring.maxFailedInvocations],
+    appliesTo: (c) => c.monitoring.maxFailedInvocations !== undefined,
+    holds: (c) => Number.isInteger(c.monitoring.maxFailedInvocations) && (c.monitoring.maxFailedInvocations as number) >= 0,
+  },
+  {
+    path: "monitoring.periodSeconds",
+    rule: `must be a multiple of 60 from 60 to ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day)`,
+    inputs: (c) => [c.monitoring.periodSeconds],
+    holds: (c) => Number.isInteger(c.monitoring.periodSeconds / 60) && c.monitoring.periodSeconds >= 60 && c.monitoring.periodSeconds <= ALARM_WINDOW_SECONDS.periodUnderAnHour,
+  },
 ];
 
 /** Every rule the configuration breaks, in table order; rules reading unresolved tokens are skipped. */
