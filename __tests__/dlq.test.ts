@@ -19,6 +19,7 @@ const queues: WorkerQueues = {
   dlqArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
   fifo: false,
   alarmName: "orders-dlq-not-empty",
+  alarmNames: ["orders-dlq-not-empty", "orders-dlq-arrivals", "orders-backlog-age", "orders-errors", "orders-throttles"],
   logGroupName: "/aws/lambda/orders-worker",
 };
 
@@ -222,7 +223,10 @@ describe("cancel and status", () => {
     const cloudwatch = {
       send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
         metricCalls.push(command.constructor.name);
-        if (command.constructor.name === "DescribeAlarmsCommand") return { MetricAlarms: [{ StateValue: "ALARM" }] };
+        if (command.constructor.name === "DescribeAlarmsCommand") {
+          expect(command.input.AlarmNames).toEqual(queues.alarmNames);
+          return { MetricAlarms: [{ AlarmName: "orders-dlq-not-empty", StateValue: "ALARM" }, { AlarmName: "orders-errors", StateValue: "OK" }] };
+        }
         const isDlq = command.input.Dimensions[0].Value === "orders-dlq";
         return { Datapoints: isDlq ? [{ Timestamp: new Date(1000), Maximum: 120 }, { Timestamp: new Date(2000), Maximum: 180 }] : [] };
       },
@@ -231,7 +235,13 @@ describe("cancel and status", () => {
     expect(s).toEqual({
       queue: { visible: 5, inFlight: 0, delayed: 0, oldestAgeSeconds: undefined },
       deadLetterQueue: { visible: 5, inFlight: 0, delayed: 0, oldestAgeSeconds: 180 },
-      alarmState: "ALARM",
+      alarms: [
+        { name: "orders-dlq-not-empty", state: "ALARM" },
+        { name: "orders-dlq-arrivals", state: "not deployed" },
+        { name: "orders-backlog-age", state: "not deployed" },
+        { name: "orders-errors", state: "OK" },
+        { name: "orders-throttles", state: "not deployed" },
+      ],
     });
     expect(calls.map((c) => c.command)).toEqual(["GetQueueAttributesCommand", "GetQueueAttributesCommand"]);
   });

@@ -178,7 +178,7 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
         `${name.padEnd(18)} visible ${c.visible}, in flight ${c.inFlight}, delayed ${c.delayed}, oldest ${c.oldestAgeSeconds === undefined ? "not available (no CloudWatch datapoint)" : `${c.oldestAgeSeconds} s`}`;
       out(line("queue", s.queue));
       out(line("dead-letter queue", s.deadLetterQueue));
-      out(`alarm              ${queues.alarmName}: ${s.alarmState}`);
+      for (const alarm of s.alarms) out(`alarm              ${alarm.name}: ${alarm.state}`);
     } else if (args.command === "peek") {
       const messages = await peekMessages(sqs, queues.dlqUrl, args.count);
       if (messages.length === 0) throw new DlqError("the dead-letter queue is empty", EXIT.empty);

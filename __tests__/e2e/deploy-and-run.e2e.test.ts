@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
+import { CloudWatchClient, DescribeAlarmsCommand, GetDashboardCommand } from "@aws-sdk/client-cloudwatch";
 import { GetRoleCommand, GetRolePolicyCommand, IAMClient } from "@aws-sdk/client-iam";
 import {
   GetFunctionConfigurationCommand,
@@ -156,6 +156,68 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       AlarmActions: [topicArn],
       Dimensions: [{ Name: "QueueName", Value: deriveNames(stack, config.queue.fifo).deadLetterQueue }],
     });
+  });
+
+  test("has the health alarms (metric, statistic or metric math, threshold, actions) and the dashboard", async () => {
+    const config = expected();
+    const names = deriveNames(stack, config.queue.fifo);
+    const { MetricAlarms = [] } = await aws.cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNames: [names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm, names.deadLetterArrivalsAlarm] }),
+    );
+    const byName = Object.fromEntries(MetricAlarms.map((a) => [a.AlarmName, a]));
+    const common = { ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", AlarmActions: [topicArn] };
+    expect(byName[names.backlogAgeAlarm]).toMatchObject({
+      ...common,
+      Namespace: "AWS/SQS",
+      MetricName: "ApproximateAgeOfOldestMessage",
+      Statistic: "Maximum",
+      Threshold: config.monitoring.backlogAgeSeconds,
+      Dimensions: [{ Name: "QueueName", Value: names.queue }],
+    });
+    for (const [name, metric] of [[names.errorsAlarm, "Errors"], [names.throttlesAlarm, "Throttles"]] as const) {
+      expect(byName[name]).toMatchObject({ ...common, Namespace: "AWS/Lambda", MetricName: metric, Statistic: "Sum", Dimensions: [{ Name: "FunctionName", Value: names.function }] });
+    }
+    expect(byName[names.deadLetterArrivalsAlarm]).toMatchObject({ ...common, EvaluationPeriods: 2, DatapointsToAlarm: 1, Threshold: 0 });
+    expect(byName[names.deadLetterArrivalsAlarm].Metrics).toEqual([
+      expect.objectContaining({ Id: "arrivals", Expression: "DIFF(visible)", ReturnData: true }),
+      expect.objectContaining({
+        Id: "visible",
+        ReturnData: false,
+        MetricStat: expect.objectContaining({
+          Metric: expect.objectContaining({ Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: names.deadLetterQueue }] }),
+          Stat: "Maximum",
+        }),
+      }),
+    ]);
+    const { DashboardBody } = await aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: names.dashboard }));
+    const dashboard = JSON.parse(DashboardBody!) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] };
+    expect(dashboard.widgets.map((w) => w.properties.title)).toEqual([
+      "Queue depth",
+      "Age of the oldest message (s)",
+      "Dead-letter queue depth",
+      "Invocations, errors, throttles",
+      "Duration (ms)",
+      "Concurrent executions",
+      "Event source mapping: events",
+    ]);
+    const [mapping] = await mappingsOf(names.function);
+    expect(dashboard.widgets[6].properties.metrics[0]).toEqual(["AWS/Lambda", "PolledEventCount", "EventSourceMappingUUID", mapping.UUID, { stat: "Sum" }]);
+    expect(mapping.MetricsConfig).toEqual({ Metrics: ["EventCount"] });
+  });
+
+  test("npm run dlq -- <service> status lists every alarm's state", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, FAKE_AWS_ENV);
+    const out: string[] = [];
+    try {
+      expect(await dlqMain([stack, "status", "--endpoint-url", moto.endpoint], (line) => out.push(line), () => undefined)).toBe(0);
+    } finally {
+      process.env = saved;
+    }
+    const names = deriveNames(stack, expected().queue.fifo);
+    for (const alarm of [names.alarm, names.deadLetterArrivalsAlarm, names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm]) {
+      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^alarm\\s+${alarm}: (OK|ALARM|INSUFFICIENT_DATA)$`)));
+    }
   });
 
   test("has the configured function, running as the worker role with its inline policy", async () => {

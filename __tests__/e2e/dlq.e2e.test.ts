@@ -69,7 +69,8 @@ describe("npm run dlq against an emulated standard worker", () => {
     expect(result.code).toBe(0);
     expect(result.out).toMatch(/^queue\s+visible 0, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m);
     expect(result.out).toMatch(/^dead-letter queue\s+visible 5, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m);
-    expect(result.out).toContain("alarm              shop-dlq-not-empty: no alarm found");
+    expect(result.out).toContain("alarm              shop-dlq-not-empty: not deployed");
+    expect(result.out).toContain("alarm              shop-backlog-age: not deployed");
   });
 
   test("status is read-only: it leaves every DLQ message's receive count as it was", async () => {

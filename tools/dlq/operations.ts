@@ -27,7 +27,8 @@ export interface QueueCounts extends QueueCounters {
 export interface DlqStatus {
   readonly queue: QueueCounts;
   readonly deadLetterQueue: QueueCounts;
-  readonly alarmState: string;
+  /** Every alarm of the worker and its state (OK, ALARM, INSUFFICIENT_DATA, or "not deployed"). */
+  readonly alarms: readonly { readonly name: string; readonly state: string }[];
 }
 
 /** Fails with exit code 4 when the dead-letter queue holds nothing to `verb`. */
@@ -94,11 +95,12 @@ async function oldestAgeSeconds(cloudwatch: CloudWatchClient, queueUrl: string, 
 export async function status(sqs: SQSClient, cloudwatch: CloudWatchClient, queues: WorkerQueues, now = Date.now()): Promise<DlqStatus> {
   const [queue, dlq] = [await queueCounters(sqs, queues.queueUrl), await queueCounters(sqs, queues.dlqUrl)];
   const [queueAge, dlqAge] = [await oldestAgeSeconds(cloudwatch, queues.queueUrl, now), await oldestAgeSeconds(cloudwatch, queues.dlqUrl, now)];
-  const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [queues.alarmName] }));
+  const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...queues.alarmNames] }));
+  const states = new Map(MetricAlarms.map((alarm) => [alarm.AlarmName, alarm.StateValue]));
   return {
     queue: { ...queue, oldestAgeSeconds: queueAge },
     deadLetterQueue: { ...dlq, oldestAgeSeconds: dlqAge },
-    alarmState: MetricAlarms[0]?.StateValue ?? "no alarm found",
+    alarms: queues.alarmNames.map((name) => ({ name, state: states.get(name) ?? "not deployed" })),
   };
 }
 

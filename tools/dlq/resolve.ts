@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
-import { deriveNames } from "../../modules/sqs-worker/names";
+import { deriveNames, type WorkerNames } from "../../modules/sqs-worker/names";
 import { DlqError, EXIT, explainAwsError, isMissingQueue } from "./errors";
 import { readStackQueueOutputs } from "./stack-outputs";
 
@@ -12,8 +12,19 @@ export interface WorkerQueues {
   readonly fifo: boolean;
   /** The DLQ alarm's name, as the construct names it. */
   readonly alarmName: string;
+  /** Every alarm of the worker, the DLQ alarm first (some may be turned off). */
+  readonly alarmNames: readonly string[];
   /** The worker's log group, as the construct names it. */
   readonly logGroupName: string;
+}
+
+/** The names of the worker's alarms and log group, as the construct gives them. */
+function namedByConstruct(names: WorkerNames): Pick<WorkerQueues, "alarmName" | "alarmNames" | "logGroupName"> {
+  return {
+    alarmName: names.alarm,
+    alarmNames: [names.alarm, names.deadLetterArrivalsAlarm, names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm],
+    logGroupName: names.logGroup,
+  };
 }
 
 /** The region in an SQS queue URL (https://sqs.<region>.amazonaws.com/...), if it has one. */
@@ -63,7 +74,7 @@ export async function resolveWorkerQueues(
       const dlqArn = await arnOf(sqs, outputs.dlqUrl);
       const fifo = dlqArn.endsWith(".fifo");
       const names = deriveNames(options.service, fifo, prefix);
-      return { queueUrl: outputs.queueUrl, queueArn: await arnOf(sqs, outputs.queueUrl), dlqUrl: outputs.dlqUrl, dlqArn, fifo, alarmName: names.alarm, logGroupName: names.logGroup };
+      return { queueUrl: outputs.queueUrl, queueArn: await arnOf(sqs, outputs.queueUrl), dlqUrl: outputs.dlqUrl, dlqArn, fifo, ...namedByConstruct(names) };
     } catch (error) {
       throw explainAwsError(error, `a queue named in ${outputs.source}`);
     }
@@ -80,7 +91,7 @@ export async function resolveWorkerQueues(
         throw new DlqError(`${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`, EXIT.config);
       }
       const fifo = dlqArn.endsWith(".fifo");
-      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, alarmName: deriveNames(options.service, fifo, prefix).alarm, logGroupName: deriveNames(options.service, fifo, prefix).logGroup };
+      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, ...namedByConstruct(deriveNames(options.service, fifo, prefix)) };
     } catch (error) {
       throw explainAwsError(error, `queue ${options.dlqUrl}`);
     }
@@ -89,7 +100,7 @@ export async function resolveWorkerQueues(
     const names = deriveNames(options.service, fifo, prefix);
     const [queueUrl, dlqUrl] = [await urlOf(sqs, names.queue), await urlOf(sqs, names.deadLetterQueue)];
     if (queueUrl && dlqUrl) {
-      return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, alarmName: names.alarm, logGroupName: names.logGroup };
+      return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, ...namedByConstruct(names) };
     }
   }
   const names = deriveNames(options.service, false, prefix);
