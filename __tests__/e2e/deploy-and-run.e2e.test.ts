@@ -178,7 +178,8 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       expect(byName[name]).toMatchObject({ ...common, Namespace: "AWS/Lambda", MetricName: metric, Statistic: "Sum", Dimensions: [{ Name: "FunctionName", Value: names.function }] });
     }
     expect(byName[names.deadLetterArrivalsAlarm]).toMatchObject({ ...common, EvaluationPeriods: 2, DatapointsToAlarm: 1, Threshold: 0 });
-    expect(byName[names.deadLetterArrivalsAlarm].Metrics).toEqual([
+    // metric_query is a set: compare in id order.
+    expect([...(byName[names.deadLetterArrivalsAlarm].Metrics ?? [])].sort((x, y) => x.Id!.localeCompare(y.Id!))).toEqual([
       expect.objectContaining({ Id: "arrivals", Expression: "DIFF(visible)", ReturnData: true }),
       expect.objectContaining({
         Id: "visible",
