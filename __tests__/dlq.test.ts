@@ -6,7 +6,7 @@ import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { parseDuration, showLogs } from "../tools/dlq/logs";
 import { cancelRedrive, redriveClientSide, redriveComplete, redriveNative, status } from "../tools/dlq/operations";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
-import { regionOfQueueUrl, type WorkerQueues } from "../tools/dlq/resolve";
+import { regionOfQueueUrl, resolveWorkerQueues, type WorkerQueues } from "../tools/dlq/resolve";
 
 // The native redrive path runs against a stub of the SQS client: moto does not implement
 // StartMessageMoveTask or ListMessageMoveTasks. The client-side path's "never delete before
@@ -320,5 +320,20 @@ describe("logs", () => {
   test("durations", () => {
     expect([parseDuration("30s"), parseDuration("15m"), parseDuration("2h"), parseDuration("1d")]).toEqual([30_000, 900_000, 7_200_000, 86_400_000]);
     expect([parseDuration("15"), parseDuration("m"), parseDuration("1.5h"), parseDuration("")]).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe("finding a FIFO service's queues under the operator policy", () => {
+  test("an AccessDenied for the standard names means 'not these': the .fifo queues are found", async () => {
+    const denied = Object.assign(new Error("User is not authorized to perform: sqs:getqueueurl"), { name: "AccessDenied" });
+    const { client } = stubSqs({
+      GetQueueUrlCommand: (input) => {
+        if (!input.QueueName.endsWith(".fifo")) throw denied;
+        return { QueueUrl: `https://sqs.us-east-1.amazonaws.com/123456789012/${input.QueueName}` };
+      },
+      GetQueueAttributesCommand: (input) => ({ Attributes: { QueueArn: `arn:aws:sqs:us-east-1:123456789012:${input.QueueUrl.split("/").pop()}` } }),
+    });
+    const found = await resolveWorkerQueues(client, { service: "ledger", region: "us-east-1", namePrefix: "prod-" });
+    expect(found).toMatchObject({ fifo: true, queueArn: "arn:aws:sqs:us-east-1:123456789012:prod-ledger-queue.fifo", dlqArn: "arn:aws:sqs:us-east-1:123456789012:prod-ledger-dlq.fifo", alarmName: "prod-ledger-dlq-not-empty" });
   });
 });
