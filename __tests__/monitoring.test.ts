@@ -97,36 +97,51 @@ describe("the event source mapping", () => {
 });
 
 describe("the dashboard", () => {
-  const dashboard = resourceWhere(orders, "aws_cloudwatch_dashboard", "dashboard_name", "orders-worker").body;
-  const body: string = dashboard.dashboard_body;
+  type Widget = { width: number; properties: { title: string; metrics: unknown[][]; region: string; annotations?: { horizontal: { label: string; value: number }[] } } };
+  const bodyOf = (json: TerraformJson) => JSON.parse(resources(json, "aws_cloudwatch_dashboard")[0].dashboard_body as string) as { widgets: Widget[] };
+  const body = bodyOf(orders);
+  const byTitle = (title: string) => body.widgets.find((w) => w.properties.title === title)!;
+  const esm = `\${${resourceWhere(orders, "aws_lambda_event_source_mapping", "function_name", `\${${resourceWhere(orders, "aws_lambda_function", "function_name", "orders-worker").address}.arn}`).address}.uuid}`;
 
-  test("is named <service>-worker and drawn from the construct's names and limits", () => {
-    expect(body.startsWith("${jsonencode(")).toBe(true);
-    for (const part of [
-      '"title" = "Queue depth"',
-      '"ApproximateNumberOfMessagesNotVisible"',
-      '"title" = "Age of the oldest message (s)"',
-      '{"label" = "backlog-age alarm", "value" = 600}',
-      '"title" = "Dead-letter queue depth"',
-      '"Invocations"',
-      '"Errors"',
-      '"Throttles"',
-      '{"stat" = "p50"}',
-      '{"stat" = "p99"}',
-      '{"label" = "timeout", "value" = 50000}',
-      '"ConcurrentExecutions"',
-      '{"label" = "maximum concurrency", "value" = 10}',
-      '"PolledEventCount", "EventSourceMappingUUID", aws_lambda_event_source_mapping.',
-      '"DroppedEventCount"',
-    ]) {
-      expect(body).toContain(part);
-    }
+  test("is named <service>-worker, its body JSON text with Terraform references only where values are known at apply", () => {
+    expect(resources(orders, "aws_cloudwatch_dashboard")[0].dashboard_name).toBe("orders-worker");
+    expect(body.widgets.map((w) => w.properties.title)).toEqual([
+      "Queue depth",
+      "Age of the oldest message (s)",
+      "Dead-letter queue depth",
+      "Invocations, errors, throttles",
+      "Duration (ms)",
+      "Concurrent executions",
+      "Event source mapping: events",
+    ]);
+    for (const w of body.widgets) expect(w.properties.region).toMatch(/^\$\{data\.aws_region\.Worker_Region_[0-9A-F]{8}\.name\}$/);
+  });
+
+  test("draws the construct's own names and limits", () => {
+    expect(byTitle("Queue depth").properties.metrics.map((m) => [m[1], m[3]])).toEqual([
+      ["ApproximateNumberOfMessagesVisible", "orders-queue"],
+      ["ApproximateNumberOfMessagesNotVisible", "orders-queue"],
+    ]);
+    expect(byTitle("Age of the oldest message (s)").properties.annotations).toEqual({ horizontal: [{ label: "backlog-age alarm", value: 600 }] });
+    expect(byTitle("Dead-letter queue depth").properties.metrics[0][3]).toBe("orders-dlq");
+    expect(byTitle("Invocations, errors, throttles").properties.metrics.map((m) => [m[1], m[3]])).toEqual([
+      ["Invocations", "orders-worker"],
+      ["Errors", "orders-worker"],
+      ["Throttles", "orders-worker"],
+    ]);
+    expect(byTitle("Duration (ms)").properties.metrics.map((m) => m[4])).toEqual([{ stat: "p50" }, { stat: "p99" }]);
+    expect(byTitle("Duration (ms)").properties.annotations).toEqual({ horizontal: [{ label: "timeout", value: 50_000 }] });
+    expect(byTitle("Concurrent executions").properties.annotations).toEqual({ horizontal: [{ label: "maximum concurrency", value: 10 }] });
+    const events = byTitle("Event source mapping: events");
+    expect(events.width).toBe(24);
+    expect(events.properties.metrics.map((m) => [m[1], m[2], m[3]])).toEqual(
+      ["PolledEventCount", "FilteredOutEventCount", "FailedInvokeEventCount", "DroppedEventCount"].map((metric) => [metric, "EventSourceMappingUUID", esm]),
+    );
   });
 
   test("can be turned off, and leaves out limits that are not set", () => {
     expect(resources(synthService("orders", { monitoring: { dashboard: false } }), "aws_cloudwatch_dashboard")).toEqual([]);
-    const uncapped = resources(synthService("orders", { eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 }, monitoring: { backlogAgeSeconds: false } }), "aws_cloudwatch_dashboard")[0];
-    expect(uncapped.dashboard_body).not.toContain("maximum concurrency");
-    expect(uncapped.dashboard_body).not.toContain("backlog-age alarm");
+    const uncapped = bodyOf(synthService("orders", { eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 }, monitoring: { backlogAgeSeconds: false } }));
+    expect(uncapped.widgets.filter((w) => w.properties.annotations).map((w) => w.properties.title)).toEqual(["Duration (ms)"]);
   });
 });
