@@ -8,5 +8,4 @@ export { WORKER_RULES, MAX_SERVICE_NAME_LENGTH, LOG_RETENTION_DAYS, findViolatio
 export { WORKER_ADVICE, adviseSqsWorkerConfig, type WorkerAdvice } from "./sqs-worker/advice";
 export * from "./sqs-worker/defaults";
 export { deriveNames } from "./sqs-worker/names";
-export { bundleLambda, BUNDLE_HANDLER, BUNDLE_FILE_NAME } from "./sqs-worker/lambda-bundle";
-export { localStatePath } from "./service-stack";
+export { bundleLambda, BUNDLE_HANDLER } from "./sqs-worker/lambda-bundle";

@@ -5,7 +5,7 @@ import { SqsWorkerConfigError } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { LambdaBundleError, bundleLambda, type LambdaBundle } from "./lambda-bundle";
 import { findNameClash } from "./name-registry";
-import { deriveNames } from "./names";
+import type { WorkerNames } from "./names";
 import { findViolations, show } from "./validate";
 
 /**
@@ -26,9 +26,9 @@ export function providerRegion(scope: Construct): string | undefined {
  * {@link SqsWorkerConfigError} listing every problem: a file esbuild cannot bundle, or one
  * without a `handler` export, is reported like a broken rule, in one line.
  */
-export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig): LambdaBundle {
+export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig, names: WorkerNames): LambdaBundle {
   const violations = findViolations(config);
-  const clash = findNameClash(scope, deriveNames(config.serviceName, config.queue.fifo, config.namePrefix), config.deadLetterQueue.operatorPolicy);
+  const clash = findNameClash(scope, names, config.deadLetterQueue.operatorPolicy);
   if (clash) {
     violations.push({
       serviceName: config.serviceName,

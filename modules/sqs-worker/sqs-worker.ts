@@ -95,11 +95,11 @@ export class SqsWorker extends Construct {
     const shapeProblems = findShapeViolations(props);
     if (shapeProblems.length > 0) throw new SqsWorkerConfigError(shapeProblems);
     const config = resolveSqsWorkerConfig(props, providerRegion(this));
-    this.bundle = validateAndBundle(this, config);
-    this.config = config;
-    for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
     const names = deriveNames(config.serviceName, config.queue.fifo, config.namePrefix);
+    this.bundle = validateAndBundle(this, config, names);
+    this.config = config;
     this.names = names;
+    for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
     claimNames(this, names, config.deadLetterQueue.operatorPolicy, this.node.path);
 
     // Written out even when true: a scanner (and a reviewer) reads absence as unencrypted.
