@@ -51,6 +51,15 @@ describe("synth warnings for AWS's recommendations", () => {
     expect(warningsFor({ queue: { messageRetentionSeconds: 1_209_599 }, deadLetterQueue: { messageRetentionSeconds: 1_209_600 } })).toEqual([]);
   });
 
+  test("idempotency records expiring before the queue stops delivering the message", () => {
+    expect(warningsFor({ idempotency: { expirySeconds: 3600 } })).toEqual([
+      "orders: idempotency.expirySeconds 3600 is below queue.messageRetentionSeconds 345600: a message delivered again after its record expired (a failed delete behind a long backlog, a redrive) runs the job again. Remove the prop to keep records as long as the queue keeps messages, or accept the window knowingly. [idempotency-expiry-below-message-retention]",
+    ]);
+    // The default follows the retention, so it never warns; neither does an expiry at the retention.
+    expect(warningsFor({ idempotency: {} })).toEqual([]);
+    expect(warningsFor({ queue: { messageRetentionSeconds: 3600 }, idempotency: { expirySeconds: 3600 } })).toEqual([]);
+  });
+
   test("every advice row has a test above that triggers it", () => {
     const triggered = [
       ...warningsFor({ queue: { visibilityTimeoutSeconds: 30 } }),
@@ -58,6 +67,7 @@ describe("synth warnings for AWS's recommendations", () => {
       ...warningsFor({ lambda: { reservedConcurrency: 1 } }),
       ...warningsFor({ deadLetterQueue: { messageRetentionSeconds: 60 } }),
       ...warningsFor({ alarm: { periodSeconds: 30 } }),
+      ...warningsFor({ idempotency: { expirySeconds: 3600 } }),
     ].join("\n");
     for (const advice of WORKER_ADVICE) expect(triggered).toContain(`[${advice.id}]`);
   });

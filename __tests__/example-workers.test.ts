@@ -71,12 +71,16 @@ describe("the ledger worker (FIFO)", () => {
     expect(() => checkPosting({ ...posting, amountCents: 1.5 }, "acc-1")).toThrow("non-zero integer of cents");
   });
 
-  test("stops at the first bad posting and fails it and every later one, to keep the account's order", async () => {
-    const fifo = (id: string, body: unknown) => record(id, body, "ledger-queue.fifo", "acc-1");
-    const response = await ledger(
-      { Records: [fifo("1", posting), fifo("2", { ...posting, entryId: "e-2", currency: "euro" }), fifo("3", { ...posting, entryId: "e-3" })] },
-      context,
-    );
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "2" }, { itemIdentifier: "3" }]);
+  // The ledger has idempotency on (keyed on entryId), so its handler needs its table: the FIFO
+  // stop-at-first-failure behaviour with a real (emulated) table runs in
+  // __tests__/e2e/idempotency.e2e.test.ts. Without the table it must refuse to run.
+  test("refuses to run without its idempotency table rather than book postings unprotected", async () => {
+    const saved = process.env.SQS_WORKER_IDEMPOTENCY_TABLE;
+    delete process.env.SQS_WORKER_IDEMPOTENCY_TABLE;
+    try {
+      await expect(ledger({ Records: [record("1", posting, "ledger-queue.fifo", "acc-1")] }, context)).rejects.toThrow("makeHandler got an idempotencyKey, but the function has no idempotency table");
+    } finally {
+      if (saved !== undefined) process.env.SQS_WORKER_IDEMPOTENCY_TABLE = saved;
+    }
   });
 });

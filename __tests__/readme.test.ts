@@ -47,6 +47,7 @@ describe("each range is written once (limits.ts): its other copies are tested ag
     deadLetterQueue: "WorkerDeadLetterQueueProps",
     eventSource: "WorkerEventSourceProps",
     monitoring: "WorkerMonitoringProps",
+    idempotency: "WorkerIdempotencyProps",
   };
   const props = fs.readFileSync(path.join(ROOT, "modules", "sqs-worker", "props.ts"), "utf8");
 

@@ -107,6 +107,31 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "failed invocations threshold", path: "monitoring.maxFailedInvocations", failing: { monitoring: { maxFailedInvocations: -1 } }, passing: { monitoring: { maxFailedInvocations: 0 } }, expected: "orders: monitoring.maxFailedInvocations must be an integer of 0 or more (given -1)" },
   { rule: "health alarm period", path: "monitoring.periodSeconds", failing: { monitoring: { periodSeconds: 90 } }, passing: { monitoring: { periodSeconds: 120 } }, expected: "orders: monitoring.periodSeconds must be a multiple of 60 from 60 to 86400 (one day) (given 90)" },
   { rule: "health alarm period maximum", path: "monitoring.periodSeconds", failing: { monitoring: { periodSeconds: 86_460 } }, passing: { monitoring: { periodSeconds: 86_400 } }, expected: "(given 86460)" },
+  { rule: "idempotency expiry minimum", path: "idempotency.expirySeconds", failing: { idempotency: { expirySeconds: 59 } }, passing: { idempotency: { expirySeconds: 180 } }, expected: "orders: idempotency.expirySeconds must be an integer from 60 to 1209600 (given 59)" },
+  { rule: "idempotency expiry maximum", path: "idempotency.expirySeconds", failing: { idempotency: { expirySeconds: 1_209_601 } }, passing: { idempotency: { expirySeconds: 1_209_600 } }, expected: "(given 1209601)" },
+  { rule: "idempotency expiry is whole seconds", path: "idempotency.expirySeconds", failing: { idempotency: { expirySeconds: 3600.5 } }, passing: { idempotency: { expirySeconds: 3600 } }, expected: "(given 3600.5)" },
+  {
+    rule: "idempotency expiry covers a redelivery",
+    path: "idempotency.expirySeconds",
+    failing: { queue: { visibilityTimeoutSeconds: 900 }, idempotency: { expirySeconds: 899 } },
+    passing: { queue: { visibilityTimeoutSeconds: 900 }, idempotency: { expirySeconds: 900 } },
+    expected:
+      "orders: idempotency.expirySeconds must be >= queue.visibilityTimeoutSeconds: a message whose delete failed is delivered again one visibility timeout later, and its completed record must still be there to stop it running twice (given expirySeconds 899, queue.visibilityTimeoutSeconds 900)",
+  },
+  {
+    rule: "the construct's own environment keys",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { SQS_WORKER_IDEMPOTENCY_TABLE: "other-table", KEEP: "1" } } },
+    passing: { lambda: { environment: { SQSWORKER_TABLE: "mine" } } },
+    expected: "orders: lambda.environment must not set keys starting with SQS_WORKER_: the construct sets those itself (the idempotency table's name and expiry) (given SQS_WORKER_IDEMPOTENCY_TABLE)",
+  },
+  {
+    rule: "the 4 KB environment limit counts the construct's idempotency variables",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { BIG: "x".repeat(4096 - 3 - 60) } }, idempotency: {} },
+    passing: { lambda: { environment: { BIG: "x".repeat(4096 - 3 - 60) } } },
+    expected: "keys and values together must be at most 4096 bytes",
+  },
   { rule: "topic in a real partition", path: "alarm.topicArn", failing: { alarm: { topicArn: "arn:aws-mars:sns:us-east-1:123456789012:alerts" } }, passing: { alarm: { topicArn: "arn:aws-cn:sns:cn-north-1:123456789012:alerts" } }, expected: 'orders: alarm.topicArn must be in a real AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) (given "arn:aws-mars:sns:us-east-1:123456789012:alerts")' },
 ];
 

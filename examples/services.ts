@@ -24,10 +24,12 @@ export const EXAMPLE_SERVICES: ServiceCatalog = {
     eventSource: { batchSize: 5, maximumConcurrency: 50 },
   },
   // Ordered work: FIFO queues (per message group), deduplicated on the body; the worker stops
-  // at the first failure of a batch so that later messages of the group wait for it.
+  // at the first failure of a batch so that later messages of the group wait for it. Money, so
+  // idempotency on: a posting is booked once per entryId (ledger.ts passes the key function).
   ledger: {
     lambda: { entry: path.join(WORKERS, "ledger.ts"), timeoutSeconds: 20, reservedConcurrency: 5 },
     queue: { fifo: true, contentBasedDeduplication: true },
     eventSource: { maximumConcurrency: 5 },
+    idempotency: {},
   },
 };

@@ -25,12 +25,17 @@ export function checkPosting(posting: LedgerPosting, messageGroupId: string | un
 }
 
 /**
- * Books the posting. A real service appends it to the account's ledger in one transaction
- * keyed on `entryId` (a redelivered message is then a no-op); the example logs it. A thrown
- * error stops the batch here: the FIFO plumbing reports this and every later record, so the
- * account's later postings wait for this one.
+ * Books the posting. The service has `idempotency` on, keyed on `entryId`: a posting that a
+ * producer sends again (after the FIFO queue's 5-minute deduplication window, or with another
+ * body) or that SQS delivers again is booked once per expiry window. A real service still
+ * appends it in one transaction, so that a crash between booking and the idempotency record's
+ * update cannot book half of it; the example logs it. A thrown error stops the batch here: the
+ * FIFO plumbing reports this and every later record, so the account's later postings wait.
  */
-export const handler = makeHandler<LedgerPosting>(async (posting, record) => {
-  checkPosting(posting, record.attributes.MessageGroupId);
-  console.log(JSON.stringify({ event: "posting-booked", accountId: posting.accountId, entryId: posting.entryId, sequenceNumber: record.attributes.SequenceNumber, messageId: record.messageId }));
-});
+export const handler = makeHandler<LedgerPosting>(
+  async (posting, record) => {
+    checkPosting(posting, record.attributes.MessageGroupId);
+    console.log(JSON.stringify({ event: "posting-booked", accountId: posting.accountId, entryId: posting.entryId, sequenceNumber: record.attributes.SequenceNumber, messageId: record.messageId }));
+  },
+  { idempotencyKey: (posting) => posting.entryId },
+);

@@ -31,6 +31,7 @@ import {
   processPartialResponse,
 } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { IDEMPOTENCY_ENV } from "./idempotency-settings";
 
 export type { Context, SQSBatchResponse, SQSEvent, SQSRecord };
 
@@ -67,27 +68,120 @@ export function isFifoBatch(event: SQSEvent): boolean {
  * dead-letter queue instead of being acknowledged unprocessed).
  *
  * Delivery is at least once: the same message can arrive twice even with a correct
- * visibility timeout, so make the work idempotent (key writes on `record.messageId` or on
- * your domain's own id).
+ * visibility timeout. Turn on the construct's `idempotency` to run each message once per
+ * expiry window, and/or key your own writes on `record.messageId` or your domain's id.
  */
 export type MessageProcessor<T = unknown> = (message: T, record: SQSRecord) => Promise<void>;
 
 /** The Lambda handler {@link makeHandler} returns: a partial batch response for an SQS batch. */
 export type SqsWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
+/** Thrown while building the handler when its options and the function's configuration disagree. */
+export class WorkerConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WorkerConfigError";
+  }
+}
+
+/** Options of {@link makeHandler}. */
+export interface WorkerOptions<T = unknown> {
+  /**
+   * The idempotency key of a message, from its parsed body: two messages with the same key run
+   * the business logic once per expiry window, e.g. `(order) => order.orderId` for a producer
+   * that may send the same order twice. Needs the construct's `idempotency` on (the function
+   * then has an idempotency table); without it every invocation fails with a WorkerConfigError. Must return a
+   * non-empty string; a message it throws for, or returns anything else for, fails.
+   * @default - with idempotency on, the SQS message id (covers redelivery of one message)
+   */
+  readonly idempotencyKey?: (message: T, record: SQSRecord) => string;
+}
+
+/** The name of the function, for messages: Lambda sets it; the local runner too. */
+function functionName(): string {
+  return process.env.AWS_LAMBDA_FUNCTION_NAME ?? "this worker";
+}
+
+/** The expiry window the construct passed; a missing or broken value is a configuration error. */
+function expirySecondsFromEnv(): number {
+  const raw = process.env[IDEMPOTENCY_ENV.expirySeconds];
+  const value = Number(raw);
+  if (!raw || !Number.isInteger(value) || value <= 0) {
+    throw new WorkerConfigError(`${functionName()}: ${IDEMPOTENCY_ENV.expirySeconds} must be a positive integer (given ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+/** How each record is run, and what to do at the start of an invocation. */
+interface RecordHandling {
+  readonly handleRecord: (record: SQSRecord) => Promise<void>;
+  readonly startInvocation: (context: Context) => void;
+}
+
+/**
+ * The business logic as a record handler: straight, or through the idempotency table when the
+ * function has one. Throws {@link WorkerConfigError} when the options and the function's
+ * environment disagree (an `idempotencyKey` without a table): every invocation then fails
+ * loudly instead of quietly running without the protection the code asks for.
+ */
+function recordHandling<T>(businessLogic: MessageProcessor<T>, options: WorkerOptions<T>): RecordHandling {
+  const tableName = process.env[IDEMPOTENCY_ENV.table];
+  // The construct bundles with SQS_WORKER_BUNDLE_IDEMPOTENCY defined as "off" when idempotency
+  // is off: esbuild then drops this branch and the Powertools idempotency code with it, so the
+  // zip of a worker without idempotency does not carry it. Unbundled (tests, ts-node) it is unset.
+  if (process.env.SQS_WORKER_BUNDLE_IDEMPOTENCY !== "off" && tableName) {
+    const { idempotentRecords } = require("./idempotency") as typeof import("./idempotency");
+    return idempotentRecords<T>({
+      tableName,
+      expirySeconds: expirySecondsFromEnv(),
+      key: options.idempotencyKey,
+      parse: (record) => parseBody(record) as T,
+      run: businessLogic,
+    });
+  } else if (process.env.SQS_WORKER_BUNDLE_IDEMPOTENCY === "off" && tableName) {
+    // Only a hand-set variable gets here: the construct sets the table and bundles with idempotency together.
+    throw new WorkerConfigError(`${functionName()}: ${IDEMPOTENCY_ENV.table} is set, but the bundle was built with idempotency off`);
+  } else if (options.idempotencyKey) {
+    throw new WorkerConfigError(
+      `${functionName()}: makeHandler got an idempotencyKey, but the function has no idempotency table (${IDEMPOTENCY_ENV.table} is not set): ` +
+        "turn on the service's idempotency ({ idempotency: {} } on SqsWorker), or remove idempotencyKey",
+    );
+  }
+  return {
+    handleRecord: async (record) => businessLogic(parseBody(record) as T, record),
+    startInvocation: () => undefined,
+  };
+}
+
 /**
  * Builds the Lambda handler of a worker around its business logic: parses each record's
- * body, runs `process` per record and reports the failed records in `batchItemFailures`
+ * body, runs `businessLogic` per record and reports the failed records in `batchItemFailures`
  * (the construct's event source mapping has `ReportBatchItemFailures` on). Export the result
  * as `handler` from the file named by the construct's `lambda.entry`.
+ *
+ * With the construct's `idempotency` on, each record runs through Powertools' idempotency
+ * utility (see idempotency.ts): a message whose key already completed within the expiry window
+ * is acknowledged without running `businessLogic` again. The key is the SQS message id, or
+ * `options.idempotencyKey` of the body.
  */
-export function makeHandler<T = unknown>(process: MessageProcessor<T>): SqsWorkerHandler {
-  if (typeof process !== "function") {
-    throw new TypeError(`makeHandler needs the business logic as a function (given ${typeof process})`);
+export function makeHandler<T = unknown>(businessLogic: MessageProcessor<T>, options: WorkerOptions<T> = {}): SqsWorkerHandler {
+  if (typeof businessLogic !== "function") {
+    throw new TypeError(`makeHandler needs the business logic as a function (given ${typeof businessLogic})`);
+  }
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`makeHandler: options must be an object (given ${options === null ? "null" : typeof options})`);
+  }
+  if (options.idempotencyKey !== undefined && typeof options.idempotencyKey !== "function") {
+    throw new TypeError(`makeHandler: options.idempotencyKey must be a function of the message (given ${typeof options.idempotencyKey})`);
   }
   const standard = new BatchProcessor(EventType.SQS);
   const fifo = new SqsFifoPartialProcessorAsync();
-  const handleRecord = async (record: SQSRecord): Promise<void> => process(parseBody(record) as T, record);
-  return async (event, context) =>
-    processPartialResponse(event, handleRecord, isFifoBatch(event) ? fifo : standard, { context });
+  // Read on the first invocation, not when the module loads: a service's unit tests can then
+  // import its worker file without the function's environment.
+  let records: RecordHandling | undefined;
+  return async (event, context) => {
+    records ??= recordHandling(businessLogic, options);
+    records.startInvocation(context);
+    return processPartialResponse(event, records.handleRecord, isFifoBatch(event) ? fifo : standard, { context });
+  };
 }

@@ -11,6 +11,8 @@ export type {
   WorkerDeadLetterQueueProps,
   WorkerEventSourceProps,
   WorkerAlarmProps,
+  WorkerIdempotencyProps,
+  WorkerMonitoringProps,
   WorkerRuntime,
   WorkerArchitecture,
   WorkerTracingMode,

@@ -123,6 +123,9 @@ export class ServiceStack extends TerraformStack {
     if (this.worker.dlqOperatorPolicy) {
       outputs.dlq_operator_policy_arn = [this.worker.dlqOperatorPolicy.arn, "IAM policy to attach to on-call engineers for npm run dlq"];
     }
+    if (this.worker.idempotencyTable) {
+      outputs.idempotency_table_name = [this.worker.idempotencyTable.name, "DynamoDB table of the worker's idempotency records"];
+    }
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, id, { value, description });
     }

@@ -84,6 +84,16 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       `the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use ${SQS_METRIC_PERIOD_SECONDS} ` +
       `or a multiple of it.`,
   },
+  {
+    id: "idempotency-expiry-below-message-retention",
+    summary: "`idempotency.expirySeconds` below `queue.messageRetentionSeconds`: SQS can still deliver a message (again) after its record has expired, and that delivery runs the job again.",
+    inputs: (c) => [c.idempotency?.expirySeconds, c.queue.messageRetentionSeconds],
+    departs: (c) => c.idempotency !== undefined && c.idempotency.expirySeconds < c.queue.messageRetentionSeconds,
+    message: (c) =>
+      `idempotency.expirySeconds ${c.idempotency?.expirySeconds} is below queue.messageRetentionSeconds ${c.queue.messageRetentionSeconds}: ` +
+      `a message delivered again after its record expired (a failed delete behind a long backlog, a redrive) runs the job again. ` +
+      `Remove the prop to keep records as long as the queue keeps messages, or accept the window knowingly.`,
+  },
 ];
 
 /** The warnings for a configuration, each prefixed with the service name. */

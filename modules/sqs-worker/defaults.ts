@@ -150,6 +150,8 @@ export interface ResolvedSqsWorkerConfig {
     readonly periodSeconds: number;
     readonly dashboard: boolean;
   };
+  /** `undefined` when idempotency is off (the prop left out). */
+  readonly idempotency: { readonly expirySeconds: number } | undefined;
 }
 
 /** Fills in every default of {@link SqsWorkerProps}; derived defaults use the resolved inputs. */
@@ -160,6 +162,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
   const maximumConcurrency = props.eventSource?.maximumConcurrency;
   const fifo = props.queue?.fifo ?? false;
   const visibilityTimeoutSeconds = props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds);
+  const messageRetentionSeconds = props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS;
   return {
     serviceName: props.serviceName,
     stackRegion,
@@ -178,7 +181,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
     },
     queue: {
       visibilityTimeoutSeconds,
-      messageRetentionSeconds: props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS,
+      messageRetentionSeconds,
       delaySeconds: props.queue?.delaySeconds ?? DEFAULT_DELAY_SECONDS,
       receiveWaitTimeSeconds: props.queue?.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS,
       fifo,
@@ -211,5 +214,9 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
       periodSeconds: props.monitoring?.periodSeconds ?? DEFAULT_MONITORING_PERIOD_SECONDS,
       dashboard: props.monitoring?.dashboard ?? true,
     },
+    idempotency:
+      props.idempotency === undefined
+        ? undefined
+        : { expirySeconds: props.idempotency.expirySeconds ?? messageRetentionSeconds },
   };
 }

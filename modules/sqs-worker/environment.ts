@@ -5,6 +5,12 @@ import { Fn } from "cdktf";
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html
  */
 
+/**
+ * Keys the construct sets on the function itself (`SQS_WORKER_IDEMPOTENCY_TABLE`, ...): the
+ * worker plumbing reads them, so a user's value would silently change its behaviour.
+ */
+export const CONSTRUCT_ENVIRONMENT_PREFIX = "SQS_WORKER_";
+
 /** Keys Lambda sets itself and refuses in a function's configuration ("defined runtime environment variables"). */
 export const RESERVED_ENVIRONMENT_KEYS = [
   "_HANDLER",

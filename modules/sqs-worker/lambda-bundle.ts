@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
+import { IDEMPOTENCY_RUNTIME_PACKAGES } from "../../lambda-src/idempotency-settings";
 import { createReproducibleZip } from "./reproducible-zip";
 
 /** The bundled worker code: a zip on disk and the hash Lambda compares. */
@@ -59,8 +60,21 @@ function fingerprintOf(files: readonly string[]): string {
     .join("\n");
 }
 
+/** What the construct's configuration changes in a bundle. */
+export interface BundleOptions {
+  /**
+   * Whether the worker plumbing's idempotency code (Powertools idempotency, its JMESPath and
+   * commons) is in the bundle. Off: `process.env.SQS_WORKER_BUNDLE_IDEMPOTENCY` is defined as
+   * "off", and esbuild drops the branch of makeHandler that loads it, so a worker without
+   * idempotency ships exactly what it did before the feature existed. On: the AWS SDK packages
+   * it loads stay external, since every Lambda Node.js runtime provides them.
+   * @default false
+   */
+  readonly idempotency?: boolean;
+}
+
 /** esbuild's settings for the bundle: everything the output bytes depend on besides the sources. */
-function buildOptions(entry: string): BuildOptions {
+function buildOptions(entry: string, options: BundleOptions = {}): BuildOptions {
   return {
     entryPoints: [entry],
     absWorkingDir: path.dirname(entry),
@@ -82,6 +96,8 @@ function buildOptions(entry: string): BuildOptions {
     outfile: BUNDLE_FILE_NAME,
     logLevel: "silent",
     metafile: true,
+    define: { "process.env.SQS_WORKER_BUNDLE_IDEMPOTENCY": JSON.stringify(options.idempotency ? "on" : "off") },
+    external: options.idempotency ? [...IDEMPOTENCY_RUNTIME_PACKAGES] : [],
   };
 }
 
@@ -126,7 +142,8 @@ function ensureZipOnDisk(zipPath: string, zip: Buffer, sha256Hex: string): void 
 }
 
 /**
- * Bundles `entry` with esbuild (minified CommonJS for Node.js 20+, every dependency inlined)
+ * Bundles `entry` with esbuild (minified CommonJS for Node.js 20+, every dependency inlined
+ * except the AWS SDK packages idempotency loads, see {@link BundleOptions})
  * into a byte-for-byte reproducible zip, once per entry per process: a platform app with
  * hundreds of services sharing a worker file bundles it once. The cache checks the size and
  * modification time of every source the bundle read, so an edited source is bundled again.
@@ -140,9 +157,9 @@ function ensureZipOnDisk(zipPath: string, zip: Buffer, sha256Hex: string): void 
  * Reproducible because esbuild's output depends only on the sources (minified, so no path
  * comments; no source map; no legal comments; a fixed tsconfig) and the zip writer stamps no time.
  */
-export function bundleLambda(entry: string, outDir: string = privateBundleDir()): LambdaBundle {
+export function bundleLambda(entry: string, outDir: string = privateBundleDir(), options: BundleOptions = {}): LambdaBundle {
   const absoluteEntry = path.resolve(entry);
-  const cacheKey = `${absoluteEntry}\0${path.resolve(outDir)}`;
+  const cacheKey = `${absoluteEntry}\0${path.resolve(outDir)}\0${options.idempotency ? "idempotency" : ""}`;
   const cached = cache.get(cacheKey);
   if (cached && fingerprintOf(cached.inputs) === cached.fingerprint) {
     ensureZipOnDisk(cached.bundle.zipPath, cached.zip, cached.bundle.sha256Hex);
@@ -151,7 +168,7 @@ export function bundleLambda(entry: string, outDir: string = privateBundleDir())
 
   let result;
   try {
-    result = buildSync(buildOptions(absoluteEntry));
+    result = buildSync(buildOptions(absoluteEntry, options));
     checkHandlerExport(absoluteEntry);
   } catch (error) {
     if (error instanceof LambdaBundleError) throw error;

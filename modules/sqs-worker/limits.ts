@@ -21,6 +21,8 @@ export const RANGES = {
   "eventSource.maximumConcurrency": { min: 2, max: 1000 },
   /** A message can be no older than the longest retention. */
   "monitoring.backlogAgeSeconds": { min: 60, max: 1_209_600 },
+  /** No SQS message lives longer than 14 days, so no redelivery comes later than that. */
+  "idempotency.expirySeconds": { min: 60, max: 1_209_600 },
 } as const;
 
 /** A prop path with a numeric range. */

@@ -3,14 +3,14 @@ import type { WorkerNames } from "./names";
 
 /**
  * The AWS names every worker of one app claims, so that two workers that would create the same
- * queue, function, role, log group, alarm or policy are refused at synth instead of failing
+ * queue, function, role, log group, alarm, policy or table are refused at synth instead of failing
  * half-way through the second apply. One registry per app (the construct tree's root), so the
  * check spans every stack of the app.
  */
 const registries = new WeakMap<IConstruct, Map<string, string>>();
 
 /** The names a worker creates, each with its kind (the same string may name a role and a function). */
-function claims(names: WorkerNames, operatorPolicy: boolean): string[] {
+function claims(names: WorkerNames, operatorPolicy: boolean, idempotency: boolean): string[] {
   return [
     `SQS queue ${names.queue}`,
     `SQS queue ${names.deadLetterQueue}`,
@@ -24,20 +24,21 @@ function claims(names: WorkerNames, operatorPolicy: boolean): string[] {
     `alarm ${names.deadLetterArrivalsAlarm}`,
     `dashboard ${names.dashboard}`,
     ...(operatorPolicy ? [`IAM policy ${names.operatorPolicy}`] : []),
+    ...(idempotency ? [`DynamoDB table ${names.idempotencyTable}`] : []),
   ];
 }
 
 /** The claims of another worker in the same app that `names` would repeat, and that worker's path. */
-export function findNameClash(scope: IConstruct, names: WorkerNames, operatorPolicy: boolean): { owner: string; clashes: string[] } | undefined {
+export function findNameClash(scope: IConstruct, names: WorkerNames, operatorPolicy: boolean, idempotency = false): { owner: string; clashes: string[] } | undefined {
   const registry = registries.get(scope.node.root);
   if (!registry) return undefined;
-  const clashes = claims(names, operatorPolicy).filter((claim) => registry.has(claim));
+  const clashes = claims(names, operatorPolicy, idempotency).filter((claim) => registry.has(claim));
   return clashes.length > 0 ? { owner: registry.get(clashes[0])!, clashes } : undefined;
 }
 
 /** Records the names of a worker that was built (`path` is its construct path). */
-export function claimNames(scope: IConstruct, names: WorkerNames, operatorPolicy: boolean, path: string): void {
+export function claimNames(scope: IConstruct, names: WorkerNames, operatorPolicy: boolean, path: string, idempotency = false): void {
   let registry = registries.get(scope.node.root);
   if (!registry) registries.set(scope.node.root, (registry = new Map()));
-  for (const claim of claims(names, operatorPolicy)) registry.set(claim, path);
+  for (const claim of claims(names, operatorPolicy, idempotency)) registry.set(claim, path);
 }

@@ -16,6 +16,8 @@ export interface WorkerNames {
   readonly logGroup: string;
   /** The IAM policy for on-call engineers operating the DLQ. */
   readonly operatorPolicy: string;
+  /** The DynamoDB table of idempotency records (created only with `idempotency` on). */
+  readonly idempotencyTable: string;
 }
 
 /**
@@ -41,5 +43,6 @@ export function deriveNames(serviceName: string, fifo = false, namePrefix = ""):
     role: functionName,
     logGroup: `/aws/lambda/${functionName}`,
     operatorPolicy: `${base}-dlq-operator`,
+    idempotencyTable: `${base}-idempotency`,
   };
 }

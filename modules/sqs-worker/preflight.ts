@@ -28,7 +28,7 @@ export function providerRegion(scope: Construct): string | undefined {
  */
 export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig, names: WorkerNames): LambdaBundle {
   const violations = findViolations(config);
-  const clash = findNameClash(scope, names, config.deadLetterQueue.operatorPolicy);
+  const clash = findNameClash(scope, names, config.deadLetterQueue.operatorPolicy, config.idempotency !== undefined);
   if (clash) {
     violations.push({
       serviceName: config.serviceName,
@@ -40,7 +40,7 @@ export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerCon
   let bundle: LambdaBundle | undefined;
   if (!violations.some((v) => v.path === "lambda.entry")) {
     try {
-      bundle = bundleLambda(config.lambda.entry);
+      bundle = bundleLambda(config.lambda.entry, undefined, { idempotency: config.idempotency !== undefined });
     } catch (error) {
       if (!(error instanceof LambdaBundleError)) throw error;
       violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule: error.message, given: show(config.lambda.entryGiven) });

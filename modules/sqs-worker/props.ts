@@ -237,6 +237,28 @@ export interface WorkerMonitoringProps {
   readonly dashboard?: boolean;
 }
 
+/**
+ * Exactly-once effects on an at-least-once queue (`idempotency: {}` turns it on with the
+ * defaults; off when left out). The construct creates the DynamoDB table
+ * `<service>-idempotency` (on-demand, TTL on Powertools' `expiration` attribute, encrypted,
+ * point-in-time recovery), grants the worker role GetItem, PutItem, UpdateItem and DeleteItem on
+ * it alone, and passes its name to the function; `makeHandler` then runs each message through
+ * Powertools' idempotency utility. The key is the SQS message id, or a function of the body
+ * given to `makeHandler` as `idempotencyKey` (code, so it lives in the worker file).
+ *
+ * It guarantees that the business logic completes at most once per key within the expiry
+ * window; it does not make a half-done side effect atomic (see docs/idempotency.md).
+ */
+export interface WorkerIdempotencyProps {
+  /**
+   * How long a completed message's record keeps duplicates from running, 60..1209600 seconds;
+   * at least the queue's visibility timeout (a message whose delete failed comes back after one).
+   * A duplicate arriving later runs again.
+   * @default - queue.messageRetentionSeconds: as long as SQS can still deliver the message
+   */
+  readonly expirySeconds?: number;
+}
+
 /** Everything {@link SqsWorker} needs; `serviceName`, `lambda.entry` and `alarm.topicArn` are required. */
 export interface SqsWorkerProps {
   /**
@@ -264,4 +286,6 @@ export interface SqsWorkerProps {
   readonly alarm: WorkerAlarmProps;
   /** The health alarms and dashboard. @default - see {@link WorkerMonitoringProps} */
   readonly monitoring?: WorkerMonitoringProps;
+  /** Exactly-once effects: an idempotency table and per-record deduplication. @default - off */
+  readonly idempotency?: WorkerIdempotencyProps;
 }

@@ -46,6 +46,7 @@ export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKin
     periodSeconds: "number",
     dashboard: "boolean",
   },
+  idempotency: { expirySeconds: "number" },
 };
 
 /** Every prop path, such as `queue.fifo`. */
@@ -137,7 +138,10 @@ export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
       const path = group ? `${group}.${key}` : key;
       if (group === "" && GROUPS.includes(key)) continue;
       const kind = shape[key];
-      if (!kind) {
+      if (!kind && group === "idempotency" && /key/i.test(key)) {
+        // The key function is code that runs in Lambda, so it cannot be a construct prop.
+        violations.push(violation(path, "is not a prop of SqsWorker: an idempotency key is a function of the message, so it goes in the worker file: makeHandler(fn, { idempotencyKey: (message) => ... })", value));
+      } else if (!kind) {
         const meant = closestProp(group, key);
         violations.push(violation(path, `is not a prop of SqsWorker${meant ? `; did you mean ${meant}?` : ""}`, value));
       } else if (value !== undefined && !hasKind(value, kind)) {
@@ -151,7 +155,10 @@ export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
   for (const group of GROUPS) {
     const values = props[group];
     if (values === undefined) continue;
-    if (!isPlainObject(values)) violations.push(violation(group, "must be an object", values));
+    if (!isPlainObject(values)) {
+      const hint = group === "idempotency" ? " (`idempotency: {}` turns it on with the defaults; leave it out for off)" : "";
+      violations.push(violation(group, `must be an object${hint}`, values));
+    }
     else checkGroup(group, values);
   }
   if (!isPlainObject(props.alarm) || props.alarm.topicArn === undefined) {

@@ -1,5 +1,6 @@
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
+import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -14,6 +15,7 @@ import { SqsWorkerConfigError } from "./config-error";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
+import { constructEnvironment, createIdempotencyTable, idempotencyStatements } from "./idempotency";
 import { createMonitoring, type WorkerMonitoring } from "./monitoring";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
 import { claimNames } from "./name-registry";
@@ -59,6 +61,9 @@ function alarmActions(topicArn: string): string[] {
  * Secure by default: both queues encrypted (SSE-SQS or a customer key) and TLS-only, the
  * DLQ accepting redrives only from its source queue, a least-privilege role, traced and
  * logged with a retention.
+ *
+ * Optionally (`idempotency: {}`) exactly-once effects on top of at-least-once delivery: a
+ * DynamoDB table of idempotency records that the worker plumbing checks per message.
  */
 export class SqsWorker extends Construct {
   /** The props with every default applied: what was actually built. */
@@ -85,6 +90,8 @@ export class SqsWorker extends Construct {
   public readonly monitoring: WorkerMonitoring;
   /** The `<service>-dlq-operator` policy for on-call engineers, unless turned off. */
   public readonly dlqOperatorPolicy: IamPolicy | undefined;
+  /** The DynamoDB table of idempotency records, when `idempotency` is on. */
+  public readonly idempotencyTable: DynamodbTable | undefined;
   /** The bundled code (zip path, hash, sizes). */
   public readonly bundle: LambdaBundle;
 
@@ -100,7 +107,7 @@ export class SqsWorker extends Construct {
     this.config = config;
     this.names = names;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
-    claimNames(this, names, config.deadLetterQueue.operatorPolicy, this.node.path);
+    claimNames(this, names, config.deadLetterQueue.operatorPolicy, this.node.path, config.idempotency !== undefined);
 
     // Written out even when true: a scanner (and a reviewer) reads absence as unencrypted.
     const encryption = config.queue.kmsKeyArn
@@ -168,11 +175,14 @@ export class SqsWorker extends Construct {
       name: names.role,
       assumeRolePolicy: trustPolicy.json,
     });
+    this.idempotencyTable = config.idempotency ? createIdempotencyTable(this, names) : undefined;
     const tracing = config.lambda.tracing === "Active";
     const workerPolicy = new DataAwsIamPolicyDocument(this, "WorkerPolicy", {
       statement: [
         ...workerPolicyStatements({ queueArn: this.queue.arn, logGroupArn: this.logGroup.arn }),
         ...optionalWorkerStatements({ tracing, kmsKeyArn: config.queue.kmsKeyArn }),
+        // The table's ARN attribute: the policy, and so the function, come after the table.
+        ...(this.idempotencyTable ? idempotencyStatements(this.idempotencyTable.arn) : []),
       ],
     });
     this.rolePolicy = new IamRolePolicy(this, "RolePolicy", {
@@ -186,7 +196,7 @@ export class SqsWorker extends Construct {
       type: AssetType.FILE,
       assetHash: this.bundle.sha256Hex,
     });
-    const environment = config.lambda.environment;
+    const environment = { ...config.lambda.environment, ...constructEnvironment(config, names) };
     this.function = new LambdaFunction(this, "Function", {
       functionName: names.function,
       role: this.role.arn,

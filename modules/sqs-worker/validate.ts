@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
-import { ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
+import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { ALARM_WINDOW_SECONDS, FIFO_MAX_BATCH_SIZE, RANGES, type RangedProp } from "./limits";
+import { constructEnvironment } from "./idempotency";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
 import { isUnresolved } from "./tokens";
@@ -64,6 +65,12 @@ function oneOf(path: string, read: (c: Config) => unknown, allowed: readonly str
 /** The AWS names the configuration gives its resources. */
 function namesOf(c: Config) {
   return deriveNames(c.serviceName, c.queue.fifo, c.namePrefix);
+}
+
+/** Every variable the function gets: the user's and the construct's (which the rules below keep apart). */
+function functionEnvironment(c: Config): Record<string, unknown> {
+  const user = typeof c.lambda.environment === "object" && c.lambda.environment !== null ? c.lambda.environment : {};
+  return { ...user, ...constructEnvironment(c, namesOf(c)) };
 }
 
 /** A rule that a derived resource name (name prefix included) matches AWS's pattern for it. */
@@ -183,8 +190,16 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: `keys and values together must be at most ${MAX_ENVIRONMENT_BYTES} bytes (Lambda's 4 KB limit)`,
     // A cdktf token counts as its placeholder's length: an estimate, never a reason to skip.
     inputs: () => [],
-    holds: (c) => environmentBytes(c.lambda.environment) <= MAX_ENVIRONMENT_BYTES,
-    given: (c) => `${environmentBytes(c.lambda.environment)} bytes`,
+    // The construct's own variables (idempotency) count too: Lambda sees them all.
+    holds: (c) => environmentBytes(functionEnvironment(c)) <= MAX_ENVIRONMENT_BYTES,
+    given: (c) => `${environmentBytes(functionEnvironment(c))} bytes`,
+  },
+  {
+    path: "lambda.environment",
+    rule: `must not set keys starting with ${CONSTRUCT_ENVIRONMENT_PREFIX}: the construct sets those itself (the idempotency table's name and expiry)`,
+    inputs: () => [],
+    holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => !key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)),
+    given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)).join(", "),
   },
   {
     path: "lambda.logRetentionDays",
@@ -321,6 +336,17 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: `must be a multiple of 60 from 60 to ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day)`,
     inputs: (c) => [c.monitoring.periodSeconds],
     holds: (c) => Number.isInteger(c.monitoring.periodSeconds / 60) && c.monitoring.periodSeconds >= 60 && c.monitoring.periodSeconds <= ALARM_WINDOW_SECONDS.periodUnderAnHour,
+  },
+  integerBetween("idempotency.expirySeconds", (c) => c.idempotency?.expirySeconds),
+  {
+    path: "idempotency.expirySeconds",
+    rule:
+      "must be >= queue.visibilityTimeoutSeconds: a message whose delete failed is delivered again one visibility timeout later, " +
+      "and its completed record must still be there to stop it running twice",
+    inputs: (c) => [c.idempotency?.expirySeconds, c.queue.visibilityTimeoutSeconds],
+    appliesTo: (c) => c.idempotency !== undefined,
+    holds: (c) => c.idempotency!.expirySeconds >= c.queue.visibilityTimeoutSeconds,
+    given: (c) => `expirySeconds ${c.idempotency?.expirySeconds}, queue.visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}`,
   },
 ];
 

@@ -20,6 +20,13 @@ export interface EnvironmentSettings {
 const THREAD_FILE = path.join(__dirname, "environment-thread.js");
 
 /**
+ * Where the bundle's external AWS SDK packages resolve from. On Lambda the Node.js runtime
+ * provides them (NODE_PATH includes /var/runtime/node_modules), so a bundle with idempotency
+ * leaves @aws-sdk/client-dynamodb out; here the runner's own node_modules plays that part.
+ */
+export const RUNTIME_NODE_PATH = path.resolve(require.resolve("@aws-sdk/client-dynamodb/package.json"), "..", "..", "..");
+
+/**
  * A Lambda-like execution environment: one worker thread (its own copy of the bundle and of
  * every module-level object in it) that handles one invocation at a time. Two batches in
  * flight therefore never share Powertools' per-invocation state. A timed-out or crashed
@@ -43,6 +50,7 @@ export class ExecutionEnvironment {
       env: {
         ...process.env,
         ...this.settings.environment,
+        NODE_PATH: RUNTIME_NODE_PATH,
         AWS_LAMBDA_FUNCTION_NAME: this.settings.functionName,
         AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.settings.memorySizeMb),
       },

@@ -1,0 +1,104 @@
+/**
+ * Idempotent records for the worker plumbing (worker.ts loads this file only when the function
+ * has an idempotency table, and the construct's bundle leaves it out otherwise): Powertools'
+ * idempotency utility with its DynamoDB persistence layer, one record per idempotency key.
+ *
+ * Per record: a conditional PutItem takes the key (INPROGRESS, expiring with the invocation's
+ * remaining time), the business logic runs, an UpdateItem marks it COMPLETED until the expiry
+ * window ends. A record whose key is COMPLETED returns success without running the business
+ * logic; one whose key is INPROGRESS elsewhere fails (it is retried after the visibility
+ * timeout, by when the other attempt has finished or its in-progress time has run out); one
+ * whose business logic throws releases the key (DeleteItem) and fails, so the retry runs it.
+ */
+import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import type { Context, SQSRecord } from "aws-lambda";
+import { IDEMPOTENCY_ATTRIBUTES } from "./idempotency-settings";
+
+/** What {@link idempotentRecords} needs: the table, the expiry window and how to key a record. */
+export interface IdempotentRecordSettings<T> {
+  readonly tableName: string;
+  readonly expirySeconds: number;
+  /** The record's key from its parsed body; `undefined` keys on the SQS message id. */
+  readonly key: ((message: T, record: SQSRecord) => string) | undefined;
+  /** Parses a record's body (throws for a body that is not JSON). */
+  readonly parse: (record: SQSRecord) => T;
+  /** The business logic. */
+  readonly run: (message: T, record: SQSRecord) => Promise<void>;
+  /** Where a skipped duplicate is reported (one JSON line). @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** Thrown for a record whose `idempotencyKey` function threw or returned no usable key. */
+export class IdempotencyKeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "IdempotencyKeyError";
+  }
+}
+
+/** The record's idempotency key: the body key function's result, or the SQS message id. */
+function keyOf<T>(settings: IdempotentRecordSettings<T>, message: T, record: SQSRecord): string {
+  if (!settings.key) return record.messageId;
+  let key: unknown;
+  try {
+    key = settings.key(message, record);
+  } catch (error) {
+    throw new IdempotencyKeyError(`message ${record.messageId}: idempotencyKey threw: ${(error as Error)?.message ?? String(error)}`);
+  }
+  if (typeof key !== "string" || key === "") {
+    throw new IdempotencyKeyError(
+      `message ${record.messageId}: idempotencyKey must return a non-empty string (returned ${typeof key === "string" ? '""' : String(key)})`,
+    );
+  }
+  return key;
+}
+
+/**
+ * Wraps the business logic so that each idempotency key runs it at most once per expiry window
+ * (see the file comment). Call `startInvocation(context)` at the start of every invocation: the
+ * in-progress expiry follows `context.getRemainingTimeInMillis()`, so a crashed or timed-out
+ * attempt blocks its key no longer than the function's timeout.
+ */
+export function idempotentRecords<T>(settings: IdempotentRecordSettings<T>): {
+  readonly startInvocation: (context: Context) => void;
+  readonly handleRecord: (record: SQSRecord) => Promise<void>;
+} {
+  const log = settings.log ?? ((line: string) => console.log(line));
+  const config = new IdempotencyConfig({
+    // The hashed payload is `{ key }`: the key alone decides, whatever else the body holds.
+    eventKeyJmesPath: "key",
+    expiresAfterSeconds: settings.expirySeconds,
+    throwOnNoIdempotencyKey: true,
+    // Called only when a record's key is already COMPLETED: the business logic did not run.
+    responseHook: (response, record) => {
+      log(JSON.stringify({ event: "duplicate-skipped", idempotencyKey: record.idempotencyKey, completedUntil: new Date(record.expiryTimestamp! * 1000).toISOString() }));
+      return response;
+    },
+  });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: settings.tableName,
+    keyAttr: IDEMPOTENCY_ATTRIBUTES.key,
+    expiryAttr: IDEMPOTENCY_ATTRIBUTES.expiry,
+    inProgressExpiryAttr: IDEMPOTENCY_ATTRIBUTES.inProgressExpiry,
+    statusAttr: IDEMPOTENCY_ATTRIBUTES.status,
+    dataAttr: IDEMPOTENCY_ATTRIBUTES.data,
+  });
+  const runOnce = makeIdempotent(
+    async (_keyed: { key: string }, message: T, record: SQSRecord): Promise<void> => settings.run(message, record),
+    {
+      persistenceStore,
+      config,
+      // A fixed prefix: Powertools would otherwise add the wrapped function's name, which the
+      // minifier may change between builds, and every key would change with a deploy.
+      keyPrefix: process.env.AWS_LAMBDA_FUNCTION_NAME ?? "sqs-worker",
+    },
+  );
+  return {
+    startInvocation: (context) => config.registerLambdaContext(context),
+    handleRecord: async (record) => {
+      const message = settings.parse(record);
+      await runOnce({ key: keyOf(settings, message, record) }, message, record);
+    },
+  };
+}
