@@ -85,6 +85,24 @@ describe("a consumer app with the ts-node template", () => {
     expect(fn.source_code_hash).toBe(inRepo.sourceCodeHash);
   });
 
+  test("bundles idempotency for the service that turns it on, from the package's worker entry, and only for it", async () => {
+    const payments = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "payments", "cdk.tf.json"), "utf8"));
+    const fn = Object.values(payments.resource.aws_lambda_function as Record<string, any>)[0];
+    expect(fn.environment.variables).toEqual({ SQS_WORKER_IDEMPOTENCY_TABLE: "payments-idempotency", SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS: "86400" });
+    expect(Object.values(payments.resource.aws_dynamodb_table as Record<string, any>).map((t) => t.name)).toEqual(["payments-idempotency"]);
+    const zip = path.join(app, "cdktf.out", "stacks", "payments", fn.filename);
+    const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: 16 << 20 });
+    expect(code).toContain("CONSUMER_PAYMENT_WORKER");
+    expect(code).toContain("IdempotencyConfig");
+    expect(code).toContain('require("@aws-sdk/client-dynamodb")');
+    expect(fs.statSync(zip).size).toBeLessThanOrEqual(60 * 1024);
+    // The same bytes as this repository's bundler with idempotency on; the invoices zip has none of it.
+    expect(fn.source_code_hash).toBe(bundleLambda(path.join(app, "workers", "payments.ts"), path.join(work, "in-repo-idempotent"), { idempotency: true }).sourceCodeHash);
+    const invoices = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
+    const { stdout: plain } = await run("unzip", ["-p", path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename), "index.js"], { maxBuffer: 16 << 20 });
+    expect(plain).not.toContain("IdempotencyConfig");
+  });
+
   test("holds two workers of one service under different name prefixes without a clash", () => {
     const names = (type: string, field: string) => Object.values(json.resource[type]).map((r) => r[field]).sort();
     expect(names("aws_sqs_queue", "name")).toEqual(["invoices-dlq", "invoices-queue", "staging-invoices-dlq", "staging-invoices-queue"]);
@@ -134,11 +152,13 @@ describe("a consumer app with the ts-node template", () => {
     ]);
   });
 
-  test("passes terraform validate with hashicorp/aws 5.100.0", async () => {
+  test("passes terraform validate with hashicorp/aws 5.100.0, both stacks", async () => {
     if (!tool.ok) throw new Error(tool.reason);
-    const dir = path.join(app, "cdktf.out", "stacks", "invoices");
-    await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-    const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
-    expect({ valid: result.valid, diagnostics: result.diagnostics }).toEqual({ valid: true, diagnostics: [] });
+    for (const stack of ["invoices", "payments"]) {
+      const dir = path.join(app, "cdktf.out", "stacks", stack);
+      await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+      const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
+      expect({ stack, valid: result.valid, diagnostics: result.diagnostics }).toEqual({ stack, valid: true, diagnostics: [] });
+    }
   });
 });

@@ -8,6 +8,7 @@ import {
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
+import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { EXAMPLE_SERVICES } from "../../examples/services";
@@ -17,7 +18,8 @@ import { readDeployedWorkerConfig } from "../../tools/local-runner/stack-config"
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir, synthApp } from "../helpers/synth";
 import { prepareTerraform, terraformOk, terraformRun } from "../helpers/terraform";
-import { createQueue, drainQueue, queueDepth, readLog, runScenario, sendAll } from "./scenario";
+import { IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../../lambda-src/idempotency-settings";
+import { createQueue, drainQueue, queueDepth, readLog, runScenario, sendAll, sendAllFifo } from "./scenario";
 
 // Rung 5 of the verification ladder: terraform apply of every synthesized stack against moto,
 // the deployed values read back with the AWS SDK, a second plan that must be empty, the worker's
@@ -33,6 +35,11 @@ const SERVICES: ServiceCatalog = {
     eventSource: { batchSize: 10, maximumConcurrency: 10 },
   },
 };
+/** The same scenario worker with idempotency on (issue 14). */
+const IDEMPOTENT_SERVICE = "e2e-idem";
+Object.assign(SERVICES, {
+  [IDEMPOTENT_SERVICE]: { lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1 }, idempotency: {} },
+});
 const STACKS = Object.keys(SERVICES);
 
 const tool = prepareTerraform();
@@ -58,7 +65,14 @@ async function mappingsOf(functionName: string) {
 
 function clients(endpoint: string) {
   const config = { region: FAKE_AWS_ENV.AWS_REGION, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
-  return { sqs: new SQSClient(config), lambda: new LambdaClient(config), cloudwatch: new CloudWatchClient(config), iam: new IAMClient(config), sns: new SNSClient(config) };
+  return {
+    sqs: new SQSClient(config),
+    lambda: new LambdaClient(config),
+    cloudwatch: new CloudWatchClient(config),
+    iam: new IAMClient(config),
+    sns: new SNSClient(config),
+    dynamodb: new DynamoDBClient(config),
+  };
 }
 
 const tfVars = () => ["-var", `alert_sns_arn=${topicArn}`];
@@ -233,11 +247,40 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       Handler: "index.handler",
       Role: Role!.Arn,
     });
-    expect(fn.Environment?.Variables ?? {}).toEqual(config.lambda.environment);
+    const idempotencyEnv = config.idempotency
+      ? { [IDEMPOTENCY_ENV.table]: names.idempotencyTable, [IDEMPOTENCY_ENV.expirySeconds]: String(config.idempotency.expirySeconds) }
+      : {};
+    expect(fn.Environment?.Variables ?? {}).toEqual({ ...config.lambda.environment, ...idempotencyEnv });
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
     const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
     const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
     expect(actions).toEqual(expect.arrayContaining(["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]));
+    expect(actions.some((a: string) => a.startsWith("dynamodb:"))).toBe(config.idempotency !== undefined);
+  });
+
+  test("has the idempotency table (key, on-demand, TTL, encryption, point-in-time recovery) and the role statement on it, when on", async () => {
+    const names = deriveNames(stack);
+    const { TableNames = [] } = await aws.dynamodb.send(new ListTablesCommand({}));
+    if (!expected().idempotency) {
+      expect(TableNames).not.toContain(names.idempotencyTable);
+      return;
+    }
+    const { Table } = await aws.dynamodb.send(new DescribeTableCommand({ TableName: names.idempotencyTable }));
+    expect(Table).toMatchObject({
+      TableName: names.idempotencyTable,
+      KeySchema: [{ AttributeName: "id", KeyType: "HASH" }],
+      AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }],
+      BillingModeSummary: { BillingMode: "PAY_PER_REQUEST" },
+      SSEDescription: { Status: "ENABLED" },
+    });
+    const ttl = await aws.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: names.idempotencyTable }));
+    expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: "ENABLED", AttributeName: "expiration" });
+    const backups = await aws.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: names.idempotencyTable }));
+    expect(backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe("ENABLED");
+    const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
+    const statements = JSON.parse(decodeURIComponent(policy.PolicyDocument!)).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    const statement = statements.find((s) => s.Sid === "IdempotencyRecords");
+    expect({ actions: [statement?.Action].flat().sort(), resources: [statement?.Resource].flat() }).toEqual({ actions: [...IDEMPOTENCY_TABLE_ACTIONS], resources: [Table!.TableArn] });
   });
 
   test("plans no changes after apply", async () => {
@@ -343,6 +386,61 @@ describe("the deployed worker's behaviour", () => {
     expect(short.processed).toBe(20);
     expect(short.duplicates).toBeGreaterThan(0);
     expect(correct).toEqual({ processed: 20, duplicates: 0 });
+  });
+
+  describe("with idempotency on (issue 14)", () => {
+    /** The idempotent service's deployed worker; the threads reach the emulated DynamoDB table through AWS_ENDPOINT_URL. */
+    const idempotentWorker = (overrides: object = {}) => ({ ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), IDEMPOTENT_SERVICE), ...overrides });
+    const awsEnvironment = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint });
+    /** Business-logic runs (the side effect: one log line per completed run) per message id. */
+    const runsPerId = (logFile: string) => {
+      const runs: Record<string, number> = {};
+      for (const entry of readLog(logFile).filter((e) => e.outcome === "ok")) runs[entry.id] = (runs[entry.id] ?? 0) + 1;
+      return runs;
+    };
+    const once = (ids: readonly string[]) => Object.fromEntries(ids.map((id) => [id, 1]));
+
+    test.each([
+      ["standard", `idem-short-visibility`, sendAll],
+      ["FIFO", `idem-short-visibility.fifo`, sendAllFifo],
+    ] as const)(
+      "%s queue with a visibility timeout shorter than the job: SQS delivers duplicates, the business logic runs exactly once per message",
+      async (_kind, queueName, send) => {
+        // The same forced-duplicate setup as the test above (1 s visibility, 2.5 s jobs), run
+        // through the bundle built with idempotency and the table Terraform created.
+        const worker = idempotentWorker({ timeoutSeconds: 10, batchSize: 1 });
+        expect(worker.environment[IDEMPOTENCY_ENV.table]).toBe(deriveNames(IDEMPOTENT_SERVICE).idempotencyTable);
+        const queueUrl = await createQueue(sqs, queueName, 1);
+        const messages = Array.from({ length: 20 }, (_, i) => ({ id: `${queueName}-${i}`, kind: "slow" as const, sleepMs: 2500 }));
+        const logFile = path.join(projectDir, `${queueName}.log`);
+        await send(sqs, queueUrl, messages);
+        const stats = await runScenario({ sqs, queueUrl, worker, logFile, environment: awsEnvironment(), until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 180_000 });
+        // eslint-disable-next-line no-console
+        console.log(`idempotency on, ${_kind}, visibility 1 s < 2.5 s jobs: ${stats.records} receives of ${messages.length} messages, runs ${JSON.stringify(runsPerId(logFile))}`);
+        expect(stats.records).toBeGreaterThan(messages.length);
+        expect(runsPerId(logFile)).toEqual(once(messages.map((m) => m.id)));
+      },
+    );
+
+    test("a producer that sends the same job twice: twice by message id, once with a body key function", async () => {
+      const run = async (label: string, bodyKey: Record<string, string>) => {
+        // A copy received while the other is in flight fails as "in progress" and comes back
+        // after the visibility timeout: 3 s, so that the test does not wait a minute for it.
+        const queueUrl = await createQueue(sqs, `idem-producer-${label}`, 3);
+        // Ten jobs, each sent twice as two SQS messages (two message ids, one jobKey).
+        const jobs = Array.from({ length: 10 }, (_, i) => ({ id: `${label}-${i}`, kind: "good" as const, jobKey: `${label}-job-${i}` }));
+        const logFile = path.join(projectDir, `producer-${label}.log`);
+        await sendAll(sqs, queueUrl, [...jobs, ...jobs]);
+        const stats = await runScenario({ sqs, queueUrl, worker: idempotentWorker(), logFile, environment: { ...awsEnvironment(), ...bodyKey }, until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 60_000 });
+        // eslint-disable-next-line no-console
+        console.log(`producer duplicates keyed by ${label}: ${stats.records} receives, ${stats.failedRecords} in-progress retries, runs ${JSON.stringify(runsPerId(logFile))}`);
+        return { jobs: jobs.map((j) => j.id), runs: runsPerId(logFile) };
+      };
+      const byMessageId = await run("message-id", {});
+      expect(byMessageId.runs).toEqual(Object.fromEntries(byMessageId.jobs.map((id) => [id, 2])));
+      const byBody = await run("body-key", { SCENARIO_BODY_KEY: "jobKey" });
+      expect(byBody.runs).toEqual(once(byBody.jobs));
+    });
   });
 });
 

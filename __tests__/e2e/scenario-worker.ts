@@ -7,6 +7,8 @@ export interface ScenarioMessage {
   /** good: succeeds; poison: always throws; transient: throws on its first receive only; slow: succeeds after sleepMs. */
   readonly kind: "good" | "poison" | "transient" | "slow";
   readonly sleepMs?: number;
+  /** The job's own identity, for the idempotency scenarios' body key (SCENARIO_BODY_KEY=jobKey). */
+  readonly jobKey?: string;
 }
 
 /** One line of the processing log the tests read back. */
@@ -20,8 +22,10 @@ export interface ScenarioLogEntry {
 /**
  * The e2e worker: the real plumbing of lambda-src/worker.ts around scenario business logic
  * that appends every attempt to the file named by SCENARIO_LOG (appends of one short line are
- * atomic, so concurrent execution environments can share the file).
+ * atomic, so concurrent execution environments can share the file). With SCENARIO_BODY_KEY set
+ * (and the service's idempotency on) the body field it names is the idempotency key.
  */
+const bodyKey = process.env.SCENARIO_BODY_KEY as keyof ScenarioMessage | undefined;
 export const handler = makeHandler<ScenarioMessage>(async (m, record) => {
   const attempt = Number(record.attributes.ApproximateReceiveCount);
   const log = (outcome: ScenarioLogEntry["outcome"]) => {
@@ -34,4 +38,4 @@ export const handler = makeHandler<ScenarioMessage>(async (m, record) => {
     throw new Error(`${m.kind} message ${m.id} failed on attempt ${attempt}`);
   }
   log("ok");
-});
+}, bodyKey ? { idempotencyKey: (m) => String(m[bodyKey]) } : {});

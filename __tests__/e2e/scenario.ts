@@ -29,10 +29,25 @@ export async function sendAll(sqs: SQSClient, queueUrl: string, messages: readon
 
 export { queueDepth } from "../../tools/local-runner/queue-depth";
 
-/** Creates a plain queue (no construct, no DLQ) with the given visibility timeout. */
+/** Creates a plain queue (no construct, no DLQ) with the given visibility timeout; FIFO when the name ends in .fifo. */
 export async function createQueue(sqs: SQSClient, name: string, visibilityTimeoutSeconds: number): Promise<string> {
-  const result = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds) } }));
+  const fifo = name.endsWith(".fifo") ? { FifoQueue: "true" } : {};
+  const result = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds), ...fifo } }));
   return result.QueueUrl!;
+}
+
+/** Sends every message to a FIFO queue, each in its own message group (so they run in parallel), deduplicated by its index. */
+export async function sendAllFifo(sqs: SQSClient, queueUrl: string, messages: readonly ScenarioMessage[]): Promise<void> {
+  for (let i = 0; i < messages.length; i += 10) {
+    const chunk = messages.slice(i, i + 10);
+    const result = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: chunk.map((m, n) => ({ Id: String(n), MessageBody: JSON.stringify(m), MessageGroupId: `group-${i + n}`, MessageDeduplicationId: `dedup-${i + n}` })),
+      }),
+    );
+    if (result.Failed?.length) throw new Error(`send failed: ${JSON.stringify(result.Failed)}`);
+  }
 }
 
 /** Receives and deletes every message of a queue, returning them. */
@@ -69,6 +84,8 @@ export async function runScenario(options: {
   logFile: string;
   until: () => Promise<boolean>;
   timeoutMs: number;
+  /** More environment for the execution environments (the emulator's endpoint for DynamoDB). */
+  environment?: Readonly<Record<string, string>>;
 }): Promise<RunnerStats> {
   const runner = new LocalRunner({
     sqs: options.sqs,
@@ -76,7 +93,7 @@ export async function runScenario(options: {
     region: "us-east-1",
     worker: options.worker,
     waitTimeSeconds: 1,
-    extraEnvironment: { SCENARIO_LOG: options.logFile },
+    extraEnvironment: { ...options.environment, SCENARIO_LOG: options.logFile },
     log: (l) => { if (process.env.RUNNER_LOG) console.error(l); },
   });
   await runner.start();

@@ -9,7 +9,9 @@ import * as path from "path";
 import type { Context, SQSEvent } from "aws-lambda";
 import { bundleLambda } from "../../modules/internal";
 import { makeHandler } from "../../lambda-src/worker";
+import { IDEMPOTENCY_ENV } from "../../lambda-src/idempotency-settings";
 import { runWithoutArguments } from "../shared/cli";
+import { withInMemoryDynamoDb } from "./in-memory-dynamodb";
 import { BENCH_CLI } from "./bench-cli";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -89,6 +91,65 @@ async function handlerOverhead(batches: number): Promise<{ medianUs: number; p99
   return { medianUs: median(samples), p99Us: percentile(samples, 99), batches };
 }
 
+/** One batch of 10 records; `batch` makes the message ids unique to it. */
+function benchEvent(batch: number | "same"): SQSEvent {
+  return {
+    Records: Array.from({ length: 10 }, (_, i) => ({
+      messageId: `m${batch}-${i}`,
+      receiptHandle: `r${i}`,
+      body: JSON.stringify({ orderId: i, items: [1, 2, 3], note: "benchmark" }),
+      attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:bench-queue",
+      awsRegion: "us-east-1",
+    })),
+  };
+}
+
+/**
+ * Per-record cost of the plumbing with idempotency on, against an in-process table (see
+ * in-memory-dynamodb.ts): for new messages (take the key, run, mark COMPLETED) and for duplicates
+ * (find COMPLETED, skip), next to the same handler without idempotency.
+ */
+async function idempotencyOverhead(batches: number): Promise<{ offUs: number; firstDeliveryUs: number; duplicateUs: number; batches: number }> {
+  const context = { functionName: "bench", getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+  const perRecord = async (handler: ReturnType<typeof makeHandler>, event: (i: number) => SQSEvent) => {
+    for (let i = 0; i < 500; i++) await handler(event(-1 - i), context); // warm-up: JIT
+    const samples: number[] = [];
+    for (let i = 0; i < batches; i++) {
+      const started = process.hrtime.bigint();
+      const response = await handler(event(i), context);
+      samples.push(Number(process.hrtime.bigint() - started) / 1000 / 10);
+      if (response.batchItemFailures.length > 0) throw new Error(`bench batch failed: ${JSON.stringify(response)}`);
+    }
+    return median(samples);
+  };
+  const offUs = await perRecord(makeHandler(async () => undefined), benchEvent);
+  const saved = { ...process.env };
+  Object.assign(process.env, { [IDEMPOTENCY_ENV.table]: "bench-idempotency", [IDEMPOTENCY_ENV.expirySeconds]: "3600", AWS_REGION: "us-east-1", AWS_LAMBDA_FUNCTION_NAME: "bench-worker" });
+  try {
+    return await withInMemoryDynamoDb(async () => {
+      const firstDeliveryUs = await perRecord(makeHandler(async () => undefined), benchEvent);
+      // Each skipped duplicate logs one line ("duplicate-skipped"): counted, not printed, here.
+      const log = console.log;
+      let skipped = 0;
+      console.log = () => void skipped++;
+      let duplicateUs: number;
+      try {
+        duplicateUs = await perRecord(makeHandler(async () => undefined), () => benchEvent("same"));
+      } finally {
+        console.log = log;
+      }
+      if (skipped < batches * 10) throw new Error(`expected every record of the duplicate run to be skipped, ${skipped} were`);
+      return { offUs, firstDeliveryUs, duplicateUs, batches };
+    });
+  } finally {
+    process.env = saved;
+  }
+}
+
 async function main(): Promise<void> {
   const machine = {
     cores: os.cpus().length,
@@ -124,6 +185,14 @@ async function main(): Promise<void> {
     const overhead = await handlerOverhead(Number(process.env.BENCH_BATCHES ?? 20_000));
     console.log(`worker bundle: ${bundle.sizeBytes} bytes zipped (stored), ${bundle.codeSizeBytes} bytes of JavaScript`);
     console.log(`handler overhead per batch of 10: median ${overhead.medianUs.toFixed(1)} µs, p99 ${overhead.p99Us.toFixed(1)} µs (${overhead.batches} batches)`);
+    const idempotentBundle = bundleLambda(path.join(__dirname, "..", "..", "lambda-src", "orders.ts"), path.join(work, "bundle"), { idempotency: true });
+    const idempotency = await idempotencyOverhead(Number(process.env.BENCH_IDEMPOTENT_BATCHES ?? 2_000));
+    console.log(`worker bundle with idempotency: ${idempotentBundle.sizeBytes} bytes zipped (@aws-sdk/client-dynamodb and util-dynamodb left to the runtime)`);
+    console.log(
+      `per record, median (in-process table, no network): idempotency off ${idempotency.offUs.toFixed(1)} µs, ` +
+        `on, first delivery ${idempotency.firstDeliveryUs.toFixed(1)} µs, on, duplicate skipped ${idempotency.duplicateUs.toFixed(1)} µs ` +
+        `(${idempotency.batches} batches of 10; DynamoDB's round trips, a few ms each in-region, come on top)`,
+    );
 
     const results = {
       machine,
@@ -133,6 +202,7 @@ async function main(): Promise<void> {
       marginal,
       bundle: { zipBytes: bundle.sizeBytes, javascriptBytes: bundle.codeSizeBytes },
       handlerOverheadPerBatchOf10: overhead,
+      idempotency: { zipBytes: idempotentBundle.sizeBytes, perRecordMedianUs: idempotency },
     };
     fs.mkdirSync(path.join(ROOT, "bench"), { recursive: true });
     fs.writeFileSync(path.join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
