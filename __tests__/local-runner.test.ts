@@ -149,6 +149,19 @@ describe("execution environments", () => {
     }
   });
 
+  test("resolve the AWS SDK packages a bundle leaves to the runtime, as Lambda's Node.js runtime does", async () => {
+    // A bundle with idempotency requires @aws-sdk/client-dynamodb without carrying it; the code
+    // folder is a temporary folder with no node_modules, as /var/task holds none on Lambda.
+    const codeDir = temp("env-external");
+    fs.writeFileSync(path.join(codeDir, "index.js"), 'const { marshall } = require("@aws-sdk/util-dynamodb"); require("@aws-sdk/client-dynamodb"); exports.handler = async () => marshall({ id: "k" });');
+    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} });
+    try {
+      expect(await env.invoke({})).toEqual({ ok: true, result: { id: { S: "k" } } });
+    } finally {
+      await env.shutdown();
+    }
+  });
+
   test("time out like Lambda, and the next invocation gets a fresh environment", async () => {
     const codeDir = temp("env-timeout");
     fs.writeFileSync(

@@ -20,7 +20,7 @@ export const WORKER_LOCAL_CLI: CliSpec = {
   options: {
     "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the service's <service>-queue" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
-    "endpoint-url": { type: "string", value: "URL", description: "an SQS endpoint such as the emulator's (default AWS_ENDPOINT_URL)" },
+    "endpoint-url": { type: "string", value: "URL", description: "an AWS endpoint such as the emulator's, for the queue and the worker's own calls (default AWS_ENDPOINT_URL)" },
     outdir: { type: "string", value: "DIR", description: "the synth output to read the service from (default cdktf.out)" },
     "until-empty": { type: "boolean", description: "stop once the queue holds no visible, in-flight or delayed message" },
     "wait-seconds": { type: "string", value: "N", description: "long-polling wait of each receive, 0 to 20 (default 20)" },
@@ -69,7 +69,16 @@ async function main(): Promise<void> {
   const worker = readDeployedWorkerConfig(args.outdir, args.service);
   const sqs = new SQSClient({ region: args.region, endpoint: args.endpointUrl });
   const queueUrl = args.queueUrl ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: worker.queueName }))).QueueUrl!;
-  const runner = new LocalRunner({ sqs, queueUrl, region: args.region, worker, waitTimeSeconds: args.waitSeconds, releaseFailed: args.releaseFailed });
+  const runner = new LocalRunner({
+    sqs,
+    queueUrl,
+    region: args.region,
+    worker,
+    waitTimeSeconds: args.waitSeconds,
+    releaseFailed: args.releaseFailed,
+    // The worker's own AWS calls (the idempotency table) go where the queue is: the emulator too.
+    extraEnvironment: args.endpointUrl ? { AWS_ENDPOINT_URL: args.endpointUrl } : {},
+  });
   await runner.start();
   const stop = async () => {
     const stats = await runner.stop();

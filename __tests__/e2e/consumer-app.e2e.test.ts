@@ -101,6 +101,8 @@ describe("a consumer app with the ts-node template", () => {
     const invoices = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
     const { stdout: plain } = await run("unzip", ["-p", path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename), "index.js"], { maxBuffer: 16 << 20 });
     expect(plain).not.toContain("IdempotencyConfig");
+    // eslint-disable-next-line no-console
+    console.log(`consumer zips: invoices (idempotency off) ${fs.statSync(path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename)).size} bytes, payments (on) ${fs.statSync(zip).size} bytes`);
   });
 
   test("holds two workers of one service under different name prefixes without a clash", () => {

@@ -94,7 +94,9 @@ export class LocalRunner {
         functionName: worker.functionName,
         memorySizeMb: worker.memorySizeMb,
         timeoutSeconds: worker.timeoutSeconds,
-        environment: { ...worker.environment, ...this.options.extraEnvironment },
+        // Lambda sets AWS_REGION for the function: the worker's own AWS calls (the idempotency
+        // table) go to the queue's region, as they would there.
+        environment: { ...worker.environment, AWS_REGION: this.options.region, ...this.options.extraEnvironment },
       });
       this.environments.push(environment);
       this.pollers.push(this.poll(environment, queueArn));
