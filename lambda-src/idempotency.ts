@@ -25,7 +25,7 @@ export interface IdempotentRecordSettings<T> {
   readonly parse: (record: SQSRecord) => T;
   /** The business logic. */
   readonly run: (message: T, record: SQSRecord) => Promise<void>;
-  /** Where a skipped duplicate is reported (one JSON line). @default console.log */
+  /** Where a skipped duplicate is reported (one JSON line naming it and the original). @default console.log */
   readonly log?: (line: string) => void;
 }
 
@@ -70,11 +70,6 @@ export function idempotentRecords<T>(settings: IdempotentRecordSettings<T>): {
     eventKeyJmesPath: "key",
     expiresAfterSeconds: settings.expirySeconds,
     throwOnNoIdempotencyKey: true,
-    // Called only when a record's key is already COMPLETED: the business logic did not run.
-    responseHook: (response, record) => {
-      log(JSON.stringify({ event: "duplicate-skipped", idempotencyKey: record.idempotencyKey, completedUntil: new Date(record.expiryTimestamp! * 1000).toISOString() }));
-      return response;
-    },
   });
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: settings.tableName,
@@ -84,8 +79,16 @@ export function idempotentRecords<T>(settings: IdempotentRecordSettings<T>): {
     statusAttr: IDEMPOTENCY_ATTRIBUTES.status,
     dataAttr: IDEMPOTENCY_ATTRIBUTES.data,
   });
+  // The records whose business logic ran in this environment: a record that is not among them
+  // after runOnce returned was a duplicate of one that had completed.
+  const ran = new WeakSet<SQSRecord>();
   const runOnce = makeIdempotent(
-    async (_keyed: { key: string }, message: T, record: SQSRecord): Promise<void> => settings.run(message, record),
+    async (_keyed: { key: string }, message: T, record: SQSRecord): Promise<{ messageId: string }> => {
+      ran.add(record);
+      await settings.run(message, record);
+      // Stored with the COMPLETED record, so that a skipped duplicate can name the original.
+      return { messageId: record.messageId };
+    },
     {
       persistenceStore,
       config,
@@ -98,7 +101,10 @@ export function idempotentRecords<T>(settings: IdempotentRecordSettings<T>): {
     startInvocation: (context) => config.registerLambdaContext(context),
     handleRecord: async (record) => {
       const message = settings.parse(record);
-      await runOnce({ key: keyOf(settings, message, record) }, message, record);
+      const completed = await runOnce({ key: keyOf(settings, message, record) }, message, record);
+      if (!ran.has(record)) {
+        log(JSON.stringify({ event: "duplicate-skipped", messageId: record.messageId, duplicateOf: completed?.messageId ?? null }));
+      }
     },
   };
 }
