@@ -10,7 +10,7 @@ import { addServiceStacks, synthAndReport, type ServiceCatalog } from "../../mod
 /** The example workers, shared round-robin: three bundles per app, as in a platform whose services share code. */
 const ENTRIES = ["orders.ts", "thumbnails.ts", "ledger.ts"].map((file) => path.join(__dirname, "..", "..", "lambda-src", file));
 
-/** N services with settings that vary the way a real catalog does (timeouts, batches, FIFO). */
+/** N services with settings that vary the way a real catalog does (timeouts, batches, FIFO, idempotency). */
 export function generatedCatalog(count: number): ServiceCatalog {
   const catalog: Record<string, ServiceCatalog[string]> = {};
   for (let i = 0; i < count; i++) {
@@ -19,6 +19,8 @@ export function generatedCatalog(count: number): ServiceCatalog {
       lambda: { entry: ENTRIES[i % ENTRIES.length], timeoutSeconds, memorySizeMb: 256 + (i % 4) * 256 },
       queue: i % 7 === 0 ? { fifo: true } : {},
       eventSource: { batchSize: 1 + (i % 10), maximumConcurrency: 2 + (i % 20) },
+      // ledger.ts keys on entryId, so its services need their idempotency table, as in the example app.
+      ...(i % ENTRIES.length === 2 ? { idempotency: {} } : {}),
     };
   }
   return catalog;
