@@ -76,7 +76,10 @@ export type MessageProcessor<T = unknown> = (message: T, record: SQSRecord) => P
 /** The Lambda handler {@link makeHandler} returns: a partial batch response for an SQS batch. */
 export type SqsWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
-/** Thrown while building the handler when its options and the function's configuration disagree. */
+/**
+ * Fails an invocation when makeHandler's options and the function's configuration disagree
+ * (an `idempotencyKey` without an idempotency table); checked on the first invocation.
+ */
 export class WorkerConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -90,8 +93,9 @@ export interface WorkerOptions<T = unknown> {
    * The idempotency key of a message, from its parsed body: two messages with the same key run
    * the business logic once per expiry window, e.g. `(order) => order.orderId` for a producer
    * that may send the same order twice. Needs the construct's `idempotency` on (the function
-   * then has an idempotency table); without it every invocation fails with a WorkerConfigError. Must return a
-   * non-empty string; a message it throws for, or returns anything else for, fails.
+   * then has an idempotency table); without it every invocation fails with a
+   * {@link WorkerConfigError}. Must return a non-empty string; a message it throws for, or
+   * returns anything else for, fails.
    * @default - with idempotency on, the SQS message id (covers redelivery of one message)
    */
   readonly idempotencyKey?: (message: T, record: SQSRecord) => string;
