@@ -67,19 +67,7 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): 
 /** Per-batch overhead of the handler plumbing with business logic that does nothing. */
 async function handlerOverhead(batches: number): Promise<{ medianUs: number; p99Us: number; batches: number }> {
   const handler = makeHandler(async () => undefined);
-  const event: SQSEvent = {
-    Records: Array.from({ length: 10 }, (_, i) => ({
-      messageId: `m${i}`,
-      receiptHandle: `r${i}`,
-      body: JSON.stringify({ orderId: i, items: [1, 2, 3], note: "benchmark" }),
-      attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
-      messageAttributes: {},
-      md5OfBody: "",
-      eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:bench-queue",
-      awsRegion: "us-east-1",
-    })),
-  };
+  const event = benchEvent("same");
   const context = { functionName: "bench" } as Context;
   for (let i = 0; i < 2000; i++) await handler(event, context); // warm-up: JIT
   const samples: number[] = [];
