@@ -422,6 +422,25 @@ describe("the deployed worker's behaviour", () => {
       },
     );
 
+    test("an attempt killed mid-job (timeout) blocks its key no longer than the function timeout: the retry runs it once", async () => {
+      // 2 s function timeout, 3 s visibility (>= the timeout, as the construct requires). Each
+      // first attempt stalls for 10 s and is killed at 2 s, leaving its key INPROGRESS. The
+      // in-progress expiry is the invocation's remaining time (2 s), so the redelivery 3 s later
+      // takes the key over and runs; without the Lambda context the key would stay blocked
+      // until the record's expiry (4 days) and the message would never run.
+      const worker = idempotentWorker({ timeoutSeconds: 2, batchSize: 1 });
+      const queueUrl = await createQueue(sqs, "idem-crash", 3);
+      const messages = Array.from({ length: 5 }, (_, i) => ({ id: `crash-${i}`, kind: "stall-first" as const, sleepMs: 10_000 }));
+      const logFile = path.join(projectDir, "idem-crash.log");
+      await sendAll(sqs, queueUrl, messages);
+      const stats = await runScenario({ sqs, queueUrl, worker, logFile, environment: awsEnvironment(), until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 60_000 });
+      // eslint-disable-next-line no-console
+      console.log(`idempotency on, attempts killed by the 2 s timeout: ${stats.timedOutBatches} timed out, runs ${JSON.stringify(runsPerId(logFile))}`);
+      expect(stats.timedOutBatches).toBeGreaterThanOrEqual(messages.length);
+      expect(runsPerId(logFile)).toEqual(once(messages.map((m) => m.id)));
+      expect(readLog(logFile).every((e) => e.attempt >= 2)).toBe(true);
+    });
+
     test("a producer that sends the same job twice: twice by message id, once with a body key function", async () => {
       const run = async (label: string, bodyKey: Record<string, string>) => {
         // A copy received while the other is in flight fails as "in progress" and comes back

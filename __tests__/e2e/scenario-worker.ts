@@ -4,8 +4,12 @@ import { makeHandler } from "../../lambda-src/worker";
 /** A message of the e2e scenarios; `kind` decides what the business logic does with it. */
 export interface ScenarioMessage {
   readonly id: string;
-  /** good: succeeds; poison: always throws; transient: throws on its first receive only; slow: succeeds after sleepMs. */
-  readonly kind: "good" | "poison" | "transient" | "slow";
+  /**
+   * good: succeeds; poison: always throws; transient: throws on its first receive only; slow:
+   * succeeds after sleepMs; stall-first: on its first receive sleeps sleepMs (past the function
+   * timeout, so the invocation is killed mid-job, as a crash), afterwards succeeds at once.
+   */
+  readonly kind: "good" | "poison" | "transient" | "slow" | "stall-first";
   readonly sleepMs?: number;
   /** The job's own identity, for the idempotency scenarios' body key (SCENARIO_BODY_KEY=jobKey). */
   readonly jobKey?: string;
@@ -32,7 +36,7 @@ export const handler = makeHandler<ScenarioMessage>(async (m, record) => {
     const entry: ScenarioLogEntry = { id: m.id, kind: m.kind, attempt, outcome };
     if (process.env.SCENARIO_LOG) appendFileSync(process.env.SCENARIO_LOG, `${JSON.stringify(entry)}\n`);
   };
-  if (m.sleepMs) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
+  if (m.sleepMs && (m.kind !== "stall-first" || attempt === 1)) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
   if (m.kind === "poison" || (m.kind === "transient" && attempt === 1)) {
     log("failed");
     throw new Error(`${m.kind} message ${m.id} failed on attempt ${attempt}`);
