@@ -5,6 +5,7 @@ import type { Construct } from "constructs";
 import { IDEMPOTENCY_ATTRIBUTES, IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../../lambda-src/idempotency-settings";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import type { WorkerNames } from "./names";
+import { environmentEntries } from "./environment";
 import { isUnresolved } from "./tokens";
 
 /**
@@ -52,4 +53,12 @@ export function constructEnvironment(config: ResolvedSqsWorkerConfig, names: Wor
     [IDEMPOTENCY_ENV.table]: names.idempotencyTable,
     [IDEMPOTENCY_ENV.expirySeconds]: isUnresolved(expiry) ? Token.asString(expiry) : String(expiry),
   };
+}
+
+/**
+ * Every variable the function gets: the user's `lambda.environment` and the construct's own
+ * ({@link constructEnvironment}). What the construct writes, and what the 4 KB rule counts.
+ */
+export function functionEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, unknown> {
+  return { ...Object.fromEntries(environmentEntries(config.lambda.environment)), ...constructEnvironment(config, names) };
 }

@@ -1,5 +1,9 @@
 import type { IConstruct } from "constructs";
+import type { ResolvedSqsWorkerConfig } from "./defaults";
 import type { WorkerNames } from "./names";
+
+/** What decides which optional resources (and so names) a worker creates. */
+type OptionalResources = Pick<ResolvedSqsWorkerConfig, "deadLetterQueue" | "idempotency">;
 
 /**
  * The AWS names every worker of one app claims, so that two workers that would create the same
@@ -10,7 +14,7 @@ import type { WorkerNames } from "./names";
 const registries = new WeakMap<IConstruct, Map<string, string>>();
 
 /** The names a worker creates, each with its kind (the same string may name a role and a function). */
-function claims(names: WorkerNames, operatorPolicy: boolean, idempotency: boolean): string[] {
+function claims(names: WorkerNames, config: OptionalResources): string[] {
   return [
     `SQS queue ${names.queue}`,
     `SQS queue ${names.deadLetterQueue}`,
@@ -23,22 +27,22 @@ function claims(names: WorkerNames, operatorPolicy: boolean, idempotency: boolea
     `alarm ${names.throttlesAlarm}`,
     `alarm ${names.deadLetterArrivalsAlarm}`,
     `dashboard ${names.dashboard}`,
-    ...(operatorPolicy ? [`IAM policy ${names.operatorPolicy}`] : []),
-    ...(idempotency ? [`DynamoDB table ${names.idempotencyTable}`] : []),
+    ...(config.deadLetterQueue.operatorPolicy ? [`IAM policy ${names.operatorPolicy}`] : []),
+    ...(config.idempotency ? [`DynamoDB table ${names.idempotencyTable}`] : []),
   ];
 }
 
 /** The claims of another worker in the same app that `names` would repeat, and that worker's path. */
-export function findNameClash(scope: IConstruct, names: WorkerNames, operatorPolicy: boolean, idempotency = false): { owner: string; clashes: string[] } | undefined {
+export function findNameClash(scope: IConstruct, names: WorkerNames, config: OptionalResources): { owner: string; clashes: string[] } | undefined {
   const registry = registries.get(scope.node.root);
   if (!registry) return undefined;
-  const clashes = claims(names, operatorPolicy, idempotency).filter((claim) => registry.has(claim));
+  const clashes = claims(names, config).filter((claim) => registry.has(claim));
   return clashes.length > 0 ? { owner: registry.get(clashes[0])!, clashes } : undefined;
 }
 
 /** Records the names of a worker that was built (`path` is its construct path). */
-export function claimNames(scope: IConstruct, names: WorkerNames, operatorPolicy: boolean, path: string, idempotency = false): void {
+export function claimNames(scope: IConstruct, names: WorkerNames, config: OptionalResources, path: string): void {
   let registry = registries.get(scope.node.root);
   if (!registry) registries.set(scope.node.root, (registry = new Map()));
-  for (const claim of claims(names, operatorPolicy, idempotency)) registry.set(claim, path);
+  for (const claim of claims(names, config)) registry.set(claim, path);
 }

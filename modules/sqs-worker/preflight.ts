@@ -28,7 +28,7 @@ export function providerRegion(scope: Construct): string | undefined {
  */
 export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig, names: WorkerNames): LambdaBundle {
   const violations = findViolations(config);
-  const clash = findNameClash(scope, names, config.deadLetterQueue.operatorPolicy, config.idempotency !== undefined);
+  const clash = findNameClash(scope, names, config);
   if (clash) {
     violations.push({
       serviceName: config.serviceName,

@@ -49,6 +49,22 @@ export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKin
   idempotency: { expirySeconds: "number" },
 };
 
+/**
+ * Help for a group's likely mistakes, beyond "not a prop" and "must be an object": the group
+ * given as something else than an object, and unknown keys matching a pattern (checked before
+ * the "did you mean" search).
+ */
+const GROUP_HINTS: Readonly<Record<string, { readonly notAnObject?: string; readonly unknownKey?: { readonly pattern: RegExp; readonly rule: string } }>> = {
+  idempotency: {
+    notAnObject: " (`idempotency: {}` turns it on with the defaults; leave it out for off)",
+    // The key function is code that runs in Lambda, so it cannot be a construct prop.
+    unknownKey: {
+      pattern: /key/i,
+      rule: "is not a prop of SqsWorker: an idempotency key is a function of the message, so it goes in the worker file: makeHandler(fn, { idempotencyKey: (message) => ... })",
+    },
+  },
+};
+
 /** Every prop path, such as `queue.fifo`. */
 export const PROP_PATHS: readonly string[] = Object.entries(PROP_SHAPE).flatMap(([group, props]) =>
   Object.keys(props).map((prop) => (group ? `${group}.${prop}` : prop)),
@@ -138,9 +154,9 @@ export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
       const path = group ? `${group}.${key}` : key;
       if (group === "" && GROUPS.includes(key)) continue;
       const kind = shape[key];
-      if (!kind && group === "idempotency" && /key/i.test(key)) {
-        // The key function is code that runs in Lambda, so it cannot be a construct prop.
-        violations.push(violation(path, "is not a prop of SqsWorker: an idempotency key is a function of the message, so it goes in the worker file: makeHandler(fn, { idempotencyKey: (message) => ... })", value));
+      const keyHint = GROUP_HINTS[group]?.unknownKey;
+      if (!kind && keyHint?.pattern.test(key)) {
+        violations.push(violation(path, keyHint.rule, value));
       } else if (!kind) {
         const meant = closestProp(group, key);
         violations.push(violation(path, `is not a prop of SqsWorker${meant ? `; did you mean ${meant}?` : ""}`, value));
@@ -155,10 +171,7 @@ export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
   for (const group of GROUPS) {
     const values = props[group];
     if (values === undefined) continue;
-    if (!isPlainObject(values)) {
-      const hint = group === "idempotency" ? " (`idempotency: {}` turns it on with the defaults; leave it out for off)" : "";
-      violations.push(violation(group, `must be an object${hint}`, values));
-    }
+    if (!isPlainObject(values)) violations.push(violation(group, `must be an object${GROUP_HINTS[group]?.notAnObject ?? ""}`, values));
     else checkGroup(group, values);
   }
   if (!isPlainObject(props.alarm) || props.alarm.topicArn === undefined) {

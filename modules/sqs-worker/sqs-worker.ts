@@ -15,7 +15,7 @@ import { SqsWorkerConfigError } from "./config-error";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
-import { constructEnvironment, createIdempotencyTable, idempotencyStatements } from "./idempotency";
+import { createIdempotencyTable, functionEnvironment, idempotencyStatements } from "./idempotency";
 import { createMonitoring, type WorkerMonitoring } from "./monitoring";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
 import { claimNames } from "./name-registry";
@@ -107,7 +107,7 @@ export class SqsWorker extends Construct {
     this.config = config;
     this.names = names;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);
-    claimNames(this, names, config.deadLetterQueue.operatorPolicy, this.node.path, config.idempotency !== undefined);
+    claimNames(this, names, config, this.node.path);
 
     // Written out even when true: a scanner (and a reviewer) reads absence as unencrypted.
     const encryption = config.queue.kmsKeyArn
@@ -196,7 +196,8 @@ export class SqsWorker extends Construct {
       type: AssetType.FILE,
       assetHash: this.bundle.sha256Hex,
     });
-    const environment = { ...config.lambda.environment, ...constructEnvironment(config, names) };
+    // Only strings reach here: the rule table refused anything else.
+    const environment = functionEnvironment(config, names) as Record<string, string>;
     this.function = new LambdaFunction(this, "Function", {
       functionName: names.function,
       role: this.role.arn,

@@ -3,7 +3,7 @@ import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { ALARM_WINDOW_SECONDS, FIFO_MAX_BATCH_SIZE, RANGES, type RangedProp } from "./limits";
-import { constructEnvironment } from "./idempotency";
+import { functionEnvironment } from "./idempotency";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
 import { isUnresolved } from "./tokens";
@@ -65,12 +65,6 @@ function oneOf(path: string, read: (c: Config) => unknown, allowed: readonly str
 /** The AWS names the configuration gives its resources. */
 function namesOf(c: Config) {
   return deriveNames(c.serviceName, c.queue.fifo, c.namePrefix);
-}
-
-/** Every variable the function gets: the user's and the construct's (which the rules below keep apart). */
-function functionEnvironment(c: Config): Record<string, unknown> {
-  const user = typeof c.lambda.environment === "object" && c.lambda.environment !== null ? c.lambda.environment : {};
-  return { ...user, ...constructEnvironment(c, namesOf(c)) };
 }
 
 /** A rule that a derived resource name (name prefix included) matches AWS's pattern for it. */
@@ -191,8 +185,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     // A cdktf token counts as its placeholder's length: an estimate, never a reason to skip.
     inputs: () => [],
     // The construct's own variables (idempotency) count too: Lambda sees them all.
-    holds: (c) => environmentBytes(functionEnvironment(c)) <= MAX_ENVIRONMENT_BYTES,
-    given: (c) => `${environmentBytes(functionEnvironment(c))} bytes`,
+    holds: (c) => environmentBytes(functionEnvironment(c, namesOf(c))) <= MAX_ENVIRONMENT_BYTES,
+    given: (c) => `${environmentBytes(functionEnvironment(c, namesOf(c)))} bytes`,
   },
   {
     path: "lambda.environment",
