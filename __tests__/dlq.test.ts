@@ -7,6 +7,12 @@ import { parseDuration, showLogs } from "../tools/dlq/logs";
 import { cancelRedrive, redriveClientSide, redriveComplete, redriveNative, status } from "../tools/dlq/operations";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, resolveWorkerQueues, type WorkerQueues } from "../tools/dlq/resolve";
+import { idempotencyState, nativeRedriveIdempotencyWarning } from "../tools/dlq/idempotency-check";
+import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../lambda-src/worker-settings";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 
 // The native redrive path runs against a stub of the SQS client: moto does not implement
 // StartMessageMoveTask or ListMessageMoveTasks. The client-side path's "never delete before
@@ -160,7 +166,7 @@ describe("client-side redrive, bounded and honest", () => {
       ReceiveMessageCommand: () => ({ Messages: [] }),
     });
     const summary = await redriveClientSide(client, queues, { waitForInFlightMs: 20, idlePollMs: 5 });
-    expect(summary).toEqual({ target: 4, moved: 0, failed: 0, skipped: 0, stillInDlq: 4 });
+    expect(summary).toEqual({ target: 4, moved: 0, failed: 0, skipped: 0, stillInDlq: 4, withoutOriginalId: 0 });
     expect(redriveComplete(summary)).toBe(false);
   });
 
@@ -194,6 +200,34 @@ describe("client-side redrive, bounded and honest", () => {
     expect(redriveDeduplicationId(fifoMessage("g1-a", "g1"))).toBe(redriveDeduplicationId(fifoMessage("g1-a", "g1"))); // a rerun sends the same id
     expect(calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle))).toEqual(["rh-g1-b"]);
     expect(summary).toMatchObject({ moved: 1, failed: 1 });
+  });
+
+  test("each copy carries its original's message id, which a copy of a copy keeps, and keeps the message's own attributes", async () => {
+    const received = [[message("first"), message("copy-9", { MessageAttributes: { [ORIGINAL_MESSAGE_ID_ATTRIBUTE]: { DataType: "String", StringValue: "first-ever" } } })], []];
+    const { client, calls } = stubSqs({
+      GetQueueAttributesCommand: depth(2),
+      ReceiveMessageCommand: () => ({ Messages: received.shift() ?? [] }),
+      SendMessageBatchCommand: acceptAll,
+      DeleteMessageBatchCommand: deleteAll,
+      ChangeMessageVisibilityBatchCommand: () => ({}),
+    });
+    expect(await redriveClientSide(client, queues)).toMatchObject({ moved: 2, withoutOriginalId: 0 });
+    const sent = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
+    expect(sent.map((e: { MessageAttributes: Record<string, { StringValue: string }> }) => e.MessageAttributes[ORIGINAL_MESSAGE_ID_ATTRIBUTE].StringValue)).toEqual(["first", "first-ever"]);
+  });
+
+  test("a message with SQS's maximum of 10 attributes is copied without the original id, and the summary counts it", async () => {
+    const ten = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, { DataType: "String", StringValue: String(i) }]));
+    const received = [[message("full", { MessageAttributes: ten })], []];
+    const { client, calls } = stubSqs({
+      GetQueueAttributesCommand: depth(1),
+      ReceiveMessageCommand: () => ({ Messages: received.shift() ?? [] }),
+      SendMessageBatchCommand: acceptAll,
+      DeleteMessageBatchCommand: deleteAll,
+    });
+    expect(await redriveClientSide(client, queues)).toMatchObject({ moved: 1, withoutOriginalId: 1 });
+    const [entry] = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
+    expect(Object.keys(entry.MessageAttributes).sort()).toEqual(Object.keys(ten).sort());
   });
 
   test("splits batches at 10 entries and at SQS's 1 MiB total", () => {
@@ -335,5 +369,43 @@ describe("finding a FIFO service's queues under the operator policy", () => {
     });
     const found = await resolveWorkerQueues(client, { service: "ledger", region: "us-east-1", namePrefix: "prod-" });
     expect(found).toMatchObject({ fifo: true, queueArn: "arn:aws:sqs:us-east-1:123456789012:prod-ledger-queue.fifo", dlqArn: "arn:aws:sqs:us-east-1:123456789012:prod-ledger-dlq.fifo", alarmName: "prod-ledger-dlq-not-empty" });
+  });
+});
+
+describe("before a native redrive: does the service have idempotency on?", () => {
+  const dynamodb = (answer: () => unknown) => ({ send: async () => answer() }) as unknown as DynamoDBClient;
+  const missing = () => {
+    throw Object.assign(new Error("Requested resource not found"), { name: "ResourceNotFoundException" });
+  };
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "dlq-idem-"));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const state = (outputs: Record<string, string>) =>
+    fs.writeFileSync(path.join(dir, "terraform.ledger.tfstate"), JSON.stringify({ outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { value: v }])) }));
+
+  test("the deployed stack's state answers first: its idempotency_table_name output, or none", async () => {
+    state({ queue_url: "q", dlq_url: "d", idempotency_table_name: "ledger-idempotency" });
+    expect(await idempotencyState(dynamodb(missing), { service: "ledger", fifo: true, projectDir: dir })).toMatchObject({ on: true, table: "ledger-idempotency" });
+    state({ queue_url: "q", dlq_url: "d" });
+    expect(await idempotencyState(dynamodb(() => ({})), { service: "ledger", fifo: true, projectDir: dir })).toEqual({ on: false });
+  });
+
+  test("without state, DescribeTable of the construct's name: found is on, not found is off, anything else unknown", async () => {
+    expect(await idempotencyState(dynamodb(() => ({ Table: {} })), { service: "ledger", namePrefix: "dev-", fifo: true, projectDir: dir })).toMatchObject({ on: true, table: "dev-ledger-idempotency" });
+    expect(await idempotencyState(dynamodb(missing), { service: "ledger", fifo: true, projectDir: dir })).toEqual({ on: false });
+    const denied = () => {
+      throw Object.assign(new Error("not authorized"), { name: "AccessDeniedException" });
+    };
+    const unknown = await idempotencyState(dynamodb(denied), { service: "ledger", fifo: true, projectDir: dir });
+    expect(unknown).toEqual({ on: "unknown", table: "ledger-idempotency", reason: "AccessDeniedException: not authorized" });
+  });
+
+  test("the warning says why a native redrive runs completed jobs again and what to use instead", () => {
+    const line = nativeRedriveIdempotencyWarning("ledger", { on: true, table: "ledger-idempotency", source: "state" });
+    expect(line).toMatch(/^warning: ledger has idempotency on \(table ledger-idempotency\)\. SQS's native redrive gives every moved message a new message id/);
+    expect(line).toContain("`redrive --client-side` keeps the original id");
+    expect(line).toContain("idempotencyKey");
   });
 });

@@ -21,6 +21,12 @@ describe("a FIFO worker", () => {
     expect(esm).toMatchObject({ batch_size: 10, function_response_types: ["ReportBatchItemFailures"] });
   });
 
+  test("tells the worker the maxReceiveCount, so a message on its last receive does not take its group's later messages to the DLQ", () => {
+    expect(onlyResource(json, "aws_lambda_function").environment.variables).toMatchObject({ SQS_WORKER_MAX_RECEIVE_COUNT: "3" });
+    const five = synthService("ledger5", { queue: { fifo: true }, deadLetterQueue: { maxReceiveCount: 5 } });
+    expect(onlyResource(five, "aws_lambda_function").environment.variables).toMatchObject({ SQS_WORKER_MAX_RECEIVE_COUNT: "5" });
+  });
+
   test("alarms on the FIFO dead-letter queue", () => {
     expect(resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "ledger-dlq-not-empty").body.dimensions).toEqual({ QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_/) });
   });
@@ -28,6 +34,10 @@ describe("a FIFO worker", () => {
 
 describe("a standard worker", () => {
   const json = synthService("plain");
+
+  test("does not get the FIFO plumbing's maxReceiveCount variable", () => {
+    expect(onlyResource(json, "aws_lambda_function").environment?.variables?.SQS_WORKER_MAX_RECEIVE_COUNT).toBeUndefined();
+  });
 
   test("writes neither fifo_queue nor content_based_deduplication", () => {
     for (const q of resources(json, "aws_sqs_queue")) {

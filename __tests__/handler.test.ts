@@ -8,17 +8,17 @@ const processMock = jest.fn() as jest.MockedFunction<MessageProcessor>;
 const handler = makeHandler(processMock);
 const context = { functionName: "orders-worker", awsRequestId: "req-1" } as Context;
 
-function record(id: string, body: string, queue = "orders-queue"): SQSRecord {
+function record(id: string, body: string, queue = "orders-queue", group = "group-1", receiveCount = 1): SQSRecord {
   return {
     messageId: id,
     receiptHandle: `handle-${id}`,
     body,
     attributes: {
-      ApproximateReceiveCount: "1",
+      ApproximateReceiveCount: String(receiveCount),
       SentTimestamp: "1700000000000",
       SenderId: "AIDAEXAMPLE",
       ApproximateFirstReceiveTimestamp: "1700000000001",
-      ...(queue.endsWith(".fifo") ? { MessageGroupId: "group-1", MessageDeduplicationId: `dedup-${id}`, SequenceNumber: id } : {}),
+      ...(queue.endsWith(".fifo") ? { MessageGroupId: group, MessageDeduplicationId: `dedup-${id}`, SequenceNumber: id } : {}),
     },
     messageAttributes: {},
     md5OfBody: "",
@@ -39,10 +39,19 @@ function failWhenAsked(): void {
   });
 }
 
+/** The record-failed lines the plumbing logged (console.error is silenced and recorded). */
+let errorLines: string[] = [];
 beforeEach(() => {
   processMock.mockReset();
   processMock.mockResolvedValue(undefined);
+  errorLines = [];
+  jest.spyOn(console, "error").mockImplementation((line: unknown) => void errorLines.push(String(line)));
 });
+afterEach(() => {
+  jest.restoreAllMocks();
+  delete process.env.SQS_WORKER_MAX_RECEIVE_COUNT;
+});
+const failureLines = () => errorLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "record-failed");
 
 describe("makeHandler on a standard queue", () => {
   test("reports no failures when every record succeeds, and passes each parsed body with its record", async () => {
@@ -88,7 +97,8 @@ describe("makeHandler on a standard queue", () => {
 });
 
 describe("makeHandler on a FIFO queue", () => {
-  const fifo = (id: string, body: string) => record(id, body, "orders-queue.fifo");
+  const fifo = (id: string, body: string, group = "group-1", receiveCount = 1) => record(id, body, "orders-queue.fifo", group, receiveCount);
+  const ran = () => processMock.mock.calls.map(([, r]) => r.messageId);
 
   test("is detected from the .fifo source ARN", () => {
     expect(isFifoBatch(event(fifo("1", "{}")))).toBe(true);
@@ -96,11 +106,47 @@ describe("makeHandler on a FIFO queue", () => {
     expect(isFifoBatch(event())).toBe(false);
   });
 
-  test("stops at the first failure and reports it and every later record, unprocessed, to keep order", async () => {
+  test("a failure holds back only the later records of its own group, reported unprocessed; other groups run", async () => {
     failWhenAsked();
-    const response = await handler(event(fifo("1", "{}"), fifo("2", '{"fail":true}'), fifo("3", "{}"), fifo("4", "{}")), context);
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "2" }, { itemIdentifier: "3" }, { itemIdentifier: "4" }]);
-    expect(processMock.mock.calls.map(([, r]) => r.messageId)).toEqual(["1", "2"]);
+    // The audit's batch: A1 (poison), B1, A2, B2.
+    const response = await handler(event(fifo("A1", '{"fail":true}', "A"), fifo("B1", "{}", "B"), fifo("A2", "{}", "A"), fifo("B2", "{}", "B")), context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "A1" }, { itemIdentifier: "A2" }]);
+    expect(ran()).toEqual(["A1", "B1", "B2"]);
+  });
+
+  test("records of a group before its failure run, and the group stays held for the rest of the batch", async () => {
+    failWhenAsked();
+    const response = await handler(
+      event(fifo("1", "{}", "A"), fifo("2", '{"fail":true}', "A"), fifo("3", "{}", "C"), fifo("4", "{}", "A"), fifo("5", "{}", "A")),
+      context,
+    );
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "2" }, { itemIdentifier: "4" }, { itemIdentifier: "5" }]);
+    expect(ran()).toEqual(["1", "2", "3"]);
+  });
+
+  test("a record failing on its last receive (>= maxReceiveCount) lets its group go on, in order, as after it is dead-lettered", async () => {
+    failWhenAsked();
+    process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "3";
+    const response = await makeHandler(processMock)(event(fifo("A1", '{"fail":true}', "A", 3), fifo("A2", "{}", "A", 3), fifo("A3", "{}", "A", 3)), context);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "A1" }]);
+    expect(ran()).toEqual(["A1", "A2", "A3"]);
+  });
+
+  test("before its last receive the group is held, and without a known maxReceiveCount it is always held", async () => {
+    failWhenAsked();
+    process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "3";
+    const early = await makeHandler(processMock)(event(fifo("A1", '{"fail":true}', "A", 2), fifo("A2", "{}", "A", 2), fifo("B1", "{}", "B", 2)), context);
+    expect(early.batchItemFailures).toEqual([{ itemIdentifier: "A1" }, { itemIdentifier: "A2" }]);
+    delete process.env.SQS_WORKER_MAX_RECEIVE_COUNT;
+    processMock.mockClear();
+    const unknown = await makeHandler(processMock)(event(fifo("A1", '{"fail":true}', "A", 9), fifo("A2", "{}", "A", 9), fifo("B1", "{}", "B", 9)), context);
+    expect(unknown.batchItemFailures).toEqual([{ itemIdentifier: "A1" }, { itemIdentifier: "A2" }]);
+    expect(ran()).toEqual(["A1", "B1"]);
+  });
+
+  test("a broken maxReceiveCount in the environment fails the invocation with a configuration error", async () => {
+    process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "three";
+    await expect(makeHandler(processMock)(event(fifo("1", "{}")), context)).rejects.toThrow('SQS_WORKER_MAX_RECEIVE_COUNT must be a positive integer (given "three")');
   });
 
   test("processes records in order, one at a time", async () => {
@@ -110,8 +156,45 @@ describe("makeHandler on a FIFO queue", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       order.push(`end ${r.messageId}`);
     });
-    await handler(event(fifo("1", "{}"), fifo("2", "{}")), context);
-    expect(order).toEqual(["start 1", "end 1", "start 2", "end 2"]);
+    await handler(event(fifo("1", "{}", "A"), fifo("2", "{}", "B"), fifo("3", "{}", "A")), context);
+    expect(order).toEqual(["start 1", "end 1", "start 2", "end 2", "start 3", "end 3"]);
+  });
+
+  test("throws FullBatchFailureError when every record fails or is held back", async () => {
+    failWhenAsked();
+    await expect(handler(event(fifo("1", '{"fail":true}', "A"), fifo("2", "{}", "A")), context)).rejects.toBeInstanceOf(FullBatchFailureError);
+  });
+
+  test("logs one record-failed line per failed record, a held-back record naming the message that holds it", async () => {
+    failWhenAsked();
+    await handler(event(fifo("A1", '{"fail":true}', "A"), fifo("B1", "{}", "B"), fifo("A2", "{}", "A")), context);
+    expect(failureLines()).toEqual([
+      { event: "record-failed", messageId: "A1", receiveCount: 1, error: "Error: business failure" },
+      { event: "record-failed", messageId: "A2", receiveCount: 1, error: expect.stringMatching(/^HeldBackError: held back: message A1 of group A failed earlier in this batch/) },
+    ]);
+  });
+});
+
+describe("the record-failed log line", () => {
+  test("is written once per failed record on a standard queue, with the error on one line", async () => {
+    processMock.mockImplementation(async (message) => {
+      if ((message as { fail?: boolean }).fail) throw new Error("first line\n  second line");
+    });
+    await handler(event(record("ok", "{}"), record("bad", '{"fail":true}'), record("garbled", "{nope")), context);
+    // Standard records run concurrently: the lines come in completion order.
+    expect(failureLines().sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)))).toEqual([
+      { event: "record-failed", messageId: "bad", receiveCount: 1, error: "Error: first line second line" },
+      { event: "record-failed", messageId: "garbled", receiveCount: 1, error: expect.stringMatching(/^InvalidMessageBodyError: message garbled: body is not valid JSON/) },
+    ]);
+  });
+
+  test("says lastReceive when SQS dead-letters the record now, and survives a thrown non-error", async () => {
+    process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "2";
+    processMock.mockImplementation(async () => {
+      throw "a string"; // eslint-disable-line no-throw-literal
+    });
+    await expect(makeHandler(processMock)(event(record("x", "{}", "orders-queue", "g", 2)), context)).rejects.toBeInstanceOf(FullBatchFailureError);
+    expect(failureLines()).toEqual([{ event: "record-failed", messageId: "x", receiveCount: 2, lastReceive: true, error: "thrown: a string" }]);
   });
 });
 

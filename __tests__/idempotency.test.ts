@@ -1,6 +1,8 @@
 import * as path from "path";
 import { Testing, TerraformStack } from "cdktf";
-import type { Context, SQSEvent } from "aws-lambda";
+import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import { originalMessageId } from "../lambda-src/idempotency";
+import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../lambda-src/worker-settings";
 import { IDEMPOTENCY_ATTRIBUTES, IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../lambda-src/idempotency-settings";
 import { makeHandler, WorkerConfigError } from "../lambda-src/worker";
 import { bundleLambda, SqsWorker, SqsWorkerConfigError, type SqsWorkerProps } from "../modules/internal";
@@ -192,5 +194,25 @@ describe("makeHandler's idempotency options", () => {
     const run = jest.fn(async () => undefined);
     await expect(makeHandler(run)(event, context)).resolves.toEqual({ batchItemFailures: [] });
     expect(run).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("the default idempotency key survives a client-side redrive", () => {
+  const record = (messageId: string, carried?: unknown) =>
+    ({
+      messageId,
+      messageAttributes: carried === undefined ? {} : { [ORIGINAL_MESSAGE_ID_ATTRIBUTE]: { dataType: "String", stringValue: carried } },
+    }) as unknown as SQSRecord;
+
+  test("is the SQS message id of a message as its producer sent it", () => {
+    expect(originalMessageId(record("m-1"))).toBe("m-1");
+  });
+
+  test("is the original's id on a copy the DLQ tool sent back, which SQS gave a new id", () => {
+    expect(originalMessageId(record("copy-id", "m-1"))).toBe("m-1");
+  });
+
+  test("ignores an attribute that cannot be a message id", () => {
+    for (const carried of ["", 42, "x".repeat(129)]) expect(originalMessageId(record("m-2", carried))).toBe("m-2");
   });
 });

@@ -266,16 +266,22 @@ describe("the DLQ operator policy", () => {
     ]);
   });
 
-  test("grants exactly the actions the dlq tool's AWS calls need, no more", () => {
+  test("grants exactly the actions the dlq tool's AWS calls need, no more (idempotency on: DescribeTable of its table too)", () => {
     // Every AWS SDK command the tool sends, read from its sources, as the IAM action it needs
     // (the batch APIs are authorized by their single-message actions).
-    const sources = ["tools/dlq.ts", "tools/dlq/operations.ts", "tools/dlq/resolve.ts", "tools/dlq/logs.ts", "tools/local-runner/queue-depth.ts"].map((file) => fs.readFileSync(path.join(__dirname, "..", file), "utf8"));
-    const service = (command: string) => (["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : command === "FilterLogEvents" ? "logs" : "sqs");
-    const used = new Set(sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, ""))).map((command) => `${service(command)}:${command}`));
-    const granted = new Set(
-      (dataSource(orders, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { actions: string[] }[]).flatMap((statement) => statement.actions),
+    const sources = ["tools/dlq.ts", "tools/dlq/operations.ts", "tools/dlq/resolve.ts", "tools/dlq/logs.ts", "tools/dlq/idempotency-check.ts", "tools/local-runner/queue-depth.ts"].map((file) =>
+      fs.readFileSync(path.join(__dirname, "..", file), "utf8"),
     );
-    expect([...used].sort()).toEqual([...granted].sort());
+    const service = (command: string) =>
+      ["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : command === "FilterLogEvents" ? "logs" : command === "DescribeTable" ? "dynamodb" : "sqs";
+    const used = new Set(sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, ""))).map((command) => `${service(command)}:${command}`));
+    const granted = (json: typeof orders) =>
+      (dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { actions: string[] }[]).flatMap((statement) => statement.actions);
+    const idempotent = synthService("orders", { idempotency: {} });
+    expect([...used].sort()).toEqual([...new Set(granted(idempotent))].sort());
+    expect([...used].filter((action) => !action.startsWith("dynamodb:")).sort()).toEqual([...new Set(granted(orders))].sort());
+    const describe = (dataSource(idempotent, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { sid: string }[]).find((st) => st.sid === "SeeIdempotencyTable");
+    expect(describe).toEqual({ sid: "SeeIdempotencyTable", effect: "Allow", actions: ["dynamodb:DescribeTable"], resources: [`\${${addressOf(idempotent, "aws_dynamodb_table")}.arn}`] });
   });
 
   test("adds the queue key's encrypt and decrypt actions when a customer key is used", () => {

@@ -14,12 +14,13 @@ import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempo
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import type { Context, SQSRecord } from "aws-lambda";
 import { IDEMPOTENCY_ATTRIBUTES } from "./idempotency-settings";
+import { MAX_ORIGINAL_MESSAGE_ID_LENGTH, ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "./worker-settings";
 
 /** What {@link idempotentRecords} needs: the table, the expiry window and how to key a record. */
 export interface IdempotentRecordSettings<T> {
   readonly tableName: string;
   readonly expirySeconds: number;
-  /** The record's key from its parsed body; `undefined` keys on the SQS message id. */
+  /** The record's key from its parsed body; `undefined` keys on the message's original id ({@link originalMessageId}). */
   readonly key: ((message: T, record: SQSRecord) => string) | undefined;
   /** Parses a record's body (throws for a body that is not JSON). */
   readonly parse: (record: SQSRecord) => T;
@@ -37,9 +38,20 @@ export class IdempotencyKeyError extends Error {
   }
 }
 
-/** The record's idempotency key: the body key function's result, or the SQS message id. */
+/**
+ * The id a message had when its producer sent it: the SQS message id, or, on a copy that the
+ * DLQ tool's client-side redrive sent back, the original's id it carries in the
+ * `sqs-worker.original-message-id` attribute (a copy gets a new message id from SQS). A value
+ * that cannot be a message id (empty, not a string, too long) is ignored.
+ */
+export function originalMessageId(record: SQSRecord): string {
+  const carried = record.messageAttributes?.[ORIGINAL_MESSAGE_ID_ATTRIBUTE]?.stringValue;
+  return typeof carried === "string" && carried !== "" && carried.length <= MAX_ORIGINAL_MESSAGE_ID_LENGTH ? carried : record.messageId;
+}
+
+/** The record's idempotency key: the body key function's result, or the message's original id. */
 function keyOf<T>(settings: IdempotentRecordSettings<T>, message: T, record: SQSRecord): string {
-  if (!settings.key) return record.messageId;
+  if (!settings.key) return originalMessageId(record);
   let key: unknown;
   try {
     key = settings.key(message, record);

@@ -13,8 +13,14 @@
  * The batch plumbing is Powertools' (`processPartialResponse`), not ours:
  * - standard queues: records run concurrently; each failure is reported on its own by
  *   `messageId` in `batchItemFailures`, so only failed messages are retried;
- * - FIFO queues (`.fifo` source ARN): records run in order and processing stops at the first
- *   failure, which is reported together with every later record, or order breaks.
+ * - FIFO queues (`.fifo` source ARN): records run one at a time, in order; a failed record holds
+ *   back only the later records of its own message group (reported unprocessed, so the group's
+ *   order holds), while other groups' records run (see fifo-groups.ts, which also says why a
+ *   record failing on its last receive lets its group go on).
+ *
+ * Every failed record is logged as one JSON line on stderr (`{"event":"record-failed",
+ * "messageId":..., "error":...}`): Powertools keeps the errors to itself, and the on-call
+ * engineer reading the function's log, or the local runner, needs to know why.
  *
  * When every record fails, Powertools throws `FullBatchFailureError` on purpose: the
  * invocation is then an error in Lambda's metrics and the event source mapping backs off,
@@ -24,14 +30,11 @@
  * One loaded copy of a handler handles one invocation at a time (as on Lambda): the
  * processors keep per-invocation state and must not be shared by concurrent batches.
  */
-import {
-  BatchProcessor,
-  EventType,
-  SqsFifoPartialProcessorAsync,
-  processPartialResponse,
-} from "@aws-lambda-powertools/batch";
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { isLastReceive, isolateGroups } from "./fifo-groups";
 import { IDEMPOTENCY_ENV } from "./idempotency-settings";
+import { WORKER_ENV } from "./worker-settings";
 
 export type { Context, SQSBatchResponse, SQSEvent, SQSRecord };
 
@@ -96,7 +99,10 @@ export interface WorkerOptions<T = unknown> {
    * then has an idempotency table); without it every invocation fails with a
    * {@link WorkerConfigError}. Must return a non-empty string; a message it throws for, or
    * returns anything else for, fails.
-   * @default - with idempotency on, the SQS message id (covers redelivery of one message)
+   * @default - with idempotency on, the message's original id: the SQS message id, or on a copy
+   * sent back by the DLQ tool's client-side redrive, the id of the message it copies (covers
+   * redelivery of one message, and its redrive with `redrive --client-side`; SQS's native
+   * redrive gives moved messages new ids)
    */
   readonly idempotencyKey?: (message: T, record: SQSRecord) => string;
 }
@@ -114,6 +120,35 @@ function expirySecondsFromEnv(): number {
     throw new WorkerConfigError(`${functionName()}: ${IDEMPOTENCY_ENV.expirySeconds} must be a positive integer (given ${JSON.stringify(raw)})`);
   }
   return value;
+}
+
+/** The queue's maxReceiveCount the construct passed to a FIFO worker; undefined when not set. */
+function maxReceiveCountFromEnv(): number | undefined {
+  const raw = process.env[WORKER_ENV.maxReceiveCount];
+  if (raw === undefined || raw === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new WorkerConfigError(`${functionName()}: ${WORKER_ENV.maxReceiveCount} must be a positive integer (given ${JSON.stringify(raw)})`);
+  }
+  return value;
+}
+
+/**
+ * Writes the one log line of a failed record: its message id and the error's name and message on
+ * one line; `lastReceive` says SQS dead-letters it now.
+ */
+function logRecordFailure(record: SQSRecord, error: unknown, maxReceiveCount: number | undefined): void {
+  const e = error as { name?: unknown; message?: unknown } | null;
+  const text = e && typeof e === "object" && "message" in e ? `${String(e.name ?? "Error")}: ${String(e.message)}` : `thrown: ${String(error)}`;
+  console.error(
+    JSON.stringify({
+      event: "record-failed",
+      messageId: record.messageId,
+      receiveCount: Number(record.attributes?.ApproximateReceiveCount) || undefined,
+      lastReceive: isLastReceive(record, maxReceiveCount) || undefined,
+      error: text.replace(/\s*\n\s*/g, " "),
+    }),
+  );
 }
 
 /** How each record is run, and what to do at the start of an invocation. */
@@ -165,7 +200,8 @@ function recordHandling<T>(businessLogic: MessageProcessor<T>, options: WorkerOp
  *
  * With the construct's `idempotency` on, each record runs through Powertools' idempotency
  * utility (see idempotency.ts): a message whose key already completed within the expiry window
- * is acknowledged without running `businessLogic` again. The key is the SQS message id, or
+ * is acknowledged without running `businessLogic` again. The key is the message's original id
+ * (its SQS message id, kept across the DLQ tool's client-side redrive), or
  * `options.idempotencyKey` of the body.
  */
 export function makeHandler<T = unknown>(businessLogic: MessageProcessor<T>, options: WorkerOptions<T> = {}): SqsWorkerHandler {
@@ -178,14 +214,28 @@ export function makeHandler<T = unknown>(businessLogic: MessageProcessor<T>, opt
   if (options.idempotencyKey !== undefined && typeof options.idempotencyKey !== "function") {
     throw new TypeError(`makeHandler: options.idempotencyKey must be a function of the message (given ${typeof options.idempotencyKey})`);
   }
-  const standard = new BatchProcessor(EventType.SQS);
-  const fifo = new SqsFifoPartialProcessorAsync();
+  const processor = new BatchProcessor(EventType.SQS);
   // Read on the first invocation, not when the module loads: a service's unit tests can then
   // import its worker file without the function's environment.
   let records: RecordHandling | undefined;
+  let maxReceiveCount: number | undefined;
   return async (event, context) => {
-    records ??= recordHandling(businessLogic, options);
+    if (!records) {
+      maxReceiveCount = maxReceiveCountFromEnv();
+      records = recordHandling(businessLogic, options);
+    }
     records.startInvocation(context);
-    return processPartialResponse(event, records.handleRecord, isFifoBatch(event) ? fifo : standard, { context });
+    const fifo = isFifoBatch(event);
+    const run = fifo ? isolateGroups(records.handleRecord, maxReceiveCount) : records.handleRecord;
+    const handleRecord = async (record: SQSRecord) => {
+      try {
+        await run(record);
+      } catch (error) {
+        logRecordFailure(record, error, maxReceiveCount);
+        throw error;
+      }
+    };
+    // FIFO records run one at a time, in order; standard ones concurrently.
+    return processPartialResponse(event, handleRecord, processor, { context, processInParallel: !fifo });
   };
 }

@@ -16,11 +16,14 @@ import * as fs from "fs";
 import * as readline from "readline";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
 import { cancelRedrive, peekMessages, purge, redriveClientSide, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
-import { resolveWorkerQueues } from "./dlq/resolve";
+import { idempotencyState, nativeRedriveIdempotencyWarning } from "./dlq/idempotency-check";
+import { resolveWorkerQueues, type WorkerQueues } from "./dlq/resolve";
+import { queueDepth } from "./local-runner/queue-depth";
 import { parseDuration, showLogs } from "./dlq/logs";
 
 const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send", "logs"] as const;
@@ -34,7 +37,7 @@ export const DLQ_CLI: CliSpec = {
     json: { type: "boolean", description: "peek: print the messages as JSON" },
     "client-side": { type: "boolean", description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
     "max-per-second": { type: "string", value: "N", description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace)" },
-    yes: { type: "boolean", description: "purge: do not ask (needed without a terminal)" },
+    yes: { type: "boolean", description: "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)" },
     body: { type: "string", value: "JSON", description: "send: the message body (or --file, or standard input when neither is given)" },
     file: { type: "string", value: "PATH", description: "send: read the message body from this file" },
     attribute: { type: "string", value: "NAME=VALUE", multiple: true, description: "send: a string message attribute; repeat for more" },
@@ -58,7 +61,7 @@ export const DLQ_CLI: CliSpec = {
     "  logs      the worker's recent log events from its CloudWatch log group (--since, --follow)",
     "",
     "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch,",
-    "            4 empty DLQ, 5 redrive already running, 6 purge refused or declined,",
+    "            4 empty DLQ, 5 redrive already running, 6 purge or native redrive refused or declined,",
     "            7 redrive incomplete (not everything it set out to move moved), 8 no redrive to cancel",
   ].join("\n"),
 };
@@ -160,6 +163,25 @@ async function confirm(question: string): Promise<boolean> {
   return /^y(es)?$/i.test(answer.trim());
 }
 
+/**
+ * Before a native redrive: on a service with idempotency on (or when the tool cannot tell), warns
+ * that the moved messages get new ids, then asks on a terminal, or needs --yes without one.
+ */
+async function confirmNativeRedrive(args: Args, sqs: SQSClient, queues: WorkerQueues, err: (line: string) => void): Promise<void> {
+  if ((await queueDepth(sqs, queues.dlqUrl)) === 0) return; // redriveNative says the DLQ is empty (exit 4)
+  const dynamodb = new DynamoDBClient({ region: args.region, endpoint: args.endpointUrl });
+  const state = await idempotencyState(dynamodb, { service: args.service, namePrefix: args.namePrefix, fifo: queues.fifo, projectDir: process.cwd() });
+  if (state.on === false || args.yes) {
+    if (state.on !== false) err(nativeRedriveIdempotencyWarning(args.service, state));
+    return;
+  }
+  err(nativeRedriveIdempotencyWarning(args.service, state));
+  if (!process.stdin.isTTY) {
+    throw new DlqError("native redrive refused: use --client-side, or pass --yes if the worker keys on a body field (no terminal to ask on)", EXIT.refused);
+  }
+  if (!(await confirm("Redrive with SQS's move task anyway? [y/N] "))) throw new DlqError("redrive cancelled: `redrive --client-side` keeps the original ids", EXIT.refused);
+}
+
 async function run(args: Args, out: (line: string) => void, err: (line: string) => void): Promise<void> {
   const config = { region: args.region, endpoint: args.endpointUrl };
   const sqs = new SQSClient(config);
@@ -193,9 +215,16 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       if (args.json) out(JSON.stringify(rows, null, 2));
       else for (const r of rows) out(`${r.id}  received ${r.receiveCount}x  first sent ${r.firstSent}\n  body: ${r.body}\n  attributes: ${JSON.stringify(r.attributes)}`);
     } else if (args.command === "redrive") {
+      if (!args.clientSide) await confirmNativeRedrive(args, sqs, queues, err);
       const summary = args.clientSide
         ? await redriveClientSide(sqs, queues, { progress: err })
         : await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err });
+      if ("withoutOriginalId" in summary && summary.withoutOriginalId > 0) {
+        err(
+          `warning: ${summary.withoutOriginalId} copies went without the original message id (their messages already had SQS's maximum of 10 attributes): ` +
+            "with idempotency keyed on the message id, a job among them that had completed runs again",
+        );
+      }
       const complete = redriveComplete(summary);
       out(
         `redrive ${complete ? "complete" : "INCOMPLETE"}: ${summary.moved} of ${summary.target} moved, ${summary.failed} failed, ` +

@@ -1,17 +1,13 @@
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { Token } from "cdktf";
 import type { Construct } from "constructs";
-import { IDEMPOTENCY_ATTRIBUTES, IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../../lambda-src/idempotency-settings";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import { IDEMPOTENCY_ATTRIBUTES, IDEMPOTENCY_TABLE_ACTIONS } from "../../lambda-src/idempotency-settings";
 import type { WorkerNames } from "./names";
-import { environmentEntries } from "./environment";
-import { isUnresolved } from "./tokens";
 
 /**
  * The construct's half of idempotency (the worker's half is lambda-src/idempotency.ts): the
- * table Powertools' DynamoDB persistence layer writes to, the role statement it needs, and the
- * environment variables that tell the worker plumbing where the table is.
+ * table Powertools' DynamoDB persistence layer writes to and the role statement it needs (the
+ * variables that tell the worker plumbing where the table is: construct-environment.ts).
  */
 
 /**
@@ -41,24 +37,5 @@ export function idempotencyStatements(tableArn: string): DataAwsIamPolicyDocumen
   return [{ sid: "IdempotencyRecords", effect: "Allow", actions: [...IDEMPOTENCY_TABLE_ACTIONS], resources: [tableArn] }];
 }
 
-/**
- * The environment variables the construct adds to the function: none with idempotency off; the
- * table's name (a literal, so that the local runner reads it from the synthesized stack) and
- * the expiry window with it on.
- */
-export function constructEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, string> {
-  if (!config.idempotency) return {};
-  const expiry = config.idempotency.expirySeconds;
-  return {
-    [IDEMPOTENCY_ENV.table]: names.idempotencyTable,
-    [IDEMPOTENCY_ENV.expirySeconds]: isUnresolved(expiry) ? Token.asString(expiry) : String(expiry),
-  };
-}
-
-/**
- * Every variable the function gets: the user's `lambda.environment` and the construct's own
- * ({@link constructEnvironment}). What the construct writes, and what the 4 KB rule counts.
- */
-export function functionEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, unknown> {
-  return { ...Object.fromEntries(environmentEntries(config.lambda.environment)), ...constructEnvironment(config, names) };
-}
+// Moved to construct-environment.ts; kept here until validate.ts imports it from there.
+export { functionEnvironment } from "./construct-environment";

@@ -101,6 +101,8 @@ export interface OperatorPolicyScope {
   readonly alarmArns: readonly string[];
   readonly logGroupArn: string;
   readonly kmsKeyArn?: string;
+  /** The idempotency table, when idempotency is on: `redrive` checks that it exists before a native redrive. */
+  readonly idempotencyTableArn?: string;
 }
 
 /**
@@ -136,6 +138,11 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
     { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: [...METRIC_READ_ACTIONS], resources: ["*"] },
   ];
+  if (scope.idempotencyTableArn) {
+    // Metadata only (no item reads): a native redrive gives moved messages new ids, which the
+    // default idempotency key does not survive, so the tool warns when the table exists.
+    statements.push({ sid: "SeeIdempotencyTable", effect: "Allow", actions: ["dynamodb:DescribeTable"], resources: [scope.idempotencyTableArn] });
+  }
   if (scope.kmsKeyArn) {
     statements.push({ sid: "UseQueueKey", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [scope.kmsKeyArn] });
   }

@@ -15,7 +15,8 @@ import { SqsWorkerConfigError } from "./config-error";
 import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
-import { createIdempotencyTable, functionEnvironment, idempotencyStatements } from "./idempotency";
+import { functionEnvironment } from "./construct-environment";
+import { createIdempotencyTable, idempotencyStatements } from "./idempotency";
 import { createMonitoring, type WorkerMonitoring } from "./monitoring";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
 import { claimNames } from "./name-registry";
@@ -260,6 +261,7 @@ export class SqsWorker extends Construct {
               alarmArns: [this.dlqAlarm, ...Object.values(this.monitoring).filter((m): m is CloudwatchMetricAlarm => m instanceof CloudwatchMetricAlarm)].map((a) => a.arn),
               logGroupArn: this.logGroup.arn,
               kmsKeyArn: config.queue.kmsKeyArn,
+              idempotencyTableArn: this.idempotencyTable?.arn,
             }),
           }).json,
         })

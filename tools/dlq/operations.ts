@@ -14,7 +14,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { queueCounters, queueDepth, type QueueCounters } from "../local-runner/queue-depth";
 import { DlqError, EXIT } from "./errors";
-import { copyEntry, splitIntoBatches } from "./send-batches";
+import { carriesOriginalId, copyEntry, splitIntoBatches } from "./send-batches";
 import type { WorkerQueues } from "./resolve";
 
 /** Counts of one queue. */
@@ -156,6 +156,15 @@ export interface RedriveSummary {
   readonly stillInDlq: number;
 }
 
+/** What a client-side redrive did, besides {@link RedriveSummary}. */
+export interface ClientSideRedriveSummary extends RedriveSummary {
+  /**
+   * Copies sent without the original message id (their messages already had SQS's maximum of 10
+   * attributes): the worker's default idempotency key does not recognise them.
+   */
+  readonly withoutOriginalId: number;
+}
+
 /** True when a redrive moved everything it set out to move. */
 export function redriveComplete(summary: RedriveSummary): boolean {
   return summary.failed === 0 && summary.moved >= summary.target;
@@ -169,7 +178,9 @@ export function redriveComplete(summary: RedriveSummary): boolean {
  *   released and counted as skipped), so a consumer that keeps failing cannot keep it running;
  * - a message is deleted from the DLQ only after SQS accepted its copy; a copy SQS refused leaves
  *   its original in the DLQ, counted as failed;
- * - it keeps the body and the message attributes; on FIFO queues the group id and the order
+ * - it keeps the body and the message attributes, and adds the original's message id
+ *   (`sqs-worker.original-message-id`), which the worker's default idempotency key prefers to the
+ *   copy's new id, so a job that completed before it was dead-lettered does not run again; on FIFO queues the group id and the order
  *   within each group (after a failed copy, the group's later messages stay where they are), and
  *   gives each copy a deduplication id derived from the original's (see
  *   {@link redriveDeduplicationId}), so no copy is dropped as a repeat and a rerun makes no second;
@@ -181,7 +192,7 @@ export async function redriveClientSide(
   sqs: SQSClient,
   queues: WorkerQueues,
   options: { progress?: Progress; waitForInFlightMs?: number; idlePollMs?: number } = {},
-): Promise<RedriveSummary> {
+): Promise<ClientSideRedriveSummary> {
   const start = await queueCounters(sqs, queues.dlqUrl);
   const target = start.visible + start.inFlight;
   if (target === 0) throw new DlqError("the dead-letter queue is empty: nothing to redrive", EXIT.empty);
@@ -191,6 +202,7 @@ export async function redriveClientSide(
   let failed = 0;
   let skipped = 0;
   let held = 0;
+  let withoutOriginalId = 0;
   let idleSince: number | undefined;
   while (moved + failed + held < target) {
     const { Messages = [] } = await sqs.send(
@@ -230,6 +242,7 @@ export async function redriveClientSide(
       const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queues.queueUrl, Entries: sendable }));
       for (const copy of sent.Successful ?? []) seen.add(copy.MessageId!);
       const confirmed = new Set((sent.Successful ?? []).map((copy) => copy.Id));
+      withoutOriginalId += sendable.filter((e) => confirmed.has(e.Id) && !carriesOriginalId(e)).length;
       for (const entry of sendable.filter((e) => !confirmed.has(e.Id))) {
         failed++;
         if (queues.fifo) failedGroups.add(entry.MessageGroupId ?? "");
@@ -246,7 +259,7 @@ export async function redriveClientSide(
     options.progress?.(`redrive (client side): ${moved} of ${target} moved, ${failed} failed, ${skipped + held} skipped`);
   }
   const end = await queueCounters(sqs, queues.dlqUrl);
-  return { target, moved, failed, skipped: skipped + held, stillInDlq: end.visible + end.inFlight };
+  return { target, moved, failed, skipped: skipped + held, stillInDlq: end.visible + end.inFlight, withoutOriginalId };
 }
 
 /** Makes received messages visible again at once (errors are ignored: their timeout releases them anyway). */

@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
+import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../../lambda-src/worker-settings";
 
 /**
  * SQS's limits for one SendMessageBatch call: 10 entries, and 1 MiB for all their bodies and
@@ -19,14 +20,32 @@ export function messageBytes(body: string, attributes: Record<string, MessageAtt
   return bytes;
 }
 
-/** A message's user attributes, copied as SendMessage takes them. */
-function copyAttributes(attributes: Record<string, MessageAttributeValue> | undefined): Record<string, MessageAttributeValue> | undefined {
-  if (!attributes || Object.keys(attributes).length === 0) return undefined;
+/**
+ * SQS's limit on message attributes per message.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html
+ */
+export const MAX_MESSAGE_ATTRIBUTES = 10;
+
+/**
+ * A message's user attributes, copied as SendMessage takes them, plus the original's message id
+ * ({@link ORIGINAL_MESSAGE_ID_ATTRIBUTE}) so that the worker's default idempotency key survives
+ * the copy's new message id. A copy of a copy keeps the first id. A message that already carries
+ * SQS's maximum of 10 attributes has no room for it: its copy goes without (see {@link carriesOriginalId}).
+ */
+function copyAttributes(message: Message): Record<string, MessageAttributeValue> | undefined {
   const copy: Record<string, MessageAttributeValue> = {};
-  for (const [name, value] of Object.entries(attributes)) {
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     copy[name] = { DataType: value.DataType, StringValue: value.StringValue, BinaryValue: value.BinaryValue };
   }
-  return copy;
+  if (!copy[ORIGINAL_MESSAGE_ID_ATTRIBUTE] && Object.keys(copy).length < MAX_MESSAGE_ATTRIBUTES && message.MessageId) {
+    copy[ORIGINAL_MESSAGE_ID_ATTRIBUTE] = { DataType: "String", StringValue: message.MessageId };
+  }
+  return Object.keys(copy).length > 0 ? copy : undefined;
+}
+
+/** True when a copy entry carries the original message id (false only for a message that had 10 attributes of its own). */
+export function carriesOriginalId(entry: SendMessageBatchRequestEntry): boolean {
+  return entry.MessageAttributes?.[ORIGINAL_MESSAGE_ID_ATTRIBUTE] !== undefined;
 }
 
 /**
@@ -41,12 +60,16 @@ export function redriveDeduplicationId(message: Message): string {
   return `redrive-${createHash("sha256").update(original).digest("hex")}`;
 }
 
-/** The SendMessageBatch entry that copies `message` (its `Id` is the message's index in the receive). */
+/**
+ * The SendMessageBatch entry that copies `message` (its `Id` is the message's index in the
+ * receive): body, attributes, the original message id, and on FIFO the group and a derived
+ * deduplication id.
+ */
 export function copyEntry(message: Message, id: string, fifo: boolean): SendMessageBatchRequestEntry {
   return {
     Id: id,
     MessageBody: message.Body!,
-    MessageAttributes: copyAttributes(message.MessageAttributes),
+    MessageAttributes: copyAttributes(message),
     ...(fifo ? { MessageGroupId: message.Attributes?.MessageGroupId, MessageDeduplicationId: redriveDeduplicationId(message) } : {}),
   };
 }

@@ -5,6 +5,8 @@ import * as path from "path";
 export interface StackQueueOutputs {
   readonly queueUrl: string;
   readonly dlqUrl: string;
+  /** The `idempotency_table_name` output: the table's name, or undefined when the stack has none (idempotency off). */
+  readonly idempotencyTableName: string | undefined;
   /** The state file they were read from, for messages. */
   readonly source: string;
 }
@@ -26,5 +28,8 @@ export function readStackQueueOutputs(projectDir: string, service: string, nameP
   }
   const queueUrl = state.outputs?.queue_url?.value;
   const dlqUrl = state.outputs?.dlq_url?.value;
-  return typeof queueUrl === "string" && typeof dlqUrl === "string" ? { queueUrl, dlqUrl, source: file } : undefined;
+  const table = state.outputs?.idempotency_table_name?.value;
+  return typeof queueUrl === "string" && typeof dlqUrl === "string"
+    ? { queueUrl, dlqUrl, idempotencyTableName: typeof table === "string" && table !== "" ? table : undefined, source: file }
+    : undefined;
 }
