@@ -126,6 +126,52 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
     expected: "orders: lambda.environment must not set keys starting with SQS_WORKER_: the construct sets those itself (the idempotency table's name and expiry) (given SQS_WORKER_IDEMPOTENCY_TABLE)",
   },
   {
+    rule: "Powertools' idempotency switch, with idempotency on",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { POWERTOOLS_IDEMPOTENCY_DISABLED: "true" } }, idempotency: {} },
+    passing: { lambda: { environment: { POWERTOOLS_SERVICE_NAME: "orders" } }, idempotency: {} },
+    expected:
+      'orders: lambda.environment must not set POWERTOOLS_IDEMPOTENCY_DISABLED while idempotency is on: Powertools reads it (true, 1, yes, on, ...) and skips the idempotency table, which is created and never written, so a duplicate runs twice; refused whatever its value, since false is one edit from off (given POWERTOOLS_IDEMPOTENCY_DISABLED="true")',
+  },
+  {
+    rule: "Powertools' idempotency switch set to false, with idempotency on",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { POWERTOOLS_IDEMPOTENCY_DISABLED: "false" } }, idempotency: {} },
+    passing: { lambda: { environment: {} }, idempotency: {} },
+    expected: 'refused whatever its value, since false is one edit from off (given POWERTOOLS_IDEMPOTENCY_DISABLED="false")',
+  },
+  {
+    rule: "Powertools' idempotency switch, with idempotency off",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { POWERTOOLS_IDEMPOTENCY_DISABLED: "1" } } },
+    passing: { lambda: { environment: { POWERTOOLS_SERVICE_NAME: "orders" } } },
+    expected:
+      'orders: lambda.environment must not set POWERTOOLS_IDEMPOTENCY_DISABLED, even with idempotency off: it does nothing now and would turn idempotency off without a word the day `idempotency: {}` is added (given POWERTOOLS_IDEMPOTENCY_DISABLED="1")',
+  },
+  {
+    rule: "DynamoDB's endpoint variable, with idempotency on (accepted with it off)",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:8000" } }, idempotency: {} },
+    passing: { lambda: { environment: { AWS_ENDPOINT_URL_DYNAMODB: "http://127.0.0.1:8000" } } },
+    expected:
+      'orders: lambda.environment must not set AWS_ENDPOINT_URL_DYNAMODB while idempotency is on: it sends the idempotency table\'s calls to another endpoint, where the records live (or fail) outside the table the construct created and granted (given AWS_ENDPOINT_URL_DYNAMODB="http://127.0.0.1:8000")',
+  },
+  {
+    rule: "the AWS SDK's endpoint variable, with idempotency on (accepted with it off)",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { AWS_ENDPOINT_URL: "http://127.0.0.1:5000" } }, idempotency: {} },
+    passing: { lambda: { environment: { AWS_ENDPOINT_URL: "http://127.0.0.1:5000" } } },
+    expected: 'orders: lambda.environment must not set AWS_ENDPOINT_URL while idempotency is on: it sends every AWS SDK call, the idempotency table\'s included, to another endpoint',
+  },
+  {
+    // Powertools' idempotency key prefix: refused already, as a key Lambda reserves.
+    rule: "AWS_LAMBDA_FUNCTION_NAME",
+    path: "lambda.environment",
+    failing: { lambda: { environment: { AWS_LAMBDA_FUNCTION_NAME: "other-worker" } }, idempotency: {} },
+    passing: { lambda: { environment: { FUNCTION_NAME: "other-worker" } }, idempotency: {} },
+    expected: "must not set keys Lambda reserves for itself (its defined runtime environment variables) (given AWS_LAMBDA_FUNCTION_NAME)",
+  },
+  {
     rule: "the 4 KB environment limit counts the construct's idempotency variables",
     path: "lambda.environment",
     failing: { lambda: { environment: { BIG: "x".repeat(4096 - 3 - 60) } }, idempotency: {} },

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
+import { guaranteeSwitchRules } from "./guarantee-switches";
 import { ALARM_WINDOW_SECONDS, FIFO_MAX_BATCH_SIZE, RANGES, type RangedProp } from "./limits";
 import { functionEnvironment } from "./idempotency";
 import { deriveNames } from "./names";
@@ -195,6 +196,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => !key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)),
     given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)).join(", "),
   },
+  // Variables that would switch a guarantee off without a word (Powertools' idempotency switch, ...).
+  ...guaranteeSwitchRules(),
   {
     path: "lambda.logRetentionDays",
     rule: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,

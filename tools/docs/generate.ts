@@ -1,11 +1,12 @@
 /**
- * npm run docs: rewrites the generated blocks of docs/construct.md from the rule and advice
- * tables, so that a limit is written once (in the table) and the docs cannot drift from it.
+ * npm run docs: rewrites the generated blocks of docs/construct.md from the rule, advice and
+ * guarantee-switch tables, so that a limit is written once (in the table) and the docs cannot
+ * drift from it.
  * `npm test` fails when the file differs from what this would write.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { WORKER_ADVICE, WORKER_RULES } from "../../modules/internal";
+import { GUARANTEE_SWITCHES, WORKER_ADVICE, WORKER_RULES } from "../../modules/internal";
 import { runWithoutArguments, type CliSpec } from "../shared/cli";
 
 /** The docs file whose marked blocks are generated. */
@@ -16,6 +17,11 @@ export function generatedBlocks(): Record<string, string> {
   return {
     rules: WORKER_RULES.map((r) => `- \`${r.path}\` ${r.rule}`).join("\n"),
     advice: WORKER_ADVICE.map((a) => `- \`${a.id}\`: ${a.summary}`).join("\n"),
+    switches: [
+      "| variable | refused | read by |",
+      "|---|---|---|",
+      ...GUARANTEE_SWITCHES.map((s) => `| \`${s.key}\` | ${s.withoutIdempotency ? "always" : "with idempotency on"} | ${s.source} |`),
+    ].join("\n"),
   };
 }
 
@@ -33,7 +39,7 @@ export function withGeneratedBlocks(text: string): string {
 /** `npm run docs` takes no options; `--help` says what it does. */
 export const DOCS_CLI: CliSpec = {
   usage: "npm run docs [-- --help]",
-  summary: "Rewrites the generated rule and warning lists of docs/construct.md from the rule and advice tables.",
+  summary: "Rewrites the generated rule, warning and refused-variable lists of docs/construct.md from the rule, advice and guarantee-switch tables.",
   options: {},
 };
 
