@@ -7,9 +7,11 @@ export interface ScenarioMessage {
   /**
    * good: succeeds; poison: always throws; transient: throws on its first receive only; slow:
    * succeeds after sleepMs; stall-first: on its first receive sleeps sleepMs (past the function
-   * timeout, so the invocation is killed mid-job, as a crash), afterwards succeeds at once.
+   * timeout, so the invocation is killed mid-job, as a crash), afterwards succeeds at once;
+   * stall-until-fixed: sleeps sleepMs on every receive until the environment has SCENARIO_FIXED
+   * (a bug, then its fix deployed), afterwards succeeds at once.
    */
-  readonly kind: "good" | "poison" | "transient" | "slow" | "stall-first";
+  readonly kind: "good" | "poison" | "transient" | "slow" | "stall-first" | "stall-until-fixed";
   readonly sleepMs?: number;
   /** The job's own identity, for the idempotency scenarios' body key (SCENARIO_BODY_KEY=jobKey). */
   readonly jobKey?: string;
@@ -36,7 +38,8 @@ export const handler = makeHandler<ScenarioMessage>(async (m, record) => {
     const entry: ScenarioLogEntry = { id: m.id, kind: m.kind, attempt, outcome };
     if (process.env.SCENARIO_LOG) appendFileSync(process.env.SCENARIO_LOG, `${JSON.stringify(entry)}\n`);
   };
-  if (m.sleepMs && (m.kind !== "stall-first" || attempt === 1)) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
+  const stalls = m.kind === "stall-first" ? attempt === 1 : m.kind === "stall-until-fixed" ? !process.env.SCENARIO_FIXED : true;
+  if (m.sleepMs && stalls) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
   if (m.kind === "poison" || (m.kind === "transient" && attempt === 1)) {
     log("failed");
     throw new Error(`${m.kind} message ${m.id} failed on attempt ${attempt}`);

@@ -1,4 +1,4 @@
-"""moto_server with five SQS gaps filled so that it behaves as SQS does, for the e2e tests and
+"""moto_server with six SQS gaps filled so that it behaves as SQS does, for the e2e tests and
 `npm run emulator`.
 
 Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing else differs:
@@ -26,6 +26,12 @@ Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing e
    and retry counting go wrong. Lambda's poller is not part of SQS: with this patch queues never
    trigger functions, and the local runner (npm run worker:local) plays the mapping's part.
    Mappings are still created, listed, updated and deleted as before.
+6. FIFO redelivery order: when the in-flight messages of a message group become visible again,
+   moto releases them one at a time while it walks the queue, and the group counts as busy as
+   long as a later message of it is still marked in flight: the first messages are skipped and
+   the group's *last* message is delivered first, out of order. SQS returns the group's messages
+   in order. Each receive pass now first releases every in-flight message whose visibility
+   timeout has ended, then walks the queue.
 
 Arguments are moto_server's own (-H host -p port).
 """
@@ -70,10 +76,17 @@ _receive_lock = threading.Lock()
 _original_receive_message = SQSBackend.receive_message
 
 
+def _release_visible_again(backend, queue_name):
+    queue = backend.get_queue(queue_name)
+    for message in [m for m in queue.pending_messages if m.visible]:
+        queue.pending_messages.remove(message)
+
+
 def _receive_message_atomically(self, queue_name, count, wait_seconds_timeout, visibility_timeout, message_attribute_names=None):
     deadline = time.time() + (wait_seconds_timeout or 0)
     while True:
         with _receive_lock:
+            _release_visible_again(self, queue_name)
             # wait_seconds_timeout=0: one pass over the queue, no waiting while holding the lock.
             result = _original_receive_message(self, queue_name, count, 0, visibility_timeout, message_attribute_names)
         if result or time.time() >= deadline:
