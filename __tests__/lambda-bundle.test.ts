@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { EXAMPLE_SERVICES } from "../examples/services";
-import { bundleLambda } from "../modules/internal";
+import { Testing, TerraformStack } from "cdktf";
+import { SqsWorker, bundleLambda } from "../modules/internal";
+import { readHandlerExport } from "../modules/sqs-worker/handler-export";
 import { createReproducibleZip, crc32 } from "../modules/sqs-worker/reproducible-zip";
 import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 
@@ -213,6 +215,116 @@ describe("an entry that cannot work", () => {
   test("a CommonJS entry (exports.handler) is accepted: its exports cannot be read statically", () => {
     const entry = entryWith("cjs.js", "exports.handler = async () => ({ batchItemFailures: [] });\n");
     expect(bundleLambda(entry, tempDir("out-cjs")).sizeBytes).toBeGreaterThan(0);
+  });
+});
+
+const HANDLER_FIXTURES = path.join(__dirname, "fixtures", "handler-exports");
+
+/** The fixtures of one folder, each with the one-line error its first line expects (`// expect: ...`). */
+function handlerFixtures(folder: "refused" | "accepted"): [string, string, string | undefined][] {
+  return fs
+    .readdirSync(path.join(HANDLER_FIXTURES, folder))
+    .sort()
+    .map((file) => {
+      const entry = path.join(HANDLER_FIXTURES, folder, file);
+      const expected = /^\/\/ expect: (.*)$/m.exec(fs.readFileSync(entry, "utf8"))?.[1];
+      return [file, entry, expected];
+    });
+}
+
+describe("the handler export, read without running the entry", () => {
+  test("the fixtures cover what the issue lists: the literals, a class, undefined, and functions and calls accepted", () => {
+    const names = (folder: "refused" | "accepted") => handlerFixtures(folder).map(([file]) => file.replace(/\.ts$/, ""));
+    expect(names("refused")).toEqual(
+      expect.arrayContaining(["string-literal", "number-literal", "boolean-literal", "null", "template-literal", "regular-expression", "object-literal", "array-literal", "class", "undefined", "void-zero", "declared-without-value", "aliased-export"]),
+    );
+    expect(names("accepted")).toEqual(expect.arrayContaining(["function-declaration", "arrow-function", "async-function", "make-handler", "reassigned-let", "default-export-is-irrelevant"]));
+    for (const [file, , expected] of handlerFixtures("refused")) expect({ file, expected }).toEqual({ file, expected: expect.any(String) });
+  });
+
+  test.each(handlerFixtures("refused"))("refuses %s, in one line naming what it exports", (_, entry, expected) => {
+    expect(() => bundleLambda(entry, tempDir("out-refused"))).toThrow(new Error(expected));
+  });
+
+  test.each(handlerFixtures("accepted"))("accepts %s", (_, entry) => {
+    expect(bundleLambda(entry, tempDir("out-accepted")).sizeBytes).toBeGreaterThan(0);
+  });
+
+  /** An app folder whose node_modules holds `acme-workers`, a package exporting a handler. */
+  const appWithPackage = (code: string) => {
+    const dir = tempDir("handler-package");
+    const pkg = path.join(dir, "node_modules", "acme-workers");
+    fs.mkdirSync(pkg, { recursive: true });
+    fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "acme-workers", version: "1.0.0", main: "index.js" }));
+    fs.writeFileSync(path.join(pkg, "index.js"), "exports.handler = async () => ({ batchItemFailures: [] });\n");
+    fs.writeFileSync(path.join(dir, "worker.ts"), code);
+    return path.join(dir, "worker.ts");
+  };
+
+  test.each([
+    ["a named re-export", 'export { handler } from "acme-workers";\n'],
+    ["an imported binding exported under the name", 'import { handler as shared } from "acme-workers";\nexport const handler = shared;\n'],
+    ["a star re-export, which may carry it (undecidable, so accepted)", 'export * from "acme-workers";\n'],
+  ])("accepts a handler from a package: %s", (_, code) => {
+    expect(bundleLambda(appWithPackage(code), tempDir("out-package")).sizeBytes).toBeGreaterThan(0);
+  });
+
+  test("never runs the entry: its top-level code has no effect at synth", () => {
+    const dir = tempDir("handler-side-effect");
+    const marker = path.join(dir, "ran");
+    fs.writeFileSync(path.join(dir, "worker.ts"), `import * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(marker)}, "ran");\nexport const handler = "x";\n`);
+    expect(() => bundleLambda(path.join(dir, "worker.ts"), tempDir("out-side-effect"))).toThrow("exports `handler` as a string literal, not a function");
+    expect(fs.existsSync(marker)).toBe(false);
+  });
+
+  test("through SqsWorker, the problem is one line naming the service, lambda.entry and the file, with the others", () => {
+    const entry = path.join(HANDLER_FIXTURES, "refused", "string-literal.ts");
+    let error: unknown;
+    try {
+      new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", {
+        serviceName: "orders",
+        lambda: { entry },
+        alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" },
+        deadLetterQueue: { maxReceiveCount: 0 },
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message.split("\n")).toEqual([
+      "Invalid SqsWorker configuration (2 problems):",
+      "  - orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
+      `  - orders: lambda.entry exports \`handler\` as a string literal, not a function; Lambda calls index.handler (given ${JSON.stringify(entry)})`,
+    ]);
+  });
+});
+
+describe("readHandlerExport, on esbuild's ES module output", () => {
+  const read = (code: string) => readHandlerExport(code, "handler");
+
+  test.each([
+    ['var h = "x";\nexport { h as "handler" };\n', "a string literal"],
+    ["var a = 1;\nvar b = a;\nvar handler = b;\nexport { handler };\n", "a number literal"],
+    ['var handler = typeof process;\nexport { handler };\n', "a string"],
+    ["var handler = !globalThis.x;\nexport { handler };\n", "a boolean"],
+    ["var handler = (0, null);\nexport { handler };\n", "null"],
+    ["export var handler = 10n;\n", "a bigint literal"],
+    ["class Worker {}\nexport { Worker as handler };\n", "a class"],
+    ["export class handler {}\n", "a class"],
+  ])("refuses %j as %s", (code, expected) => {
+    expect(read(code).nonFunction).toBe(expected);
+  });
+
+  test.each([
+    ["a name assigned in a for-of loop", "var handler = 1;\nfor (handler of [() => 1]) ;\nexport { handler };\n"],
+    ["a name assigned by destructuring", 'var handler = "x";\n({ handler } = globalThis.impl);\nexport { handler };\n'],
+    ["a destructured declaration", "var { handler } = globalThis.impl;\nexport { handler };\n"],
+    ["a name declared twice", 'var handler = "x";\nfunction handler() {}\nexport { handler };\n'],
+    ["an alias cycle", "var a = b;\nvar b = a;\nexport { a as handler };\n"],
+    ["a global", "export var handler = globalThis.handler;\n"],
+    ["`new`, which may return a function", 'export var handler = new Function("return 1");\n'],
+    ["code acorn cannot parse", "export var handler = ;\n"],
+  ])("accepts %s", (_, code) => {
+    expect(read(code).nonFunction).toBeUndefined();
   });
 });
 

@@ -136,14 +136,15 @@ describe("a consumer app with the ts-node template", () => {
     ]);
   });
 
-  test("refuses, from the compiled package too, an entry without a handler export or one that does not bundle", async () => {
+  test("refuses, from the compiled package too, an entry without a handler export, one whose handler is not a function, or one that does not bundle", async () => {
     fs.writeFileSync(path.join(app, "workers", "no-handler.ts"), "export const handle = async () => undefined;\n");
+    fs.writeFileSync(path.join(app, "workers", "not-a-function.ts"), 'export const handler = "not a function";\n');
     fs.writeFileSync(path.join(app, "workers", "broken.ts"), 'import { x } from "./nowhere";\nexport const handler = x;\n');
     const script = `
       const { App, TerraformStack } = require("cdktf");
       const { SqsWorker } = require("sqs-worker-cdktf");
       const stack = new TerraformStack(new App(), "s");
-      for (const [name, entry] of [["a", "workers/no-handler.ts"], ["b", "workers/broken.ts"]]) {
+      for (const [name, entry] of [["a", "workers/no-handler.ts"], ["b", "workers/broken.ts"], ["c", "workers/not-a-function.ts"]]) {
         try { new SqsWorker(stack, name, { serviceName: name, lambda: { entry: require("path").resolve(entry) }, alarm: { topicArn: "arn:aws:sns:eu-west-1:123456789012:t" } }); }
         catch (e) { console.log(e.message.split("\\n")[1]); }
       }`;
@@ -151,6 +152,7 @@ describe("a consumer app with the ts-node template", () => {
     expect(stdout.trim().split("\n").map((line) => line.trim())).toEqual([
       `- a: lambda.entry does not export \`handler\` (its exports: handle); Lambda calls index.handler (given ${JSON.stringify(path.join(app, "workers", "no-handler.ts"))})`,
       `- b: lambda.entry cannot be bundled: broken.ts:1:18: Could not resolve "./nowhere" (given ${JSON.stringify(path.join(app, "workers", "broken.ts"))})`,
+      `- c: lambda.entry exports \`handler\` as a string literal, not a function; Lambda calls index.handler (given ${JSON.stringify(path.join(app, "workers", "not-a-function.ts"))})`,
     ]);
   });
 

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
 import { IDEMPOTENCY_RUNTIME_PACKAGES } from "../../lambda-src/idempotency-settings";
+import { readHandlerExport } from "./handler-export";
 import { createReproducibleZip } from "./reproducible-zip";
 
 /** The bundled worker code: a zip on disk and the hash Lambda compares. */
@@ -27,7 +28,7 @@ export const BUNDLE_HANDLER = "index.handler";
 /** The export the bundle's entry must have: Lambda calls `index.handler`. */
 export const HANDLER_EXPORT = "handler";
 
-/** Why an entry could not be bundled: one line, esbuild's first message or the missing export. */
+/** Why an entry could not be bundled: one line, esbuild's first message, the missing export or what the export is instead of a function. */
 export class LambdaBundleError extends Error {
   constructor(message: string) {
     super(message);
@@ -110,10 +111,15 @@ function firstBuildError(error: unknown): string {
 }
 
 /**
- * Fails when an ES module entry does not export `handler` (Lambda calls `index.handler`; the
- * function would fail every invocation). The CommonJS bundle's metafile lists no exports, so
- * the entry's own modules are bundled once more as ESM, node_modules left out: about 3 ms per
- * entry. A CommonJS entry (`exports.handler = ...`) cannot be read statically and is accepted.
+ * Fails when an ES module entry does not export `handler`, or exports one that is statically
+ * not a function (Lambda calls `index.handler`; the function would fail every invocation with
+ * HandlerNotFound or a TypeError). The CommonJS bundle's metafile lists no exports, so the
+ * entry's own modules are bundled once more as ESM, node_modules left out (about 3 ms per
+ * entry), and that output is read with acorn, never run (about 1 ms; see
+ * {@link readHandlerExport} for exactly which values are refused and which are accepted).
+ * Accepted without a decision: a CommonJS entry (`exports.handler = ...`, which cannot be read
+ * statically), and an entry without a listed `handler` that has `export * from "<package>"`.
+ * A default export never counts: Lambda calls `handler`.
  */
 function checkHandlerExport(entry: string): void {
   const result = buildSync({ ...buildOptions(entry), format: "esm", minify: false, packages: "external" });
@@ -121,8 +127,19 @@ function checkHandlerExport(entry: string): void {
   if (entryInput?.format === "cjs") return;
   // Not named `exports`: in CommonJS output that would shadow the module's own exports object.
   const exported = Object.values(result.metafile!.outputs)[0].exports;
+  const reading = readHandlerExport(result.outputFiles![0].text, HANDLER_EXPORT);
   if (!exported.includes(HANDLER_EXPORT)) {
-    throw new LambdaBundleError(`does not export \`${HANDLER_EXPORT}\` (its exports: ${exported.length ? exported.join(", ") : "none"}); Lambda calls index.handler`);
+    if (reading.reExportsAllFromPackage) return;
+    const notDefault = exported.includes("default") ? ", not the default export" : "";
+    throw new LambdaBundleError(
+      `does not export \`${HANDLER_EXPORT}\` (its exports: ${exported.length ? exported.join(", ") : "none"}); Lambda calls index.handler${notDefault}`,
+    );
+  }
+  if (reading.nonFunction === "a class") {
+    throw new LambdaBundleError(`exports \`${HANDLER_EXPORT}\` as a class, not a function; Lambda calls index.handler without \`new\`, which throws a TypeError`);
+  }
+  if (reading.nonFunction) {
+    throw new LambdaBundleError(`exports \`${HANDLER_EXPORT}\` as ${reading.nonFunction}, not a function; Lambda calls index.handler`);
   }
 }
 
@@ -152,7 +169,8 @@ function ensureZipOnDisk(zipPath: string, zip: Buffer, sha256Hex: string): void 
  * folder is private to the process (created by mkdtemp, mode 0700, unpredictable name), and a
  * file found at the zip's path is verified against the hash before every use (see
  * {@link ensureZipOnDisk}). Throws {@link LambdaBundleError} (one line) when esbuild cannot
- * bundle the entry or it does not export `handler`.
+ * bundle the entry, or it does not export `handler`, or exports one that is statically not a
+ * function (see checkHandlerExport).
  *
  * Reproducible because esbuild's output depends only on the sources (minified, so no path
  * comments; no source map; no legal comments; a fixed tsconfig) and the zip writer stamps no time.
