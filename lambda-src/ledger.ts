@@ -29,8 +29,11 @@ export function checkPosting(posting: LedgerPosting, messageGroupId: string | un
  * producer sends again (after the FIFO queue's 5-minute deduplication window, or with another
  * body) or that SQS delivers again is booked once per expiry window. A real service still
  * appends it in one transaction, so that a crash between booking and the idempotency record's
- * update cannot book half of it; the example logs it. A thrown error stops the batch here: the
- * FIFO plumbing reports this and every later record, so the account's later postings wait.
+ * update cannot book half of it; the example logs it. A thrown error holds back this account's
+ * later postings in the batch (they come back after this one, in order), and only this
+ * account's: the plumbing goes on with the other accounts' postings. When this posting is on its
+ * last receive, it goes to the DLQ and the account's later postings are booked after it
+ * (docs/construct.md, "FIFO queues").
  */
 export const handler = makeHandler<LedgerPosting>(
   async (posting, record) => {
