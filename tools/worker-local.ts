@@ -3,12 +3,16 @@
  *
  * Runs a service's worker on this machine against its real queue (AWS or an emulator), the
  * way Lambda's event source mapping would, with the exact zip `npm run synth` produced.
- * Usage errors and failures exit 1 with one line; a clean stop (Ctrl-C, --until-empty) exits 0.
+ * Exit codes (WORKER_LOCAL_EXIT): 0 a clean stop (Ctrl-C, SIGTERM, --until-empty) with no
+ * failed record; 4 when any record failed or was dead-lettered; 1 for usage mistakes and
+ * anything that keeps it from running, with one line.
  */
-import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { queueDepth } from "./local-runner/queue-depth";
+import { findQueueUrl, isMissingQueue, missingQueueUrlMessage } from "./local-runner/queue-lookup";
+import { WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
 import { LocalRunner } from "./local-runner/runner";
-import { readDeployedWorkerConfig } from "./local-runner/stack-config";
+import { loadDeployedWorkerConfig } from "./local-runner/stack-config";
 import { helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 
 /** The command line of `npm run worker:local`, for parsing and for `--help`. */
@@ -16,7 +20,8 @@ export const WORKER_LOCAL_CLI: CliSpec = {
   usage: "npm run worker:local -- <service> [options]",
   summary:
     "Runs a service's worker on this machine against its real queue (AWS or an emulator), the way Lambda's event source " +
-    "mapping would, with the exact zip `npm run synth` produced. Stop with Ctrl-C (exit 0).",
+    "mapping would, with the exact zip `npm run synth` (or `cdktf synth --hcl`) produced, after checking it against the stack's " +
+    "source_code_hash. Prints each failed record with its message id and error, and a summary line at the end. Stop with Ctrl-C.",
   options: {
     "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the service's <service>-queue" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
@@ -29,7 +34,14 @@ export const WORKER_LOCAL_CLI: CliSpec = {
       description: "playground: make failed messages visible again at once instead of after the visibility timeout (Lambda waits), so retries and dead-lettering take seconds",
     },
   },
-  more: "Credentials come from the usual AWS environment. Disable the deployed event source mapping first if Lambda should not share the queue.",
+  more: [
+    "exit codes:",
+    `  ${WORKER_LOCAL_EXIT.ok}  clean: stopped by Ctrl-C, SIGTERM or --until-empty, and no record failed`,
+    `  ${WORKER_LOCAL_EXIT.error}  could not run: usage, no synthesized stack, a zip that does not match the stack or is unsafe, no queue`,
+    `  ${WORKER_LOCAL_EXIT.recordsFailed}  records failed: at least one record failed (or was dead-lettered) during the run, whatever stopped it`,
+    "",
+    "Credentials come from the usual AWS environment. Disable the deployed event source mapping first if Lambda should not share the queue.",
+  ].join("\n"),
 };
 
 interface Args {
@@ -60,15 +72,17 @@ export function parseWorkerLocalArgs(argv: readonly string[], env: Readonly<Reco
   };
 }
 
-async function main(): Promise<void> {
+/** Runs the command; resolves with its exit code ({@link WORKER_LOCAL_EXIT}) once the run has stopped. */
+async function main(): Promise<number> {
   const args = parseWorkerLocalArgs(process.argv.slice(2));
   if (args === "help") {
     process.stdout.write(`${helpText(WORKER_LOCAL_CLI)}\n`);
-    return;
+    return WORKER_LOCAL_EXIT.ok;
   }
-  const worker = readDeployedWorkerConfig(args.outdir, args.service);
+  const worker = await loadDeployedWorkerConfig(args.outdir, args.service);
   const sqs = new SQSClient({ region: args.region, endpoint: args.endpointUrl });
-  const queueUrl = args.queueUrl ?? (await sqs.send(new GetQueueUrlCommand({ QueueName: worker.queueName }))).QueueUrl!;
+  const place = { region: args.region, endpointUrl: args.endpointUrl };
+  const queueUrl = args.queueUrl ?? (await findQueueUrl(sqs, worker.queueName, args.service, place));
   const runner = new LocalRunner({
     sqs,
     queueUrl,
@@ -79,28 +93,46 @@ async function main(): Promise<void> {
     // The worker's own AWS calls (the idempotency table) go where the queue is: the emulator too.
     extraEnvironment: args.endpointUrl ? { AWS_ENDPOINT_URL: args.endpointUrl } : {},
   });
-  await runner.start();
-  const stop = async () => {
-    const stats = await runner.stop();
-    process.stderr.write(`worker:local ${args.service}: ${JSON.stringify(stats)}\n`);
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void stop());
-  process.once("SIGTERM", () => void stop());
-  if (args.untilEmpty) {
-    // Two empty readings in a row, since the counters are approximate.
-    let emptyReadings = 0;
-    while (emptyReadings < 2) {
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+  try {
+    await runner.start();
+  } catch (error) {
+    if (args.queueUrl && isMissingQueue(error)) throw new Error(missingQueueUrlMessage(args.queueUrl, place));
+    throw error;
+  }
+  const stoppedBy = await new Promise<string>((resolve) => {
+    process.once("SIGINT", () => resolve("stopped by Ctrl-C"));
+    process.once("SIGTERM", () => resolve("stopped by SIGTERM"));
+    if (args.untilEmpty) void waitUntilEmpty(sqs, queueUrl).then(() => resolve("queue empty (--until-empty)"));
+  });
+  const stats = await runner.stop();
+  process.stderr.write(`${summaryLine(args.service, stoppedBy, stats)}\n`);
+  return exitCodeFor(stats);
+}
+
+/**
+ * Resolves once the queue holds nothing: two empty readings in a row, since the counters are
+ * approximate. A failed reading is logged and counts as not empty, as a failed receive is
+ * logged and retried: the run goes on and its failures still decide the exit code.
+ */
+async function waitUntilEmpty(sqs: SQSClient, queueUrl: string): Promise<void> {
+  let emptyReadings = 0;
+  while (emptyReadings < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    try {
       emptyReadings = (await queueDepth(sqs, queueUrl)) === 0 ? emptyReadings + 1 : 0;
+    } catch (error) {
+      emptyReadings = 0;
+      process.stderr.write(`worker:local: reading the queue depth failed: ${(error as Error).message}\n`);
     }
-    await stop();
   }
 }
 
 if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`worker:local: ${error.message}\n`);
-    process.exit(1);
-  });
+  main().then(
+    (code) => process.exit(code),
+    (error: Error) => {
+      process.stderr.write(`worker:local: ${error.message}\n`);
+      process.exit(WORKER_LOCAL_EXIT.error);
+    },
+  );
 }

@@ -4,6 +4,10 @@
 "use strict";
 const { parentPort, workerData } = require("worker_threads");
 const path = require("path");
+const { installRecordFailureCapture } = require("./record-failure-capture");
+
+// Before the bundle loads, so that the bundle's own reference to console is the wrapped one.
+const recordFailures = installRecordFailureCapture();
 
 // The init phase: load the bundle once, then tell the parent. As on Lambda, init is not part
 // of the function timeout.
@@ -24,12 +28,17 @@ parentPort.on("message", async ({ event, requestId, deadline }) => {
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
+  recordFailures.start();
+  let outcome;
   try {
     const result = await handler(event, context);
-    parentPort.postMessage({ requestId, ok: true, result: result === undefined ? null : result });
+    outcome = { ok: true, result: result === undefined ? null : result };
   } catch (error) {
-    parentPort.postMessage({ requestId, ok: false, error: { name: error && error.name, message: describe(error) } });
+    outcome = { ok: false, error: { name: error && error.name, message: describe(error) } };
   }
+  // messageId → the error the worker logged for it; left out when no record logged one.
+  const recordErrors = recordFailures.stop();
+  parentPort.postMessage({ requestId, ...outcome, ...(Object.keys(recordErrors).length > 0 ? { recordErrors } : {}) });
 });
 
 /**

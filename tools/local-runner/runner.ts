@@ -10,17 +10,26 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { judgeBatch } from "./batch-response";
-import { ExecutionEnvironment } from "./execution-environment";
+import { ExecutionEnvironment, type InvocationOutcome } from "./execution-environment";
+import { extractZip } from "./extract-zip";
+import { isMissingQueue } from "./queue-lookup";
+import { maxReceiveCountOf } from "./redrive-policy";
+import { failedBatchLine, failedRecordLine, isDeadLettered, type RunCounts } from "./run-report";
 import { toSqsEvent } from "./sqs-event";
 import type { DeployedWorkerConfig } from "./stack-config";
-import { readZip } from "./zip-reader";
+import { checkZipMatchesStack } from "./zip-hash";
 
 /** Counters of what the runner did, for logs and tests. */
-export interface RunnerStats {
+export interface RunnerStats extends RunCounts {
   batches: number;
   records: number;
   deleted: number;
+  /** Failed receives: a message failing three times counts three. */
   failedRecords: number;
+  /** Distinct messages that failed at least once. */
+  failedMessages: number;
+  /** Failures on a message's last receive (ApproximateReceiveCount >= maxReceiveCount): SQS moves them to the dead-letter queue. */
+  deadLettered: number;
   failedBatches: number;
   /** Batches whose invocation hit the function timeout (a subset of failedBatches). */
   timedOutBatches: number;
@@ -53,6 +62,9 @@ export interface LocalRunnerOptions {
   readonly releaseFailed?: boolean;
   /** Extra environment variables for the execution environments (tests pass a log path). */
   readonly extraEnvironment?: Readonly<Record<string, string>>;
+  /** How long an environment's init may take. @default 10000 - Lambda's init limit */
+  readonly initTimeoutMs?: number;
+  /** Where the runner's lines go (the failed records among them). @default - standard error */
   readonly log?: (line: string) => void;
 }
 
@@ -63,11 +75,26 @@ export interface LocalRunnerOptions {
  * the records that succeeded, failed ones left to reappear after the visibility timeout.
  */
 export class LocalRunner {
-  public readonly stats: RunnerStats = { batches: 0, records: 0, deleted: 0, failedRecords: 0, failedBatches: 0, timedOutBatches: 0, receiveRetries: 0, deleteErrors: 0, batchErrors: [] };
+  public readonly stats: RunnerStats = {
+    batches: 0,
+    records: 0,
+    deleted: 0,
+    failedRecords: 0,
+    failedMessages: 0,
+    deadLettered: 0,
+    failedBatches: 0,
+    timedOutBatches: 0,
+    receiveRetries: 0,
+    deleteErrors: 0,
+    batchErrors: [],
+  };
   private stopping = false;
   private pollers: Promise<void>[] = [];
   private environments: ExecutionEnvironment[] = [];
   private codeDir: string | undefined;
+  private readonly failedIds = new Set<string>();
+  /** The count SQS applies: the live queue's, else the stack's (set by start()). */
+  private maxReceiveCount: number | undefined;
 
   constructor(private readonly options: LocalRunnerOptions) {}
 
@@ -76,17 +103,36 @@ export class LocalRunner {
     return this.options.worker.maximumConcurrency ?? this.options.uncappedConcurrency ?? 10;
   }
 
-  /** Extracts the bundle and starts one poller per allowed concurrent batch. */
+  /**
+   * Checks the zip against the stack's `source_code_hash`, extracts it (refusing entries that
+   * would land outside the folder), reads the queue, and starts one poller per allowed
+   * concurrent batch. Throws one line, leaving nothing behind, when any of that fails.
+   */
   async start(): Promise<void> {
     const { worker, sqs, queueUrl } = this.options;
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn"] }));
-    const queueArn = attributes.Attributes?.QueueArn;
-    if (!queueArn) throw new Error(`no QueueArn for ${queueUrl}`);
-    this.codeDir = fs.mkdtempSync(path.join(os.tmpdir(), `worker-local-${worker.serviceName}-`));
-    for (const [name, data] of readZip(fs.readFileSync(worker.zipPath))) {
-      fs.mkdirSync(path.dirname(path.join(this.codeDir, name)), { recursive: true });
-      fs.writeFileSync(path.join(this.codeDir, name), data);
+    const zip = fs.readFileSync(worker.zipPath);
+    // Checked on the bytes that are then extracted, not on a second read of the file.
+    checkZipMatchesStack(zip, worker.zipPath, worker.sourceCodeHash);
+    const codeDir = fs.mkdtempSync(path.join(os.tmpdir(), `worker-local-${worker.serviceName}-`));
+    let queueArn: string | undefined;
+    try {
+      extractZip(zip, worker.zipPath, codeDir);
+      const attributes = await sqs
+        .send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ["QueueArn", "RedrivePolicy"] }))
+        .catch((error: Error) => {
+          // A missing queue goes up as it is, for the caller to explain; the rest gets the URL.
+          throw isMissingQueue(error) ? error : new Error(`could not read queue ${queueUrl}: ${error.message}`);
+        });
+      queueArn = attributes.Attributes?.QueueArn;
+      if (!queueArn) throw new Error(`no QueueArn for ${queueUrl}`);
+      // SQS dead-letters by the live queue's policy (which --queue-url may make another queue's);
+      // the stack's count stands in when the queue returns none.
+      this.maxReceiveCount = maxReceiveCountOf(attributes.Attributes?.RedrivePolicy) ?? worker.maxReceiveCount;
+    } catch (error) {
+      fs.rmSync(codeDir, { recursive: true, force: true });
+      throw error;
     }
+    this.codeDir = codeDir;
     for (let i = 0; i < this.concurrency; i++) {
       const environment = new ExecutionEnvironment({
         codeDir: this.codeDir,
@@ -97,6 +143,7 @@ export class LocalRunner {
         // Lambda sets AWS_REGION for the function: the worker's own AWS calls (the idempotency
         // table) go to the queue's region, as they would there.
         environment: { ...worker.environment, AWS_REGION: this.options.region, ...this.options.extraEnvironment },
+        initTimeoutMs: this.options.initTimeoutMs,
       });
       this.environments.push(environment);
       this.pollers.push(this.poll(environment, queueArn));
@@ -156,6 +203,30 @@ export class LocalRunner {
     }
   }
 
+  /**
+   * Counts and prints each failed record with the reason its worker logged for it (the
+   * `record-failed` line captured in its environment), else `fallbackReason`.
+   */
+  private noteFailures(failed: readonly Message[], outcome: InvocationOutcome, fallbackReason: string): void {
+    for (const message of failed) {
+      const messageId = message.MessageId ?? "";
+      const receiveCount = Number(message.Attributes?.ApproximateReceiveCount);
+      const failure = {
+        messageId,
+        receiveCount: Number.isInteger(receiveCount) ? receiveCount : undefined,
+        maxReceiveCount: this.maxReceiveCount,
+        reason: outcome.recordErrors?.[messageId] ?? fallbackReason,
+      };
+      this.stats.failedRecords++;
+      if (!this.failedIds.has(messageId)) {
+        this.failedIds.add(messageId);
+        this.stats.failedMessages++;
+      }
+      if (isDeadLettered(failure)) this.stats.deadLettered++;
+      this.log(failedRecordLine(this.options.worker.serviceName, failure));
+    }
+  }
+
   private async poll(environment: ExecutionEnvironment, queueArn: string): Promise<void> {
     const { worker, sqs, queueUrl, region } = this.options;
     while (!this.stopping) {
@@ -175,14 +246,16 @@ export class LocalRunner {
       this.stats.records += messages.length;
       if (verdict.kind === "batch-failed") {
         this.stats.failedBatches++;
-        this.stats.failedRecords += messages.length;
         if (!outcome.ok && outcome.error.name === "Sandbox.Timedout") this.stats.timedOutBatches++;
         if (this.stats.batchErrors.length < 10) this.stats.batchErrors.push(verdict.reason);
+        this.log(failedBatchLine(worker.serviceName, messages.length, outcome.ok ? { message: verdict.reason } : { name: outcome.error.name, message: verdict.reason }));
+        this.noteFailures(messages, outcome, verdict.reason);
         await this.release(messages); // otherwise every record reappears after the visibility timeout
         continue;
       }
-      this.stats.failedRecords += verdict.failedIds.size;
-      await this.release(messages.filter((m) => verdict.failedIds.has(m.MessageId ?? "")));
+      const failed = messages.filter((m) => verdict.failedIds.has(m.MessageId ?? ""));
+      this.noteFailures(failed, outcome, "no reason logged");
+      await this.release(failed);
       const succeeded = messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ""));
       for (let i = 0; i < succeeded.length; i += 10) {
         const chunk = succeeded.slice(i, i + 10);

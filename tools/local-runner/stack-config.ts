@@ -1,5 +1,6 @@
-import * as fs from "fs";
 import * as path from "path";
+import { maxReceiveCountOf } from "./redrive-policy";
+import { loadStackResources, readStackJson, singleBlock, type StackConfiguration, type StackResources } from "./stack-file";
 
 /** What the local runner needs to behave like the deployed worker, read from synth output. */
 export interface DeployedWorkerConfig {
@@ -7,8 +8,19 @@ export interface DeployedWorkerConfig {
   readonly serviceName: string;
   /** The source queue's name. */
   readonly queueName: string;
+  /**
+   * The source queue's `maxReceiveCount`: a record failing its receive number this is
+   * dead-lettered. `undefined` when the stack gives no literal count.
+   */
+  readonly maxReceiveCount?: number;
   /** Absolute path of the exact zip that synth produced for the function. */
   readonly zipPath: string;
+  /**
+   * The function's `source_code_hash` (base64 SHA-256 of the zip, as Terraform's
+   * `filebase64sha256`): the runner refuses a zip that does not match. `undefined` when the stack
+   * has none or an expression.
+   */
+  readonly sourceCodeHash?: string;
   /** `file.export` form, e.g. `index.handler`. */
   readonly handler: string;
   readonly functionName: string;
@@ -22,8 +34,6 @@ export interface DeployedWorkerConfig {
   readonly reportBatchItemFailures: boolean;
 }
 
-type Resources = Record<string, Record<string, Record<string, any>>>;
-
 /**
  * A Terraform JSON string as Lambda receives it: `$${` and `%%{` are Terraform's escapes for a
  * literal `${` and `%{` (the construct writes them so that template markers reach Lambda as text).
@@ -32,40 +42,59 @@ export function fromTerraformLiteral(value: string): string {
   return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 
-function only(resources: Resources, type: string, stackFile: string): Record<string, any> {
+function only(resources: StackResources, type: string, stackFile: string): Record<string, any> {
   const found = Object.values(resources[type] ?? {});
   if (found.length !== 1) throw new Error(`${stackFile}: expected one ${type}, found ${found.length}`);
   return found[0];
 }
 
-/**
- * Reads one service's synthesized stack (`<outdir>/stacks/<service>/cdk.tf.json`): the queue,
- * the function (its zip, handler, timeout, environment) and the event source mapping.
- */
-export function readDeployedWorkerConfig(outdir: string, serviceName: string): DeployedWorkerConfig {
-  const stackDir = path.join(outdir, "stacks", serviceName);
-  const stackFile = path.join(stackDir, "cdk.tf.json");
-  if (!fs.existsSync(stackFile)) {
-    throw new Error(`no synthesized stack for service "${serviceName}" at ${stackFile}: run \`npm run synth\` first`);
-  }
-  const json = JSON.parse(fs.readFileSync(stackFile, "utf8")) as { resource: Resources };
-  const fn = only(json.resource, "aws_lambda_function", stackFile);
-  const esm = only(json.resource, "aws_lambda_event_source_mapping", stackFile);
+/** A literal string attribute; `undefined` for an absent one or a Terraform expression (`${...}`), which synth output cannot resolve. */
+function literal(value: unknown): string | undefined {
+  return typeof value === "string" && !value.includes("${") ? value : undefined;
+}
+
+/** The worker's settings from a parsed stack configuration (JSON or HCL: {@link loadStackResources} gives both one shape). */
+function workerConfigFromStack(serviceName: string, stackDir: string, { file, resources }: StackConfiguration): DeployedWorkerConfig {
+  const fn = only(resources, "aws_lambda_function", file);
+  const esm = only(resources, "aws_lambda_event_source_mapping", file);
   const queueRef = String(esm.event_source_arn).match(/^\$\{aws_sqs_queue\.([^.]+)\.arn\}$/);
-  const queue = queueRef ? json.resource.aws_sqs_queue?.[queueRef[1]] : undefined;
-  if (!queue) throw new Error(`${stackFile}: the event source mapping does not point at a queue of this stack`);
+  const queue = queueRef ? resources.aws_sqs_queue?.[queueRef[1]] : undefined;
+  if (!queue) throw new Error(`${file}: the event source mapping does not point at a queue of this stack`);
   return {
     serviceName,
     queueName: queue.name,
+    maxReceiveCount: maxReceiveCountOf(queue.redrive_policy),
     zipPath: path.resolve(stackDir, fn.filename),
+    sourceCodeHash: literal(fn.source_code_hash),
     handler: fn.handler,
     functionName: fn.function_name,
     timeoutSeconds: fn.timeout ?? 3,
     memorySizeMb: fn.memory_size ?? 128,
-    environment: Object.fromEntries(Object.entries((fn.environment?.variables ?? {}) as Record<string, string>).map(([key, value]) => [key, fromTerraformLiteral(value)])),
+    environment: Object.fromEntries(
+      Object.entries((singleBlock(fn.environment)?.variables ?? {}) as Record<string, string>).map(([key, value]) => [key, fromTerraformLiteral(value)]),
+    ),
     batchSize: esm.batch_size ?? 10,
     maximumBatchingWindowSeconds: esm.maximum_batching_window_in_seconds ?? 0,
-    maximumConcurrency: esm.scaling_config?.maximum_concurrency,
+    maximumConcurrency: singleBlock(esm.scaling_config)?.maximum_concurrency,
     reportBatchItemFailures: (esm.function_response_types ?? []).includes("ReportBatchItemFailures"),
   };
+}
+
+/**
+ * Reads one service's synthesized stack (`<outdir>/stacks/<service>/cdk.tf.json`) synchronously:
+ * the queue, the function (its zip, handler, timeout, environment) and the event source mapping.
+ * JSON only; {@link loadDeployedWorkerConfig} reads the HCL form (`cdktf synth --hcl`) too.
+ */
+export function readDeployedWorkerConfig(outdir: string, serviceName: string): DeployedWorkerConfig {
+  const stackDir = path.join(outdir, "stacks", serviceName);
+  return workerConfigFromStack(serviceName, stackDir, readStackJson(serviceName, stackDir));
+}
+
+/**
+ * Reads one service's synthesized stack whichever synth mode wrote it: `cdk.tf.json`
+ * (`npm run synth`) or `cdk.tf` (`cdktf synth --hcl`). What the local runner uses.
+ */
+export async function loadDeployedWorkerConfig(outdir: string, serviceName: string): Promise<DeployedWorkerConfig> {
+  const stackDir = path.join(outdir, "stacks", serviceName);
+  return workerConfigFromStack(serviceName, stackDir, await loadStackResources(serviceName, stackDir));
 }

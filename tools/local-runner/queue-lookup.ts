@@ -1,0 +1,65 @@
+import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+
+/** Where the runner looks for a queue: for lookups and for saying where it looked. */
+export interface QueuePlace {
+  readonly region: string;
+  /** An endpoint such as the emulator's; `undefined` for AWS itself. */
+  readonly endpointUrl?: string;
+}
+
+/** True when an AWS SDK error says the queue does not exist (the JSON and the query protocol's names). */
+export function isMissingQueue(error: unknown): boolean {
+  const e = error as { name?: string; Code?: string; message?: string } | undefined;
+  const name = e?.name ?? e?.Code ?? "";
+  return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|specified queue does not exist/i.test(e?.message ?? "");
+}
+
+function where(place: QueuePlace): string {
+  return `in ${place.region} ${place.endpointUrl ? `at ${place.endpointUrl}` : "on AWS"}`;
+}
+
+/**
+ * The stage part of the synthesized name: the synth puts the name prefix (`namePrefix`, which
+ * SQS_WORKER_STAGE=dev sets to `dev-`) in front of `<service>-queue`.
+ */
+function synthesizedPrefix(queueName: string, serviceName: string): string {
+  const at = queueName.lastIndexOf(`${serviceName}-queue`);
+  return at > 0 ? queueName.slice(0, at) : "";
+}
+
+/**
+ * The one line for a service queue that is not there. The name is the synthesized one, stage
+ * prefix included, so the usual causes are a stack not deployed yet or deployed under another
+ * stage than the one synthesized; the line names the queue, where it looked and both ways out.
+ */
+export function missingQueueMessage(queueName: string, serviceName: string, place: QueuePlace, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const prefix = synthesizedPrefix(queueName, serviceName);
+  const synthesized = prefix ? `synthesized with the name prefix "${prefix}" (SQS_WORKER_STAGE or namePrefix)` : "synthesized without a stage prefix";
+  const stage = env.SQS_WORKER_STAGE;
+  const shell = stage !== undefined && `${stage}-` !== prefix ? `; this shell has SQS_WORKER_STAGE=${stage}, so run \`npm run synth\` again` : "";
+  return (
+    `no queue named "${queueName}" ${where(place)}: the stack was ${synthesized}${shell}; ` +
+    `deploy it first (npx cdktf deploy ${serviceName}), synthesize with the stage it was deployed under, or pass --queue-url`
+  );
+}
+
+/** The one line for a --queue-url that points at no queue. */
+export function missingQueueUrlMessage(queueUrl: string, place: QueuePlace): string {
+  return `no queue at --queue-url ${queueUrl} (asked ${where(place)}): check the URL, --region and --endpoint-url`;
+}
+
+/**
+ * The URL of the queue named `queueName`. A missing queue becomes {@link missingQueueMessage};
+ * any other failure one line naming the queue and where it was asked.
+ */
+export async function findQueueUrl(sqs: SQSClient, queueName: string, serviceName: string, place: QueuePlace): Promise<string> {
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+    if (!QueueUrl) throw new Error(`GetQueueUrl returned no URL for "${queueName}" ${where(place)}`);
+    return QueueUrl;
+  } catch (error) {
+    if (isMissingQueue(error)) throw new Error(missingQueueMessage(queueName, serviceName, place));
+    // AWS's own text ("connect ECONNREFUSED 127.0.0.1:1", an access error) says what failed but not on what.
+    throw new Error(`could not look up queue "${queueName}" ${where(place)}: ${(error as Error).message}`);
+  }
+}
