@@ -52,6 +52,7 @@ function walk(node: unknown, visit: (n: AnyNode) => void): void {
   }
 }
 
+/** The top-level bindings of `program`, and (on demand) the names it assigns anywhere. */
 function moduleFacts(program: Program): ModuleFacts {
   const bindings = new Map<string, Binding>();
   const bind = (name: string, binding: Binding) => bindings.set(name, bindings.has(name) ? { kind: "opaque" } : binding);
