@@ -123,7 +123,7 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
     path: "lambda.environment",
     failing: { lambda: { environment: { SQS_WORKER_IDEMPOTENCY_TABLE: "other-table", KEEP: "1" } } },
     passing: { lambda: { environment: { SQSWORKER_TABLE: "mine" } } },
-    expected: "orders: lambda.environment must not set keys starting with SQS_WORKER_: the construct sets those itself (the idempotency table's name and expiry) (given SQS_WORKER_IDEMPOTENCY_TABLE)",
+    expected: "orders: lambda.environment must not set keys starting with SQS_WORKER_: the construct sets those itself (the idempotency table's name and expiry, a FIFO queue's maxReceiveCount) (given SQS_WORKER_IDEMPOTENCY_TABLE)",
   },
   {
     rule: "Powertools' idempotency switch, with idempotency on",

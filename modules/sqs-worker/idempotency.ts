@@ -37,5 +37,3 @@ export function idempotencyStatements(tableArn: string): DataAwsIamPolicyDocumen
   return [{ sid: "IdempotencyRecords", effect: "Allow", actions: [...IDEMPOTENCY_TABLE_ACTIONS], resources: [tableArn] }];
 }
 
-// Moved to construct-environment.ts; kept here until validate.ts imports it from there.
-export { functionEnvironment } from "./construct-environment";

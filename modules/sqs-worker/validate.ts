@@ -4,7 +4,7 @@ import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { guaranteeSwitchRules } from "./guarantee-switches";
 import { ALARM_WINDOW_SECONDS, FIFO_MAX_BATCH_SIZE, RANGES, type RangedProp } from "./limits";
-import { functionEnvironment } from "./idempotency";
+import { functionEnvironment } from "./construct-environment";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
 import { isUnresolved } from "./tokens";
@@ -191,7 +191,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   },
   {
     path: "lambda.environment",
-    rule: `must not set keys starting with ${CONSTRUCT_ENVIRONMENT_PREFIX}: the construct sets those itself (the idempotency table's name and expiry)`,
+    rule: `must not set keys starting with ${CONSTRUCT_ENVIRONMENT_PREFIX}: the construct sets those itself (the idempotency table's name and expiry, a FIFO queue's maxReceiveCount)`,
     inputs: () => [],
     holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => !key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)),
     given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)).join(", "),
