@@ -91,6 +91,10 @@ describe("a missing queue", () => {
       'no queue named "dev-orders-queue" in us-east-1 on AWS: the stack was synthesized with the name prefix "dev-" (SQS_WORKER_STAGE or namePrefix); ' +
         "this shell has SQS_WORKER_STAGE=prod, so run `npm run synth` again; deploy it first (npx cdktf deploy orders), synthesize with the stage it was deployed under, or pass --queue-url",
     );
+    // No note when the shell's stage is the synthesized one, or empty (no stage, as for the app).
+    for (const [queueName, stage] of [["dev-orders-queue", "dev"], ["orders-queue", ""]]) {
+      expect(missingQueueMessage(queueName, "orders", place, { SQS_WORKER_STAGE: stage })).not.toContain("this shell");
+    }
     expect(missingQueueUrlMessage("http://127.0.0.1:5000/123456789012/other", place)).toBe(
       "no queue at --queue-url http://127.0.0.1:5000/123456789012/other (asked in eu-west-1 at http://127.0.0.1:5000): check the URL, --region and --endpoint-url",
     );

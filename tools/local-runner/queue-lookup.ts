@@ -35,7 +35,8 @@ function synthesizedPrefix(queueName: string, serviceName: string): string {
 export function missingQueueMessage(queueName: string, serviceName: string, place: QueuePlace, env: Readonly<Record<string, string | undefined>> = process.env): string {
   const prefix = synthesizedPrefix(queueName, serviceName);
   const synthesized = prefix ? `synthesized with the name prefix "${prefix}" (SQS_WORKER_STAGE or namePrefix)` : "synthesized without a stage prefix";
-  const stage = env.SQS_WORKER_STAGE;
+  // Empty means no stage, as for the app (modules/app.ts settingsFromEnv).
+  const stage = env.SQS_WORKER_STAGE || undefined;
   const shell = stage !== undefined && `${stage}-` !== prefix ? `; this shell has SQS_WORKER_STAGE=${stage}, so run \`npm run synth\` again` : "";
   return (
     `no queue named "${queueName}" ${where(place)}: the stack was ${synthesized}${shell}; ` +
