@@ -8,6 +8,11 @@ import { handler as thumbnails, thumbnailSize } from "../lambda-src/thumbnails";
 
 const context = { functionName: "test-worker" } as Context;
 
+// The plumbing logs one record-failed line per failed message (tested in handler.test.ts): kept
+// out of this suite's output.
+beforeEach(() => jest.spyOn(console, "error").mockImplementation(() => undefined));
+afterEach(() => jest.restoreAllMocks());
+
 function record(id: string, body: unknown, queue = "orders-queue", groupId?: string): SQSRecord {
   return {
     messageId: id,
@@ -71,9 +76,10 @@ describe("the ledger worker (FIFO)", () => {
     expect(() => checkPosting({ ...posting, amountCents: 1.5 }, "acc-1")).toThrow("non-zero integer of cents");
   });
 
-  // The ledger has idempotency on (keyed on entryId), so its handler needs its table: the FIFO
-  // stop-at-first-failure behaviour with a real (emulated) table runs in
-  // __tests__/e2e/idempotency.e2e.test.ts. Without the table it must refuse to run.
+  // The ledger has idempotency on (keyed on entryId), so its handler needs its table: the
+  // idempotency behaviour with a real (emulated) table runs in __tests__/e2e/deploy-and-run.e2e.test.ts,
+  // the FIFO group isolation in __tests__/e2e/worker-guarantees.e2e.test.ts. Without the table
+  // it must refuse to run.
   test("refuses to run without its idempotency table rather than book postings unprotected", async () => {
     const saved = process.env.SQS_WORKER_IDEMPOTENCY_TABLE;
     delete process.env.SQS_WORKER_IDEMPOTENCY_TABLE;
