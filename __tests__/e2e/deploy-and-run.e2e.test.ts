@@ -19,6 +19,7 @@ import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/m
 import { makeTempDir, removeDir, synthApp } from "../helpers/synth";
 import { prepareTerraform, terraformOk, terraformRun } from "../helpers/terraform";
 import { IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../../lambda-src/idempotency-settings";
+import { WORKER_ENV } from "../../lambda-src/worker-settings";
 import { createQueue, drainQueue, queueDepth, readLog, runScenario, sendAll, sendAllFifo } from "./scenario";
 
 // Rung 5 of the verification ladder: terraform apply of every synthesized stack against moto,
@@ -250,7 +251,9 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     const idempotencyEnv = config.idempotency
       ? { [IDEMPOTENCY_ENV.table]: names.idempotencyTable, [IDEMPOTENCY_ENV.expirySeconds]: String(config.idempotency.expirySeconds) }
       : {};
-    expect(fn.Environment?.Variables ?? {}).toEqual({ ...config.lambda.environment, ...idempotencyEnv });
+    // FIFO workers learn the maxReceiveCount: a message on its last receive lets its group go on.
+    const fifoEnv = config.queue.fifo ? { [WORKER_ENV.maxReceiveCount]: String(config.deadLetterQueue.maxReceiveCount) } : {};
+    expect(fn.Environment?.Variables ?? {}).toEqual({ ...config.lambda.environment, ...idempotencyEnv, ...fifoEnv });
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
     const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
     const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
