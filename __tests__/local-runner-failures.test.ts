@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { bundleLambda } from "../modules/internal";
 import { ExecutionEnvironment } from "../tools/local-runner/execution-environment";
-import { WORKER_LOCAL_EXIT, exitCodeFor, failedRecordLine, summaryLine } from "../tools/local-runner/run-report";
+import { WORKER_LOCAL_EXIT, exitCodeFor, failedBatchLine, failedRecordLine, summaryLine } from "../tools/local-runner/run-report";
 import { LocalRunner } from "../tools/local-runner/runner";
 import { readZip } from "../tools/local-runner/zip-reader";
 import { FakeSqsQueue } from "./helpers/fake-sqs-queue";
@@ -105,6 +105,23 @@ describe("failed records", () => {
     await second.runner.start();
     await waitFor(second.runner, () => second.runner.stats.batches === 1).finally(() => second.runner.stop());
     expect(second.lines).toContainEqual("worker:local fx: record p failed (receive 1 of 5): Error: no");
+  });
+
+  test("a FIFO record held back behind a failed message of its group says it did not run, and the summary counts it apart", () => {
+    const reason = "HeldBackError: held back: message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered";
+    expect(failedRecordLine("fx", { messageId: "A2", receiveCount: 1, maxReceiveCount: 3, reason })).toBe(
+      "worker:local fx: record A2 held back, not run (receive 1 of 3): message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered",
+    );
+    const counts = { batches: 1, records: 3, deleted: 1, failedRecords: 2, failedMessages: 2, deadLettered: 0, heldBack: 1, failedBatches: 0, timedOutBatches: 0, deleteErrors: 0 };
+    expect(summaryLine("fx", "stopped by Ctrl-C", counts)).toBe(
+      "worker:local fx: stopped by Ctrl-C: 3 records in 1 batch, 1 deleted, 2 failed receives of 2 messages (0 dead-lettered, 1 of them held back behind a failed message of their FIFO group); exit 4 (records failed)",
+    );
+  });
+
+  test("a batch that failed whole because every record failed on its own does not repeat their reasons, which follow one per record", () => {
+    const error = { name: "FullBatchFailureError", message: "All records failed processing. Record errors: a; b" };
+    expect(failedBatchLine("fx", 2, error, true)).toBe("worker:local fx: batch of 2 failed whole (FullBatchFailureError): every record failed, each reason below");
+    expect(failedBatchLine("fx", 2, error)).toBe("worker:local fx: batch of 2 failed whole (FullBatchFailureError): All records failed processing. Record errors: a; b");
   });
 
   test("without a known maxReceiveCount the line says so instead of guessing", () => {

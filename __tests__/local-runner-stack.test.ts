@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { findQueueUrl, missingQueueMessage, missingQueueUrlMessage } from "../tools/local-runner/queue-lookup";
+import { findQueueUrl, missingQueueMessage, missingQueueUrlMessage, stageMismatch } from "../tools/local-runner/queue-lookup";
 import { maxReceiveCountOf } from "../tools/local-runner/redrive-policy";
 import { loadDeployedWorkerConfig, readDeployedWorkerConfig, type DeployedWorkerConfig } from "../tools/local-runner/stack-config";
 import { filebase64sha256 } from "../tools/local-runner/zip-hash";
@@ -105,5 +105,21 @@ describe("a missing queue", () => {
     const missing = Object.assign(new Error("The specified queue does not exist."), { name: "QueueDoesNotExist" });
     await expect(findQueueUrl(failing(missing), "orders-queue", "orders", place)).rejects.toThrow(/^no queue named "orders-queue" in eu-west-1 at http:\/\/127\.0\.0\.1:5000: /);
     await expect(findQueueUrl(failing(new Error("socket hang up")), "orders-queue", "orders", place)).rejects.toThrow('could not look up queue "orders-queue" in eu-west-1 at http://127.0.0.1:5000: socket hang up');
+  });
+});
+
+describe("a shell whose SQS_WORKER_STAGE differs from the synthesized stack", () => {
+  test("is refused before any AWS call, naming both stages and the ways out", () => {
+    expect(stageMismatch("ledger-queue.fifo", "ledger", { SQS_WORKER_STAGE: "dev" })).toBe(
+      'this shell has SQS_WORKER_STAGE=dev, but ledger was synthesized without a stage (queue "ledger-queue.fifo"): ' +
+        "run `SQS_WORKER_STAGE=dev npm run synth` first, or unset SQS_WORKER_STAGE to run the synthesized stage, or pass --queue-url",
+    );
+    expect(stageMismatch("prod-orders-queue", "orders", { SQS_WORKER_STAGE: "dev" })).toContain('synthesized with the name prefix "prod-"');
+  });
+
+  test("is fine when they agree, or when the shell names no stage (the synth decides)", () => {
+    expect(stageMismatch("dev-orders-queue", "orders", { SQS_WORKER_STAGE: "dev" })).toBeUndefined();
+    expect(stageMismatch("dev-orders-queue", "orders", {})).toBeUndefined();
+    expect(stageMismatch("orders-queue", "orders", { SQS_WORKER_STAGE: "" })).toBeUndefined();
   });
 });

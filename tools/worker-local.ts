@@ -8,8 +8,8 @@
  * anything that keeps it from running, with one line.
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { queueDepth } from "./local-runner/queue-depth";
-import { findQueueUrl, isMissingQueue, missingQueueUrlMessage } from "./local-runner/queue-lookup";
+import { queueCounters } from "./local-runner/queue-depth";
+import { findQueueUrl, isMissingQueue, missingQueueUrlMessage, stageMismatch } from "./local-runner/queue-lookup";
 import { WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
 import { LocalRunner } from "./local-runner/runner";
 import { loadDeployedWorkerConfig } from "./local-runner/stack-config";
@@ -80,6 +80,8 @@ async function main(): Promise<number> {
     return WORKER_LOCAL_EXIT.ok;
   }
   const worker = await loadDeployedWorkerConfig(args.outdir, args.service);
+  const mismatch = args.queueUrl ? undefined : stageMismatch(worker.queueName, args.service);
+  if (mismatch) throw new Error(mismatch);
   const sqs = new SQSClient({ region: args.region, endpoint: args.endpointUrl });
   const place = { region: args.region, endpointUrl: args.endpointUrl };
   const queueUrl = args.queueUrl ?? (await findQueueUrl(sqs, worker.queueName, args.service, place));
@@ -102,24 +104,42 @@ async function main(): Promise<number> {
   const stoppedBy = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("stopped by Ctrl-C"));
     process.once("SIGTERM", () => resolve("stopped by SIGTERM"));
-    if (args.untilEmpty) void waitUntilEmpty(sqs, queueUrl).then(() => resolve("queue empty (--until-empty)"));
+    if (args.untilEmpty) void waitUntilEmpty(sqs, queueUrl, runner, args.releaseFailed).then(() => resolve("queue empty (--until-empty)"));
   });
   const stats = await runner.stop();
   process.stderr.write(`${summaryLine(args.service, stoppedBy, stats)}\n`);
   return exitCodeFor(stats);
 }
 
+/** How long the runner may sit without a batch before it says what it is waiting for, and how often it says so again. */
+const QUIET_NOTICE_MS = 15_000;
+
 /**
  * Resolves once the queue holds nothing: two empty readings in a row, since the counters are
  * approximate. A failed reading is logged and counts as not empty, as a failed receive is
- * logged and retried: the run goes on and its failures still decide the exit code.
+ * logged and retried: the run goes on and its failures still decide the exit code. While no
+ * batch comes for a while and messages are in flight (failed ones wait out the queue's
+ * visibility timeout, minutes on a real service), it says so instead of sitting silent.
  */
-async function waitUntilEmpty(sqs: SQSClient, queueUrl: string): Promise<void> {
+async function waitUntilEmpty(sqs: SQSClient, queueUrl: string, runner: LocalRunner, releaseFailed: boolean): Promise<void> {
   let emptyReadings = 0;
+  let lastBatches = runner.stats.batches;
+  let quietSince = Date.now();
   while (emptyReadings < 2) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     try {
-      emptyReadings = (await queueDepth(sqs, queueUrl)) === 0 ? emptyReadings + 1 : 0;
+      const counters = await queueCounters(sqs, queueUrl);
+      emptyReadings = counters.visible + counters.inFlight + counters.delayed === 0 ? emptyReadings + 1 : 0;
+      if (runner.stats.batches !== lastBatches) {
+        lastBatches = runner.stats.batches;
+        quietSince = Date.now();
+      } else if (Date.now() - quietSince >= QUIET_NOTICE_MS && counters.inFlight + counters.delayed > 0) {
+        quietSince = Date.now();
+        const hint = releaseFailed ? "" : " (--release-failed makes failed messages visible again at once)";
+        process.stderr.write(
+          `worker:local: waiting: ${counters.inFlight} messages in flight and ${counters.delayed} delayed; failed ones come back when the queue's visibility timeout ends${hint}\n`,
+        );
+      }
     } catch (error) {
       emptyReadings = 0;
       process.stderr.write(`worker:local: reading the queue depth failed: ${(error as Error).message}\n`);

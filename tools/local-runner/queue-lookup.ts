@@ -44,6 +44,23 @@ export function missingQueueMessage(queueName: string, serviceName: string, plac
   );
 }
 
+/**
+ * The one line refusing a run whose shell names another stage than the synthesized stack: with
+ * SQS_WORKER_STAGE=dev set, `npm run synth` would name the queue `dev-<service>-queue`, so a
+ * cdktf.out synthesized without it (or with another stage) would send the runner to another
+ * stage's queue. `undefined` when they agree or the shell names no stage (the synth decides).
+ */
+export function stageMismatch(queueName: string, serviceName: string, env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+  const stage = env.SQS_WORKER_STAGE || undefined; // empty means no stage, as for the app
+  const prefix = synthesizedPrefix(queueName, serviceName);
+  if (stage === undefined || `${stage}-` === prefix) return undefined;
+  const synthesized = prefix ? `with the name prefix "${prefix}"` : "without a stage";
+  return (
+    `this shell has SQS_WORKER_STAGE=${stage}, but ${serviceName} was synthesized ${synthesized} (queue "${queueName}"): ` +
+    `run \`SQS_WORKER_STAGE=${stage} npm run synth\` first, or unset SQS_WORKER_STAGE to run the synthesized stage, or pass --queue-url`
+  );
+}
+
 /** The one line for a --queue-url that points at no queue. */
 export function missingQueueUrlMessage(queueUrl: string, place: QueuePlace): string {
   return `no queue at --queue-url ${queueUrl} (asked ${where(place)}): check the URL, --region and --endpoint-url`;

@@ -24,6 +24,8 @@ export interface RunCounts {
   readonly failedMessages: number;
   /** Failures on a message's last receive (ApproximateReceiveCount >= maxReceiveCount). */
   readonly deadLettered: number;
+  /** Failed receives of FIFO records that did not run: an earlier message of their group failed in the batch. */
+  readonly heldBack: number;
   readonly failedBatches: number;
   readonly timedOutBatches: number;
   readonly deleteErrors: number;
@@ -45,17 +47,35 @@ export function isDeadLettered(failure: Pick<RecordFailure, "receiveCount" | "ma
   return failure.maxReceiveCount !== undefined && failure.receiveCount !== undefined && failure.receiveCount >= failure.maxReceiveCount;
 }
 
-/** The line printed for one failed record: its id, which receive it was, and why. */
+/** What the worker plumbing logs for a FIFO record it did not run (lambda-src/fifo-groups.ts, HeldBackError). */
+const HELD_BACK = /^HeldBackError: held back: /;
+
+/** True when the record did not run: an earlier message of its FIFO group failed in the same batch. */
+export function isHeldBack(failure: Pick<RecordFailure, "reason">): boolean {
+  return HELD_BACK.test(failure.reason);
+}
+
+/**
+ * The line printed for one failed record: its id, which receive it was, and why. A FIFO record
+ * held back behind a failed message of its group did not fail on its own: the line says so.
+ */
 export function failedRecordLine(serviceName: string, failure: RecordFailure): string {
   const { messageId, receiveCount, maxReceiveCount, reason } = failure;
   const receive = receiveCount === undefined ? "receive count unknown" : `receive ${receiveCount} of ${maxReceiveCount ?? "? (maxReceiveCount unknown)"}`;
   const fate = isDeadLettered(failure) ? ", its last: dead-lettered" : "";
+  if (isHeldBack(failure)) return `worker:local ${serviceName}: record ${messageId} held back, not run (${receive}${fate}): ${reason.replace(HELD_BACK, "")}`;
   return `worker:local ${serviceName}: record ${messageId} failed (${receive}${fate}): ${reason}`;
 }
 
-/** The line printed when a whole batch failed (a thrown error, a timeout, an invalid response): every record in it failed. */
-export function failedBatchLine(serviceName: string, size: number, error: { readonly name?: string; readonly message: string }): string {
-  return `worker:local ${serviceName}: batch of ${size} failed whole${error.name ? ` (${error.name})` : ""}: ${error.message}`;
+/**
+ * The line printed when a whole batch failed (a thrown error, a timeout, an invalid response):
+ * every record in it failed. When the worker logged each record's reason (Powertools'
+ * FullBatchFailureError: every record failed on its own), the per-record lines that follow
+ * carry them, so this line does not repeat them.
+ */
+export function failedBatchLine(serviceName: string, size: number, error: { readonly name?: string; readonly message: string }, reasonsFollow = false): string {
+  const what = reasonsFollow ? "every record failed, each reason below" : error.message;
+  return `worker:local ${serviceName}: batch of ${size} failed whole${error.name ? ` (${error.name})` : ""}: ${what}`;
 }
 
 /** The exit status of a finished run: {@link WORKER_LOCAL_EXIT}. */
@@ -74,7 +94,8 @@ export function summaryLine(serviceName: string, stoppedBy: string, counts: RunC
   const parts = [`${plural(counts.records, "record")} in ${plural(counts.batches, "batch", "batches")}`, `${counts.deleted} deleted`];
   if (counts.failedRecords === 0) parts.push("none failed");
   else {
-    parts.push(`${plural(counts.failedRecords, "failed receive")} of ${plural(counts.failedMessages, "message")} (${counts.deadLettered} dead-lettered)`);
+    const heldBack = counts.heldBack > 0 ? `, ${counts.heldBack} of them held back behind a failed message of their FIFO group` : "";
+    parts.push(`${plural(counts.failedRecords, "failed receive")} of ${plural(counts.failedMessages, "message")} (${counts.deadLettered} dead-lettered${heldBack})`);
   }
   if (counts.failedBatches > 0) parts.push(`${plural(counts.failedBatches, "batch", "batches")} failed whole (${counts.timedOutBatches} timed out)`);
   if (counts.deleteErrors > 0) parts.push(`${plural(counts.deleteErrors, "delete")} failed (those messages come again)`);

@@ -14,7 +14,7 @@ import { ExecutionEnvironment, type InvocationOutcome } from "./execution-enviro
 import { extractZip } from "./extract-zip";
 import { isMissingQueue } from "./queue-lookup";
 import { maxReceiveCountOf } from "./redrive-policy";
-import { failedBatchLine, failedRecordLine, isDeadLettered, type RunCounts } from "./run-report";
+import { failedBatchLine, failedRecordLine, isDeadLettered, isHeldBack, type RunCounts } from "./run-report";
 import { toSqsEvent } from "./sqs-event";
 import type { DeployedWorkerConfig } from "./stack-config";
 import { checkZipMatchesStack } from "./zip-hash";
@@ -30,6 +30,8 @@ export interface RunnerStats extends RunCounts {
   failedMessages: number;
   /** Failures on a message's last receive (ApproximateReceiveCount >= maxReceiveCount): SQS moves them to the dead-letter queue. */
   deadLettered: number;
+  /** Failed receives of FIFO records held back, not run, behind a failed message of their group (a subset of failedRecords). */
+  heldBack: number;
   failedBatches: number;
   /** Batches whose invocation hit the function timeout (a subset of failedBatches). */
   timedOutBatches: number;
@@ -82,6 +84,7 @@ export class LocalRunner {
     failedRecords: 0,
     failedMessages: 0,
     deadLettered: 0,
+    heldBack: 0,
     failedBatches: 0,
     timedOutBatches: 0,
     receiveRetries: 0,
@@ -223,6 +226,7 @@ export class LocalRunner {
         this.stats.failedMessages++;
       }
       if (isDeadLettered(failure)) this.stats.deadLettered++;
+      if (isHeldBack(failure)) this.stats.heldBack++;
       this.log(failedRecordLine(this.options.worker.serviceName, failure));
     }
   }
@@ -248,7 +252,8 @@ export class LocalRunner {
         this.stats.failedBatches++;
         if (!outcome.ok && outcome.error.name === "Sandbox.Timedout") this.stats.timedOutBatches++;
         if (this.stats.batchErrors.length < 10) this.stats.batchErrors.push(verdict.reason);
-        this.log(failedBatchLine(worker.serviceName, messages.length, outcome.ok ? { message: verdict.reason } : { name: outcome.error.name, message: verdict.reason }));
+        const reasonsFollow = !outcome.ok && outcome.error.name === "FullBatchFailureError" && messages.every((m) => outcome.recordErrors?.[m.MessageId ?? ""] !== undefined);
+        this.log(failedBatchLine(worker.serviceName, messages.length, outcome.ok ? { message: verdict.reason } : { name: outcome.error.name, message: verdict.reason }, reasonsFollow));
         this.noteFailures(messages, outcome, verdict.reason);
         await this.release(messages); // otherwise every record reappears after the visibility timeout
         continue;
