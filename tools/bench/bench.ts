@@ -64,10 +64,13 @@ function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): 
   return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianPeakRssMb: median(rss), runs: RUNS };
 }
 
-/** Per-batch overhead of the handler plumbing with business logic that does nothing. */
-async function handlerOverhead(batches: number): Promise<{ medianUs: number; p99Us: number; batches: number }> {
+/**
+ * Per-batch overhead of the handler plumbing with business logic that does nothing; `fifo`: a
+ * FIFO batch of 10 records in 4 message groups, run one at a time through the group gate.
+ */
+async function handlerOverhead(batches: number, fifo = false): Promise<{ medianUs: number; p99Us: number; batches: number }> {
   const handler = makeHandler(async () => undefined);
-  const event = benchEvent("same");
+  const event = benchEvent("same", fifo);
   const context = { functionName: "bench" } as Context;
   for (let i = 0; i < 2000; i++) await handler(event, context); // warm-up: JIT
   const samples: number[] = [];
@@ -79,18 +82,24 @@ async function handlerOverhead(batches: number): Promise<{ medianUs: number; p99
   return { medianUs: median(samples), p99Us: percentile(samples, 99), batches };
 }
 
-/** One batch of 10 records; `batch` makes the message ids unique to it. */
-function benchEvent(batch: number | "same"): SQSEvent {
+/** One batch of 10 records; `batch` makes the message ids unique to it; `fifo` puts them on a FIFO queue in 4 groups. */
+function benchEvent(batch: number | "same", fifo = false): SQSEvent {
   return {
     Records: Array.from({ length: 10 }, (_, i) => ({
       messageId: `m${batch}-${i}`,
       receiptHandle: `r${i}`,
       body: JSON.stringify({ orderId: i, items: [1, 2, 3], note: "benchmark" }),
-      attributes: { ApproximateReceiveCount: "1", SentTimestamp: "0", SenderId: "x", ApproximateFirstReceiveTimestamp: "0" },
+      attributes: {
+        ApproximateReceiveCount: "1",
+        SentTimestamp: "0",
+        SenderId: "x",
+        ApproximateFirstReceiveTimestamp: "0",
+        ...(fifo ? { MessageGroupId: `g${i % 4}`, MessageDeduplicationId: `d${batch}-${i}`, SequenceNumber: String(i) } : {}),
+      },
       messageAttributes: {},
       md5OfBody: "",
       eventSource: "aws:sqs",
-      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:bench-queue",
+      eventSourceARN: `arn:aws:sqs:us-east-1:123456789012:bench-queue${fifo ? ".fifo" : ""}`,
       awsRegion: "us-east-1",
     })),
   };
@@ -173,6 +182,8 @@ async function main(): Promise<void> {
     const overhead = await handlerOverhead(Number(process.env.BENCH_BATCHES ?? 20_000));
     console.log(`worker bundle: ${bundle.sizeBytes} bytes zipped (stored), ${bundle.codeSizeBytes} bytes of JavaScript`);
     console.log(`handler overhead per batch of 10: median ${overhead.medianUs.toFixed(1)} µs, p99 ${overhead.p99Us.toFixed(1)} µs (${overhead.batches} batches)`);
+    const fifoOverhead = await handlerOverhead(Number(process.env.BENCH_BATCHES ?? 20_000), true);
+    console.log(`handler overhead per FIFO batch of 10 (4 groups, one record at a time): median ${fifoOverhead.medianUs.toFixed(1)} µs, p99 ${fifoOverhead.p99Us.toFixed(1)} µs`);
     const idempotentBundle = bundleLambda(path.join(__dirname, "..", "..", "lambda-src", "orders.ts"), path.join(work, "bundle"), { idempotency: true });
     const idempotency = await idempotencyOverhead(Number(process.env.BENCH_IDEMPOTENT_BATCHES ?? 2_000));
     console.log(`worker bundle with idempotency: ${idempotentBundle.sizeBytes} bytes zipped (@aws-sdk/client-dynamodb and util-dynamodb left to the runtime)`);
@@ -190,6 +201,7 @@ async function main(): Promise<void> {
       marginal,
       bundle: { zipBytes: bundle.sizeBytes, javascriptBytes: bundle.codeSizeBytes },
       handlerOverheadPerBatchOf10: overhead,
+      handlerOverheadPerFifoBatchOf10: fifoOverhead,
       idempotency: { zipBytes: idempotentBundle.sizeBytes, perRecordMedianUs: idempotency },
     };
     fs.mkdirSync(path.join(ROOT, "bench"), { recursive: true });
