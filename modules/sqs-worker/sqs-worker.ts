@@ -16,6 +16,7 @@ import { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./defaults
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
 import { functionEnvironment } from "./construct-environment";
+import { codeHashPrecondition } from "./code-precondition";
 import { createIdempotencyTable, idempotencyStatements } from "./idempotency";
 import { createMonitoring, type WorkerMonitoring } from "./monitoring";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
@@ -220,6 +221,8 @@ export class SqsWorker extends Construct {
       dependsOn: [this.logGroup, this.rolePolicy],
     });
     unquoteDependsOnInHcl(this.function, [this.logGroup, this.rolePolicy]);
+    // The zip Terraform uploads must be the one hashed above: see codeHashPrecondition.
+    this.function.lifecycle = { precondition: [codeHashPrecondition(code.path, this.bundle.sourceCodeHash)] };
 
     this.eventSourceMapping = new LambdaEventSourceMapping(this, "EventSourceMapping", {
       eventSourceArn: this.queue.arn,
