@@ -76,15 +76,54 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "memory minimum", path: "lambda.memorySizeMb", failing: { lambda: { memorySizeMb: 127 } }, passing: { lambda: { memorySizeMb: 128 } }, expected: "must be an integer from 128 to 10240 (given 127)" },
   { rule: "memory maximum", path: "lambda.memorySizeMb", failing: { lambda: { memorySizeMb: 10_241 } }, passing: { lambda: { memorySizeMb: 10_240 } }, expected: "(given 10241)" },
   { rule: "log retention", path: "lambda.logRetentionDays", failing: { lambda: { logRetentionDays: 2 } }, passing: { lambda: { logRetentionDays: 3 } }, expected: "must be one of 1, 3, 5" },
-  { rule: "reserved concurrency", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: -1 } }, passing: { lambda: { reservedConcurrency: 10 } }, expected: "must be an integer of 0 or more (given -1)" },
+  { rule: "reserved concurrency", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: -1 } }, passing: { lambda: { reservedConcurrency: 10 } }, expected: "orders: lambda.reservedConcurrency must be an integer from 0 to 99899 (given -1)" },
+  { rule: "reserved concurrency above what any account can reserve", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: 99_900 } }, passing: { lambda: { reservedConcurrency: 99_899 } }, expected: "orders: lambda.reservedConcurrency must be an integer from 0 to 99899 (given 99900)" },
+  { rule: "reserved concurrency of 100,000 (the audit's value), beside the default account limit", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: 100_000 } }, passing: { lambda: { reservedConcurrency: 1000 } }, expected: "(given 100000)" },
+  { rule: "reserved concurrency of 2^53", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: 2 ** 53 } }, passing: { lambda: { reservedConcurrency: 0 } }, expected: "(given 9007199254740992)" },
+  { rule: "reserved concurrency of 1e21, which terraform validate rejects", path: "lambda.reservedConcurrency", failing: { lambda: { reservedConcurrency: 1e21 } }, passing: { lambda: {} }, expected: "(given 1e+21)" },
   { rule: "visibility timeout range", path: "queue.visibilityTimeoutSeconds", failing: { queue: { visibilityTimeoutSeconds: 43_201 } }, passing: { queue: { visibilityTimeoutSeconds: 43_200 } }, expected: "must be an integer from 0 to 43200 (given 43201)" },
   { rule: "visibility timeout >= lambda timeout", path: "queue.visibilityTimeoutSeconds", failing: { lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 59 } }, passing: { lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } }, expected: "must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice (given visibilityTimeoutSeconds 59, lambda.timeoutSeconds 60)" },
-  { rule: "retention minimum", path: "queue.messageRetentionSeconds", failing: { queue: { messageRetentionSeconds: 59 } }, passing: { queue: { messageRetentionSeconds: 60 } }, expected: "must be an integer from 60 to 1209600 (given 59)" },
+  { rule: "retention minimum", path: "queue.messageRetentionSeconds", failing: { queue: { messageRetentionSeconds: 59 } }, passing: { lambda: { timeoutSeconds: 1 }, queue: { messageRetentionSeconds: 60, visibilityTimeoutSeconds: 20 } }, expected: "must be an integer from 60 to 1209600 (given 59)" },
+  {
+    rule: "retention shorter than the retry cycle (the audit's 300 s, visibility 180 s, 3 receives)",
+    path: "queue.messageRetentionSeconds",
+    failing: { queue: { messageRetentionSeconds: 300, visibilityTimeoutSeconds: 180 }, deadLetterQueue: { maxReceiveCount: 3 } },
+    passing: { queue: { messageRetentionSeconds: 540, visibilityTimeoutSeconds: 180 }, deadLetterQueue: { maxReceiveCount: 3 } },
+    expected:
+      "orders: queue.messageRetentionSeconds must be at least queue.delaySeconds + deadLetterQueue.maxReceiveCount × queue.visibilityTimeoutSeconds: a message is first received after its delay, " +
+      "each failed receive hides it for one visibility timeout, and SQS moves it to the dead-letter queue only when it is received again after its last failure, " +
+      "so with less a poison message expires before it reaches the dead-letter queue, and no alarm fires " +
+      "(given messageRetentionSeconds 300, at least 540 needed: delaySeconds 0 + maxReceiveCount 3 × visibilityTimeoutSeconds 180)",
+  },
+  { rule: "retention one second short of the retry cycle", path: "queue.messageRetentionSeconds", failing: { queue: { messageRetentionSeconds: 539, visibilityTimeoutSeconds: 180 } }, passing: { queue: { messageRetentionSeconds: 540, visibilityTimeoutSeconds: 180 } }, expected: "(given messageRetentionSeconds 539, at least 540 needed" },
+  {
+    rule: "the delay counts once toward the retry cycle",
+    path: "queue.messageRetentionSeconds",
+    failing: { queue: { messageRetentionSeconds: 1099, delaySeconds: 100, visibilityTimeoutSeconds: 200 }, deadLetterQueue: { maxReceiveCount: 5 } },
+    passing: { queue: { messageRetentionSeconds: 1100, delaySeconds: 100, visibilityTimeoutSeconds: 200 }, deadLetterQueue: { maxReceiveCount: 5 } },
+    expected: "(given messageRetentionSeconds 1099, at least 1100 needed: delaySeconds 100 + maxReceiveCount 5 × visibilityTimeoutSeconds 200)",
+  },
+  {
+    // The window runs inside the visibility timeout (Lambda holds what it received while it fills a batch).
+    rule: "the batching window does not lengthen the retry cycle",
+    path: "queue.messageRetentionSeconds",
+    failing: { queue: { messageRetentionSeconds: 899, visibilityTimeoutSeconds: 300 }, eventSource: { maximumBatchingWindowSeconds: 60 } },
+    passing: { queue: { messageRetentionSeconds: 900, visibilityTimeoutSeconds: 300 }, eventSource: { maximumBatchingWindowSeconds: 60 } },
+    expected: "(given messageRetentionSeconds 899, at least 900 needed: delaySeconds 0 + maxReceiveCount 3 × visibilityTimeoutSeconds 300)",
+  },
   { rule: "retention maximum", path: "queue.messageRetentionSeconds", failing: { queue: { messageRetentionSeconds: 1_209_601 } }, passing: { queue: { messageRetentionSeconds: 1_209_600 } }, expected: "(given 1209601)" },
   { rule: "delay", path: "queue.delaySeconds", failing: { queue: { delaySeconds: 901 } }, passing: { queue: { delaySeconds: 900 } }, expected: "must be an integer from 0 to 900 (given 901)" },
   { rule: "receive wait", path: "queue.receiveWaitTimeSeconds", failing: { queue: { receiveWaitTimeSeconds: 21 } }, passing: { queue: { receiveWaitTimeSeconds: 20 } }, expected: "must be an integer from 0 to 20 (given 21)" },
   { rule: "content-based deduplication only on FIFO", path: "queue.contentBasedDeduplication", failing: { queue: { contentBasedDeduplication: true } }, passing: { queue: { fifo: true, contentBasedDeduplication: true } }, expected: "can only be set on a FIFO queue (queue.fifo: true) (given contentBasedDeduplication true, fifo false)" },
   { rule: "KMS key ARN", path: "queue.kmsKeyArn", failing: { queue: { kmsKeyArn: "alias/orders" } }, passing: { queue: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }, expected: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), which IAM can scope the worker\'s kms:Decrypt to (given "alias/orders")' },
+  { rule: "KMS key ARN with a malformed region", path: "queue.kmsKeyArn", failing: { queue: { kmsKeyArn: "arn:aws:kms:us-east1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }, passing: { queue: { kmsKeyArn: "arn:aws:kms:ap-southeast-7:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } }, expected: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), which IAM can scope the worker\'s kms:Decrypt to (given "arn:aws:kms:us-east1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")' },
+  {
+    rule: "KMS key in a partition that does not exist (IAM: MalformedPolicyDocument at apply)",
+    path: "queue.kmsKeyArn",
+    failing: { queue: { kmsKeyArn: "arn:aws-foo:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } },
+    passing: { queue: { kmsKeyArn: "arn:aws-cn:kms:cn-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } },
+    expected: 'orders: queue.kmsKeyArn must be in a real AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) (given "arn:aws-foo:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab")',
+  },
   { rule: "maxReceiveCount minimum", path: "deadLetterQueue.maxReceiveCount", failing: { deadLetterQueue: { maxReceiveCount: 0 } }, passing: { deadLetterQueue: { maxReceiveCount: 1 } }, expected: "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)" },
   { rule: "maxReceiveCount maximum", path: "deadLetterQueue.maxReceiveCount", failing: { deadLetterQueue: { maxReceiveCount: 1001 } }, passing: { deadLetterQueue: { maxReceiveCount: 1000 } }, expected: "(given 1001)" },
   { rule: "DLQ retention", path: "deadLetterQueue.messageRetentionSeconds", failing: { deadLetterQueue: { messageRetentionSeconds: 1_209_601 } }, passing: { deadLetterQueue: { messageRetentionSeconds: 1_209_600 } }, expected: "must be an integer from 60 to 1209600 (given 1209601)" },
@@ -100,11 +139,22 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "alarm period values", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 90 } }, passing: { alarm: { periodSeconds: 120 } }, expected: "must be 10, 20, 30 or a positive multiple of 60 (given 90)" },
   { rule: "alarm high-resolution period", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 15 } }, passing: { alarm: { periodSeconds: 10 } }, expected: "(given 15)" },
   { rule: "evaluation periods", path: "alarm.evaluationPeriods", failing: { alarm: { evaluationPeriods: 0 } }, passing: { alarm: { evaluationPeriods: 1 } }, expected: "must be a positive integer (given 0)" },
+  {
+    rule: "the derived dlq-arrivals alarm's two periods within 7 days (the audit's 345,600 s)",
+    path: "alarm.periodSeconds",
+    failing: { alarm: { periodSeconds: 345_600 } },
+    passing: { alarm: { periodSeconds: 302_400 } },
+    expected:
+      "orders: alarm.periodSeconds times 2 (the <service>-dlq-arrivals alarm evaluates 2 periods) must be at most 86400 (one day) when the period is under an hour, " +
+      "and at most 604800 (7 days) otherwise; or remove that alarm with monitoring.deadLetterArrivalsAlarm: false (given 345600, a 691200 s window)",
+  },
+  { rule: "the dlq-arrivals window is not checked without that alarm", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 302_460 } }, passing: { alarm: { periodSeconds: 345_600 }, monitoring: { deadLetterArrivalsAlarm: false } }, expected: "(given 302460, a 604920 s window)" },
   { rule: "period × evaluation periods within a day", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 60, evaluationPeriods: 1441 } }, passing: { alarm: { periodSeconds: 60, evaluationPeriods: 1440 } }, expected: "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour, and at most 604800 (7 days) otherwise (given evaluationPeriods 1441, periodSeconds 60)" },
   { rule: "long periods are limited to 7 days", path: "alarm.evaluationPeriods", failing: { alarm: { periodSeconds: 3600, evaluationPeriods: 169 } }, passing: { alarm: { periodSeconds: 3600, evaluationPeriods: 168 } }, expected: "(given evaluationPeriods 169, periodSeconds 3600)" },
   { rule: "backlog age threshold", path: "monitoring.backlogAgeSeconds", failing: { monitoring: { backlogAgeSeconds: 59 } }, passing: { monitoring: { backlogAgeSeconds: 60 } }, expected: "orders: monitoring.backlogAgeSeconds must be an integer from 60 to 1209600 (given 59)" },
   { rule: "backlog age threshold maximum", path: "monitoring.backlogAgeSeconds", failing: { monitoring: { backlogAgeSeconds: 1_209_601 } }, passing: { monitoring: { backlogAgeSeconds: false } }, expected: "(given 1209601)" },
-  { rule: "failed invocations threshold", path: "monitoring.maxFailedInvocations", failing: { monitoring: { maxFailedInvocations: -1 } }, passing: { monitoring: { maxFailedInvocations: 0 } }, expected: "orders: monitoring.maxFailedInvocations must be an integer of 0 or more (given -1)" },
+  { rule: "failed invocations threshold", path: "monitoring.maxFailedInvocations", failing: { monitoring: { maxFailedInvocations: -1 } }, passing: { monitoring: { maxFailedInvocations: 0 } }, expected: "orders: monitoring.maxFailedInvocations must be an integer from 0 to 9007199254740991 (given -1)" },
+  { rule: "failed invocations threshold beyond exact integers", path: "monitoring.maxFailedInvocations", failing: { monitoring: { maxFailedInvocations: 2 ** 53 } }, passing: { monitoring: { maxFailedInvocations: Number.MAX_SAFE_INTEGER } }, expected: "(given 9007199254740992)" },
   { rule: "health alarm period", path: "monitoring.periodSeconds", failing: { monitoring: { periodSeconds: 90 } }, passing: { monitoring: { periodSeconds: 120 } }, expected: "orders: monitoring.periodSeconds must be a multiple of 60 from 60 to 86400 (one day) (given 90)" },
   { rule: "health alarm period maximum", path: "monitoring.periodSeconds", failing: { monitoring: { periodSeconds: 86_460 } }, passing: { monitoring: { periodSeconds: 86_400 } }, expected: "(given 86460)" },
   { rule: "idempotency expiry minimum", path: "idempotency.expirySeconds", failing: { idempotency: { expirySeconds: 59 } }, passing: { idempotency: { expirySeconds: 180 } }, expected: "orders: idempotency.expirySeconds must be an integer from 60 to 1209600 (given 59)" },
@@ -178,6 +228,7 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
     passing: { lambda: { environment: { BIG: "x".repeat(4096 - 3 - 60) } } },
     expected: "keys and values together must be at most 4096 bytes",
   },
+  { rule: "alarm topic with a malformed region", path: "alarm.topicArn", failing: { alarm: { topicArn: "arn:aws:sns:US-EAST-1:123456789012:alerts" } }, passing: { alarm: { topicArn: "arn:aws:sns:mx-central-1:123456789012:alerts" } }, expected: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>) (given "arn:aws:sns:US-EAST-1:123456789012:alerts")' },
   { rule: "topic in a real partition", path: "alarm.topicArn", failing: { alarm: { topicArn: "arn:aws-mars:sns:us-east-1:123456789012:alerts" } }, passing: { alarm: { topicArn: "arn:aws-cn:sns:cn-north-1:123456789012:alerts" } }, expected: 'orders: alarm.topicArn must be in a real AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) (given "arn:aws-mars:sns:us-east-1:123456789012:alerts")' },
 ];
 
@@ -231,14 +282,16 @@ describe("the FIFO/standard pairing rule", () => {
 describe("the whole rule table", () => {
   test("every row is exercised by a failing case above", () => {
     const failing = cases.flatMap((c) => violationsFor(c.failing)).map((v) => v.rule);
-    // Tested on their own below: the FIFO pairing (unreachable through props), queue names, the topic's region.
+    // Tested on their own below: the FIFO pairing (unreachable through props), queue names, the topic's region;
+    // the stack's region needs a provider (aws-limits.test.ts).
     const untested = WORKER_RULES.map((r) => r.rule).filter(
       (rule) =>
         !failing.includes(rule) &&
         !rule.startsWith("must be FIFO when") &&
         !rule.includes("valid queue name") &&
         !rule.includes("valid dead-letter queue name") &&
-        !rule.startsWith("must be in the stack's region"),
+        !rule.startsWith("must be in the stack's region") &&
+        !rule.startsWith("must be a well-formed AWS Region name"),
     );
     expect(untested).toEqual([]);
   });

@@ -8,6 +8,15 @@ export const RANGES = {
   /** @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
   "lambda.timeoutSeconds": { min: 1, max: 900 },
   "lambda.memorySizeMb": { min: 128, max: 10_240 },
+  /**
+   * The API sets no maximum: reserved concurrency is capped by the account's concurrency quota
+   * minus the 100 Lambda keeps unreserved. That quota (1,000 by default) "can be increased up to
+   * tens of thousands", i.e. below 100,000, so no account can reserve 100,000 - 100 = 99,900 or
+   * more; a larger value only fails at apply (1e21 already fails `terraform validate`).
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html
+   */
+  "lambda.reservedConcurrency": { min: 0, max: 99_899 },
   /** @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html */
   "queue.visibilityTimeoutSeconds": { min: 0, max: 43_200 },
   "queue.messageRetentionSeconds": { min: 60, max: 1_209_600 },
@@ -21,6 +30,12 @@ export const RANGES = {
   "eventSource.maximumConcurrency": { min: 2, max: 1000 },
   /** A message can be no older than the longest retention. */
   "monitoring.backlogAgeSeconds": { min: 60, max: 1_209_600 },
+  /**
+   * CloudWatch's threshold is a double with no maximum; above 2^53 - 1 an integer is no longer
+   * exact in it (or in Terraform's JSON), so the largest safe integer is the bound.
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+   */
+  "monitoring.maxFailedInvocations": { min: 0, max: Number.MAX_SAFE_INTEGER },
   /** No SQS message lives longer than 14 days, so no redelivery comes later than that. */
   "idempotency.expirySeconds": { min: 60, max: 1_209_600 },
 } as const;
@@ -37,6 +52,17 @@ export const FIFO_MAX_BATCH_SIZE = 10;
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
  */
 export const ALARM_WINDOW_SECONDS = { periodUnderAnHour: 86_400, otherwise: 604_800 } as const;
+
+/** The longest evaluation window ({@link ALARM_WINDOW_SECONDS}) CloudWatch allows an alarm of this period. */
+export function alarmWindowLimit(periodSeconds: number): number {
+  return periodSeconds < 3600 ? ALARM_WINDOW_SECONDS.periodUnderAnHour : ALARM_WINDOW_SECONDS.otherwise;
+}
+
+/**
+ * Periods the derived `<service>-dlq-arrivals` alarm evaluates (DIFF of the DLQ's visible count
+ * needs two datapoints), each `alarm.periodSeconds` long: its window is twice that period.
+ */
+export const DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS = 2;
 
 /** SQS publishes its metrics once a minute: a shorter alarm period only sees gaps. */
 export const SQS_METRIC_PERIOD_SECONDS = 60;

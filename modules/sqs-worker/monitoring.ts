@@ -3,6 +3,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { App, Fn } from "cdktf";
 import type { Construct } from "constructs";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
+import { DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS } from "./limits";
 import type { WorkerNames } from "./names";
 import { isUnresolved } from "./tokens";
 
@@ -110,7 +111,7 @@ export function createMonitoring(scope: Construct, worker: MonitoredWorker): Wor
         alarmDescription:
           `New messages arrived in ${names.deadLetterQueue} (its visible count rose between two ${config.alarm.periodSeconds} s periods), ` +
           `while it may already be in ALARM for older ones. Inspect them: npm run dlq -- ${config.serviceName} peek.`,
-        evaluationPeriods: 2,
+        evaluationPeriods: DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS,
         datapointsToAlarm: 1,
         threshold: 0,
         metricQuery: [

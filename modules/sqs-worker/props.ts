@@ -75,8 +75,11 @@ export interface WorkerLambdaProps {
   /**
    * Reserved concurrency: executions kept for this function and its ceiling. Keep it at or
    * above `eventSource.maximumConcurrency`, or invocations are throttled and every throttled
-   * receive counts toward `maxReceiveCount` (synth warns). 0 stops the function.
+   * receive counts toward `maxReceiveCount` (synth warns). 0 stops the function. 0..99899: an
+   * account's concurrency quota can be raised to "tens of thousands" and Lambda keeps 100 of it
+   * unreserved, so no account can reserve more.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
    * @default - none: the mapping's maximum concurrency caps the worker instead
    */
   readonly reservedConcurrency?: number;
@@ -99,7 +102,10 @@ export interface WorkerQueueProps {
    */
   readonly visibilityTimeoutSeconds?: number;
   /**
-   * How long SQS keeps an unprocessed message, 60..1209600 seconds.
+   * How long SQS keeps an unprocessed message, 60..1209600 seconds, and at least
+   * `delaySeconds + deadLetterQueue.maxReceiveCount × visibilityTimeoutSeconds`: SQS moves a
+   * message that fails every receive to the dead-letter queue no sooner, and deletes one older
+   * than this first (a poison message would vanish without any alarm).
    * @default 345600 (4 days, the SQS default)
    */
   readonly messageRetentionSeconds?: number;
@@ -180,7 +186,9 @@ export interface WorkerAlarmProps {
   /** SNS topic ARN notified when the dead-letter queue holds a message. */
   readonly topicArn: string;
   /**
-   * Period of the alarm's metric, in seconds: 10, 20, 30 or a multiple of 60.
+   * Period of the alarm's metric, in seconds: 10, 20, 30 or a multiple of 60. The derived
+   * `<service>-dlq-arrivals` alarm evaluates two of these periods, so with that alarm on, at most
+   * 302400 (CloudWatch's 7-day window).
    * @default 300
    */
   readonly periodSeconds?: number;
@@ -206,7 +214,8 @@ export interface WorkerMonitoringProps {
    */
   readonly backlogAgeSeconds?: number | false;
   /**
-   * Alarm `<service>-errors` when more than this many invocations fail within one period; `false`
+   * Alarm `<service>-errors` when more than this many invocations fail within one period,
+   * 0..9007199254740991 (the largest integer CloudWatch's double threshold holds exactly); `false`
    * removes it. With partial batch responses an invocation fails only when a whole batch does
    * (a thrown error, a timeout, every record failed).
    * @default 0 - any failed batch

@@ -3,7 +3,8 @@ import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { guaranteeSwitchRules } from "./guarantee-switches";
-import { ALARM_WINDOW_SECONDS, FIFO_MAX_BATCH_SIZE, RANGES, type RangedProp } from "./limits";
+import { ALARM_WINDOW_SECONDS, DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, FIFO_MAX_BATCH_SIZE, RANGES, alarmWindowLimit, type RangedProp } from "./limits";
+import { REGION_PATTERN, REGION_SOURCE } from "./aws-identifiers";
 import { functionEnvironment } from "./construct-environment";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
@@ -92,7 +93,34 @@ function queueNameRule(what: string, read: (c: Config) => string): WorkerRule {
 const isFifo = (c: Config) => c.queue.fifo;
 
 /** An SNS topic ARN in any partition-shaped prefix; the partition is checked on its own. */
-const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+const SNS_TOPIC_ARN = new RegExp(`^arn:aws[a-z-]*:sns:${REGION_SOURCE}:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$`);
+
+/**
+ * A KMS key ARN (a key id or a multi-Region `mrk-` id), in a well-formed region; the partition is
+ * checked on its own. An alias ARN cannot scope the worker's kms:Decrypt.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#key-id-key-ARN
+ */
+const KMS_KEY_ARN = new RegExp(`^arn:aws[a-z-]*:kms:${REGION_SOURCE}:\\d{12}:key/[A-Za-z0-9-]+$`);
+
+/** True when an ARN's partition (its second field) is one of {@link AWS_PARTITIONS}. */
+function inRealPartition(arn: string): boolean {
+  return (AWS_PARTITIONS as readonly string[]).includes(arn.split(":")[1]);
+}
+
+/**
+ * The youngest age at which SQS can move a message that fails every receive to the dead-letter
+ * queue: it is first received after `delaySeconds` (once, at send); each failed receive hides it
+ * for one visibility timeout, counted from the receive (the batching window runs inside it: Lambda
+ * holds received messages while it fills a batch, which is why AWS adds the window to the
+ * visibility timeout, not to the time between receives); and SQS moves it only when it is
+ * received again after its `maxReceiveCount`-th failure. So the move comes at the earliest at
+ * delay + maxReceiveCount × visibility; a message older than the retention is deleted first.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+export function minimumRetentionSeconds(c: Pick<Config, "queue" | "deadLetterQueue">): number {
+  return c.queue.delaySeconds + c.deadLetterQueue.maxReceiveCount * c.queue.visibilityTimeoutSeconds;
+}
 
 /**
  * The AWS partitions: standard, China, GovCloud (US), the isolated ones, and the European
@@ -119,6 +147,15 @@ export const MAX_SERVICE_NAME_LENGTH = 64 - "-worker".length;
  * messages twice, so synth fails instead.
  */
 export const WORKER_RULES: readonly WorkerRule[] = [
+  {
+    // The region of the stack's AWS provider (ServiceStack's `region`): checked here so that it
+    // comes with the worker's other problems instead of failing the plan on its own.
+    path: "region",
+    rule: "must be a well-formed AWS Region name such as us-east-1 or us-gov-west-1 (lowercase <area>-<place>-<number>): the stack's AWS provider stops the plan on any other (\"invalid AWS Region\")",
+    inputs: (c) => [c.stackRegion],
+    appliesTo: (c) => typeof c.stackRegion === "string",
+    holds: (c) => REGION_PATTERN.test(c.stackRegion as string),
+  },
   {
     path: "serviceName",
     rule: "must start with a letter or digit and hold only A-Z a-z 0-9 _ -",
@@ -204,13 +241,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     inputs: (c) => [c.lambda.logRetentionDays],
     holds: (c) => (LOG_RETENTION_DAYS as readonly number[]).includes(c.lambda.logRetentionDays),
   },
-  {
-    path: "lambda.reservedConcurrency",
-    rule: "must be an integer of 0 or more",
-    inputs: (c) => [c.lambda.reservedConcurrency],
-    appliesTo: (c) => c.lambda.reservedConcurrency !== undefined,
-    holds: (c) => Number.isInteger(c.lambda.reservedConcurrency) && (c.lambda.reservedConcurrency as number) >= 0,
-  },
+  integerBetween("lambda.reservedConcurrency", (c) => c.lambda.reservedConcurrency),
   integerBetween("queue.visibilityTimeoutSeconds", (c) => c.queue.visibilityTimeoutSeconds),
   {
     // The article's "most common mistake": a message still being processed becomes visible
@@ -237,7 +268,15 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), which IAM can scope the worker's kms:Decrypt to",
     inputs: (c) => [c.queue.kmsKeyArn],
     appliesTo: (c) => c.queue.kmsKeyArn !== undefined,
-    holds: (c) => /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(c.queue.kmsKeyArn as string),
+    holds: (c) => KMS_KEY_ARN.test(c.queue.kmsKeyArn as string),
+  },
+  {
+    // IAM rejects the worker policy naming it (MalformedPolicyDocument), after both queues exist.
+    path: "queue.kmsKeyArn",
+    rule: `must be in a real AWS partition (${AWS_PARTITIONS.join(", ")})`,
+    inputs: (c) => [c.queue.kmsKeyArn],
+    appliesTo: (c) => c.queue.kmsKeyArn !== undefined && KMS_KEY_ARN.test(c.queue.kmsKeyArn),
+    holds: (c) => inRealPartition(c.queue.kmsKeyArn as string),
   },
   {
     // Guaranteed by construction today (both follow queue.fifo); kept so that a future prop
@@ -249,6 +288,21 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     given: (c) => `queue fifo ${c.queue.fifo}, dead-letter queue fifo ${c.deadLetterQueue.fifo}`,
   },
   integerBetween("deadLetterQueue.maxReceiveCount", (c) => c.deadLetterQueue.maxReceiveCount),
+  {
+    // Nothing reports the loss: the message never reaches the DLQ (no DLQ alarm), its age stays
+    // under the backlog threshold, and a partly failed batch raises no Errors.
+    path: "queue.messageRetentionSeconds",
+    rule:
+      "must be at least queue.delaySeconds + deadLetterQueue.maxReceiveCount × queue.visibilityTimeoutSeconds: a message is first received after its delay, " +
+      "each failed receive hides it for one visibility timeout, and SQS moves it to the dead-letter queue only when it is received again after its last failure, " +
+      "so with less a poison message expires before it reaches the dead-letter queue, and no alarm fires",
+    inputs: (c) => [c.queue.messageRetentionSeconds, c.queue.delaySeconds, c.deadLetterQueue.maxReceiveCount, c.queue.visibilityTimeoutSeconds],
+    appliesTo: (c) => [c.queue.messageRetentionSeconds, c.queue.delaySeconds, c.deadLetterQueue.maxReceiveCount, c.queue.visibilityTimeoutSeconds].every(Number.isFinite),
+    holds: (c) => c.queue.messageRetentionSeconds >= minimumRetentionSeconds(c),
+    given: (c) =>
+      `messageRetentionSeconds ${c.queue.messageRetentionSeconds}, at least ${minimumRetentionSeconds(c)} needed: delaySeconds ${c.queue.delaySeconds} + ` +
+      `maxReceiveCount ${c.deadLetterQueue.maxReceiveCount} × visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}`,
+  },
   integerBetween("deadLetterQueue.messageRetentionSeconds", (c) => c.deadLetterQueue.messageRetentionSeconds),
   integerBetween("eventSource.batchSize", (c) => c.eventSource.batchSize),
   {
@@ -285,7 +339,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: `must be in a real AWS partition (${AWS_PARTITIONS.join(", ")})`,
     inputs: (c) => [c.alarm.topicArn],
     appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
-    holds: (c) => (AWS_PARTITIONS as readonly string[]).includes(c.alarm.topicArn.split(":")[1]),
+    holds: (c) => inRealPartition(c.alarm.topicArn),
   },
   {
     // CloudWatch alarm actions must be in the alarm's region.
@@ -293,7 +347,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     path: "alarm.topicArn",
     rule: "must be in the stack's region: a CloudWatch alarm can only notify an SNS topic in its own region",
     inputs: (c) => [c.alarm.topicArn, c.stackRegion],
-    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string",
+    // A malformed stack region is reported on its own (the region row), not as a mismatch too.
+    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
     holds: (c) => c.alarm.topicArn.split(":")[3] === c.stackRegion,
     given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
   },
@@ -315,19 +370,24 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       `times alarm.periodSeconds must be at most ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, ` +
       `and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise`,
     inputs: (c) => [c.alarm.periodSeconds, c.alarm.evaluationPeriods],
-    holds: (c) =>
-      c.alarm.periodSeconds * c.alarm.evaluationPeriods <=
-      (c.alarm.periodSeconds < 3600 ? ALARM_WINDOW_SECONDS.periodUnderAnHour : ALARM_WINDOW_SECONDS.otherwise),
+    holds: (c) => c.alarm.periodSeconds * c.alarm.evaluationPeriods <= alarmWindowLimit(c.alarm.periodSeconds),
     given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
   },
-  integerBetween("monitoring.backlogAgeSeconds", (c) => c.monitoring.backlogAgeSeconds),
   {
-    path: "monitoring.maxFailedInvocations",
-    rule: "must be an integer of 0 or more",
-    inputs: (c) => [c.monitoring.maxFailedInvocations],
-    appliesTo: (c) => c.monitoring.maxFailedInvocations !== undefined,
-    holds: (c) => Number.isInteger(c.monitoring.maxFailedInvocations) && (c.monitoring.maxFailedInvocations as number) >= 0,
+    // The derived <service>-dlq-arrivals alarm evaluates two periods of alarm.periodSeconds:
+    // CloudWatch's window limit applies to it as to the alarm the user configured.
+    path: "alarm.periodSeconds",
+    rule:
+      `times ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} (the <service>-dlq-arrivals alarm evaluates ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} periods) must be at most ` +
+      `${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise; ` +
+      "or remove that alarm with monitoring.deadLetterArrivalsAlarm: false",
+    inputs: (c) => [c.alarm.periodSeconds],
+    appliesTo: (c) => c.monitoring.deadLetterArrivalsAlarm,
+    holds: (c) => c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS <= alarmWindowLimit(c.alarm.periodSeconds),
+    given: (c) => `${c.alarm.periodSeconds}, a ${c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} s window`,
   },
+  integerBetween("monitoring.backlogAgeSeconds", (c) => c.monitoring.backlogAgeSeconds),
+  integerBetween("monitoring.maxFailedInvocations", (c) => c.monitoring.maxFailedInvocations),
   {
     path: "monitoring.periodSeconds",
     rule: `must be a multiple of 60 from 60 to ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day)`,
