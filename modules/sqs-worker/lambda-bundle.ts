@@ -5,6 +5,7 @@ import * as path from "path";
 import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
 import { IDEMPOTENCY_RUNTIME_PACKAGES } from "../../lambda-src/idempotency-settings";
 import { readHandlerExport } from "./handler-export";
+import { LAMBDA_PACKAGE_LIMIT_BYTES } from "./limits";
 import { createReproducibleZip } from "./reproducible-zip";
 
 /** The bundled worker code: a zip on disk and the hash Lambda compares. */
@@ -34,6 +35,35 @@ export class LambdaBundleError extends Error {
     super(message);
     this.name = "LambdaBundleError";
   }
+}
+
+/** A size in AWS's MB (MiB), one decimal: 57,147,392 bytes is "54.5 MB". */
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "")} MB`;
+}
+
+/**
+ * What Lambda would refuse about the bundle's size, one rule per line (empty when it fits):
+ * the zip over the direct upload limit, the unzipped code over the unzipped limit. Checked at
+ * synth because CreateFunction only refuses it at apply, after other resources exist. `limits`
+ * is a parameter so that a test can check the wording without building a 50 MB bundle.
+ */
+export function bundleSizeProblems(
+  bundle: Pick<LambdaBundle, "sizeBytes" | "codeSizeBytes">,
+  limits: { readonly zipped: number; readonly unzipped: number } = LAMBDA_PACKAGE_LIMIT_BYTES,
+): string[] {
+  const problems: string[] = [];
+  if (bundle.sizeBytes > limits.zipped) {
+    problems.push(
+      `bundles to a ${megabytes(bundle.sizeBytes)} zip (${bundle.sizeBytes} bytes); Lambda takes at most ${megabytes(limits.zipped)} zipped by direct upload`,
+    );
+  }
+  if (bundle.codeSizeBytes > limits.unzipped) {
+    problems.push(
+      `bundles to ${megabytes(bundle.codeSizeBytes)} of code unzipped (${bundle.codeSizeBytes} bytes); Lambda takes at most ${megabytes(limits.unzipped)} unzipped`,
+    );
+  }
+  return problems;
 }
 
 /** A bundle, its bytes, and the fingerprint of the source files it was built from. */

@@ -66,3 +66,11 @@ export const DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS = 2;
 
 /** SQS publishes its metrics once a minute: a shorter alarm period only sees gaps. */
 export const SQS_METRIC_PERIOD_SECONDS = 60;
+
+/**
+ * Lambda's limits on a .zip deployment package, in bytes (AWS's MB are MiB): 50 MB zipped when
+ * uploaded directly (Terraform's `filename` does; larger packages go through S3), and 250 MB
+ * unzipped. Over either, CreateFunction fails at apply, after the queues and the role exist.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html
+ */
+export const LAMBDA_PACKAGE_LIMIT_BYTES = { zipped: 50 * 1024 * 1024, unzipped: 250 * 1024 * 1024 } as const;

@@ -3,7 +3,7 @@ import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SqsWorkerConfigError } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
-import { LambdaBundleError, bundleLambda, type LambdaBundle } from "./lambda-bundle";
+import { LambdaBundleError, bundleLambda, bundleSizeProblems, type LambdaBundle } from "./lambda-bundle";
 import { findNameClash } from "./name-registry";
 import type { WorkerNames } from "./names";
 import { findViolations, show } from "./validate";
@@ -45,6 +45,10 @@ export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerCon
       if (!(error instanceof LambdaBundleError)) throw error;
       violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule: error.message, given: show(config.lambda.entryGiven) });
     }
+  }
+  // Lambda refuses an oversized package only at apply, after the queues and the role exist.
+  for (const rule of bundle ? bundleSizeProblems(bundle) : []) {
+    violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule, given: show(config.lambda.entryGiven) });
   }
   if (violations.length > 0 || !bundle) throw new SqsWorkerConfigError(violations);
   return bundle;
