@@ -34,5 +34,8 @@ export function constructEnvironment(config: ResolvedSqsWorkerConfig, names: Wor
  * ({@link constructEnvironment}). What the construct writes, and what the 4 KB rule counts.
  */
 export function functionEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, unknown> {
-  return { ...Object.fromEntries(environmentEntries(config.lambda.environment)), ...constructEnvironment(config, names) };
+  // A value that is a number or object token (a number variable, `variable.value`) is written as
+  // the expression it stands for: Lambda takes text, and only strings carry a token into a map.
+  const given = environmentEntries(config.lambda.environment).map(([key, value]) => [key, typeof value !== "string" && isUnresolved(value) ? Token.asString(value) : value]);
+  return { ...Object.fromEntries(given), ...constructEnvironment(config, names) };
 }

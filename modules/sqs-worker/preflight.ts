@@ -6,6 +6,7 @@ import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { LambdaBundleError, bundleLambda, bundleSizeProblems, type LambdaBundle } from "./lambda-bundle";
 import { findNameClash } from "./name-registry";
 import type { WorkerNames } from "./names";
+import { isRefusedPath, type SynthTimeCheck } from "./synth-time-props";
 import { findViolations, show } from "./validate";
 
 /**
@@ -24,11 +25,20 @@ export function providerRegion(scope: Construct): string | undefined {
 /**
  * Checks every rule and bundles the worker's entry before any resource exists, and throws one
  * {@link SqsWorkerConfigError} listing every problem: a file esbuild cannot bundle, or one
- * without a `handler` export, is reported like a broken rule, in one line.
+ * without a `handler` export, is reported like a broken rule, in one line. `synthTime` holds the
+ * values refused for being Terraform expressions where the construct needs them at synth: they are
+ * reported first, and the rules (and the name and bundle checks) on those props are left out,
+ * since they would read the defaults that stand in for them.
  */
-export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerConfig, names: WorkerNames): LambdaBundle {
-  const violations = findViolations(config);
-  const clash = findNameClash(scope, names, config);
+export function validateAndBundle(
+  scope: Construct,
+  config: ResolvedSqsWorkerConfig,
+  names: WorkerNames,
+  synthTime: Pick<SynthTimeCheck, "violations" | "refusedPaths"> = { violations: [], refusedPaths: [] },
+): LambdaBundle {
+  const refused = (path: string) => isRefusedPath(path, synthTime.refusedPaths);
+  const violations = [...synthTime.violations, ...findViolations(config).filter((v) => !refused(v.path))];
+  const clash = refused("serviceName") || refused("namePrefix") ? undefined : findNameClash(scope, names, config);
   if (clash) {
     violations.push({
       serviceName: config.serviceName,
@@ -38,7 +48,7 @@ export function validateAndBundle(scope: Construct, config: ResolvedSqsWorkerCon
     });
   }
   let bundle: LambdaBundle | undefined;
-  if (!violations.some((v) => v.path === "lambda.entry")) {
+  if (!violations.some((v) => v.path === "lambda.entry") && !refused("lambda.entry")) {
     try {
       bundle = bundleLambda(config.lambda.entry, undefined, { idempotency: config.idempotency !== undefined });
     } catch (error) {

@@ -1,5 +1,6 @@
+import type { IConstruct } from "constructs";
 import type { SqsWorkerViolation } from "./config-error";
-import { isUnresolved } from "./tokens";
+import { isUnresolved, serviceLabel, showValue } from "./tokens";
 
 /**
  * The shape of {@link SqsWorkerProps} as a JavaScript caller (or a cast) can break it: which
@@ -73,19 +74,18 @@ export const PROP_PATHS: readonly string[] = Object.entries(PROP_SHAPE).flatMap(
 /** The groups of props: the top-level props that are objects. */
 const GROUPS = Object.keys(PROP_SHAPE).filter((group) => group !== "");
 
+/** An object whose keys are props: not an array, and not a token (whose keys are cdktf's, not the caller's). */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !isUnresolved(value);
 }
 
-/** Shows a given value in a message: strings quoted, objects as JSON. */
-function showGiven(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "object" && value !== null) return JSON.stringify(value);
-  return String(value);
-}
-
-/** True when `value` has the kind (tokens count as their type: a Terraform variable is a string or a number). */
+/**
+ * True when `value` has the kind. A token passes whatever its kind: only Terraform knows its
+ * type, and whether the prop may be an expression at all is decided after this check
+ * (synth-time-props.ts), with a reason, together with the rule table's findings.
+ */
 function hasKind(value: unknown, kind: PropKind): boolean {
+  if (isUnresolved(value)) return true;
   switch (kind) {
     case "string":
       return typeof value === "string";
@@ -96,7 +96,7 @@ function hasKind(value: unknown, kind: PropKind): boolean {
     case "number or false":
       return value === false || (typeof value === "number" && !Number.isNaN(value));
     case "string map":
-      return isPlainObject(value) || isUnresolved(value);
+      return isPlainObject(value);
   }
 }
 
@@ -142,9 +142,8 @@ export function closestProp(group: string, key: string): string | undefined {
  * Every shape problem of `props` (unknown keys, wrong types, missing required props), one per
  * prop, in prop order. Empty when the shape is right; the range rules come after.
  */
-export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
-  const serviceName = isPlainObject(props) && typeof props.serviceName === "string" ? props.serviceName : "SqsWorker";
-  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName, path, rule, given: showGiven(given) });
+export function findShapeViolations(props: unknown, scope?: IConstruct): SqsWorkerViolation[] {
+  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName: serviceLabel(isPlainObject(props) ? props.serviceName : undefined, scope), path, rule, given: showValue(given, scope) });
   if (!isPlainObject(props)) return [violation("props", "must be an object", props)];
 
   const violations: SqsWorkerViolation[] = [];
@@ -170,11 +169,11 @@ export function findShapeViolations(props: unknown): SqsWorkerViolation[] {
   checkGroup("", props);
   for (const group of GROUPS) {
     const values = props[group];
-    if (values === undefined) continue;
+    if (values === undefined || isUnresolved(values)) continue; // a token group: see synth-time-props.ts
     if (!isPlainObject(values)) violations.push(violation(group, `must be an object${GROUP_HINTS[group]?.notAnObject ?? ""}`, values));
     else checkGroup(group, values);
   }
-  if (!isPlainObject(props.alarm) || props.alarm.topicArn === undefined) {
+  if ((!isPlainObject(props.alarm) || props.alarm.topicArn === undefined) && !isUnresolved(props.alarm)) {
     if (props.alarm === undefined || isPlainObject(props.alarm)) violations.push(violation("alarm.topicArn", "is required: the SNS topic the alarm notifies", undefined));
   }
   return violations;

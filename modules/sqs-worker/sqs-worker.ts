@@ -26,6 +26,8 @@ import { providerRegion, validateAndBundle } from "./preflight";
 import type { SqsWorkerProps } from "./props";
 import { queueArns } from "./queue-arns";
 import { findShapeViolations } from "./shape";
+import { snapshotProps } from "./props-snapshot";
+import { checkSynthTimeValues } from "./synth-time-props";
 import {
   dlqOperatorStatements,
   lambdaTrustStatements,
@@ -99,13 +101,17 @@ export class SqsWorker extends Construct {
 
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {
     super(scope, id);
+    // Each prop is read once (getters and prototype props included): what is checked is what is built.
+    const snapshot = snapshotProps(props);
     // JavaScript callers and casts can break the shape TypeScript promises: check it first,
     // since defaults and range rules read the values.
-    const shapeProblems = findShapeViolations(props);
+    const shapeProblems = findShapeViolations(snapshot, this);
     if (shapeProblems.length > 0) throw new SqsWorkerConfigError(shapeProblems);
-    const config = resolveSqsWorkerConfig(props, providerRegion(this));
+    // Terraform expressions where the construct needs a value at synth: refused with the rules' findings.
+    const synthTime = checkSynthTimeValues(snapshot as Record<string, unknown>, this);
+    const config = resolveSqsWorkerConfig(synthTime.usable as unknown as SqsWorkerProps, providerRegion(this));
     const names = deriveNames(config.serviceName, config.queue.fifo, config.namePrefix);
-    this.bundle = validateAndBundle(this, config, names);
+    this.bundle = validateAndBundle(this, config, names, synthTime);
     this.config = config;
     this.names = names;
     for (const warning of adviseSqsWorkerConfig(config)) Annotations.of(this).addWarning(warning);

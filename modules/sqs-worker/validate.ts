@@ -1,8 +1,8 @@
-import * as fs from "fs";
 import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { guaranteeSwitchRules } from "./guarantee-switches";
+import { entryFileProblem } from "./entry-file";
 import { ALARM_WINDOW_SECONDS, DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, FIFO_MAX_BATCH_SIZE, RANGES, alarmWindowLimit, type RangedProp } from "./limits";
 import { REGION_PATTERN, REGION_SOURCE } from "./aws-identifiers";
 import { functionEnvironment } from "./construct-environment";
@@ -182,8 +182,9 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "must name an existing file (a relative path resolves against the folder of the app's main script)",
     inputs: (c) => [c.lambda.entryGiven],
     appliesTo: (c) => typeof c.lambda.entryGiven === "string" && c.lambda.entryGiven !== "",
-    holds: (c) => fs.statSync(c.lambda.entry, { throwIfNoEntry: false })?.isFile() === true,
-    given: (c) => `${show(c.lambda.entryGiven)}, resolved to ${show(c.lambda.entry)}`,
+    // Never throws: a link loop or a NUL byte is reported here with the other problems.
+    holds: (c) => entryFileProblem(c.lambda.entry) === undefined,
+    given: (c) => `${show(c.lambda.entryGiven)}, resolved to ${show(c.lambda.entry)}: ${entryFileProblem(c.lambda.entry)}`,
   },
   oneOf(
     "lambda.runtime",
@@ -200,8 +201,9 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "values must be strings (Lambda passes every value as text: write numbers and booleans as strings)",
     // Not skipped for "${" in a value: it is written out literally (see literalForTerraform).
     inputs: () => [],
-    holds: (c) => environmentEntries(c.lambda.environment).every(([, value]) => typeof value === "string"),
-    given: (c) => environmentEntries(c.lambda.environment).filter(([, value]) => typeof value !== "string").map(([key, value]) => `${key}=${show(value)}`).join(", "),
+    // A Terraform expression of any kind is written as given (Terraform converts it, or says why not at plan).
+    holds: (c) => environmentEntries(c.lambda.environment).every(([, value]) => typeof value === "string" || isUnresolved(value)),
+    given: (c) => environmentEntries(c.lambda.environment).filter(([, value]) => typeof value !== "string" && !isUnresolved(value)).map(([key, value]) => `${key}=${show(value)}`).join(", "),
   },
   {
     path: "lambda.environment",
