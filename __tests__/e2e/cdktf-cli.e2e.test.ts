@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
+import { GetFunctionConfigurationCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { CODE_CHANGED_MESSAGE } from "../../modules/sqs-worker/code-precondition";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir } from "../helpers/synth";
 import { prepareTerraform } from "../helpers/terraform";
@@ -98,6 +100,43 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
     const diff = await cdktf("diff", "orders", "--var", `alert_sns_arn=${topicArn}`);
     expect({ code: diff.code, tail: diff.code === 0 ? "" : diff.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
     expect(diff.output).toMatch(/No changes/);
+  });
+
+  test("a zip replaced after synth fails cdktf deploy and terraform plan (JSON and HCL) with one line, changing nothing; a destroy plan still works", async () => {
+    const stackDir = path.join(outdir, "stacks", "orders");
+    const zipOf = (stack: string) => {
+      const assets = path.join(outdir, "stacks", stack, "assets");
+      const [folder] = fs.readdirSync(assets);
+      const [hash] = fs.readdirSync(path.join(assets, folder));
+      return path.join(assets, folder, hash, "lambda.zip");
+    };
+    const lambda = new LambdaClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const deployedCode = async () => (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "orders-worker" }))).CodeSha256;
+    const statePath = path.join(project, "terraform.orders.tfstate");
+    const before = { code: await deployedCode(), state: fs.readFileSync(statePath, "utf8") };
+    // Another valid worker zip, as a tampered or stale build would be.
+    fs.copyFileSync(zipOf("thumbnails"), zipOf("orders"));
+    // --skip-synth: deploy uses the folder as it is; without it, synth rewrites the zip first.
+    const deploy = await cdktf("deploy", "orders", "--skip-synth", "--auto-approve", "--var", `alert_sns_arn=${topicArn}`);
+    expect(deploy.code).not.toBe(0);
+    expect(deploy.output).toContain(CODE_CHANGED_MESSAGE);
+    expect({ code: await deployedCode(), state: fs.readFileSync(statePath, "utf8") }).toEqual(before);
+
+    if (!tool.ok) throw new Error(tool.reason);
+    const terraform = (...args: string[]) => run(tool.binary, ["-chdir=" + stackDir, ...args, "-input=false", "-no-color"]);
+    const hcl = await cdktf("synth", "--hcl");
+    expect(hcl.code).toBe(0);
+    fs.copyFileSync(zipOf("thumbnails"), zipOf("orders"));
+    const plan = await terraform("plan", "-var", `alert_sns_arn=${topicArn}`);
+    expect(plan.code).not.toBe(0);
+    expect(plan.output.split("\n")).toContain(CODE_CHANGED_MESSAGE);
+
+    // Terraform skips resource preconditions when it plans a destroy: a changed or missing zip never blocks one.
+    fs.rmSync(zipOf("orders"));
+    const destroyPlan = await terraform("plan", "-destroy");
+    expect({ code: destroyPlan.code, tail: destroyPlan.code === 0 ? "" : destroyPlan.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    expect(destroyPlan.output).toMatch(/Plan: 0 to add, 0 to change, \d+ to destroy/);
+    expect({ code: await deployedCode(), state: fs.readFileSync(statePath, "utf8") }).toEqual(before);
   });
 
   test("cdktf diff without the variable fails within seconds, saying in one line how to pass it", async () => {
