@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
 import { SqsWorker, SqsWorkerConfigError } from "../modules/internal";
-import { snapshotProps } from "../modules/sqs-worker/props-snapshot";
+import { snapshotProps } from "../modules/sqs-worker/props-read-once";
 import { TEST_ENTRY } from "./helpers/props";
 
 // Issue 19 item 5: values are checked the way the construct reads them. Each prop is read once

@@ -26,7 +26,7 @@ import { providerRegion, validateAndBundle } from "./preflight";
 import type { SqsWorkerProps } from "./props";
 import { queueArns } from "./queue-arns";
 import { findShapeViolations } from "./shape";
-import { snapshotProps } from "./props-snapshot";
+import { snapshotProps } from "./props-read-once";
 import { checkSynthTimeValues } from "./synth-time-props";
 import {
   dlqOperatorStatements,
