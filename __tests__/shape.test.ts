@@ -61,7 +61,22 @@ describe("the shape of the props", () => {
   });
 
   test("environment values of the wrong type", () => {
-    expect(refusal({ ...valid(), lambda: { entry: TEST_ENTRY, environment: "A=1" } })).toEqual(['orders: lambda.environment must be an object of strings (given "A=1")']);
+    expect(refusal({ ...valid(), lambda: { entry: TEST_ENTRY, environment: "A=1" } })).toEqual([
+      'orders: lambda.environment must be an object literal of strings (a Map or a class instance would reach Lambda empty) (given "A=1")',
+    ]);
+  });
+
+  test("an environment given as a Map or a class instance with getters is refused, not written empty", () => {
+    class Environment {
+      get STAGE() {
+        return "dev";
+      }
+    }
+    for (const environment of [new Map([["STAGE", "dev"]]), new Environment()]) {
+      expect(refusal({ ...valid(), lambda: { entry: TEST_ENTRY, environment } })).toEqual([
+        expect.stringMatching(/^orders: lambda\.environment must be an object literal of strings \(a Map or a class instance would reach Lambda empty\)/),
+      ]);
+    }
   });
 
   test("a missing alarm topic", () => {

@@ -2,6 +2,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, S3Backend, TerraformOutput, TerraformStack, TerraformVariable, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { SqsWorkerProps, WorkerAlarmProps } from "./sqs-worker/props";
+import { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
+import { snapshotProps } from "./sqs-worker/props-read-once";
 import { SqsWorker } from "./sqs-worker/sqs-worker";
 import { AWS_PARTITIONS } from "./sqs-worker/validate";
 import { keepStackFolderConsistent } from "./stack-files";
@@ -45,6 +47,27 @@ export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm"> &
 };
 
 /**
+ * Refuses, in one error, the worker props a ServiceStack sets itself: `serviceName` (the stack
+ * id) and `alarm.topicArn` (the `alert_sns_arn` variable). A JavaScript caller could pass them;
+ * overriding them silently would deploy names or an alarm target other than the ones written.
+ */
+function refuseStackOwnedProps(serviceName: string, worker: Record<string, unknown>, alarm: Record<string, unknown> | undefined): void {
+  const violations: SqsWorkerViolation[] = [];
+  if (worker.serviceName !== undefined) {
+    violations.push({ serviceName, path: "serviceName", rule: "is set by ServiceStack (its id), not in worker", given: JSON.stringify(String(worker.serviceName)) });
+  }
+  if (alarm && typeof alarm === "object" && alarm.topicArn !== undefined) {
+    violations.push({
+      serviceName,
+      path: "alarm.topicArn",
+      rule: "is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN",
+      given: JSON.stringify(String(alarm.topicArn)),
+    });
+  }
+  if (violations.length > 0) throw new SqsWorkerConfigError(violations);
+}
+
+/**
  * The relative path from `cdktf.out/stacks/<service>` to the project root's state file,
  * `terraform.<namePrefix><service>.tfstate`.
  */
@@ -67,8 +90,12 @@ export class ServiceStack extends TerraformStack {
     super(scope, serviceName);
     keepStackFolderConsistent(this);
 
-    // JavaScript callers can omit the worker entirely; SqsWorker then reports lambda.entry.
-    const { alarm, ...worker } = props.worker ?? ({} as ServiceWorkerProps);
+    // JavaScript callers can omit the worker entirely; SqsWorker then reports lambda.entry. The
+    // props are read once first (getters and prototype props included): a spread would keep only
+    // own enumerable keys and drop the rest without a word.
+    const given = snapshotProps(props.worker ?? {});
+    const { alarm, ...worker } = (typeof given === "object" && given !== null ? given : {}) as ServiceWorkerProps;
+    refuseStackOwnedProps(serviceName, worker as Record<string, unknown>, alarm as Record<string, unknown> | undefined);
     // A stage prefix gets its own state: dev-orders and prod-orders never share one.
     const stateName = `${typeof worker.namePrefix === "string" ? worker.namePrefix : ""}${serviceName}`;
     new AwsProvider(this, "aws", {

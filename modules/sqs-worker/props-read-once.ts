@@ -1,4 +1,4 @@
-import { PROP_SHAPE } from "./shape";
+import { PROP_SHAPE, isObjectLiteral } from "./shape";
 import { isUnresolved } from "./tokens";
 
 /**
@@ -44,7 +44,8 @@ export function snapshotProps(props: unknown): unknown {
     const value = top[group];
     if (!isGroupLike(value)) continue;
     const copy = readOnce(value, Object.keys(PROP_SHAPE[group]));
-    if (group === "lambda" && isGroupLike(copy.environment)) copy.environment = Object.freeze(readOnce(copy.environment, []));
+    // Only a literal is copied: a Map or class instance stays as given, for the shape check to refuse.
+    if (group === "lambda" && isObjectLiteral(copy.environment)) copy.environment = Object.freeze(readOnce(copy.environment, []));
     top[group] = Object.freeze(copy);
   }
   return Object.freeze(top);

@@ -96,8 +96,20 @@ function hasKind(value: unknown, kind: PropKind): boolean {
     case "number or false":
       return value === false || (typeof value === "number" && !Number.isNaN(value));
     case "string map":
-      return isPlainObject(value);
+      return isObjectLiteral(value);
   }
+}
+
+/**
+ * True for an object written as a literal (`{ STAGE: "dev" }`, or `Object.create(null)`): its
+ * prototype is Object's or none. A Map keeps its entries out of reach of property reads, and a
+ * class instance keeps its getters on a prototype where they are not enumerable, so either would
+ * reach Lambda as an empty environment without a word.
+ */
+export function isObjectLiteral(value: unknown): value is Record<string, unknown> {
+  if (!isPlainObject(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Edit distance between two strings (Levenshtein), for "did you mean". */
@@ -160,7 +172,7 @@ export function findShapeViolations(props: unknown, scope?: IConstruct): SqsWork
         const meant = closestProp(group, key);
         violations.push(violation(path, `is not a prop of SqsWorker${meant ? `; did you mean ${meant}?` : ""}`, value));
       } else if (value !== undefined && !hasKind(value, kind)) {
-        violations.push(violation(path, `must be ${kind === "string map" ? "an object of strings" : `a ${kind}`}`, value));
+        violations.push(violation(path, `must be ${kind === "string map" ? "an object literal of strings (a Map or a class instance would reach Lambda empty)" : `a ${kind}`}`, value));
       }
     }
   };
