@@ -1,3 +1,4 @@
+import { partitionOfRegion } from "../modules/sqs-worker/aws-identifiers";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -376,9 +377,42 @@ describe("the alarm topic's region", () => {
 
   test("must be the stack's region, when the stack's provider names one", () => {
     expect(inRegion("eu-west-1", "arn:aws:sns:us-east-1:123456789012:alerts")).toEqual([
-      'orders: alarm.topicArn must be in the stack\'s region: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws:sns:us-east-1:123456789012:alerts", stack region "eu-west-1")',
+      'orders: alarm.topicArn must be in the stack\'s region and partition: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws:sns:us-east-1:123456789012:alerts", stack region "eu-west-1")',
     ]);
     expect(inRegion("eu-west-1", "arn:aws:sns:eu-west-1:123456789012:alerts")).toEqual([]);
+  });
+
+  test("must be in the stack region's partition", () => {
+    expect(inRegion("us-east-1", "arn:aws-cn:sns:us-east-1:123456789012:alerts")).toEqual([
+      'orders: alarm.topicArn must be in the stack\'s region and partition: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws-cn:sns:us-east-1:123456789012:alerts", stack region "us-east-1")',
+    ]);
+    expect(inRegion("cn-north-1", "arn:aws-cn:sns:cn-north-1:123456789012:alerts")).toEqual([]);
+  });
+});
+
+describe("the queue key's region", () => {
+  const keyIn = (region: string, kmsKeyArn: string) => {
+    const stack = new TerraformStack(Testing.app(), "regional");
+    new AwsProvider(stack, "aws", { region });
+    try {
+      new SqsWorker(stack, "Worker", { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: `arn:${partitionOfRegion(region)}:sns:${region}:123456789012:alerts` }, queue: { kmsKeyArn } });
+      return [];
+    } catch (error) {
+      return (error as SqsWorkerConfigError).violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+    }
+  };
+  const key = (partition: string, region: string) => `arn:${partition}:kms:${region}:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  test("must be the stack's region and partition", () => {
+    const rule = "must be in the stack's region and partition: SQS encrypts a queue only with a KMS key of the queue's own region";
+    expect(keyIn("us-east-1", key("aws", "eu-west-1"))).toEqual([`orders: queue.kmsKeyArn ${rule} (given "${key("aws", "eu-west-1")}", stack region "us-east-1")`]);
+    expect(keyIn("us-east-1", key("aws-cn", "us-east-1"))).toEqual([`orders: queue.kmsKeyArn ${rule} (given "${key("aws-cn", "us-east-1")}", stack region "us-east-1")`]);
+  });
+
+  test("a key of the stack's region and partition is accepted, in China and GovCloud too", () => {
+    expect(keyIn("us-east-1", key("aws", "us-east-1"))).toEqual([]);
+    expect(keyIn("cn-north-1", key("aws-cn", "cn-north-1"))).toEqual([]);
+    expect(keyIn("us-gov-west-1", key("aws-us-gov", "us-gov-west-1"))).toEqual([]);
   });
 });
 

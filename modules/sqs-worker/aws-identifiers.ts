@@ -15,3 +15,20 @@ export const REGION_PATTERN = /^[a-z]{2,4}(-[a-z]+)+-[0-9]{1,2}$/;
 
 /** The same shape, for use inside a larger pattern (an ARN's region field). */
 export const REGION_SOURCE = REGION_PATTERN.source.slice(1, -1);
+
+/**
+ * The partition of a well-formed region name: the ARNs of resources in that region carry it.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+export function partitionOfRegion(region: string): string {
+  const prefixes: [RegExp, string][] = [
+    [/^cn-/, "aws-cn"],
+    [/^us-gov-/, "aws-us-gov"],
+    [/^us-isob-/, "aws-iso-b"],
+    [/^us-isof-|^eu-isof-/, "aws-iso-f"],
+    [/^eu-isoe-/, "aws-iso-e"],
+    [/^us-iso-/, "aws-iso"],
+    [/^eusc-/, "aws-eusc"],
+  ];
+  return prefixes.find(([pattern]) => pattern.test(region))?.[1] ?? "aws";
+}

@@ -4,7 +4,7 @@ import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_
 import { guaranteeSwitchRules } from "./guarantee-switches";
 import { entryFileProblem } from "./entry-file";
 import { ALARM_WINDOW_SECONDS, DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, FIFO_MAX_BATCH_SIZE, RANGES, alarmWindowLimit, type RangedProp } from "./limits";
-import { REGION_PATTERN, REGION_SOURCE } from "./aws-identifiers";
+import { REGION_PATTERN, REGION_SOURCE, partitionOfRegion } from "./aws-identifiers";
 import { functionEnvironment } from "./construct-environment";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
@@ -281,6 +281,21 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     holds: (c) => inRealPartition(c.queue.kmsKeyArn as string),
   },
   {
+    // SQS encrypts with a key of the queue's own region and partition; another one fails at
+    // apply (after the worker's other resources exist) or at the first send.
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html
+    path: "queue.kmsKeyArn",
+    rule: "must be in the stack's region and partition: SQS encrypts a queue only with a KMS key of the queue's own region",
+    inputs: (c) => [c.queue.kmsKeyArn, c.stackRegion],
+    appliesTo: (c) =>
+      c.queue.kmsKeyArn !== undefined && KMS_KEY_ARN.test(c.queue.kmsKeyArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
+    holds: (c) => {
+      const [, partition, , region] = (c.queue.kmsKeyArn as string).split(":");
+      return region === c.stackRegion && partition === partitionOfRegion(c.stackRegion as string);
+    },
+    given: (c) => `${show(c.queue.kmsKeyArn)}, stack region ${show(c.stackRegion)}`,
+  },
+  {
     // Guaranteed by construction today (both follow queue.fifo); kept so that a future prop
     // letting them differ cannot slip past.
     path: "deadLetterQueue",
@@ -347,11 +362,11 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     // CloudWatch alarm actions must be in the alarm's region.
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
     path: "alarm.topicArn",
-    rule: "must be in the stack's region: a CloudWatch alarm can only notify an SNS topic in its own region",
+    rule: "must be in the stack's region and partition: a CloudWatch alarm can only notify an SNS topic in its own region",
     inputs: (c) => [c.alarm.topicArn, c.stackRegion],
     // A malformed stack region is reported on its own (the region row), not as a mismatch too.
     appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
-    holds: (c) => c.alarm.topicArn.split(":")[3] === c.stackRegion,
+    holds: (c) => c.alarm.topicArn.split(":")[3] === c.stackRegion && c.alarm.topicArn.split(":")[1] === partitionOfRegion(c.stackRegion as string),
     given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
