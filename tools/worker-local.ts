@@ -9,7 +9,8 @@
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { queueCounters } from "./local-runner/queue-depth";
-import { findQueueUrl, isMissingQueue, missingQueueUrlMessage, stageMismatch } from "./local-runner/queue-lookup";
+import { findQueueUrl, missingQueueUrlMessage, stageMismatch } from "./local-runner/queue-lookup";
+import { isMissingQueue } from "./shared/aws-errors";
 import { WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
 import { LocalRunner } from "./local-runner/runner";
 import { loadDeployedWorkerConfig } from "./local-runner/stack-config";

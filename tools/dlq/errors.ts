@@ -1,3 +1,5 @@
+import { isMissingQueue } from "../shared/aws-errors";
+
 /**
  * Exit codes of `npm run dlq` (documented in the README's runbook).
  */
@@ -28,13 +30,6 @@ export class DlqError extends Error {
     super(message);
     this.name = "DlqError";
   }
-}
-
-/** True when an AWS SDK error says the queue does not exist. */
-export function isMissingQueue(error: unknown): boolean {
-  const e = error as { name?: string; message?: string; Code?: string };
-  const name = e.name ?? e.Code ?? "";
-  return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|does not exist/i.test(e.message ?? "");
 }
 
 /** Maps AWS SDK errors to one-line, actionable {@link DlqError}s. */

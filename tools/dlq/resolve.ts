@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { deriveNames, type WorkerNames } from "../../modules/sqs-worker/names";
-import { DlqError, EXIT, explainAwsError, isMissingQueue } from "./errors";
+import { isMissingQueue } from "../shared/aws-errors";
+import { DlqError, EXIT, explainAwsError } from "./errors";
 import { readStackQueueOutputs } from "./stack-outputs";
 
 /** The two queues of one worker, resolved to URLs and ARNs. */

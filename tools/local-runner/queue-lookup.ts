@@ -1,17 +1,11 @@
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import { isMissingQueue } from "../shared/aws-errors";
 
 /** Where the runner looks for a queue: for lookups and for saying where it looked. */
 export interface QueuePlace {
   readonly region: string;
   /** An endpoint such as the emulator's; `undefined` for AWS itself. */
   readonly endpointUrl?: string;
-}
-
-/** True when an AWS SDK error says the queue does not exist (the JSON and the query protocol's names). */
-export function isMissingQueue(error: unknown): boolean {
-  const e = error as { name?: string; Code?: string; message?: string } | undefined;
-  const name = e?.name ?? e?.Code ?? "";
-  return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|specified queue does not exist/i.test(e?.message ?? "");
 }
 
 function where(place: QueuePlace): string {

@@ -12,7 +12,7 @@ import {
 import { judgeBatch } from "./batch-response";
 import { ExecutionEnvironment, type InvocationOutcome } from "./execution-environment";
 import { extractZip } from "./extract-zip";
-import { isMissingQueue } from "./queue-lookup";
+import { isMissingQueue } from "../shared/aws-errors";
 import { maxReceiveCountOf } from "./redrive-policy";
 import { failedBatchLine, failedRecordLine, isDeadLettered, isHeldBack, type RunCounts } from "./run-report";
 import { toSqsEvent } from "./sqs-event";
