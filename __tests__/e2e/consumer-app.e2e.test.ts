@@ -60,6 +60,16 @@ describe("a consumer app with the ts-node template", () => {
     await expect(run("npx", ["tsc", "--noEmit"], { cwd: app, env })).resolves.toBeDefined();
   });
 
+  test("runs the package's own command: npx sqs-worker-dlq --help exits 0, and a real call fails with one line, not a missing module", async () => {
+    const help = await run("npx", ["sqs-worker-dlq", "--help"], { cwd: app, env });
+    expect(help.stdout).toMatch(/^usage: .*<service> <status\|peek\|redrive\|cancel\|purge\|send\|logs>/);
+    const noCredentials = { ...env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true" };
+    const call = await run("npx", ["sqs-worker-dlq", "invoices", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], { cwd: app, env: noCredentials }).catch((e: { code: number; stderr: string }) => e);
+    expect(call).toMatchObject({ code: 3 });
+    expect((call as { stderr: string }).stderr).toContain("dlq: no AWS credentials found");
+    expect((call as { stderr: string }).stderr).not.toContain("Cannot find module");
+  });
+
   test("exposes exactly two entry points: internals cannot be imported", async () => {
     const probe = `
       const ok = ["sqs-worker-cdktf", "sqs-worker-cdktf/worker"].map((m) => typeof require(m));
