@@ -20,7 +20,8 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
-import { cancelRedrive, peekMessages, purge, redriveClientSide, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
+import { cancelRedrive, purge, redriveClientSide, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
+import { peekCommand } from "./dlq/peek";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "./dlq/idempotency-check";
 import { resolveWorkerQueues, type WorkerQueues } from "./dlq/resolve";
 import { queueDepth } from "./local-runner/queue-depth";
@@ -202,18 +203,7 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       out(line("dead-letter queue", s.deadLetterQueue));
       for (const alarm of s.alarms) out(`alarm              ${alarm.name}: ${alarm.state}`);
     } else if (args.command === "peek") {
-      const messages = await peekMessages(sqs, queues.dlqUrl, args.count);
-      if (messages.length === 0) throw new DlqError("the dead-letter queue is empty", EXIT.empty);
-      const rows = messages.map((m) => ({
-        id: m.MessageId,
-        receiveCount: Number(m.Attributes?.ApproximateReceiveCount),
-        firstSent: new Date(Number(m.Attributes?.SentTimestamp)).toISOString(),
-        body: m.Body,
-        attributes: m.MessageAttributes ?? {},
-        ...(queues.fifo ? { messageGroupId: m.Attributes?.MessageGroupId } : {}),
-      }));
-      if (args.json) out(JSON.stringify(rows, null, 2));
-      else for (const r of rows) out(`${r.id}  received ${r.receiveCount}x  first sent ${r.firstSent}\n  body: ${r.body}\n  attributes: ${JSON.stringify(r.attributes)}`);
+      await peekCommand(sqs, queues, { count: args.count, json: args.json }, out);
     } else if (args.command === "redrive") {
       if (!args.clientSide) await confirmNativeRedrive(args, sqs, queues, err);
       const summary = args.clientSide

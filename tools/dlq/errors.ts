@@ -19,6 +19,10 @@ export const EXIT = {
   incomplete: 7,
   /** cancel: no redrive is running. */
   nothingRunning: 8,
+  /** AWS did not answer within the tool's timeouts and retries: it gave up (the summary says what was done). */
+  timeout: 9,
+  /** Stopped by Ctrl-C (SIGINT), after releasing what it held and printing the summary. */
+  interrupted: 130,
 } as const;
 
 /** An error the CLI reports as one line, with what to do, and an exit code. */

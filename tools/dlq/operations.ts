@@ -38,38 +38,6 @@ async function requireMessages(sqs: SQSClient, queues: WorkerQueues, verb: strin
   return depth;
 }
 
-/** Receives up to `max` messages without consuming them: they are made visible again at once. */
-export async function peekMessages(sqs: SQSClient, url: string, max: number): Promise<Message[]> {
-  const seen: Message[] = [];
-  const ids = new Set<string>();
-  while (seen.length < max) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: url,
-        MaxNumberOfMessages: Math.min(10, max - seen.length),
-        // Held long enough to collect a page; released below instead of waiting for expiry.
-        VisibilityTimeout: 30,
-        WaitTimeSeconds: 1,
-        MessageSystemAttributeNames: ["All"],
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    const fresh = Messages.filter((m) => !ids.has(m.MessageId!));
-    if (fresh.length === 0) break;
-    for (const m of fresh) ids.add(m.MessageId!);
-    seen.push(...fresh);
-  }
-  for (let i = 0; i < seen.length; i += 10) {
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: url,
-        Entries: seen.slice(i, i + 10).map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 })),
-      }),
-    );
-  }
-  return seen;
-}
-
 /**
  * The age of a queue's oldest message from CloudWatch (SQS publishes ApproximateAgeOfOldestMessage
  * once a minute): the latest Maximum of the last 15 minutes, or undefined without a datapoint.

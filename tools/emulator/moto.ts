@@ -11,6 +11,8 @@ import * as path from "path";
 export interface MotoServer {
   readonly endpoint: string;
   readonly port: number;
+  /** moto's process id (the fault tests freeze it with SIGSTOP and resume it with SIGCONT). */
+  readonly pid: number;
   /** Stops the server (SIGTERM, then SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
   /** The last 20,000 characters moto wrote to stderr (request log and tracebacks). */
@@ -108,6 +110,7 @@ export async function startMoto(options: { port?: number } = {}): Promise<MotoSe
   return {
     endpoint,
     port,
+    pid: child.pid!,
     log: () => stderr,
     stop: async () => {
       process.removeListener("exit", killOnExit);
