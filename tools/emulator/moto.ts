@@ -13,7 +13,14 @@ export interface MotoServer {
   readonly port: number;
   /** moto's process id (the fault tests freeze it with SIGSTOP and resume it with SIGCONT). */
   readonly pid: number;
-  /** Stops the server (SIGTERM, then SIGKILL) and waits for it to exit. */
+  /**
+   * Freezes the server (SIGSTOP): it keeps its port and connections but answers nothing, as a
+   * stalled endpoint does, until {@link resume}. {@link stop} resumes it first.
+   */
+  freeze(): void;
+  /** Resumes a frozen server (SIGCONT); harmless when it is not frozen. */
+  resume(): void;
+  /** Stops the server (SIGCONT, SIGTERM, then SIGKILL) and waits for it to exit. */
   stop(): Promise<void>;
   /** The last 20,000 characters moto wrote to stderr (request log and tracebacks). */
   log(): string;
@@ -85,15 +92,19 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => 
 /**
  * Starts the patched moto (moto_server.py) on 127.0.0.1, at `port` or a free one. Always pair
  * with `stop()` (in afterAll or a finally): the process is also killed if this Node process
- * exits first.
+ * exits first (SIGKILL, which also ends a frozen one).
+ *
+ * `fifoDedupSeconds` sets the FIFO deduplication window (patch 7 of moto_server.py; SQS's and
+ * the default: 300). 0 turns deduplication off, for tests that must not rely on it.
  */
-export async function startMoto(options: { port?: number } = {}): Promise<MotoServer> {
+export async function startMoto(options: { port?: number; fifoDedupSeconds?: number } = {}): Promise<MotoServer> {
   const python = motoPython();
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
+  const dedup = options.fifoDedupSeconds === undefined ? {} : { SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS: String(options.fifoDedupSeconds) };
   const child = spawn(python, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
-    env: { ...process.env, ...FAKE_AWS_ENV },
+    env: { ...process.env, ...FAKE_AWS_ENV, ...dedup },
   });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
@@ -112,10 +123,17 @@ export async function startMoto(options: { port?: number } = {}): Promise<MotoSe
     port,
     pid: child.pid!,
     log: () => stderr,
+    freeze: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGSTOP");
+    },
+    resume: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGCONT");
+    },
     stop: async () => {
       process.removeListener("exit", killOnExit);
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.kill("SIGCONT"); // a frozen server would not act on SIGTERM
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
       await exited;

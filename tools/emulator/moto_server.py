@@ -1,7 +1,8 @@
-"""moto_server with six SQS gaps filled so that it behaves as SQS does, for the e2e tests and
-`npm run emulator`.
+"""moto_server with six SQS gaps filled so that it behaves as SQS does, and one test knob, for
+the e2e tests and `npm run emulator`.
 
-Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing else differs:
+Patches 1-6 are each the smallest change that makes moto 5.2 answer like SQS; patch 7 changes
+nothing unless its environment variable is set; nothing else differs:
 
 1. RedriveAllowPolicy: moto accepts SetQueueAttributes(RedriveAllowPolicy=...) but never
    returns the attribute (it is missing from Queue.BASE_ATTRIBUTES), so the AWS provider's
@@ -32,15 +33,27 @@ Each patch is the smallest change that makes moto 5.2 answer like SQS; nothing e
    the group's *last* message is delivered first, out of order. SQS returns the group's messages
    in order. Each receive pass now first releases every in-flight message whose visibility
    timeout has ended, then walks the queue.
+7. FIFO deduplication window (a test knob, not a gap): SQS drops a FIFO message whose
+   deduplication id was seen in the last 5 minutes; moto keeps that window in the module constant
+   DEDUPLICATION_TIME_IN_SECONDS (300). The environment variable
+   SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS overrides it (0: no deduplication at all), so a fault
+   test can stand for "the rerun came after the window" without waiting 5 minutes. Unset, the
+   window is 300 s as in SQS. (moto compares only with messages still in the queue.)
 
 Arguments are moto_server's own (-H host -p port).
 """
 import json
+import os
 import sys
 import threading
 import time
 
+import moto.sqs.models as _sqs_models
 from moto.sqs.models import Queue, SQSBackend
+
+_dedup_seconds = os.environ.get("SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS")
+if _dedup_seconds not in (None, ""):
+    _sqs_models.DEDUPLICATION_TIME_IN_SECONDS = float(_dedup_seconds)
 
 if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
     Queue.BASE_ATTRIBUTES.append("RedriveAllowPolicy")
