@@ -34,7 +34,7 @@ export const DLQ_CLI: CliSpec = {
   usage: "npm run dlq -- <service> <status|peek|redrive|cancel|purge|send|logs> [options]",
   summary: "Operates the dead-letter queue of a service deployed with the SqsWorker construct (docs/runbook.md).",
   options: {
-    count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 or more (default 10)" },
+    count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why" },
     json: { type: "boolean", description: "peek: print the messages as JSON" },
     "client-side": { type: "boolean", description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
     "max-per-second": { type: "string", value: "N", description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace)" },
@@ -54,7 +54,7 @@ export const DLQ_CLI: CliSpec = {
   more: [
     "commands:",
     "  status    counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
-    "  peek      show DLQ messages without removing them",
+    "  peek      show DLQ messages without removing them (each one shown is received once more: its ApproximateReceiveCount goes up by 1)",
     "  redrive   move what the DLQ holds now back to the queue, with progress and a summary",
     "  cancel    cancel a running redrive (SQS's message move task)",
     "  purge     empty the DLQ (asks first; refuses without a terminal unless --yes)",
