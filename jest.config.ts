@@ -13,6 +13,7 @@ const config: Config = {
   transform: { "^.+\\.ts$": ["@swc/jest", { jsc: { target: "es2022", parser: { syntax: "typescript" } } }] },
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
   testTimeout: 120_000,
+  setupFiles: ["<rootDir>/__tests__/helpers/isolated-state.ts"],
 };
 
 export default config;

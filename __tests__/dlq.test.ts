@@ -4,7 +4,10 @@ import { DlqError, EXIT } from "../tools/dlq/errors";
 import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { parseDuration, showLogs } from "../tools/dlq/logs";
-import { cancelRedrive, redriveClientSide, redriveComplete, redriveNative, status } from "../tools/dlq/operations";
+import { cancelRedrive, redriveComplete, redriveNative, status } from "../tools/dlq/operations";
+import { RedriveJournal } from "../tools/dlq/journal";
+import { redriveClientSide, type ClientSideRedriveOptions } from "../tools/dlq/redrive-client-side";
+import { clientSideComplete } from "../tools/dlq/redrive-command";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, resolveWorkerQueues, type WorkerQueues } from "../tools/dlq/resolve";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "../tools/dlq/idempotency-check";
@@ -44,6 +47,12 @@ function stubSqs(handlers: Record<string, Handler>): { client: SQSClient; calls:
     },
   } as unknown as SQSClient;
   return { client, calls };
+}
+
+/** A client-side redrive with a fresh journal in a temporary folder. */
+function redriveWithJournal(client: SQSClient, on: WorkerQueues, options: Partial<ClientSideRedriveOptions> = {}) {
+  const journal = RedriveJournal.open(fs.mkdtempSync(path.join(os.tmpdir(), "redrive-journal-")), on.dlqArn);
+  return redriveClientSide(client, on, { journal, idlePollMs: 5, idleMs: 50, ...options }).finally(() => journal.close());
 }
 
 const depth = (visible: number) => () => ({ Attributes: { ApproximateNumberOfMessages: String(visible), ApproximateNumberOfMessagesNotVisible: "0", ApproximateNumberOfMessagesDelayed: "0" } });
@@ -114,9 +123,9 @@ describe("client-side redrive", () => {
       SendMessageBatchCommand: () => ({ Successful: [{ Id: "0" }, { Id: "2" }], Failed: [{ Id: "1", Code: "InternalError", SenderFault: false }] }),
       DeleteMessageBatchCommand: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) }),
     });
-    const summary = await redriveClientSide(client, queues);
+    const summary = await redriveWithJournal(client, queues);
     expect(summary).toMatchObject({ target: 3, moved: 2, failed: 1, skipped: 0 });
-    expect(redriveComplete(summary)).toBe(false);
+    expect(clientSideComplete(summary)).toBe(false);
     const deleted = calls.find((c) => c.command === "DeleteMessageBatchCommand")!.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle);
     expect(deleted).toEqual(["rh-a", "rh-c"]);
     const order = calls.map((c) => c.command);
@@ -138,7 +147,7 @@ describe("client-side redrive, bounded and honest", () => {
       DeleteMessageBatchCommand: deleteAll,
       ChangeMessageVisibilityBatchCommand: () => ({}),
     });
-    const summary = await redriveClientSide(client, queues);
+    const summary = await redriveWithJournal(client, queues);
     expect(summary).toMatchObject({ target: 3, moved: 3, failed: 0 });
     expect(calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries).length).toBe(3);
     // The fourth message received was released at once, not moved.
@@ -157,17 +166,19 @@ describe("client-side redrive, bounded and honest", () => {
       DeleteMessageBatchCommand: deleteAll,
       ChangeMessageVisibilityBatchCommand: () => ({}),
     });
-    expect(await redriveClientSide(client, queues)).toMatchObject({ target: 2, moved: 1, failed: 0, skipped: 1, stillInDlq: 0 });
+    expect(await redriveWithJournal(client, queues)).toMatchObject({ target: 2, moved: 1, failed: 0, skipped: 1, stillInDlq: 0 });
   });
 
-  test("stops waiting for in-flight messages after a while and says they are still in the DLQ", async () => {
-    const { client } = stubSqs({
+  test("leaves messages in flight with another reader alone: with nothing visible it has nothing to redrive (exit 4) and says why", async () => {
+    const { client, calls } = stubSqs({
       GetQueueAttributesCommand: () => ({ Attributes: { ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "4", ApproximateNumberOfMessagesDelayed: "0" } }),
       ReceiveMessageCommand: () => ({ Messages: [] }),
     });
-    const summary = await redriveClientSide(client, queues, { waitForInFlightMs: 20, idlePollMs: 5 });
-    expect(summary).toEqual({ target: 4, moved: 0, failed: 0, skipped: 0, stillInDlq: 4, withoutOriginalId: 0 });
-    expect(redriveComplete(summary)).toBe(false);
+    await expect(redriveWithJournal(client, queues)).rejects.toMatchObject({
+      exitCode: EXIT.empty,
+      message: "the dead-letter queue holds no visible message: nothing to redrive (4 in flight with another reader: a peek, or a redrive elsewhere; run again when they are visible)",
+    });
+    expect(calls.map((c) => c.command)).not.toContain("ReceiveMessageCommand");
   });
 
   test("FIFO: keeps group ids, gives each copy a deduplication id derived from the original, and holds a group's later messages after a failure", async () => {
@@ -189,7 +200,7 @@ describe("client-side redrive, bounded and honest", () => {
       DeleteMessageBatchCommand: deleteAll,
       ChangeMessageVisibilityBatchCommand: () => ({}),
     });
-    const summary = await redriveClientSide(client, fifoQueues, { waitForInFlightMs: 0 });
+    const summary = await redriveWithJournal(client, fifoQueues);
     const sent = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
     expect(sent.map((e: { Id: string; MessageGroupId: string }) => [e.Id, e.MessageGroupId])).toEqual([
       ["0", "g1"],
@@ -198,7 +209,7 @@ describe("client-side redrive, bounded and honest", () => {
     expect(sent[0].MessageDeduplicationId).toBe(redriveDeduplicationId(fifoMessage("g1-a", "g1")));
     expect(sent[0].MessageDeduplicationId).not.toBe("d-g1-a");
     expect(redriveDeduplicationId(fifoMessage("g1-a", "g1"))).toBe(redriveDeduplicationId(fifoMessage("g1-a", "g1"))); // a rerun sends the same id
-    expect(calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle))).toEqual(["rh-g1-b"]);
+    expect(calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle))).toEqual(["rh-g1-a", "rh-g1-b"]) // the failed copy's original and the held-back one go back to the DLQ at once;
     expect(summary).toMatchObject({ moved: 1, failed: 1 });
   });
 
@@ -211,7 +222,7 @@ describe("client-side redrive, bounded and honest", () => {
       DeleteMessageBatchCommand: deleteAll,
       ChangeMessageVisibilityBatchCommand: () => ({}),
     });
-    expect(await redriveClientSide(client, queues)).toMatchObject({ moved: 2, withoutOriginalId: 0 });
+    expect(await redriveWithJournal(client, queues)).toMatchObject({ moved: 2, withoutOriginalId: 0 });
     const sent = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
     expect(sent.map((e: { MessageAttributes: Record<string, { StringValue: string }> }) => e.MessageAttributes[ORIGINAL_MESSAGE_ID_ATTRIBUTE].StringValue)).toEqual(["first", "first-ever"]);
   });
@@ -225,7 +236,7 @@ describe("client-side redrive, bounded and honest", () => {
       SendMessageBatchCommand: acceptAll,
       DeleteMessageBatchCommand: deleteAll,
     });
-    expect(await redriveClientSide(client, queues)).toMatchObject({ moved: 1, withoutOriginalId: 1 });
+    expect(await redriveWithJournal(client, queues)).toMatchObject({ moved: 1, withoutOriginalId: 1 });
     const [entry] = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
     expect(Object.keys(entry.MessageAttributes).sort()).toEqual(Object.keys(ten).sort());
   });

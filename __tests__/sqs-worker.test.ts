@@ -269,9 +269,10 @@ describe("the DLQ operator policy", () => {
   test("grants exactly the actions the dlq tool's AWS calls need, no more (idempotency on: DescribeTable of its table too)", () => {
     // Every AWS SDK command the tool sends, read from its sources, as the IAM action it needs
     // (the batch APIs are authorized by their single-message actions).
-    const sources = ["tools/dlq.ts", "tools/dlq/operations.ts", "tools/dlq/resolve.ts", "tools/dlq/logs.ts", "tools/dlq/idempotency-check.ts", "tools/local-runner/queue-depth.ts"].map((file) =>
-      fs.readFileSync(path.join(__dirname, "..", file), "utf8"),
-    );
+    // Every file of the tool: tools/dlq.ts, all of tools/dlq/, and the queue counters it shares with the local runner.
+    const dlqFiles = fs.readdirSync(path.join(__dirname, "..", "tools", "dlq")).filter((file) => file.endsWith(".ts")).map((file) => `tools/dlq/${file}`);
+    expect(dlqFiles).toEqual(expect.arrayContaining(["tools/dlq/operations.ts", "tools/dlq/redrive-client-side.ts", "tools/dlq/peek.ts"]));
+    const sources = ["tools/dlq.ts", ...dlqFiles, "tools/local-runner/queue-depth.ts"].map((file) => fs.readFileSync(path.join(__dirname, "..", file), "utf8"));
     const service = (command: string) =>
       ["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : command === "FilterLogEvents" ? "logs" : command === "DescribeTable" ? "dynamodb" : "sqs";
     const used = new Set(sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, ""))).map((command) => `${service(command)}:${command}`));

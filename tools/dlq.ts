@@ -20,8 +20,12 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
-import { cancelRedrive, purge, redriveClientSide, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
-import { peekCommand } from "./dlq/peek";
+import { cancelRedrive, purge, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
+import { stateFolder } from "./dlq/journal";
+import { clientSideRedriveCommand } from "./dlq/redrive-command";
+import { acquireRedriveLock } from "./dlq/redrive-lock";
+import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
+import { MAX_PEEK, peekCommand } from "./dlq/peek";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "./dlq/idempotency-check";
 import { resolveWorkerQueues, type WorkerQueues } from "./dlq/resolve";
 import { queueDepth } from "./local-runner/queue-depth";
@@ -37,7 +41,12 @@ export const DLQ_CLI: CliSpec = {
     count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why" },
     json: { type: "boolean", description: "peek: print the messages as JSON" },
     "client-side": { type: "boolean", description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
-    "max-per-second": { type: "string", value: "N", description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace)" },
+    "max-per-second": { type: "string", value: "N", description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second" },
+    "in-doubt": {
+      type: "string",
+      value: "delivered|resend",
+      description: "redrive --client-side: what to do with messages in doubt (a run stopped while SQS was taking their copies): delivered deletes them, resend copies them again",
+    },
     yes: { type: "boolean", description: "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)" },
     body: { type: "string", value: "JSON", description: "send: the message body (or --file, or standard input when neither is given)" },
     file: { type: "string", value: "PATH", description: "send: read the message body from this file" },
@@ -81,6 +90,7 @@ interface Args {
   json: boolean;
   clientSide: boolean;
   maxPerSecond?: number;
+  inDoubt?: "delivered" | "resend";
   yes: boolean;
   region: string;
   namePrefix: string;
@@ -99,10 +109,11 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
     return {
       service,
       command: command as Args["command"],
-      count: integerOption(DLQ_CLI, values, "count", { min: 1 }, 10),
+      count: integerOption(DLQ_CLI, values, "count", { min: 1, max: MAX_PEEK }, 10),
       json: values.json === true,
       clientSide: values["client-side"] === true,
       maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }, undefined),
+      inDoubt: inDoubtOption(values["in-doubt"] as string | undefined, values["client-side"] === true),
       yes: values.yes === true,
       region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
       namePrefix: (values["name-prefix"] as string | undefined) ?? (env.SQS_WORKER_STAGE ? `${env.SQS_WORKER_STAGE}-` : ""),
@@ -120,6 +131,14 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
     if (error instanceof CliUsageError) throw new DlqError(error.message, EXIT.usage);
     throw error;
   }
+}
+
+/** --in-doubt: `delivered` or `resend`, and only with --client-side. */
+function inDoubtOption(given: string | undefined, clientSide: boolean): Args["inDoubt"] {
+  if (given === undefined) return undefined;
+  if (given !== "delivered" && given !== "resend") throw usageError(DLQ_CLI, `--in-doubt must be delivered or resend (given ${JSON.stringify(given)})`);
+  if (!clientSide) throw usageError(DLQ_CLI, "--in-doubt is for redrive --client-side (the journal of copies in doubt is the client-side redrive's)");
+  return given;
 }
 
 /** The --since duration in milliseconds (default 15 minutes); anything else is a usage error. */
@@ -170,7 +189,7 @@ async function confirm(question: string): Promise<boolean> {
  */
 async function confirmNativeRedrive(args: Args, sqs: SQSClient, queues: WorkerQueues, err: (line: string) => void): Promise<void> {
   if ((await queueDepth(sqs, queues.dlqUrl)) === 0) return; // redriveNative says the DLQ is empty (exit 4)
-  const dynamodb = new DynamoDBClient({ region: args.region, endpoint: args.endpointUrl });
+  const dynamodb = announceSlowCalls(new DynamoDBClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }), "DynamoDB", err);
   const state = await idempotencyState(dynamodb, { service: args.service, namePrefix: args.namePrefix, fifo: queues.fifo, projectDir: process.cwd() });
   if (state.on === false || args.yes) {
     if (state.on !== false) err(nativeRedriveIdempotencyWarning(args.service, state));
@@ -184,8 +203,9 @@ async function confirmNativeRedrive(args: Args, sqs: SQSClient, queues: WorkerQu
 }
 
 async function run(args: Args, out: (line: string) => void, err: (line: string) => void): Promise<void> {
-  const config = { region: args.region, endpoint: args.endpointUrl };
-  const sqs = new SQSClient(config);
+  // Every client has timeouts and bounded retries, and says what it waits for (tools/shared/aws-patience.ts).
+  const config = { region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() };
+  const sqs = announceSlowCalls(new SQSClient(config), "SQS", err);
   try {
     const queues = await resolveWorkerQueues(sqs, {
       service: args.service,
@@ -196,24 +216,28 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       projectDir: process.cwd(),
     });
     if (args.command === "status") {
-      const s = await status(sqs, new CloudWatchClient(config), queues);
+      const s = await status(sqs, announceSlowCalls(new CloudWatchClient(config), "CloudWatch", err), queues);
       const line = (name: string, c: typeof s.queue) =>
         `${name.padEnd(18)} visible ${c.visible}, in flight ${c.inFlight}, delayed ${c.delayed}, oldest ${c.oldestAgeSeconds === undefined ? "not available (no CloudWatch datapoint)" : `${c.oldestAgeSeconds} s`}`;
       out(line("queue", s.queue));
       out(line("dead-letter queue", s.deadLetterQueue));
       for (const alarm of s.alarms) out(`alarm              ${alarm.name}: ${alarm.state}`);
     } else if (args.command === "peek") {
-      await peekCommand(sqs, queues, { count: args.count, json: args.json }, out);
+      await peekCommand(sqs, queues, { count: args.count, json: args.json }, out, err);
     } else if (args.command === "redrive") {
-      if (!args.clientSide) await confirmNativeRedrive(args, sqs, queues, err);
-      const summary = args.clientSide
-        ? await redriveClientSide(sqs, queues, { progress: err })
-        : await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err });
-      if ("withoutOriginalId" in summary && summary.withoutOriginalId > 0) {
-        err(
-          `warning: ${summary.withoutOriginalId} copies went without the original message id (their messages already had SQS's maximum of 10 attributes): ` +
-            "with idempotency keyed on the message id, a job among them that had completed runs again",
-        );
+      if (args.clientSide) {
+        // A standard queue's copy is sent once: a retried SendMessageBatch whose first answer was lost would be a second copy.
+        const sendClient = queues.fifo ? sqs : announceSlowCalls(new SQSClient({ ...config, ...patientClientConfig({ maxAttempts: 1 }) }), "SQS", err);
+        await clientSideRedriveCommand({ sqs, sendClient }, queues, { service: args.service, inDoubt: args.inDoubt, maxPerSecond: args.maxPerSecond }, out, err);
+        return;
+      }
+      await confirmNativeRedrive(args, sqs, queues, err);
+      const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "redrive", err);
+      let summary;
+      try {
+        summary = await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err });
+      } finally {
+        lock.release();
       }
       const complete = redriveComplete(summary);
       out(
@@ -224,7 +248,7 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
     } else if (args.command === "logs") {
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
-      const printed = await showLogs(new CloudWatchLogsClient(config), queues.logGroupName, { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal });
+      const printed = await showLogs(announceSlowCalls(new CloudWatchLogsClient(config), "CloudWatch Logs", err), queues.logGroupName, { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal });
       if (printed === 0) err(`no log events in ${queues.logGroupName} in the last ${formatDuration(args.sinceMs)}`);
     } else if (args.command === "cancel") {
       const cancelled = await cancelRedrive(sqs, queues);
@@ -237,7 +261,13 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
         if (!process.stdin.isTTY) throw new DlqError("purge deletes every message of the dead-letter queue: pass --yes (no terminal to ask on)", EXIT.refused);
         if (!(await confirm(`Delete every message in ${queues.dlqUrl}? [y/N] `))) throw new DlqError("purge cancelled", EXIT.refused);
       }
-      out(`purged about ${await purge(sqs, queues)} messages from ${queues.dlqUrl}`);
+      // Purging during a redrive would delete messages it is copying: the redrive's lock refuses it (exit 5).
+      const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "purge", err);
+      try {
+        out(`purged about ${await purge(sqs, queues)} messages from ${queues.dlqUrl}`);
+      } finally {
+        lock.release();
+      }
     }
   } catch (error) {
     throw explainAwsError(error, `a queue of ${args.service}`);

@@ -1,20 +1,14 @@
 import { CloudWatchClient, DescribeAlarmsCommand, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
 import {
   CancelMessageMoveTaskCommand,
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
   ListMessageMoveTasksCommand,
   PurgeQueueCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
   SendMessageCommand,
   StartMessageMoveTaskCommand,
-  type Message,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { queueCounters, queueDepth, type QueueCounters } from "../local-runner/queue-depth";
 import { DlqError, EXIT } from "./errors";
-import { carriesOriginalId, copyEntry, splitIntoBatches } from "./send-batches";
 import type { WorkerQueues } from "./resolve";
 
 /** Counts of one queue. */
@@ -124,118 +118,9 @@ export interface RedriveSummary {
   readonly stillInDlq: number;
 }
 
-/** What a client-side redrive did, besides {@link RedriveSummary}. */
-export interface ClientSideRedriveSummary extends RedriveSummary {
-  /**
-   * Copies sent without the original message id (their messages already had SQS's maximum of 10
-   * attributes): the worker's default idempotency key does not recognise them.
-   */
-  readonly withoutOriginalId: number;
-}
-
 /** True when a redrive moved everything it set out to move. */
 export function redriveComplete(summary: RedriveSummary): boolean {
   return summary.failed === 0 && summary.moved >= summary.target;
-}
-
-/**
- * Moves DLQ messages back by receiving, sending and deleting, bounded and honest:
- *
- * - it moves at most what the DLQ held (visible or in flight) when it started, and never picks
- *   up a message it already moved or tried in this run (a copy that failed back into the DLQ is
- *   released and counted as skipped), so a consumer that keeps failing cannot keep it running;
- * - a message is deleted from the DLQ only after SQS accepted its copy; a copy SQS refused leaves
- *   its original in the DLQ, counted as failed;
- * - it keeps the body and the message attributes, and adds the original's message id
- *   (`sqs-worker.original-message-id`), which the worker's default idempotency key prefers to the
- *   copy's new id, so a job that completed before it was dead-lettered does not run again; on FIFO queues the group id and the order
- *   within each group (after a failed copy, the group's later messages stay where they are), and
- *   gives each copy a deduplication id derived from the original's (see
- *   {@link redriveDeduplicationId}), so no copy is dropped as a repeat and a rerun makes no second;
- * - batches respect SQS's 10 entries and 1 MiB;
- * - when only in-flight messages remain (another reader holds them), it waits up to
- *   `waitForInFlightMs` for them to come back, then stops and reports them as still in the DLQ.
- */
-export async function redriveClientSide(
-  sqs: SQSClient,
-  queues: WorkerQueues,
-  options: { progress?: Progress; waitForInFlightMs?: number; idlePollMs?: number } = {},
-): Promise<ClientSideRedriveSummary> {
-  const start = await queueCounters(sqs, queues.dlqUrl);
-  const target = start.visible + start.inFlight;
-  if (target === 0) throw new DlqError("the dead-letter queue is empty: nothing to redrive", EXIT.empty);
-  const seen = new Set<string>(); // originals moved, tried or held, and the copies this run sent
-  const failedGroups = new Set<string>(); // FIFO groups with a failed copy: their later messages stay put, in order
-  let moved = 0;
-  let failed = 0;
-  let skipped = 0;
-  let held = 0;
-  let withoutOriginalId = 0;
-  let idleSince: number | undefined;
-  while (moved + failed + held < target) {
-    const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queues.dlqUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 1,
-        VisibilityTimeout: 60,
-        MessageSystemAttributeNames: ["All"],
-        MessageAttributeNames: ["All"],
-      }),
-    );
-    const room = target - moved - failed - held;
-    const fresh = Messages.filter((m) => !seen.has(m.MessageId!)).slice(0, room);
-    const release = Messages.filter((m) => !fresh.includes(m));
-    skipped += release.filter((m) => seen.has(m.MessageId!)).length;
-    await releaseMessages(sqs, queues.dlqUrl, release);
-    if (fresh.length === 0) {
-      const now = await queueCounters(sqs, queues.dlqUrl);
-      if (now.visible + now.inFlight === 0) break;
-      idleSince ??= Date.now();
-      if (Date.now() - idleSince > (options.waitForInFlightMs ?? 90_000)) break;
-      options.progress?.(`redrive (client side): waiting for ${now.inFlight} in-flight messages to become visible`);
-      await new Promise((resolve) => setTimeout(resolve, options.idlePollMs ?? 2000));
-      continue;
-    }
-    idleSince = undefined;
-    for (const m of fresh) seen.add(m.MessageId!);
-
-    const entries = fresh.map((m, i) => copyEntry(m, String(i), queues.fifo));
-    for (const batch of splitIntoBatches(entries, queues.fifo)) {
-      const sendable = batch.filter((e) => !(queues.fifo && failedGroups.has(e.MessageGroupId ?? "")));
-      const heldBack = batch.filter((e) => !sendable.includes(e));
-      held += heldBack.length;
-      await releaseMessages(sqs, queues.dlqUrl, heldBack.map((e) => fresh[Number(e.Id)]));
-      if (sendable.length === 0) continue;
-      const sent = await sqs.send(new SendMessageBatchCommand({ QueueUrl: queues.queueUrl, Entries: sendable }));
-      for (const copy of sent.Successful ?? []) seen.add(copy.MessageId!);
-      const confirmed = new Set((sent.Successful ?? []).map((copy) => copy.Id));
-      withoutOriginalId += sendable.filter((e) => confirmed.has(e.Id) && !carriesOriginalId(e)).length;
-      for (const entry of sendable.filter((e) => !confirmed.has(e.Id))) {
-        failed++;
-        if (queues.fifo) failedGroups.add(entry.MessageGroupId ?? "");
-      }
-      const toDelete = sendable.filter((e) => confirmed.has(e.Id)).map((e) => ({ Id: e.Id!, ReceiptHandle: fresh[Number(e.Id)].ReceiptHandle! }));
-      if (toDelete.length > 0) {
-        const deleted = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queues.dlqUrl, Entries: toDelete }));
-        moved += deleted.Successful?.length ?? 0;
-        // A copy was accepted but its original could not be deleted: it stays in the DLQ; a
-        // rerun's copy carries the same deduplication id on FIFO (dropped), a duplicate otherwise.
-        failed += deleted.Failed?.length ?? 0;
-      }
-    }
-    options.progress?.(`redrive (client side): ${moved} of ${target} moved, ${failed} failed, ${skipped + held} skipped`);
-  }
-  const end = await queueCounters(sqs, queues.dlqUrl);
-  return { target, moved, failed, skipped: skipped + held, stillInDlq: end.visible + end.inFlight, withoutOriginalId };
-}
-
-/** Makes received messages visible again at once (errors are ignored: their timeout releases them anyway). */
-async function releaseMessages(sqs: SQSClient, url: string, messages: readonly Message[]): Promise<void> {
-  for (let i = 0; i < messages.length; i += 10) {
-    const entries = messages.slice(i, i + 10).map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
-    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: url, Entries: entries })).catch(() => undefined);
-  }
 }
 
 /**

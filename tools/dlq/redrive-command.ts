@@ -1,0 +1,130 @@
+/**
+ * `redrive --client-side` as the CLI runs it: under the DLQ's lock, with its journal, Ctrl-C as a
+ * clean stop, and a summary line that is true however the run ends.
+ */
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { isNoAnswer } from "../shared/aws-patience";
+import { DlqError, EXIT } from "./errors";
+import { RedriveJournal, stateFolder } from "./journal";
+import { REDRIVE_VISIBILITY_SECONDS, newTally, redriveClientSide, type ClientSideRedriveTally } from "./redrive-client-side";
+import { acquireRedriveLock } from "./redrive-lock";
+import type { WorkerQueues } from "./resolve";
+
+/** How a redrive ended, as its summary line says it. */
+export type RedriveOutcome = "complete" | "INCOMPLETE" | "STOPPED" | "GAVE UP";
+
+/**
+ * The summary line: `redrive complete: 25 of 25 moved, 0 failed, 0 skipped, 0 still in the
+ * dead-letter queue`, with `, N in doubt`, `, N in flight with another reader` and
+ * ` (N copied by the stopped run)` when they are not zero. Without `stillInDlq` (AWS stopped
+ * answering, so the DLQ could not be counted) that part is left out rather than guessed.
+ */
+export function redriveSummaryLine(outcome: RedriveOutcome, tally: ClientSideRedriveTally, counted = true): string {
+  const parts = [`${tally.moved} of ${tally.target} moved`, `${tally.failed} failed`, `${tally.skipped} skipped`];
+  if (counted) parts.push(`${tally.stillInDlq} still in the dead-letter queue`);
+  if (tally.inDoubt > 0) parts.push(`${tally.inDoubt} in doubt`);
+  if (counted && tally.elsewhere > 0) parts.push(`${tally.elsewhere} in flight with another reader`);
+  const before = tally.fromJournal > 0 ? ` (${tally.fromJournal} copied by the stopped run)` : "";
+  return `redrive ${outcome}: ${parts.join(", ")}${before}`;
+}
+
+/** True when the run moved everything it set out to move, with nothing in doubt or left behind. */
+export function clientSideComplete(tally: ClientSideRedriveTally): boolean {
+  const strandedByTheStoppedRun = tally.receiveInterrupted && tally.elsewhere > 0;
+  return tally.failed === 0 && tally.inDoubt === 0 && tally.originalsLeft === 0 && !strandedByTheStoppedRun && tally.moved >= tally.target;
+}
+
+/** What `redrive --client-side` needs from the command line. */
+export interface ClientSideCommandOptions {
+  readonly service: string;
+  readonly inDoubt?: "delivered" | "resend";
+  readonly maxPerSecond?: number;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Runs a client-side redrive for the CLI: takes the DLQ's lock (exit 5 when another redrive or a
+ * purge holds it), opens the journal, handles Ctrl-C (first: finish the current call, release,
+ * summary, exit 130; second: quit at once), prints the summary, and throws a {@link DlqError}
+ * with the exit code when the run did not complete.
+ */
+export async function clientSideRedriveCommand(
+  clients: { readonly sqs: SQSClient; readonly sendClient: SQSClient },
+  queues: WorkerQueues,
+  options: ClientSideCommandOptions,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<void> {
+  const folder = stateFolder(options.env);
+  const dlqName = queues.dlqUrl.split("/").pop()!;
+  const lock = acquireRedriveLock(folder, queues.dlqArn, dlqName, "redrive", err);
+  const stop = new AbortController();
+  const onSigint = () => {
+    if (stop.signal.aborted) {
+      err("stopped at once: the journal lets the next run finish what this one started");
+      process.exit(EXIT.interrupted);
+    }
+    err("stopping: finishing the current AWS call, then releasing the messages this run holds (Ctrl-C again to quit at once; the next run finishes from the journal)");
+    stop.abort();
+  };
+  process.on("SIGINT", onSigint);
+  const tally = newTally();
+  let journal: RedriveJournal | undefined;
+  try {
+    journal = RedriveJournal.open(folder, queues.dlqArn);
+    await redriveClientSide(clients.sqs, queues, {
+      journal,
+      tally,
+      progress: err,
+      sendClient: clients.sendClient,
+      inDoubt: options.inDoubt,
+      maxPerSecond: options.maxPerSecond,
+      stop: stop.signal,
+    });
+  } catch (error) {
+    if (error instanceof DlqError && tally.target === 0) throw error; // nothing started (an empty DLQ)
+    if (isNoAnswer(error)) {
+      out(redriveSummaryLine("GAVE UP", tally, false));
+      if (tally.holding + tally.inDoubt > 0) {
+        err(`${tally.holding + tally.inDoubt} messages this run held return to the dead-letter queue within ${REDRIVE_VISIBILITY_SECONDS} s (the next run releases them at once)`);
+      }
+      throw new DlqError(`SQS did not answer (${(error as Error).message}); nothing is lost: run the same command again when SQS answers (journal: ${journal?.file})`, EXIT.timeout);
+    }
+    out(redriveSummaryLine("INCOMPLETE", tally, false));
+    throw error;
+  } finally {
+    process.off("SIGINT", onSigint);
+    journal?.close();
+    lock.release();
+  }
+  if (tally.withoutOriginalId > 0) {
+    err(
+      `warning: ${tally.withoutOriginalId} copies went without the original message id (their messages already had SQS's maximum of 10 attributes): ` +
+        "with idempotency keyed on the message id, a job among them that had completed runs again",
+    );
+  }
+  if (stop.signal.aborted) {
+    out(redriveSummaryLine("STOPPED", tally));
+    throw new DlqError(`stopped by Ctrl-C; every message this run held is back in the dead-letter queue: run the same command to go on`, EXIT.interrupted);
+  }
+  const complete = clientSideComplete(tally);
+  out(redriveSummaryLine(complete ? "complete" : "INCOMPLETE", tally));
+  if (tally.inDoubt > 0) {
+    throw new DlqError(
+      `${tally.inDoubt} messages are in doubt: a run stopped while SQS was taking their copies, and only the source queue could tell whether they arrived. ` +
+        `They stay in the dead-letter queue. --in-doubt delivered deletes them (right when the copies arrived, the likely case when a run was killed while waiting for SQS's answer); ` +
+        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See docs/runbook.md, "In doubt"`,
+      EXIT.incomplete,
+    );
+  }
+  if (tally.originalsLeft > 0) {
+    throw new DlqError(`${tally.originalsLeft} originals whose copies SQS accepted could not be deleted: run the same command again (it deletes them without a second copy)`, EXIT.incomplete);
+  }
+  if (tally.receiveInterrupted && tally.elsewhere > 0) {
+    throw new DlqError(
+      `${tally.elsewhere} messages are still in flight, likely received by the stopped run just before it stopped (SQS hides them ${REDRIVE_VISIBILITY_SECONDS} s): run the same command again in a minute`,
+      EXIT.incomplete,
+    );
+  }
+  if (!complete) throw new DlqError("not everything the redrive set out to move moved: check the dead-letter queue, then redrive again", EXIT.incomplete);
+}
