@@ -70,9 +70,15 @@ export const DLQ_CLI: CliSpec = {
     "  send      send one JSON message to the service's queue, e.g. to test a fix before a redrive",
     "  logs      the worker's recent log events from its CloudWatch log group (--since, --follow)",
     "",
-    "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch,",
-    "            4 empty DLQ, 5 redrive already running, 6 purge or native redrive refused or declined,",
-    "            7 redrive incomplete (not everything it set out to move moved), 8 no redrive to cancel",
+    "redrive --client-side keeps a journal and a lock per DLQ in $SQS_WORKER_STATE_DIR (default",
+    "~/.local/state/sqs-worker): a rerun after any stop finishes without a second copy; see docs/runbook.md.",
+    "Every AWS call: 5 s to connect, 60 s per attempt, 2 attempts; a line says what it waits for after 5 s.",
+    "",
+    "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch/call not supported,",
+    "            4 empty DLQ, 5 a redrive or purge already running, 6 purge or native redrive refused or declined,",
+    "            7 redrive incomplete (not everything it set out to move moved, or messages in doubt),",
+    "            8 no redrive to cancel, 9 AWS did not answer (gave up; the summary says what was done),",
+    "            130 stopped by Ctrl-C (what it held is released; the summary says what was done)",
   ].join("\n"),
 };
 

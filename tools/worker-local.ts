@@ -8,6 +8,7 @@
  * anything that keeps it from running, with one line.
  */
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
 import { queueCounters } from "./local-runner/queue-depth";
 import { findQueueUrl, missingQueueUrlMessage, stageMismatch } from "./local-runner/queue-lookup";
 import { isMissingQueue } from "./shared/aws-errors";
@@ -83,7 +84,8 @@ async function main(): Promise<number> {
   const worker = await loadDeployedWorkerConfig(args.outdir, args.service);
   const mismatch = args.queueUrl ? undefined : stageMismatch(worker.queueName, args.service);
   if (mismatch) throw new Error(mismatch);
-  const sqs = new SQSClient({ region: args.region, endpoint: args.endpointUrl });
+  // Timeouts, bounded retries, and a line while SQS does not answer (tools/shared/aws-patience.ts).
+  const sqs = announceSlowCalls(new SQSClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }), "SQS", (line) => process.stderr.write(`${line}\n`));
   const place = { region: args.region, endpointUrl: args.endpointUrl };
   const queueUrl = args.queueUrl ?? (await findQueueUrl(sqs, worker.queueName, args.service, place));
   const runner = new LocalRunner({
