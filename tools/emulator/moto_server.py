@@ -39,6 +39,11 @@ nothing unless its environment variable is set; nothing else differs:
    SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS overrides it (0: no deduplication at all), so a fault
    test can stand for "the rerun came after the window" without waiting 5 minutes. Unset, the
    window is 300 s as in SQS. (moto compares only with messages still in the queue.)
+8. Speed, not behaviour: for every message a receive returns, moto checks its retention period
+   by computing *all* of the queue's attributes, which walks the whole queue: a receive of 10
+   from a queue of 1,000 messages took about 0.5 s, from 10,000 about 8 s (so `peek` and the
+   redrive crawled on a big DLQ). The check now reads the queue's retention period directly;
+   which messages are kept or expired is unchanged.
 
 Arguments are moto_server's own (-H host -p port).
 """
@@ -54,6 +59,13 @@ from moto.sqs.models import Queue, SQSBackend
 _dedup_seconds = os.environ.get("SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS")
 if _dedup_seconds not in (None, ""):
     _sqs_models.DEDUPLICATION_TIME_IN_SECONDS = float(_dedup_seconds)
+
+def _valid_based_on_retention_period(self, queue_name, message):
+    retain_until = self.get_queue(queue_name).message_retention_period + message.sent_timestamp / 1000
+    return retain_until > _sqs_models.unix_time()
+
+
+SQSBackend.is_message_valid_based_on_retention_period = _valid_based_on_retention_period
 
 if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
     Queue.BASE_ATTRIBUTES.append("RedriveAllowPolicy")
