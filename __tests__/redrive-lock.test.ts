@@ -232,3 +232,35 @@ test("five processes acquiring at the same moment: exactly one takes the lock, f
   expect(results.flatMap((r) => r.notices)).toEqual([]); // nobody took a live hold for a stale one
   expect(fs.readdirSync(path.dirname(lockFile))).toEqual([]); // released, and no private files left behind
 }, 30_000);
+
+test("a live hold put in place while an unreadable lock file is being cleared is put back, not removed", () => {
+  // Two runs find the same unreadable lock file; the other one clears it and takes the lock
+  // first. This run then moves the other's live lock aside: it must put it back and refuse.
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+  fs.writeFileSync(lockFile, "");
+  const live = JSON.stringify({ pid: process.ppid, host: os.hostname(), user: "alice", since: new Date().toISOString(), command: "redrive" });
+  const nodeFs = require("fs") as typeof fs;
+  const realRename = nodeFs.renameSync;
+  const spy = jest.spyOn(nodeFs, "renameSync").mockImplementation((from, to) => {
+    if (from === lockFile && String(to).includes(".stale.")) fs.writeFileSync(lockFile, live);
+    return realRename(from, to);
+  });
+  try {
+    let lockModule: typeof import("../tools/dlq/redrive-lock") | undefined;
+    jest.isolateModules(() => {
+      lockModule = require("../tools/dlq/redrive-lock");
+    });
+    const notices: string[] = [];
+    let error: unknown;
+    try {
+      lockModule!.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)).release();
+    } catch (e) {
+      error = e;
+    }
+    expect(spy).toHaveBeenCalled();
+    expect({ notices, lock: fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8") : "(removed)" }).toEqual({ notices: [], lock: live });
+    expect(error).toMatchObject({ exitCode: EXIT.busy, message: expect.stringContaining(`pid ${process.ppid} on`) });
+  } finally {
+    spy.mockRestore();
+  }
+});

@@ -71,9 +71,9 @@ export function replay(lines: readonly string[], now: number): JournalState {
     }
     switch (record.t) {
       case "state":
-        for (const [id, entry] of Object.entries(record.copied)) copied.set(id, entry);
-        for (const [id, entry] of Object.entries(record.inDoubt)) inDoubt.set(id, entry);
-        for (const [id, handle] of Object.entries(record.held)) held.set(id, handle);
+        for (const [id, entry] of Object.entries(record.copied ?? {})) copied.set(id, entry);
+        for (const [id, entry] of Object.entries(record.inDoubt ?? {})) inDoubt.set(id, entry);
+        for (const [id, handle] of Object.entries(record.held ?? {})) held.set(id, handle);
         receivingUntil = record.receivingUntil;
         break;
       case "receiving":

@@ -414,7 +414,9 @@ class ClientSideRedrive {
       const result = await this.sqs
         .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.queues.dlqUrl, Entries: chunk.map(([, handle], n) => ({ Id: String(n), ReceiptHandle: handle, VisibilityTimeout: 0 })) }))
         .catch(() => undefined);
-      this.journal.released((result?.Successful ?? []).map((ok) => chunk[Number(ok.Id)][0]));
+      // A handle SQS no longer knows (the message was deleted, or received again since) is not ours to release any more either.
+      const gone = (result?.Failed ?? []).filter((no) => /ReceiptHandleIsInvalid|MessageNotInflight/.test(no.Code ?? ""));
+      this.journal.released([...(result?.Successful ?? []), ...gone].map((entry) => chunk[Number(entry.Id)][0]));
     }
   }
 

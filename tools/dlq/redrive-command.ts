@@ -24,6 +24,7 @@ export function redriveSummaryLine(outcome: RedriveOutcome, tally: ClientSideRed
   if (counted) parts.push(`${tally.stillInDlq} still in the dead-letter queue`);
   if (tally.inDoubt > 0) parts.push(`${tally.inDoubt} in doubt`);
   if (counted && tally.elsewhere > 0) parts.push(`${tally.elsewhere} in flight with another reader`);
+  if (tally.originalsLeft > 0) parts.push(`${tally.originalsLeft} originals of moved copies left in the dead-letter queue (the next run deletes them)`);
   const before = tally.fromJournal > 0 ? ` (${tally.fromJournal} copied by the stopped run)` : "";
   return `redrive ${outcome}: ${parts.join(", ")}${before}`;
 }

@@ -125,7 +125,7 @@ function clearStale(file: string, stale: LockHolder | undefined, notice: (line: 
     return; // another process moved it first
   }
   const moved = readHolder(aside);
-  if (moved && stale && (moved.pid !== stale.pid || moved.since !== stale.since)) {
+  if (moved && (!stale || moved.pid !== stale.pid || moved.since !== stale.since)) {
     try {
       fs.linkSync(aside, file); // a live holder's lock: put it back
     } catch {
