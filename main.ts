@@ -7,7 +7,7 @@
  */
 import { App } from "cdktf";
 import { EXAMPLE_SERVICES } from "./examples/services";
-import { addServiceStacks, runByCdktfCli, settingsFromEnv, synthAndReport } from "./modules";
+import { addServiceStacks, runByCdktfCli, settingsFromEnv, synthAndReport } from "./modules/app-entry";
 
 const app = new App();
 addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));

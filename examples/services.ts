@@ -1,5 +1,5 @@
 import * as path from "path";
-import type { ServiceCatalog } from "../modules";
+import type { ServiceCatalog } from "../modules/app-entry";
 
 /** The folder of the example services' worker files. */
 const WORKERS = path.join(__dirname, "..", "lambda-src");

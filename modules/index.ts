@@ -1,7 +1,10 @@
 /**
- * The public surface of the package `sqs-worker-cdktf`: the construct, its props and error,
- * and what an app needs to wire one stack per service. Everything else under modules/ is
- * internal (tests and this repository's tools import it through `./internal`).
+ * The public surface of the package `sqs-worker-cdktf`: the construct, its props, its error,
+ * the names it gives the resources and the lists of allowed runtimes, architectures and tracing
+ * modes. App wiring (ServiceStack, catalogs, settings from the environment) is the entry point
+ * `sqs-worker-cdktf/app` (modules/app-entry.ts); the worker plumbing is `sqs-worker-cdktf/worker`.
+ * Everything else under modules/ is internal (tests and this repository's tools import it
+ * through `./internal`). The surface is recorded in api/ and checked by `npm test`.
  */
 export { SqsWorker } from "./sqs-worker/sqs-worker";
 export type {
@@ -17,19 +20,7 @@ export type {
   WorkerArchitecture,
   WorkerTracingMode,
 } from "./sqs-worker/props";
-export type { ResolvedSqsWorkerConfig } from "./sqs-worker/defaults";
 export type { WorkerNames } from "./sqs-worker/names";
-export type { LambdaBundle } from "./sqs-worker/lambda-bundle";
+export type { WorkerMonitoring } from "./sqs-worker/monitoring";
 export { WORKER_RUNTIMES, WORKER_ARCHITECTURES, WORKER_TRACING_MODES } from "./sqs-worker/props";
 export { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
-export { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
-export {
-  addServiceStacks,
-  settingsFromEnv,
-  runByCdktfCli,
-  collectWarnings,
-  synthAndReport,
-  type AppSettings,
-  type ServiceCatalog,
-  type SynthWarning,
-} from "./app";

@@ -4,9 +4,10 @@
  * package's `exports` do not list it), so consumers cannot come to depend on it.
  */
 export * from "./index";
+export * from "./app-entry";
 export { WORKER_RULES, MAX_SERVICE_NAME_LENGTH, LOG_RETENTION_DAYS, findViolations, type WorkerRule } from "./sqs-worker/validate";
 export { WORKER_ADVICE, adviseSqsWorkerConfig, type WorkerAdvice } from "./sqs-worker/advice";
 export { GUARANTEE_SWITCHES, guaranteeSwitchRules, type GuaranteeSwitch } from "./sqs-worker/guarantee-switches";
 export * from "./sqs-worker/defaults";
 export { deriveNames } from "./sqs-worker/names";
-export { bundleLambda, BUNDLE_HANDLER } from "./sqs-worker/lambda-bundle";
+export { bundleLambda, BUNDLE_HANDLER, type LambdaBundle } from "./sqs-worker/lambda-bundle";

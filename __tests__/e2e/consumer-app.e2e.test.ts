@@ -48,7 +48,7 @@ describe("the packed tarball", () => {
   test("holds only compiled JavaScript, declarations, the DLQ command and the docs: no tests, CI, bench, sources or snapshots", async () => {
     const { stdout } = await run("tar", ["-tzf", tarball]);
     const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
-    expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/modules/index.js", "dist/modules/index.d.ts", "dist/lambda-src/worker.js", "dist/lambda-src/worker.d.ts", "bin/sqs-worker-dlq.js"]));
+    expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/modules/index.js", "dist/modules/index.d.ts", "dist/modules/app-entry.js", "dist/modules/app-entry.d.ts", "dist/lambda-src/worker.js", "dist/lambda-src/worker.d.ts", "bin/sqs-worker-dlq.js"]));
     const unexpected = files.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts))$/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /__tests__|\.ci|bench|snap|\.test\.|examples|scripts\//.test(f))).toEqual([]);
@@ -56,7 +56,7 @@ describe("the packed tarball", () => {
 });
 
 describe("a consumer app with the ts-node template", () => {
-  test("type-checks with tsc --noEmit, importing both entry points", async () => {
+  test("type-checks with tsc --noEmit (node10 resolution, as the template), importing all three entry points", async () => {
     await expect(run("npx", ["tsc", "--noEmit"], { cwd: app, env })).resolves.toBeDefined();
   });
 
@@ -70,14 +70,20 @@ describe("a consumer app with the ts-node template", () => {
     expect((call as { stderr: string }).stderr).not.toContain("Cannot find module");
   });
 
-  test("exposes exactly two entry points: internals cannot be imported", async () => {
+  test("exposes exactly three entry points, the app wiring only under /app: internals cannot be imported", async () => {
     const probe = `
-      const ok = ["sqs-worker-cdktf", "sqs-worker-cdktf/worker"].map((m) => typeof require(m));
+      const ok = ["sqs-worker-cdktf", "sqs-worker-cdktf/app", "sqs-worker-cdktf/worker"].map((m) => typeof require(m));
       let internal; try { require("sqs-worker-cdktf/dist/modules/sqs-worker/validate"); internal = "importable"; } catch (e) { internal = e.code; }
       const api = require("sqs-worker-cdktf");
-      console.log(JSON.stringify({ ok, internal, WORKER_RULES: typeof api.WORKER_RULES, bundleLambda: typeof api.bundleLambda, EXAMPLE_SERVICES: typeof api.EXAMPLE_SERVICES }));`;
+      const app = require("sqs-worker-cdktf/app");
+      console.log(JSON.stringify({ ok, internal, root: Object.keys(api).sort(), app: Object.keys(app).sort() }));`;
     const { stdout } = await run("node", ["-e", probe], { cwd: app, env });
-    expect(JSON.parse(stdout)).toEqual({ ok: ["object", "object"], internal: "ERR_PACKAGE_PATH_NOT_EXPORTED", WORKER_RULES: "undefined", bundleLambda: "undefined", EXAMPLE_SERVICES: "undefined" });
+    expect(JSON.parse(stdout)).toEqual({
+      ok: ["object", "object", "object"],
+      internal: "ERR_PACKAGE_PATH_NOT_EXPORTED",
+      root: ["SqsWorker", "SqsWorkerConfigError", "WORKER_ARCHITECTURES", "WORKER_RUNTIMES", "WORKER_TRACING_MODES"],
+      app: ["ServiceStack", "addServiceStacks", "collectWarnings", "runByCdktfCli", "settingsFromEnv", "synthAndReport"],
+    });
   });
 
   test("ships the consumer's own worker code in the Lambda zip, not this repository's", async () => {

@@ -1,5 +1,6 @@
 import * as path from "path";
-import type { ServiceWorkerProps, SqsWorkerProps } from "../../modules";
+import type { SqsWorkerProps } from "../../modules";
+import type { ServiceWorkerProps } from "../../modules/app-entry";
 
 /** The worker file tests use when its code does not matter to them. */
 export const TEST_ENTRY = path.join(__dirname, "..", "fixtures", "test-worker.ts");

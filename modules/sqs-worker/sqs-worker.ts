@@ -70,7 +70,11 @@ function alarmActions(topicArn: string): string[] {
  * DynamoDB table of idempotency records that the worker plumbing checks per message.
  */
 export class SqsWorker extends Construct {
-  /** The props with every default applied: what was actually built. */
+  /**
+   * The props with every default applied: what was actually built.
+   * @internal for this repository's tests: its type changes with any refactor, so it is not
+   * in the published declarations (stripInternal) nor the API report.
+   */
   public readonly config: ResolvedSqsWorkerConfig;
   /** The AWS names of the created resources. */
   public readonly names: WorkerNames;
@@ -96,7 +100,10 @@ export class SqsWorker extends Construct {
   public readonly dlqOperatorPolicy: IamPolicy | undefined;
   /** The DynamoDB table of idempotency records, when `idempotency` is on. */
   public readonly idempotencyTable: DynamodbTable | undefined;
-  /** The bundled code (zip path, hash, sizes). */
+  /**
+   * The bundled code (zip path, hash, sizes).
+   * @internal not in the published declarations (stripInternal) nor the API report.
+   */
   public readonly bundle: LambdaBundle;
 
   constructor(scope: Construct, id: string, props: SqsWorkerProps) {

@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { App } from "cdktf";
-import { addServiceStacks, synthAndReport, type ServiceCatalog } from "../../modules";
+import { addServiceStacks, synthAndReport, type ServiceCatalog } from "../../modules/app-entry";
 
 /** The example workers, shared round-robin: three bundles per app, as in a platform whose services share code. */
 const ENTRIES = ["orders.ts", "thumbnails.ts", "ledger.ts"].map((file) => path.join(__dirname, "..", "..", "lambda-src", file));
