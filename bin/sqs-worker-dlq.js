@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The package's `sqs-worker-dlq` command: the same as `npm run dlq -- ...`, from the compiled
-// JavaScript in dist/ (built by `npm run build`, which npm install and npm pack run).
+// The old `sqs-worker-dlq` command: an alias of `sqs-worker dlq` kept for one minor version,
+// with a one-line notice on stderr (stdout is the command's own).
 "use strict";
-const { main } = require("../dist/tools/dlq.js");
-main(process.argv.slice(2)).then((code) => process.exit(code));
+process.stderr.write("sqs-worker-dlq is deprecated: use `sqs-worker dlq` (same arguments); the alias goes in a later minor version\n");
+const { main } = require("../dist/tools/sqs-worker.js");
+main(["dlq", ...process.argv.slice(2)]).then((code) => process.exit(code));

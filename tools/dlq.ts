@@ -1,5 +1,6 @@
 /**
- * npm run dlq -- <service> <command> [options]      (also the package's `sqs-worker-dlq` bin)
+ * sqs-worker dlq <service> <command> [options]      (here: npm run dlq -- <service> <command>;
+ * the old `sqs-worker-dlq` bin is an alias)
  *
  * Commands:
  *   status                         counts of the queue and its DLQ, age of the oldest DLQ message, alarm state
@@ -10,7 +11,8 @@
  *   purge [--yes]                  empty the DLQ (asks first; refuses without a terminal unless --yes)
  *   send [--body JSON|--file F]    send one JSON message to the service's queue (stdin without either)
  *   logs [--since 15m] [--follow]  the worker's recent log events
- * Every option and the exit codes: `npm run dlq -- --help` (DLQ_CLI below).
+ * Every option and the exit codes: `sqs-worker dlq --help` (DLQ_CLI below); one command's
+ * options: `sqs-worker dlq <service> <command> --help`.
  */
 import * as fs from "fs";
 import * as readline from "readline";
@@ -18,7 +20,7 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { CliUsageError, helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
+import { checkSubcommandOptions, CliUsageError, helpText, integerOption, parseCli, programName, usageError, type CliCommand, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
 import { cancelRedrive, purge, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
 import { stateFolder } from "./dlq/journal";
@@ -33,43 +35,58 @@ import { parseDuration, showLogs } from "./dlq/logs";
 
 const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send", "logs"] as const;
 
-/** The command line of `npm run dlq`, for parsing and for `--help`. */
+/** The command line of `sqs-worker dlq` (`npm run dlq` here), for parsing and for `--help`. */
 export const DLQ_CLI: CliSpec = {
-  usage: "npm run dlq -- <service> <status|peek|redrive|cancel|purge|send|logs> [options]",
+  usage: `${programName("dlq")} <service> <status|peek|redrive|cancel|purge|send|logs> [options]`,
   summary: "Operates the dead-letter queue of a service deployed with the SqsWorker construct (docs/runbook.md).",
   options: {
-    count: { type: "string", short: "n", value: "N", description: "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why" },
-    json: { type: "boolean", description: "peek: print the messages as JSON" },
-    "client-side": { type: "boolean", description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
-    "max-per-second": { type: "string", value: "N", description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second" },
+    count: { type: "string", short: "n", value: "N", for: ["peek"], description: "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why" },
+    json: { type: "boolean", for: ["peek"], description: "peek: print the messages as JSON" },
+    "client-side": { type: "boolean", for: ["redrive"], description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
+    "max-per-second": { type: "string", value: "N", for: ["redrive"], description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second" },
     "in-doubt": {
       type: "string",
       value: "delivered|resend",
+      for: ["redrive"],
       description: "redrive --client-side: what to do with messages in doubt (a run stopped while SQS was taking their copies): delivered deletes them, resend copies them again",
     },
-    yes: { type: "boolean", description: "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)" },
-    body: { type: "string", value: "JSON", description: "send: the message body (or --file, or standard input when neither is given)" },
-    file: { type: "string", value: "PATH", description: "send: read the message body from this file" },
-    attribute: { type: "string", value: "NAME=VALUE", multiple: true, description: "send: a string message attribute; repeat for more" },
-    "group-id": { type: "string", value: "ID", description: "send: the message group id (FIFO queues)" },
-    "dedup-id": { type: "string", value: "ID", description: "send: the deduplication id (FIFO queues without content-based deduplication)" },
-    since: { type: "string", value: "DURATION", description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)" },
-    follow: { type: "boolean", short: "f", description: "logs: keep printing new events until Ctrl-C" },
+    yes: { type: "boolean", for: ["purge", "redrive"], description: "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)" },
+    body: { type: "string", value: "JSON", for: ["send"], description: "send: the message body (or --file, or standard input when neither is given)" },
+    file: { type: "string", value: "PATH", for: ["send"], description: "send: read the message body from this file" },
+    attribute: { type: "string", value: "NAME=VALUE", multiple: true, for: ["send"], description: "send: a string message attribute; repeat for more" },
+    "group-id": { type: "string", value: "ID", for: ["send"], description: "send: the message group id (FIFO queues)" },
+    "dedup-id": { type: "string", value: "ID", for: ["send"], description: "send: the deduplication id (FIFO queues without content-based deduplication)" },
+    since: { type: "string", value: "DURATION", for: ["logs"], description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)" },
+    follow: { type: "boolean", short: "f", for: ["logs"], description: "logs: keep printing new events until Ctrl-C" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
     "name-prefix": { type: "string", value: "PREFIX", description: "the workers' namePrefix, such as dev- (default: <SQS_WORKER_STAGE>- when that is set, else none)" },
     "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
     "endpoint-url": { type: "string", value: "URL", description: "an SQS endpoint such as the emulator's (default AWS_ENDPOINT_URL)" },
   },
   more: [
-    "commands:",
-    "  status    counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
-    "  peek      show DLQ messages without removing them (each one shown is received once more: its ApproximateReceiveCount goes up by 1)",
-    "  redrive   move what the DLQ holds now back to the queue, with progress and a summary",
-    "  cancel    cancel a running redrive (SQS's message move task)",
-    "  purge     empty the DLQ (asks first; refuses without a terminal unless --yes)",
-    "  send      send one JSON message to the service's queue, e.g. to test a fix before a redrive",
-    "  logs      the worker's recent log events from its CloudWatch log group (--since, --follow)",
+    "commands (one command's options: <service> <command> --help):",
+    ...Object.entries(commandSummaries()).map(([command, summary]) => `  ${command.padEnd(8)}  ${summary}`),
     "",
+    ...dlqNotes(),
+  ].join("\n"),
+};
+
+/** What each command does: the list in --help, and the summary of one command's help. */
+function commandSummaries(): Record<(typeof COMMANDS)[number], string> {
+  return {
+    status: "counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
+    peek: "show DLQ messages without removing them (each one shown is received once more: its ApproximateReceiveCount goes up by 1)",
+    redrive: "move what the DLQ holds now back to the queue, with progress and a summary",
+    cancel: "cancel a running redrive (SQS's message move task)",
+    purge: "empty the DLQ (asks first; refuses without a terminal unless --yes)",
+    send: "send one JSON message to the service's queue, e.g. to test a fix before a redrive",
+    logs: "the worker's recent log events from its CloudWatch log group (--since, --follow)",
+  };
+}
+
+/** The journal, the timeouts and the exit codes: the end of every dlq help. */
+function dlqNotes(): string[] {
+  return [
     "redrive --client-side keeps a journal and a lock per DLQ in $SQS_WORKER_STATE_DIR (default",
     "~/.local/state/sqs-worker): a rerun after any stop finishes without a second copy; see docs/runbook.md.",
     "Every AWS call: 5 s to connect, 60 s per attempt, 2 attempts; a line says what it waits for after 5 s.",
@@ -79,8 +96,23 @@ export const DLQ_CLI: CliSpec = {
     "            7 redrive incomplete (not everything it set out to move moved, or messages in doubt),",
     "            8 no redrive to cancel, 9 AWS did not answer (gave up; the summary says what was done),",
     "            130 stopped by Ctrl-C (what it held is released; the summary says what was done)",
-  ].join("\n"),
-};
+  ];
+}
+
+/**
+ * The help of one command (`sqs-worker dlq <service> peek --help`): its usage and summary, and
+ * only the options that apply to it.
+ */
+export function dlqCommandHelp(command: (typeof COMMANDS)[number]): string {
+  const spec: CliSpec = { ...DLQ_CLI, usage: `${programName("dlq")} <service> ${command} [options]`, summary: `${command}: ${commandSummaries()[command]}.`, more: dlqNotes().join("\n") };
+  return helpText(spec, command);
+}
+
+/** `--help` was asked: of the whole tool, or of the one command named. */
+export interface DlqHelp {
+  readonly help: true;
+  readonly command?: (typeof COMMANDS)[number];
+}
 
 interface Args {
   service: string;
@@ -104,17 +136,24 @@ interface Args {
   endpointUrl?: string;
 }
 
-/** Parses the command line; `"help"` when --help was asked; throws a usage {@link DlqError} on anything else wrong. */
-export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | "help" {
+const isCommand = (word: string | undefined): word is (typeof COMMANDS)[number] => (COMMANDS as readonly (string | undefined)[]).includes(word);
+
+/**
+ * Parses the command line; a {@link DlqHelp} when --help was asked; throws a usage
+ * {@link DlqError} on anything else wrong, including an option of another command
+ * (`status --count 3`).
+ */
+export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | DlqHelp {
   try {
     const { help, values, positionals } = parseCli(DLQ_CLI, argv);
-    if (help) return "help";
+    if (help) return { help: true, command: positionals.find(isCommand) };
     const [service, command] = positionals;
     if (!service || !command || positionals.length > 2) throw usageError(DLQ_CLI, "give a service and one command");
-    if (!(COMMANDS as readonly string[]).includes(command)) throw usageError(DLQ_CLI, `unknown command ${command}`);
+    if (!isCommand(command)) throw usageError(DLQ_CLI, `unknown command ${command}`);
+    checkSubcommandOptions(DLQ_CLI, values, command);
     return {
       service,
-      command: command as Args["command"],
+      command,
       count: integerOption(DLQ_CLI, values, "count", { min: 1, max: MAX_PEEK }, 10),
       json: values.json === true,
       clientSide: values["client-side"] === true,
@@ -288,7 +327,7 @@ export async function main(
 ): Promise<number> {
   try {
     const args = parseDlqArgs(argv);
-    if (args === "help") out(helpText(DLQ_CLI));
+    if ("help" in args) out(args.command ? dlqCommandHelp(args.command) : helpText(DLQ_CLI));
     else await run(args, out, err);
     return EXIT.ok;
   } catch (error) {
@@ -296,6 +335,14 @@ export async function main(
     return error instanceof DlqError ? error.exitCode : EXIT.failure;
   }
 }
+
+/** `sqs-worker dlq`: its line in the command table (tools/sqs-worker.ts). */
+export const DLQ_COMMAND: CliCommand = {
+  name: "dlq",
+  summary: "operate a service's dead-letter queue: status, peek, redrive, cancel, purge, send, logs",
+  spec: DLQ_CLI,
+  run: (argv) => main(argv),
+};
 
 if (require.main === module) {
   void main(process.argv.slice(2)).then((code) => process.exit(code));

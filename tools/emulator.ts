@@ -1,32 +1,59 @@
 /**
- * npm run emulator [-- --port N]      (every option: npm run emulator -- --help)
+ * sqs-worker emulator [--port N]      (here: npm run emulator [-- --port N]; every option: --help)
  *
  * The local playground's AWS: the patched moto (tools/emulator/moto_server.py) in the
  * foreground on 127.0.0.1, with an SNS topic for the stacks' alert_sns_arn. Prints the
  * endpoint and the exact environment to export in another terminal; Ctrl-C stops it cleanly.
+ * Python's moto comes from MOTO_PYTHON, the machine's python3, or a venv installed on first
+ * use (tools/emulator/moto.ts, motoPython).
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
-import { CliUsageError, helpText, integerOption, parseCli, type CliSpec } from "./shared/cli";
-import { FAKE_AWS_ENV, startMoto } from "./emulator/moto";
+import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
+import { cacheFolder, FAKE_AWS_ENV, startMoto } from "./emulator/moto";
 import { findProviderMirror, mirrorOnlyCliConfig } from "./emulator/provider-mirror";
+
+/** Run from this repository's TypeScript sources (npm scripts, jest), not from the compiled package. */
+const FROM_SOURCE = __filename.endsWith(".ts");
 
 /** moto's own default port, so moto's documentation applies as is. */
 export const DEFAULT_EMULATOR_PORT = 5000;
 /** The topic the emulator creates for the stacks' `alert_sns_arn`. */
 export const PLAYGROUND_TOPIC = "alerts";
 
-/** The command line of `npm run emulator`, for parsing and for `--help`. */
+/** The command line of `sqs-worker emulator` (`npm run emulator` here), for parsing and for `--help`. */
 export const EMULATOR_CLI: CliSpec = {
-  usage: "npm run emulator [-- --port N]",
+  usage: `${programName("emulator")} [--port N]`,
   summary:
     "Starts the AWS emulator (moto, patched to behave like SQS where Terraform and the worker need it) on 127.0.0.1 " +
     "in the foreground, creates an SNS topic for alert_sns_arn, and prints the environment to export. Ctrl-C stops it.",
   options: {
     port: { type: "string", short: "p", value: "N", description: `TCP port on 127.0.0.1, 1024 to 65535 (default ${DEFAULT_EMULATOR_PORT})` },
   },
+  more: [
+    "Python: MOTO_PYTHON, else python3 when it has moto, else moto[server] installed from PyPI on first use into",
+    "$XDG_CACHE_HOME/sqs-worker (default ~/.cache/sqs-worker; needs python3 with venv). Exit codes: 0 stopped, 1 failure, 2 usage.",
+  ].join("\n"),
 };
+
+/**
+ * Creates the playground's SNS topic with one Query API call (moto reads the service from the
+ * credential scope and checks no signature), so the command needs no SNS client; returns its ARN.
+ */
+async function createTopic(endpoint: string, name: string): Promise<string> {
+  const response = await fetch(endpoint, {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      authorization: `AWS4-HMAC-SHA256 Credential=testing/20240101/${FAKE_AWS_ENV.AWS_REGION}/sns/aws4_request, SignedHeaders=host, Signature=0`,
+    },
+    body: new URLSearchParams({ Action: "CreateTopic", Name: name, Version: "2010-03-31" }).toString(),
+  });
+  const text = await response.text();
+  const arn = /<TopicArn>([^<]+)<\/TopicArn>/.exec(text)?.[1];
+  if (!response.ok || !arn) throw new Error(`creating the SNS topic ${name} failed (HTTP ${response.status}): ${text.slice(0, 200)}`);
+  return arn;
+}
 
 /**
  * The `export` lines a shell needs to point terraform, cdktf, the SDK and the tools at the
@@ -44,37 +71,55 @@ export function playgroundEnvironment(endpoint: string, topicArn: string, cliCon
 }
 
 /**
- * Writes `.emulator/terraformrc` (git-ignored) when this machine has a local provider mirror,
- * so that deploys against the emulator never need the registry; returns its path.
+ * Writes a Terraform CLI config when this machine has a local provider mirror, so that deploys
+ * against the emulator never need the registry; returns its path: this repository's
+ * `.emulator/terraformrc` (git-ignored) when run from its sources, else the cache folder's.
  */
 function writeMirrorCliConfig(): string | undefined {
   const mirror = findProviderMirror();
   if (!mirror) return undefined;
-  const file = path.resolve(__dirname, "..", ".emulator", "terraformrc");
+  const file = FROM_SOURCE ? path.resolve(__dirname, "..", ".emulator", "terraformrc") : path.join(cacheFolder(), "terraformrc");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, mirrorOnlyCliConfig(mirror));
   return file;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+/** Runs the command; resolves with its exit code: 0 stopped, 1 failure (one line on stderr), 2 usage. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await runEmulator(argv);
+  } catch (error) {
+    process.stderr.write(`emulator: ${(error as Error).message}\n`);
+    return error instanceof CliUsageError ? USAGE_EXIT : 1;
+  }
+}
+
+async function runEmulator(argv: readonly string[]): Promise<number> {
   const { help, values, positionals } = parseCli(EMULATOR_CLI, argv);
   if (help) {
     process.stdout.write(`${helpText(EMULATOR_CLI)}\n`);
     return 0;
   }
-  if (positionals.length > 0) throw new CliUsageError(`unexpected argument ${positionals[0]}. usage: ${EMULATOR_CLI.usage}`);
+  if (positionals.length > 0) throw usageError(EMULATOR_CLI, `unexpected argument ${positionals[0]}`);
   const port = integerOption(EMULATOR_CLI, values, "port", { min: 1024, max: 65_535 }, DEFAULT_EMULATOR_PORT);
   const moto = await startMoto({ port });
-  const sns = new SNSClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-  const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: PLAYGROUND_TOPIC }));
+  let topicArn: string;
+  try {
+    topicArn = await createTopic(moto.endpoint, PLAYGROUND_TOPIC);
+  } catch (error) {
+    await moto.stop();
+    throw error;
+  }
   process.stdout.write(
     [
       `AWS emulator listening on ${moto.endpoint} (fake credentials, nothing leaves this machine).`,
       "In another terminal, export:",
       "",
-      ...playgroundEnvironment(moto.endpoint, TopicArn!, writeMirrorCliConfig()).map((line) => `  ${line}`),
+      ...playgroundEnvironment(moto.endpoint, topicArn, writeMirrorCliConfig()).map((line) => `  ${line}`),
       "",
-      "Then follow docs/playground.md. Ctrl-C stops the emulator (its data is gone with it).",
+      FROM_SOURCE
+        ? "Then follow docs/playground.md. Ctrl-C stops the emulator (its data is gone with it)."
+        : "Then cdktf deploy a stack, and try sqs-worker dlq <service> send and sqs-worker run <service> (docs/playground.md). Ctrl-C stops the emulator (its data is gone with it).",
       "",
     ].join("\n"),
   );
@@ -87,12 +132,14 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
+/** `sqs-worker emulator`: its line in the command table (tools/sqs-worker.ts). */
+export const EMULATOR_COMMAND: CliCommand = {
+  name: "emulator",
+  summary: "start a local AWS emulator (patched moto) to deploy and try your stacks without an AWS account",
+  spec: EMULATOR_CLI,
+  run: (argv) => main(argv),
+};
+
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      process.stderr.write(`emulator: ${error.message}\n`);
-      process.exit(error instanceof CliUsageError ? 2 : 1);
-    },
-  );
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,12 +1,15 @@
 /**
- * npm run worker:local -- <service> [options]      (every option: npm run worker:local -- --help)
+ * sqs-worker run <service> [options]      (here: npm run worker:local -- <service>; every option: --help)
  *
  * Runs a service's worker on this machine against its real queue (AWS or an emulator), the
- * way Lambda's event source mapping would, with the exact zip `npm run synth` produced.
+ * way Lambda's event source mapping would, with the exact zip the app's synth produced (read
+ * from cdktf.out, or cdktf.json's output, in the current folder; JSON or HCL synth).
  * Exit codes (WORKER_LOCAL_EXIT): 0 a clean stop (Ctrl-C, SIGTERM, --until-empty) with no
- * failed record; 4 when any record failed or was dead-lettered; 1 for usage mistakes and
+ * failed record; 4 when any record failed or was dead-lettered; 2 for usage mistakes; 1 for
  * anything that keeps it from running, with one line.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
 import { queueCounters } from "./local-runner/queue-depth";
@@ -15,20 +18,21 @@ import { isMissingQueue } from "./shared/aws-errors";
 import { WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
 import { LocalRunner } from "./local-runner/runner";
 import { loadDeployedWorkerConfig } from "./local-runner/stack-config";
-import { helpText, integerOption, parseCli, usageError, type CliSpec } from "./shared/cli";
+import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
 
-/** The command line of `npm run worker:local`, for parsing and for `--help`. */
+/** The command line of `sqs-worker run` (`npm run worker:local` here), for parsing and for `--help`. */
 export const WORKER_LOCAL_CLI: CliSpec = {
-  usage: "npm run worker:local -- <service> [options]",
+  usage: `${programName("run")} <service> [options]`,
   summary:
     "Runs a service's worker on this machine against its real queue (AWS or an emulator), the way Lambda's event source " +
-    "mapping would, with the exact zip `npm run synth` (or `cdktf synth --hcl`) produced, after checking it against the stack's " +
-    "source_code_hash. Prints each failed record with its message id and error, and a summary line at the end. Stop with Ctrl-C.",
+    "mapping would, with the exact zip the app's synth (`cdktf synth`, JSON or --hcl) wrote to cdktf.out in the current folder, " +
+    "after checking it against the stack's source_code_hash. Prints each failed record with its message id and error, and a " +
+    "summary line at the end. Stop with Ctrl-C.",
   options: {
     "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the service's <service>-queue" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
     "endpoint-url": { type: "string", value: "URL", description: "an AWS endpoint such as the emulator's, for the queue and the worker's own calls (default AWS_ENDPOINT_URL)" },
-    outdir: { type: "string", value: "DIR", description: "the synth output to read the service from (default cdktf.out)" },
+    outdir: { type: "string", value: "DIR", description: "the synth output to read the service from (default: cdktf.json's output in the current folder, else cdktf.out)" },
     "until-empty": { type: "boolean", description: "stop once the queue holds no visible, in-flight or delayed message" },
     "wait-seconds": { type: "string", value: "N", description: "long-polling wait of each receive, 0 to 20 (default 20)" },
     "release-failed": {
@@ -39,7 +43,8 @@ export const WORKER_LOCAL_CLI: CliSpec = {
   more: [
     "exit codes:",
     `  ${WORKER_LOCAL_EXIT.ok}  clean: stopped by Ctrl-C, SIGTERM or --until-empty, and no record failed`,
-    `  ${WORKER_LOCAL_EXIT.error}  could not run: usage, no synthesized stack, a zip that does not match the stack or is unsafe, no queue`,
+    `  ${WORKER_LOCAL_EXIT.error}  could not run: no synthesized stack, a zip that does not match the stack or is unsafe, no queue`,
+    `  ${USAGE_EXIT}  usage: an unknown option, a missing service`,
     `  ${WORKER_LOCAL_EXIT.recordsFailed}  records failed: at least one record failed (or was dead-lettered) during the run, whatever stopped it`,
     "",
     "Credentials come from the usual AWS environment. Disable the deployed event source mapping first if Lambda should not share the queue.",
@@ -57,7 +62,18 @@ interface Args {
   releaseFailed: boolean;
 }
 
-/** Parses the command line; `"help"` when --help was asked; throws a one-line usage error otherwise. */
+/** The synth output folder of the app in `cwd`: cdktf.json's `output` when it names one, else cdktf.out. */
+export function defaultOutdir(cwd: string = process.cwd()): string {
+  try {
+    const output = (JSON.parse(fs.readFileSync(path.join(cwd, "cdktf.json"), "utf8")) as { output?: unknown }).output;
+    if (typeof output === "string" && output.trim()) return output;
+  } catch {
+    // no cdktf.json, or not JSON: the synth's default folder
+  }
+  return "cdktf.out";
+}
+
+/** Parses the command line; `"help"` when --help was asked; throws a one-line {@link CliUsageError} otherwise. */
 export function parseWorkerLocalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | "help" {
   const { help, values, positionals } = parseCli(WORKER_LOCAL_CLI, argv);
   if (help) return "help";
@@ -67,16 +83,28 @@ export function parseWorkerLocalArgs(argv: readonly string[], env: Readonly<Reco
     queueUrl: values["queue-url"] as string | undefined,
     region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
     endpointUrl: (values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined,
-    outdir: (values.outdir as string | undefined) ?? "cdktf.out",
+    outdir: (values.outdir as string | undefined) ?? defaultOutdir(),
     untilEmpty: values["until-empty"] === true,
     waitSeconds: integerOption(WORKER_LOCAL_CLI, values, "wait-seconds", { min: 0, max: 20 }, 20),
     releaseFailed: values["release-failed"] === true,
   };
 }
 
-/** Runs the command; resolves with its exit code ({@link WORKER_LOCAL_EXIT}) once the run has stopped. */
-async function main(): Promise<number> {
-  const args = parseWorkerLocalArgs(process.argv.slice(2));
+/**
+ * Runs the command; resolves with its exit code ({@link WORKER_LOCAL_EXIT}, or {@link USAGE_EXIT}
+ * for a usage mistake) once the run has stopped. Other errors: one line on stderr, exit 1.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await runWorker(argv);
+  } catch (error) {
+    process.stderr.write(`worker:local: ${(error as Error).message}\n`);
+    return error instanceof CliUsageError ? USAGE_EXIT : WORKER_LOCAL_EXIT.error;
+  }
+}
+
+async function runWorker(argv: readonly string[]): Promise<number> {
+  const args = parseWorkerLocalArgs(argv);
   if (args === "help") {
     process.stdout.write(`${helpText(WORKER_LOCAL_CLI)}\n`);
     return WORKER_LOCAL_EXIT.ok;
@@ -150,12 +178,14 @@ async function waitUntilEmpty(sqs: SQSClient, queueUrl: string, runner: LocalRun
   }
 }
 
+/** `sqs-worker run`: its line in the command table (tools/sqs-worker.ts). */
+export const RUN_COMMAND: CliCommand = {
+  name: "run",
+  summary: "run a service's worker on this machine against its queue (AWS or the emulator), from the app's cdktf.out",
+  spec: WORKER_LOCAL_CLI,
+  run: (argv) => main(argv),
+};
+
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: Error) => {
-      process.stderr.write(`worker:local: ${error.message}\n`);
-      process.exit(WORKER_LOCAL_EXIT.error);
-    },
-  );
+  void main(process.argv.slice(2)).then((code) => process.exit(code));
 }

@@ -1,5 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
 import * as path from "path";
 
 /**
@@ -28,8 +30,12 @@ export interface MotoServer {
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const LAUNCHER = path.join(__dirname, "moto_server.py");
-const MOTO_VERSION = "5.2.1";
-const VENV = path.join(ROOT, ".venv-moto");
+/** The moto release moto_server.py patches; the one installed when the machine has none. */
+export const MOTO_VERSION = "5.2.1";
+/** Run from this repository's TypeScript sources (npm scripts, jest), not from the compiled package. */
+const FROM_SOURCE = __filename.endsWith(".ts");
+/** The marker a finished install leaves in its venv: a venv without it is a stopped install. */
+const INSTALLED_MARKER = ".sqs-worker-installed";
 
 /** The credentials and region every client uses against moto: fake, never real. */
 export const FAKE_AWS_ENV = {
@@ -58,20 +64,63 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A Python interpreter that can import moto: $MOTO_PYTHON, the machine's python3 (the image
- * ships moto 5), or a project venv with moto[server] installed from PyPI on first use.
+ * Where the package caches what it installs: $XDG_CACHE_HOME/sqs-worker, else
+ * ~/.cache/sqs-worker.
  */
-export function motoPython(): string {
-  const candidates = [process.env.MOTO_PYTHON, "python3", path.join(VENV, "bin", "python")].filter(Boolean) as string[];
-  for (const python of candidates) {
-    if (spawnSync(python, ["-c", "import moto.server, moto.sqs"], { stdio: "ignore" }).status === 0) return python;
+export function cacheFolder(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return path.join(env.XDG_CACHE_HOME || path.join(env.HOME || os.homedir(), ".cache"), "sqs-worker");
+}
+
+/** Options of {@link motoPython}: for tests, and to say what it does. */
+export interface MotoPythonOptions {
+  /** The environment: MOTO_PYTHON, PATH (to find python3), XDG_CACHE_HOME and HOME. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where to install moto when no Python has it: this repository's .venv-moto, else the cache folder. */
+  readonly venv?: string;
+  /** Progress lines of a first-use install (default: standard error). */
+  readonly say?: (line: string) => void;
+}
+
+/**
+ * A Python interpreter that can import moto, in this order: $MOTO_PYTHON, the machine's
+ * python3 (the image ships moto 5), a venv with moto[server]==MOTO_VERSION (this repository's
+ * .venv-moto when run from its sources, else <cache>/moto-<version>: see {@link cacheFolder}),
+ * installed from PyPI on first use with a line saying so. Without python3 it throws one line
+ * saying what to install.
+ */
+export function motoPython(options: MotoPythonOptions = {}): string {
+  const env = { ...process.env, ...options.env };
+  const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const venv = options.venv ?? (FROM_SOURCE ? path.join(ROOT, ".venv-moto") : path.join(cacheFolder(env), `moto-${MOTO_VERSION}`));
+  const venvPython = path.join(venv, "bin", "python");
+  const canImportMoto = (python: string) => spawnSync(python, ["-c", "import moto.server, moto.sqs"], { stdio: "ignore", env }).status === 0;
+  const candidates = [env.MOTO_PYTHON, "python3"].filter(Boolean) as string[];
+  for (const python of candidates) if (canImportMoto(python)) return python;
+  if (fs.existsSync(path.join(venv, INSTALLED_MARKER)) && canImportMoto(venvPython)) return venvPython;
+  // This repository's venv predates the marker: one that imports moto is a finished install.
+  if (FROM_SOURCE && !options.venv && canImportMoto(venvPython)) return venvPython;
+
+  const python = spawnSync("python3", ["--version"], { encoding: "utf8", env });
+  if (python.error || python.status !== 0) {
+    const why = python.error ? "python3 is not on PATH" : `python3 --version failed: ${(python.stderr || python.stdout).trim().split("\n")[0]}`;
+    throw new Error(`the emulator needs Python 3 for moto and ${why}: install python3 with its venv module (e.g. apt-get install python3 python3-venv, brew install python), or set MOTO_PYTHON to a Python that has moto[server]==${MOTO_VERSION}`);
   }
-  const created = spawnSync("python3", ["-m", "venv", VENV], { stdio: "inherit" });
-  const installed =
-    created.status === 0 &&
-    spawnSync(path.join(VENV, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`], { stdio: "inherit" }).status === 0;
-  if (!installed) throw new Error(`moto is not installed and installing moto[server]==${MOTO_VERSION} into ${VENV} failed`);
-  return path.join(VENV, "bin", "python");
+  const started = Date.now();
+  say(`emulator: installing moto[server]==${MOTO_VERSION} from PyPI into ${venv} (first use only; ${python.stdout.trim() || "python3"}) ...`);
+  fs.rmSync(venv, { recursive: true, force: true }); // a stopped install's leftovers
+  fs.mkdirSync(path.dirname(venv), { recursive: true });
+  const run = (command: string, args: string[], what: string) => {
+    const result = spawnSync(command, args, { stdio: ["ignore", "inherit", "inherit"], env });
+    if (result.status !== 0) {
+      fs.rmSync(venv, { recursive: true, force: true });
+      throw new Error(`installing moto failed: ${what} exited with ${result.status ?? result.signal ?? result.error?.message} (output above)`);
+    }
+  };
+  run("python3", ["-m", "venv", venv], "python3 -m venv (on Debian and Ubuntu: apt-get install python3-venv)");
+  run(path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`], "pip install");
+  fs.writeFileSync(path.join(venv, INSTALLED_MARKER), `moto[server]==${MOTO_VERSION}\n`);
+  say(`emulator: installed moto ${MOTO_VERSION} in ${Math.round((Date.now() - started) / 1000)} s; next starts use it as is`);
+  return venvPython;
 }
 
 async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {

@@ -1,8 +1,12 @@
 /**
  * The one way this repository's command line tools read their arguments: Node's own
- * `util.parseArgs`, a `--help`/`-h` that lists every option, and one-line usage errors.
+ * `util.parseArgs`, a `--help`/`-h` that lists every option, and one-line usage errors; and
+ * the shape of one command of the package's `sqs-worker` command (tools/sqs-worker.ts).
  */
 import { parseArgs } from "util";
+
+/** The exit code of every usage mistake (an unknown command or option, a missing argument). */
+export const USAGE_EXIT = 2;
 
 /** One option of a tool. */
 export interface CliOption {
@@ -15,6 +19,11 @@ export interface CliOption {
   readonly multiple?: boolean;
   /** What it does, with its default. */
   readonly description: string;
+  /**
+   * The subcommands it applies to (such as `["peek"]` for dlq's `--count`); every subcommand
+   * when absent. Given to another subcommand it is a usage error; see {@link checkSubcommandOptions}.
+   */
+  readonly for?: readonly string[];
 }
 
 /** What a tool accepts and how it explains itself. */
@@ -44,9 +53,13 @@ export interface ParsedCli {
   readonly positionals: readonly string[];
 }
 
-/** The text `--help` prints: usage, summary, every option. */
-export function helpText(spec: CliSpec): string {
-  const rows = Object.entries({ ...spec.options, help: { type: "boolean", short: "h", description: "print this help and exit" } as CliOption }).map(
+/**
+ * The text `--help` prints: usage, summary, every option; with `subcommand`, only the options
+ * that apply to it.
+ */
+export function helpText(spec: CliSpec, subcommand?: string): string {
+  const options = Object.entries(spec.options).filter(([, option]) => !subcommand || !option.for || option.for.includes(subcommand));
+  const rows = [...options, ["help", { type: "boolean", short: "h", description: "print this help and exit" } as CliOption] as const].map(
     ([name, option]) => {
       const flags = `${option.short ? `-${option.short}, ` : ""}--${name}${option.value ? ` ${option.value}` : ""}`;
       return [flags, option.description] as const;
@@ -81,6 +94,17 @@ export function parseCli(spec: CliSpec, argv: readonly string[]): ParsedCli {
   }
 }
 
+/**
+ * Refuses an option given to a subcommand it does not apply to ({@link CliOption.for}), naming
+ * the option and the subcommands it is for.
+ */
+export function checkSubcommandOptions(spec: CliSpec, values: ParsedCli["values"], subcommand: string): void {
+  for (const [name, option] of Object.entries(spec.options)) {
+    if (values[name] === undefined || !option.for || option.for.includes(subcommand)) continue;
+    throw usageError(spec, `--${name} is an option of ${option.for.join(" and ")}, not of ${subcommand}`);
+  }
+}
+
 /** A {@link CliUsageError} whose one line ends with the usage and where to find every option. */
 export function usageError(spec: CliSpec, problem: string): CliUsageError {
   return new CliUsageError(`${problem}. usage: ${spec.usage} (--help lists every option)`);
@@ -92,6 +116,29 @@ function explainParseError(error: Error & { code?: string }): string {
   if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}`;
   if (error.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return `${option} needs a value`;
   return error.message;
+}
+
+/**
+ * The start of a command's usage line, as the user started it: `npm run dlq --` from this
+ * repository's npm scripts (which run tools/sqs-worker.ts), `sqs-worker dlq` everywhere else
+ * (the package's bin, in a consumer's app folder).
+ */
+export function programName(command: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const event = env.npm_lifecycle_event;
+  if (event && /(^|\s)tools\/sqs-worker\.ts\s/.test(env.npm_lifecycle_script ?? "")) return `npm run ${event} --`;
+  return `sqs-worker ${command}`;
+}
+
+/** One command of `sqs-worker` (tools/sqs-worker.ts): its summary, its options and what runs it. */
+export interface CliCommand {
+  /** The word after `sqs-worker`, such as `dlq`. */
+  readonly name: string;
+  /** Its line in `sqs-worker --help`. */
+  readonly summary: string;
+  /** Its options: `sqs-worker <name> --help` lists exactly these, and any other is a usage error. */
+  readonly spec: CliSpec;
+  /** Runs it with the arguments after its name; resolves with the exit code (usage mistakes: {@link USAGE_EXIT}). */
+  readonly run: (argv: readonly string[]) => Promise<number>;
 }
 
 /**
