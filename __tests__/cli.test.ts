@@ -1,4 +1,5 @@
 import { execFile } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { BENCH_CLI } from "../tools/bench/bench-cli";
@@ -11,25 +12,32 @@ import { WORKER_LOCAL_CLI } from "../tools/worker-local";
 
 // Every command of the README answers --help and -h with its usage and every option, exit 0,
 // and refuses an unknown option with one line naming it and the usage (exit codes as documented).
+// dlq, worker:local and emulator are commands of tools/sqs-worker.ts (its own test:
+// sqs-worker-cli.test.ts); run as npm runs them, their usage says `npm run <script> --`.
 
 const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
+const SCRIPTS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
 
 /** The last line a tool wrote to stderr (the AWS SDK may print a Node version advisory first). */
 const lastLine = (text: string) => text.trim().split("\n").pop() ?? "";
 
-const TOOLS: [script: string, file: string, spec: CliSpec, usageExit: number][] = [
-  ["dlq", "tools/dlq.ts", DLQ_CLI, 2],
-  ["worker:local", "tools/worker-local.ts", WORKER_LOCAL_CLI, 1],
-  ["emulator", "tools/emulator.ts", EMULATOR_CLI, 2],
-  ["bench", "tools/bench/bench.ts", BENCH_CLI, 2],
-  ["docs", "tools/docs/generate.ts", DOCS_CLI, 2],
-  ["provider-lock", "tools/provider-lock.ts", PROVIDER_LOCK_CLI, 2],
+const TOOLS: [script: string, spec: CliSpec, usageExit: number][] = [
+  ["dlq", DLQ_CLI, 2],
+  ["worker:local", WORKER_LOCAL_CLI, 2],
+  ["emulator", EMULATOR_CLI, 2],
+  ["bench", BENCH_CLI, 2],
+  ["docs", DOCS_CLI, 2],
+  ["provider-lock", PROVIDER_LOCK_CLI, 2],
 ];
 
-async function tool(file: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs an npm script's command as npm would (its arguments after `node`, npm's variables), without npm's own start-up. */
+async function tool(script: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const [node, ...scriptArgs] = SCRIPTS[script].split(" ");
+  expect(node).toBe("node");
+  const env = { ...process.env, npm_lifecycle_event: script, npm_lifecycle_script: SCRIPTS[script] };
   try {
-    const { stdout, stderr } = await run(process.execPath, ["-r", "./scripts/register-ts.js", file, ...args], { cwd: ROOT });
+    const { stdout, stderr } = await run(process.execPath, [...scriptArgs, ...args], { cwd: ROOT, env });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -37,9 +45,9 @@ async function tool(file: string, ...args: string[]): Promise<{ code: number; st
   }
 }
 
-describe.each(TOOLS)("npm run %s", (script, file, spec, usageExit) => {
+describe.each(TOOLS)("npm run %s", (script, spec, usageExit) => {
   test.each(["--help", "-h"])("%s prints the usage and every option, and exits 0", async (flag) => {
-    const { code, stdout } = await tool(file, flag);
+    const { code, stdout } = await tool(script, flag);
     expect(code).toBe(0);
     expect(stdout).toMatch(new RegExp(`^usage: npm run ${script.replace(":", "\\:")}`));
     for (const [name, option] of Object.entries(spec.options)) {
@@ -49,7 +57,7 @@ describe.each(TOOLS)("npm run %s", (script, file, spec, usageExit) => {
   });
 
   test(`an unknown option is one line naming it, exit ${usageExit}`, async () => {
-    const { code, stderr } = await tool(file, "--frobnicate");
+    const { code, stderr } = await tool(script, "--frobnicate");
     expect(code).toBe(usageExit);
     expect(lastLine(stderr)).toMatch(/: unknown option --frobnicate\. usage: npm run .* \(--help lists every option\)$/);
   });

@@ -315,8 +315,15 @@ describe("the dlq command line", () => {
   });
 
   test("says in one line what is wrong with an unknown option or a missing value", () => {
-    expect(() => parseDlqArgs(["orders", "status", "--frobnicate"], {})).toThrow(/^unknown option --frobnicate\. usage: npm run dlq/);
-    expect(() => parseDlqArgs(["orders", "status", "--region"], {})).toThrow(/^--region needs a value\. usage: npm run dlq/);
+    expect(() => parseDlqArgs(["orders", "status", "--frobnicate"], {})).toThrow(/^unknown option --frobnicate\. usage: sqs-worker dlq/);
+    expect(() => parseDlqArgs(["orders", "status", "--region"], {})).toThrow(/^--region needs a value\. usage: sqs-worker dlq/);
+  });
+
+  test("refuses an option of another command, naming it and the commands it is for", () => {
+    expect(() => parseDlqArgs(["orders", "status", "--count", "3"], {})).toThrow(/^--count is an option of peek, not of status\. usage: sqs-worker dlq/);
+    expect(() => parseDlqArgs(["orders", "peek", "--yes"], {})).toThrow(/^--yes is an option of purge and redrive, not of peek\. /);
+    expect(() => parseDlqArgs(["orders", "logs", "--body", "{}"], {})).toThrow(expect.objectContaining({ exitCode: EXIT.usage }));
+    expect(parseDlqArgs(["orders", "purge", "--yes", "--region", "eu-west-1"], {})).toMatchObject({ command: "purge", yes: true });
   });
 
   test("--help and -h print every option and exit 0", async () => {

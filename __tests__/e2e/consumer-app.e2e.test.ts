@@ -1,9 +1,12 @@
-import { execFile } from "child_process";
+import { execFile, spawn } from "child_process";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { bundleLambda } from "../../modules/internal";
+import { FAKE_AWS_ENV, freePort } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir } from "../helpers/synth";
 import { prepareTerraform, terraformOk } from "../helpers/terraform";
 
@@ -45,11 +48,15 @@ afterAll(() => {
 });
 
 describe("the packed tarball", () => {
-  test("holds only compiled JavaScript, declarations, the DLQ command and the docs: no tests, CI, bench, sources or snapshots", async () => {
+  test("holds only compiled JavaScript, declarations, the sqs-worker command with what its commands load by path, and the docs: no tests, CI, bench, sources or snapshots", async () => {
     const { stdout } = await run("tar", ["-tzf", tarball]);
     const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
     expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/modules/index.js", "dist/modules/index.d.ts", "dist/modules/app-entry.js", "dist/modules/app-entry.d.ts", "dist/lambda-src/worker.js", "dist/lambda-src/worker.d.ts", "bin/sqs-worker-dlq.js"]));
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts))$/.test(f));
+    // sqs-worker and each command: the local runner with the thread files it starts by path, the emulator with moto's launcher.
+    const runnerThreads = fs.readdirSync(path.join(ROOT, "tools", "local-runner")).filter((f) => f.endsWith(".js")).map((f) => `dist/tools/local-runner/${f}`);
+    expect(runnerThreads.length).toBeGreaterThanOrEqual(3);
+    expect(files).toEqual(expect.arrayContaining(["bin/sqs-worker.js", "dist/tools/sqs-worker.js", "dist/tools/dlq.js", "dist/tools/worker-local.js", "dist/tools/local-runner/runner.js", "dist/tools/emulator.js", "dist/tools/emulator/moto.js", "dist/tools/emulator/moto_server.py", ...runnerThreads]));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|docs\/[^/]+\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts)|dist\/tools\/emulator\/moto_server\.py)$/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /__tests__|\.ci|bench|snap|\.test\.|examples|scripts\//.test(f))).toEqual([]);
   });
@@ -60,14 +67,76 @@ describe("a consumer app with the ts-node template", () => {
     await expect(run("npx", ["tsc", "--noEmit"], { cwd: app, env })).resolves.toBeDefined();
   });
 
-  test("runs the package's own command: npx sqs-worker-dlq --help exits 0, and a real call fails with one line, not a missing module", async () => {
-    const help = await run("npx", ["sqs-worker-dlq", "--help"], { cwd: app, env });
-    expect(help.stdout).toMatch(/^usage: .*<service> <status\|peek\|redrive\|cancel\|purge\|send\|logs>/);
+  test("runs the package's own command: npx sqs-worker --help and each command's --help exit 0, and a real call fails with one line, not a missing module", async () => {
+    const helps = await Promise.all([[], ["dlq"], ["run"], ["emulator"]].map((command) => run("npx", ["sqs-worker", ...command, "--help"], { cwd: app, env })));
+    expect(helps[0].stdout).toMatch(/^usage: sqs-worker <command>/);
+    expect(helps[0].stdout).toMatch(/^ {2}dlq {7}/m);
+    expect(helps[1].stdout).toMatch(/^usage: sqs-worker dlq <service> <status\|peek\|redrive\|cancel\|purge\|send\|logs>/);
+    expect(helps[2].stdout).toMatch(/^usage: sqs-worker run <service>/);
+    expect(helps[3].stdout).toMatch(/^usage: sqs-worker emulator/);
     const noCredentials = { ...env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true" };
-    const call = await run("npx", ["sqs-worker-dlq", "invoices", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], { cwd: app, env: noCredentials }).catch((e: { code: number; stderr: string }) => e);
+    const call = await run("npx", ["sqs-worker", "dlq", "invoices", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], { cwd: app, env: noCredentials }).catch((e: { code: number; stderr: string }) => e);
     expect(call).toMatchObject({ code: 3 });
     expect((call as { stderr: string }).stderr).toContain("dlq: no AWS credentials found");
     expect((call as { stderr: string }).stderr).not.toContain("Cannot find module");
+  });
+
+  test("an option that is not the command's exits 2 naming it; the old sqs-worker-dlq still runs sqs-worker dlq", async () => {
+    const foreign = await run("npx", ["sqs-worker", "run", "invoices", "--count", "3"], { cwd: app, env }).catch((e: { code: number; stderr: string }) => e);
+    expect(foreign).toMatchObject({ code: 2 });
+    expect((foreign as { stderr: string }).stderr.trim().split("\n").pop()).toMatch(/unknown option --count\. usage: sqs-worker run <service>/);
+    const alias = await run("npx", ["sqs-worker-dlq", "--help"], { cwd: app, env });
+    expect(alias.stdout).toMatch(/^usage: sqs-worker dlq <service> /);
+    expect(alias.stderr).toMatch(/^sqs-worker-dlq is deprecated: use `sqs-worker dlq`/);
+  });
+
+  test("sqs-worker emulator without python3: one line saying what to install, exit 1", async () => {
+    const bare = path.join(work, "no-python");
+    fs.mkdirSync(bare, { recursive: true });
+    const noPython = { ...env, PATH: bare, MOTO_PYTHON: "", XDG_CACHE_HOME: path.join(work, "empty-cache") };
+    const result = await run(process.execPath, [path.join(app, "node_modules", ".bin", "sqs-worker"), "emulator"], { cwd: app, env: noPython }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect((result as { stderr: string }).stderr.trim().split("\n")).toEqual([expect.stringMatching(/^emulator: moto needs Python 3 and python3 is not on PATH: install python3 /)]);
+  });
+
+  test("npx sqs-worker emulator, then dlq send, run and dlq status from the app's folder, against queues named as the stack names them", async () => {
+    const port = await freePort();
+    const emulator = spawn(process.execPath, [path.join(app, "node_modules", ".bin", "sqs-worker"), "emulator", "--port", String(port)], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
+    let printed = "";
+    emulator.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    emulator.stderr.on("data", (chunk: Buffer) => (printed += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => emulator.once("exit", (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!printed.includes("export TF_VAR_alert_sns_arn=") && Date.now() < deadline && emulator.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      expect(printed).toContain(`AWS emulator listening on http://127.0.0.1:${port}`);
+      expect(printed).toContain("export TF_VAR_alert_sns_arn=arn:aws:sns:us-east-1:123456789012:alerts");
+      const endpoint = `http://127.0.0.1:${port}`;
+      const aws = { ...env, ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: endpoint };
+      // The queues and table as the payments stack names them (a deploy is the cdktf CLI suite's and the playground's
+      // subject; `run` takes a stack of one worker, and the invoices stack holds two).
+      const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
+      const sqs = new SQSClient({ region: "us-east-1", endpoint, credentials });
+      const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "payments-dlq" }));
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }));
+      await sqs.send(new CreateQueueCommand({ QueueName: "payments-queue", Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: 3 }) } }));
+      sqs.destroy();
+      const dynamodb = new DynamoDBClient({ region: "us-east-1", endpoint, credentials });
+      await dynamodb.send(new CreateTableCommand({ TableName: "payments-idempotency", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }] }));
+      dynamodb.destroy();
+      const sent = await run("npx", ["sqs-worker", "dlq", "payments", "send", "--body", '{"paymentId":"p-1","amountCents":250}'], { cwd: app, env: aws });
+      expect(sent.stdout).toMatch(/^sent message \S+ to .*payments-queue/);
+      const worked = await run("npx", ["sqs-worker", "run", "payments", "--until-empty", "--wait-seconds", "1"], { cwd: app, env: aws });
+      expect(worked.stdout + worked.stderr).toContain("CONSUMER_PAYMENT_WORKER p-1 250");
+      expect(worked.stderr.trim().split("\n").pop()).toMatch(/^worker:local payments: queue empty \(--until-empty\): 1 record in 1 batch, 1 deleted, none failed; exit 0 \(clean\)$/);
+      const status = await run("npx", ["sqs-worker", "dlq", "payments", "status"], { cwd: app, env: aws });
+      expect(status.stdout).toMatch(/^queue {14}visible 0, in flight 0, delayed 0/m);
+      expect(status.stdout).toMatch(/^dead-letter queue {2}visible 0, in flight 0, delayed 0/m);
+    } finally {
+      emulator.kill("SIGINT");
+    }
+    expect(await exited).toBe(0);
+    expect(printed).toContain("emulator stopped");
   });
 
   test("exposes exactly three entry points, the app wiring only under /app: internals cannot be imported", async () => {

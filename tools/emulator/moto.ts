@@ -103,7 +103,7 @@ export function motoPython(options: MotoPythonOptions = {}): string {
   const python = spawnSync("python3", ["--version"], { encoding: "utf8", env });
   if (python.error || python.status !== 0) {
     const why = python.error ? "python3 is not on PATH" : `python3 --version failed: ${(python.stderr || python.stdout).trim().split("\n")[0]}`;
-    throw new Error(`the emulator needs Python 3 for moto and ${why}: install python3 with its venv module (e.g. apt-get install python3 python3-venv, brew install python), or set MOTO_PYTHON to a Python that has moto[server]==${MOTO_VERSION}`);
+    throw new Error(`moto needs Python 3 and ${why}: install python3 with its venv module (e.g. apt-get install python3 python3-venv, or brew install python), or set MOTO_PYTHON to a Python that has moto[server]==${MOTO_VERSION}`);
   }
   const started = Date.now();
   say(`emulator: installing moto[server]==${MOTO_VERSION} from PyPI into ${venv} (first use only; ${python.stdout.trim() || "python3"}) ...`);
