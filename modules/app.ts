@@ -1,5 +1,6 @@
 import { AnnotationMetadataEntryType, type App } from "cdktf";
 import { ServiceStack, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
+import { SqsWorkerConfigError } from "./sqs-worker/config-error";
 
 /** Worker settings per service: the key is the service name and the stack id. */
 export type ServiceCatalog = Readonly<Record<string, ServiceWorkerProps>>;
@@ -91,4 +92,71 @@ export function synthAndReport(
   const warnings = collectWarnings(app);
   if (log) for (const warning of warnings) log(`WARNING [${warning.path}] ${warning.message}`);
   return warnings;
+}
+
+/** The environment variable that lets a config error show its stack trace: `SQS_WORKER_DEBUG=1`. */
+export const CONFIG_ERROR_DEBUG_ENV = "SQS_WORKER_DEBUG";
+
+/**
+ * True for an {@link SqsWorkerConfigError}, also one thrown by a second copy of this package
+ * (an app that loads both the built package and its sources): same name, a violations list.
+ */
+export function isSqsWorkerConfigError(error: unknown): error is SqsWorkerConfigError {
+  if (error instanceof SqsWorkerConfigError) return true;
+  const candidate = error as { name?: unknown; violations?: unknown } | null;
+  return error instanceof Error && candidate?.name === "SqsWorkerConfigError" && Array.isArray(candidate.violations);
+}
+
+/**
+ * What a config error prints: its message (a header, then one line per broken rule) and how to
+ * see the stack trace. No trace, no dump of the violations object.
+ */
+export function configErrorLines(error: SqsWorkerConfigError): string[] {
+  return [...error.message.split("\n"), `(${CONFIG_ERROR_DEBUG_ENV}=1 shows the stack trace)`];
+}
+
+/** Where {@link reportConfigErrors} reads the debug switch, writes and sets the exit code (tests replace them). */
+export interface ConfigErrorReporting {
+  /** @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Writes text to stderr. @default process.stderr.write */
+  readonly write?: (text: string) => void;
+  /** Sets the exit code without exiting (output is flushed first). @default sets process.exitCode */
+  readonly setExitCode?: (code: number) => void;
+}
+
+/**
+ * Runs an app's body (building the stacks and synthesizing them) so that a config error reads
+ * as what to fix: an {@link SqsWorkerConfigError} prints only its lines on stderr and the exit
+ * code becomes 1, with nothing synthesized; the same under `cdktf synth` (which shows the app's
+ * stderr) and `npm run synth`. With `SQS_WORKER_DEBUG=1` the error is thrown as is, stack trace
+ * included. Any other error is thrown as is: a bug keeps its stack trace.
+ *
+ * ```ts
+ * reportConfigErrors(() => {
+ *   const app = new App();
+ *   addServiceStacks(app, services, settingsFromEnv(process.env));
+ *   synthAndReport(app, runByCdktfCli(process.env) ? null : undefined);
+ * });
+ * ```
+ * @returns true when the body ran to its end, false after a config error was reported.
+ */
+export function reportConfigErrors(body: () => void, reporting: ConfigErrorReporting = {}): boolean {
+  const env = reporting.env ?? process.env;
+  const write = reporting.write ?? ((text: string) => void process.stderr.write(text));
+  const setExitCode = reporting.setExitCode ?? ((code: number) => void (process.exitCode = code));
+  try {
+    body();
+    return true;
+  } catch (error) {
+    if (!isSqsWorkerConfigError(error) || debugSwitchOn(env[CONFIG_ERROR_DEBUG_ENV])) throw error;
+    write(configErrorLines(error).map((line) => `${line}\n`).join(""));
+    setExitCode(1);
+    return false;
+  }
+}
+
+/** `SQS_WORKER_DEBUG` is on unless unset, empty, `0` or `false`. */
+function debugSwitchOn(value: string | undefined): boolean {
+  return value !== undefined && !["", "0", "false"].includes(value.trim().toLowerCase());
 }
