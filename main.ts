@@ -7,9 +7,12 @@
  */
 import { App } from "cdktf";
 import { EXAMPLE_SERVICES } from "./examples/services";
-import { addServiceStacks, runByCdktfCli, settingsFromEnv, synthAndReport } from "./modules/app-entry";
+import { addServiceStacks, reportConfigErrors, runByCdktfCli, settingsFromEnv, synthAndReport } from "./modules/app-entry";
 
-const app = new App();
-addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));
-// The cdktf CLI prints the warnings itself; `npm run synth` needs them printed here.
-synthAndReport(app, runByCdktfCli(process.env) ? null : undefined);
+// A config error prints its lines and exits 1, no stack trace (SQS_WORKER_DEBUG=1 shows it).
+reportConfigErrors(() => {
+  const app = new App();
+  addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));
+  // The cdktf CLI prints the warnings itself; `npm run synth` needs them printed here.
+  synthAndReport(app, runByCdktfCli(process.env) ? null : undefined);
+});

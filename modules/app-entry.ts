@@ -12,6 +12,8 @@ export {
   runByCdktfCli,
   collectWarnings,
   synthAndReport,
+  reportConfigErrors,
+  type ConfigErrorReporting,
   type AppSettings,
   type ServiceCatalog,
   type SynthWarning,

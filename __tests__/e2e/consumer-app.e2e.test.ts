@@ -151,7 +151,7 @@ describe("a consumer app with the ts-node template", () => {
       ok: ["object", "object", "object"],
       internal: "ERR_PACKAGE_PATH_NOT_EXPORTED",
       root: ["SqsWorker", "SqsWorkerConfigError", "WORKER_ARCHITECTURES", "WORKER_RUNTIMES", "WORKER_TRACING_MODES"],
-      app: ["ServiceStack", "addServiceStacks", "collectWarnings", "runByCdktfCli", "settingsFromEnv", "synthAndReport"],
+      app: ["ServiceStack", "addServiceStacks", "collectWarnings", "reportConfigErrors", "runByCdktfCli", "settingsFromEnv", "synthAndReport"],
     });
   });
 

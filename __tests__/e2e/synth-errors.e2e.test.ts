@@ -11,7 +11,8 @@ import { prepareTerraform } from "../helpers/terraform";
 // 1. A config error: under `cdktf synth` and under `npm run synth`'s command, the violation lines
 //    (at most twice: cdktf logs the app's stderr, then repeats it under "Command output on
 //    stderr"), no stack trace, no object dump, a non-zero exit; SQS_WORKER_DEBUG=1 shows the trace.
-//    The app is __tests__/fixtures/config-error-app.ts, main.ts's wiring with a broken service.
+//    The apps: __tests__/fixtures/config-error-app.ts (main.ts's wiring with a broken service) and
+//    main.ts itself with a stage that makes invalid names.
 // 2. Deploying without the alarm topic, with and without a terminal: `cdktf deploy` stops within
 //    seconds and creates nothing, but cdktf 0.21 usually drops Terraform's last lines (the one line
 //    saying how to pass the topic) when `terraform apply` fails: its display exits as soon as
@@ -112,6 +113,19 @@ describe("a config error", () => {
     const cli = await run(CDKTF, ["synth", "--app", FIXTURE_APP, "--output", path.join(outdir, "debug-cli")], { ...env, SQS_WORKER_DEBUG: "1" });
     expect(cli.code).not.toBe(0);
     expect(cli.output).toMatch(/^\s*at validateAndBundle /m);
+  });
+
+  test("main.ts with a stage that makes bad names: npm run synth and cdktf synth print the lines, no trace", async () => {
+    const stageEnv = { ...env, SQS_WORKER_STAGE: "dev!" };
+    const line = '- orders: namePrefix must hold only A-Z a-z 0-9 _ - (given "dev!-")';
+    const npm = await run("npm", ["run", "--silent", "synth"], { ...stageEnv, CDKTF_OUTDIR: path.join(outdir, "main-npm") });
+    expect(npm.code).not.toBe(0);
+    expect(count(npm.output, line)).toBe(1);
+    expectNoTraceNorDump(npm.output);
+    const cli = await run(CDKTF, ["synth", "--output", path.join(outdir, "main-cli")], stageEnv);
+    expect(cli.code).not.toBe(0);
+    expect([1, 2]).toContain(count(cli.output, line));
+    expectNoTraceNorDump(cli.output);
   });
 
   test("an error that is not a config error (a bug) still shows its stack trace", async () => {
