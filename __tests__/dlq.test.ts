@@ -297,6 +297,10 @@ describe("the dlq command line", () => {
     expect(parseDlqArgs(["orders", "peek", "-n", "5", "--json"], {})).toMatchObject({ service: "orders", command: "peek", count: 5, json: true, region: "us-east-1" });
     expect(parseDlqArgs(["orders", "redrive", "--client-side", "--region", "eu-west-1"], {})).toMatchObject({ clientSide: true, region: "eu-west-1" });
     expect(parseDlqArgs(["orders", "status"], { AWS_REGION: "ap-south-1" })).toMatchObject({ region: "ap-south-1" });
+    // A region or endpoint typo is a usage error naming it, not a confusing SQS error later.
+    expect(() => parseDlqArgs(["orders", "status", "--region", "mars-1"], {})).toThrow(/--region \(or AWS_REGION\) must be an AWS region such as us-east-1 \(given "mars-1"\)/);
+    expect(() => parseDlqArgs(["orders", "status"], { AWS_ENDPOINT_URL: "notaurl" })).toThrow(/--endpoint-url \(or AWS_ENDPOINT_URL\) must be an http:\/\/ or https:\/\/ URL.*given "notaurl"/);
+    expect(parseDlqArgs(["orders", "status", "--endpoint-url", "http://127.0.0.1:4566"], {})).toMatchObject({ endpointUrl: "http://127.0.0.1:4566" });
   });
 
   test("rejects bad usage with exit 2", () => {
@@ -427,3 +431,15 @@ describe("before a native redrive: does the service have idempotency on?", () =>
     expect(line).toContain("idempotencyKey");
   });
 });
+
+test("an endpoint nobody answers on is one line saying what to check (exit 3), not a raw ECONNREFUSED", async () => {
+  const err: string[] = [];
+  const saved = { ...process.env };
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" }); // fake: the call must get as far as the network
+  const code = await main(["orders", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], () => undefined, (l) => err.push(l)).finally(() => {
+    process.env = saved;
+  });
+  expect(code).toBe(EXIT.config);
+  expect(err).toEqual(["dlq: cannot reach the AWS endpoint (ECONNREFUSED): check --endpoint-url or AWS_ENDPOINT_URL (is the emulator running?), --region, and the network"]);
+});
+

@@ -120,7 +120,7 @@ test("SQS not answering a SendMessageBatch: one `redrive GAVE UP` line on stdout
   expect(out[0]).not.toContain("still in the dead-letter queue");
   expect(error).toBeInstanceOf(DlqError);
   expect(error!.exitCode).toBe(EXIT.timeout);
-  expect(error!.message).toMatch(/^SQS did not answer \(.*requestTimeout\.\); nothing is lost: run the same command again when SQS answers \(journal: /);
+  expect(error!.message).toMatch(/^SQS did not answer within 60 s; nothing is lost: run the same command again when SQS answers; it reads the journal .* and asks about the copies in doubt$/);
   expect(error!.message).toContain(journalFile);
   expect(err).toContain("3 messages this run held return to the dead-letter queue within 30 s (the next run releases them at once)");
   // Nothing was deleted without a confirmed copy; the journal has the three in doubt for the next run.
@@ -290,5 +290,37 @@ describe("clientSideComplete", () => {
     ["skipped copies that failed back", true, { skipped: 2 }],
   ])("%s → %p", (_, expected, counts) => {
     expect(clientSideComplete({ ...done, ...counts })).toBe(expected);
+  });
+});
+
+describe("after the cold walk of issue 20", () => {
+  const tally = (counts: Partial<ClientSideRedriveTally>): ClientSideRedriveTally => ({ ...newTally(), ...counts });
+
+  test("copies in doubt sent again on --in-doubt resend are counted as possible duplicates", () => {
+    expect(redriveSummaryLine("complete", tally({ target: 3, moved: 3, resent: 2 }))).toBe(
+      "redrive complete: 3 of 3 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue, 2 in doubt sent again (each a duplicate if its first copy had arrived)",
+    );
+  });
+
+  test("messages in flight after an interrupted receive are not called another reader's", () => {
+    expect(redriveSummaryLine("STOPPED", tally({ target: 10, stillInDlq: 10, elsewhere: 10, receiveInterrupted: true }))).toContain(
+      "10 in flight (received by the stopped run, or another reader)",
+    );
+    expect(redriveSummaryLine("STOPPED", tally({ target: 10, stillInDlq: 10, elsewhere: 10 }))).toContain("10 in flight with another reader");
+  });
+
+  test("a purge forgets the journal, so a rerun does not report purged messages held or in doubt", () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), "forget-"));
+    const arn = "arn:aws:sqs:us-east-1:123456789012:orders-dlq";
+    const journal = RedriveJournal.open(folder, arn, 1000);
+    journal.received({ a: "rh-a" }, 1000);
+    journal.sending(["a"], 1000);
+    journal.close();
+    expect(RedriveJournal.open(folder, arn, 2000).found.inDoubt.size).toBe(1);
+    expect(RedriveJournal.forget(folder, arn)).toBe(true);
+    expect(RedriveJournal.forget(folder, arn)).toBe(false);
+    const after = RedriveJournal.open(folder, arn, 3000);
+    expect([after.found.inDoubt.size, after.found.held.size, after.found.copied.size]).toEqual([0, 0, 0]);
+    after.close();
   });
 });

@@ -23,7 +23,8 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { checkSubcommandOptions, CliUsageError, helpText, integerOption, parseCli, programName, usageError, type CliCommand, type CliSpec } from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
 import { cancelRedrive, purge, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
-import { stateFolder } from "./dlq/journal";
+import { RedriveJournal, stateFolder } from "./dlq/journal";
+import { REGION_PATTERN } from "../modules/sqs-worker/aws-identifiers";
 import { clientSideRedriveCommand } from "./dlq/redrive-command";
 import { acquireRedriveLock } from "./dlq/redrive-lock";
 import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
@@ -160,10 +161,10 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
       maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }, undefined),
       inDoubt: inDoubtOption(values["in-doubt"] as string | undefined, values["client-side"] === true),
       yes: values.yes === true,
-      region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
+      region: regionOption((values.region as string | undefined) || env.AWS_REGION || "us-east-1"),
       namePrefix: (values["name-prefix"] as string | undefined) ?? (env.SQS_WORKER_STAGE ? `${env.SQS_WORKER_STAGE}-` : ""),
       queueUrl: values["queue-url"] as string | undefined,
-      endpointUrl: (values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined,
+      endpointUrl: endpointOption((values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined),
       body: values.body as string | undefined,
       file: values.file as string | undefined,
       attributes: parseAttributes((values.attribute as string[] | undefined) ?? []),
@@ -184,6 +185,27 @@ function inDoubtOption(given: string | undefined, clientSide: boolean): Args["in
   if (given !== "delivered" && given !== "resend") throw usageError(DLQ_CLI, `--in-doubt must be delivered or resend (given ${JSON.stringify(given)})`);
   if (!clientSide) throw usageError(DLQ_CLI, "--in-doubt is for redrive --client-side (the journal of copies in doubt is the client-side redrive's)");
   return given;
+}
+
+/** --region (or AWS_REGION) must look like an AWS region, such as us-east-1: a typo otherwise reaches SQS as a host name. */
+function regionOption(region: string): string {
+  if (!REGION_PATTERN.test(region)) throw usageError(DLQ_CLI, `--region (or AWS_REGION) must be an AWS region such as us-east-1 (given ${JSON.stringify(region)})`);
+  return region;
+}
+
+/** --endpoint-url (or AWS_ENDPOINT_URL) must be an http(s) URL. */
+function endpointOption(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  let protocol = "";
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== "http:" && protocol !== "https:") {
+    throw usageError(DLQ_CLI, `--endpoint-url (or AWS_ENDPOINT_URL) must be an http:// or https:// URL, such as http://127.0.0.1:4566 (given ${JSON.stringify(url)})`);
+  }
+  return url;
 }
 
 /** The --since duration in milliseconds (default 15 minutes); anything else is a usage error. */
@@ -208,7 +230,13 @@ function parseAttributes(pairs: readonly string[]): Record<string, string> {
 /** The body for `send`: --body, else --file, else standard input. */
 async function readBody(args: Args): Promise<string> {
   if (args.body !== undefined) return args.body;
-  if (args.file !== undefined) return fs.readFileSync(args.file, "utf8");
+  if (args.file !== undefined) {
+    try {
+      return fs.readFileSync(args.file, "utf8");
+    } catch (error) {
+      throw new DlqError(`--file ${args.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, EXIT.usage);
+    }
+  }
   if (process.stdin.isTTY) throw new DlqError(`send needs a body: --body JSON, --file PATH, or JSON on standard input. usage: ${DLQ_CLI.usage}`, EXIT.usage);
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -310,6 +338,8 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "purge", err);
       try {
         out(`purged about ${await purge(sqs, queues)} messages from ${queues.dlqUrl}`);
+        // The messages a stopped redrive left held or in doubt are gone: its journal no longer applies.
+        if (RedriveJournal.forget(stateFolder(), queues.dlqArn)) err("journal: cleared (the messages a stopped redrive had left are purged)");
       } finally {
         lock.release();
       }

@@ -84,6 +84,10 @@ export function explainAwsError(error: unknown, what: string, operation?: string
   if (isMissingQueue(error)) {
     return new DlqError(`${what} does not exist: check the service name, --region and --queue-url`, EXIT.config);
   }
+  const code = (error as { code?: string }).code ?? e.message?.match(/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/)?.[1];
+  if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code)) {
+    return new DlqError(`cannot reach the AWS endpoint (${code}): check --endpoint-url or AWS_ENDPOINT_URL (is the emulator running?), --region, and the network`, EXIT.config);
+  }
   const unsupported = unsupportedCall(error);
   if (unsupported) {
     const call = failedCallName(error, operation);

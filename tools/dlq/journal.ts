@@ -170,6 +170,17 @@ export class RedriveJournal {
     return new RedriveJournal(file, found);
   }
 
+  /**
+   * Forgets what earlier runs left for the DLQ with `dlqArn` (after a purge: the messages it
+   * names are gone, and a rerun must not report them held or in doubt). Returns whether there was a journal.
+   */
+  static forget(folder: string, dlqArn: string): boolean {
+    const file = path.join(folder, "redrive", `${dlqKey(dlqArn)}.journal`);
+    const existed = fs.existsSync(file);
+    fs.rmSync(file, { force: true });
+    return existed;
+  }
+
   /** Before a ReceiveMessage that hides what it returns for `visibility` seconds. */
   receiving(visibility: number, at = Date.now()): void {
     this.append({ t: "receiving", at, visibility });

@@ -52,11 +52,13 @@ export interface ClientSideRedriveTally {
   holding: number;
   /** The stopped run was inside a ReceiveMessage: messages in flight at the end may be the ones it received. */
   receiveInterrupted: boolean;
+  /** Originals in doubt copied again on the operator's `--in-doubt resend`. */
+  resent: number;
 }
 
 /** A tally with every count at zero. */
 export function newTally(): ClientSideRedriveTally {
-  return { target: 0, moved: 0, failed: 0, skipped: 0, inDoubt: 0, fromJournal: 0, withoutOriginalId: 0, originalsLeft: 0, elsewhere: 0, stillInDlq: 0, holding: 0, receiveInterrupted: false };
+  return { target: 0, moved: 0, failed: 0, skipped: 0, inDoubt: 0, fromJournal: 0, withoutOriginalId: 0, originalsLeft: 0, elsewhere: 0, stillInDlq: 0, holding: 0, receiveInterrupted: false, resent: 0 };
 }
 
 /** Options of {@link redriveClientSide}. */
@@ -114,6 +116,8 @@ class ClientSideRedrive {
   private readonly copiedBefore: Map<string, { readonly at: number; readonly handle?: string }>;
   /** Originals in doubt, and when their first copy was sent. */
   private readonly doubtful: Map<string, { readonly at: number }>;
+  /** Originals in doubt the operator asked to copy again: counted in `resent` when copied. */
+  private readonly resendOnSight = new Set<string>();
   /** Messages counted as skipped. */
   private readonly skippedIds = new Set<string>();
   /** FIFO groups with a failed copy: their later messages stay put, in order. */
@@ -195,6 +199,7 @@ class ClientSideRedrive {
       this.say(`journal: ${ids.length} messages in doubt taken as delivered (--in-doubt delivered): their originals are deleted without a copy`);
     } else if (this.options.inDoubt === "resend") {
       this.journal.resolved(ids, "resend");
+      for (const id of ids) this.resendOnSight.add(id);
       this.doubtful.clear();
       this.say(`journal: ${ids.length} messages in doubt are copied again (--in-doubt resend)`);
     } else {
@@ -373,6 +378,7 @@ class ClientSideRedrive {
     this.journal.sent(accepted.map((p) => p.original.MessageId!));
     this.journal.sendFailed(refused.map((p) => p.original.MessageId!));
     this.tally.moved += accepted.length;
+    this.tally.resent += accepted.filter((p) => this.resendOnSight.has(p.original.MessageId!)).length;
     this.tally.withoutOriginalId += accepted.filter((p) => !carriesOriginalId(p.entry)).length;
     this.countFailed(refused.map((p) => p.entry)); // their originals stay held until the end, then go back
     if (accepted.length === 0) return;

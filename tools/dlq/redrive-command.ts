@@ -3,7 +3,7 @@
  * clean stop, and a summary line that is true however the run ends.
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { isNoAnswer } from "../shared/aws-patience";
+import { PATIENCE, isNoAnswer } from "../shared/aws-patience";
 import { DlqError, EXIT } from "./errors";
 import { RedriveJournal, stateFolder } from "./journal";
 import { REDRIVE_VISIBILITY_SECONDS, newTally, redriveClientSide, type ClientSideRedriveTally } from "./redrive-client-side";
@@ -23,7 +23,10 @@ export function redriveSummaryLine(outcome: RedriveOutcome, tally: ClientSideRed
   const parts = [`${tally.moved} of ${tally.target} moved`, `${tally.failed} failed`, `${tally.skipped} skipped`];
   if (counted) parts.push(`${tally.stillInDlq} still in the dead-letter queue`);
   if (tally.inDoubt > 0) parts.push(`${tally.inDoubt} in doubt`);
-  if (counted && tally.elsewhere > 0) parts.push(`${tally.elsewhere} in flight with another reader`);
+  if (counted && tally.elsewhere > 0) {
+    parts.push(tally.receiveInterrupted ? `${tally.elsewhere} in flight (received by the stopped run, or another reader)` : `${tally.elsewhere} in flight with another reader`);
+  }
+  if (tally.resent > 0) parts.push(`${tally.resent} in doubt sent again (each a duplicate if its first copy had arrived)`);
   if (tally.originalsLeft > 0) parts.push(`${tally.originalsLeft} originals of moved copies left in the dead-letter queue (the next run deletes them)`);
   const before = tally.fromJournal > 0 ? ` (${tally.fromJournal} copied by the stopped run)` : "";
   return `redrive ${outcome}: ${parts.join(", ")}${before}`;
@@ -89,7 +92,12 @@ export async function clientSideRedriveCommand(
       if (tally.holding + tally.inDoubt > 0) {
         err(`${tally.holding + tally.inDoubt} messages this run held return to the dead-letter queue within ${REDRIVE_VISIBILITY_SECONDS} s (the next run releases them at once)`);
       }
-      throw new DlqError(`SQS did not answer (${(error as Error).message}); nothing is lost: run the same command again when SQS answers (journal: ${journal?.file})`, EXIT.timeout);
+      const call = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+      throw new DlqError(
+        `SQS did not answer within ${PATIENCE.attemptTimeoutMs / 1000} s${call ? ` (${call} attempts)` : ""}; nothing is lost: run the same command again when SQS answers; ` +
+          `it reads the journal ${journal?.file} (from this machine, with the same SQS_WORKER_STATE_DIR)${tally.inDoubt > 0 ? " and asks about the copies in doubt" : ""}`,
+        EXIT.timeout,
+      );
     }
     out(redriveSummaryLine("INCOMPLETE", tally, false));
     throw error;
@@ -100,21 +108,32 @@ export async function clientSideRedriveCommand(
   }
   if (tally.withoutOriginalId > 0) {
     err(
-      `warning: ${tally.withoutOriginalId} copies went without the original message id (their messages already had SQS's maximum of 10 attributes): ` +
+      `warning: ${tally.withoutOriginalId} ${tally.withoutOriginalId === 1 ? "copy" : "copies"} went without the original message id (their messages already had SQS's maximum of 10 attributes): ` +
         "with idempotency keyed on the message id, a job among them that had completed runs again",
     );
   }
   if (stop.signal.aborted) {
     out(redriveSummaryLine("STOPPED", tally));
-    throw new DlqError(`stopped by Ctrl-C; every message this run held is back in the dead-letter queue: run the same command to go on`, EXIT.interrupted);
+    throw new DlqError(
+      `stopped by Ctrl-C; every message this run held is back in the dead-letter queue: run the same command to go on (from this machine: it reads the journal ${journal?.file})`,
+      EXIT.interrupted,
+    );
   }
   const complete = clientSideComplete(tally);
   out(redriveSummaryLine(complete ? "complete" : "INCOMPLETE", tally));
+  const waitingBehind = tally.stillInDlq - tally.inDoubt - tally.failed - tally.elsewhere;
+  if (queues.fifo && tally.inDoubt + tally.failed > 0 && waitingBehind > 0) {
+    err(
+      `${waitingBehind} messages wait in the dead-letter queue behind the ${tally.inDoubt + tally.failed} failed or in-doubt ones of their message groups ` +
+        "(FIFO keeps each group in order): they move once those are settled",
+    );
+  }
   if (tally.inDoubt > 0) {
     throw new DlqError(
       `${tally.inDoubt} messages are in doubt: a run stopped while SQS was taking their copies, and only the source queue could tell whether they arrived. ` +
         `They stay in the dead-letter queue. --in-doubt delivered deletes them (right when the copies arrived, the likely case when a run was killed while waiting for SQS's answer); ` +
-        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See docs/runbook.md, "In doubt"`,
+        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See docs/runbook.md, "In doubt". ` +
+        `Run it from this machine: the journal is ${journal?.file}`,
       EXIT.incomplete,
     );
   }
