@@ -7,6 +7,7 @@ import { DLQ_CLI } from "../tools/dlq";
 import { DOCS_CLI } from "../tools/docs/generate";
 import { EMULATOR_CLI } from "../tools/emulator";
 import { PROVIDER_LOCK_CLI } from "../tools/provider-lock";
+import { SYNTH_CLI } from "../tools/synth";
 import { CliUsageError, integerOption, parseCli, type CliSpec } from "../tools/shared/cli";
 import { WORKER_LOCAL_CLI } from "../tools/worker-local";
 
@@ -29,6 +30,7 @@ const TOOLS: [script: string, spec: CliSpec, usageExit: number][] = [
   ["bench", BENCH_CLI, 2],
   ["docs", DOCS_CLI, 2],
   ["provider-lock", PROVIDER_LOCK_CLI, 2],
+  ["synth", SYNTH_CLI, 2],
 ];
 
 /** Runs an npm script's command as npm would (its arguments after `node`, npm's variables), without npm's own start-up. */
@@ -83,3 +85,47 @@ describe("the shared argument parser", () => {
     expect(() => integerOption(spec, { n: "-1" }, "n", { min: 0 }, undefined)).toThrow("--n must be an integer of 0 or more");
   });
 });
+
+// npm run scan is a shell script: it answers --help without synthesizing or scanning, and refuses anything else.
+describe("npm run scan", () => {
+  const scan = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run("bash", [path.join(ROOT, "scripts", "scan.sh"), ...args], { cwd: ROOT });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const e = error as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  test.each(["--help", "-h"])("%s prints the usage and exits 0, touching nothing", async (flag) => {
+    const before = fs.existsSync(path.join(ROOT, "cdktf.out", "manifest.json")) ? fs.statSync(path.join(ROOT, "cdktf.out", "manifest.json")).mtimeMs : 0;
+    const { code, stdout } = await scan(flag);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: npm run scan\n/);
+    const after = fs.existsSync(path.join(ROOT, "cdktf.out", "manifest.json")) ? fs.statSync(path.join(ROOT, "cdktf.out", "manifest.json")).mtimeMs : 0;
+    expect(after).toBe(before);
+  });
+  test("an unknown argument is one line, exit 2", async () => {
+    expect(await scan("--frobnicate")).toMatchObject({ code: 2, stderr: "scan: unknown argument --frobnicate. usage: npm run scan (--help lists every option)\n" });
+  });
+});
+
+test("npm run synth says which stacks it wrote and where", async () => {
+  const outdir = fs.mkdtempSync(path.join(ROOT, ".synth-listing-")); // inside the repo: the listing shows paths relative to it
+  try {
+    const saved = process.env.CDKTF_OUTDIR;
+    process.env.CDKTF_OUTDIR = outdir;
+    const { code, stderr } = await tool("synth").finally(() => {
+      if (saved === undefined) delete process.env.CDKTF_OUTDIR;
+      else process.env.CDKTF_OUTDIR = saved;
+    });
+    expect(code).toBe(0);
+    const folder = path.basename(outdir).replace(/\./g, "\\.");
+    const lines = ["ledger", "orders", "thumbnails"].map((stack) => ` {2}${stack} {2}${folder}\\/stacks\\/${stack}\\/cdk\\.tf\\.json\\n`).join("");
+    expect(stderr).toMatch(new RegExp(`^wrote 3 stacks in \\d+ ms:\\n${lines}$`, "m"));
+    expect(fs.existsSync(path.join(outdir, "stacks", "orders", "cdk.tf.json"))).toBe(true);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
+

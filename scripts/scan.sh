@@ -7,6 +7,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage="usage: npm run scan"
+case "${1:-}" in
+  "") ;;
+  -h | --help)
+    printf '%s\n\n%s\n\n%s\n' "$usage" \
+      "Synthesizes the example stacks and scans their Terraform JSON with checkov (installed on first use into .venv-checkov; skips and reasons in .checkov.yaml)." \
+      "options:
+  -h, --help  print this help and exit"
+    exit 0 ;;
+  *) echo "scan: unknown argument $1. $usage (--help lists every option)" >&2; exit 2 ;;
+esac
+
 CHECKOV_VERSION="3.3.30"
 VENV=".venv-checkov"
 PYTHON="${PYTHON:-python3}"
