@@ -134,3 +134,21 @@ describe("isSqsWorkerConfigError", () => {
     expect(isSqsWorkerConfigError(undefined)).toBe(false);
   });
 });
+
+test("an app with several broken services reports every one's violations in one error, not only the first's", () => {
+  const { App } = require("cdktf") as typeof import("cdktf");
+  const { addServiceStacks } = require("../modules/app") as typeof import("../modules/app");
+  const { withEntry } = require("./helpers/props") as typeof import("./helpers/props");
+  const broken = (seconds: number) => withEntry({ lambda: { timeoutSeconds: seconds } });
+  let error: unknown;
+  try {
+    addServiceStacks(new App(), { first: broken(0), fine: withEntry({}), second: broken(901) }, { region: "us-east-1", backend: { kind: "local" } });
+  } catch (e) {
+    error = e;
+  }
+  const { SqsWorkerConfigError } = require("../modules/sqs-worker/config-error") as typeof import("../modules/sqs-worker/config-error");
+  expect(error).toBeInstanceOf(SqsWorkerConfigError);
+  const services = new Set((error as InstanceType<typeof SqsWorkerConfigError>).violations.map((v) => v.serviceName));
+  expect([...services].sort()).toEqual(["first", "second"]);
+  expect((error as Error).message).toMatch(/^Invalid SqsWorker configuration \(\d+ problems\):\n {2}- first: lambda\.timeoutSeconds/);
+});

@@ -1,6 +1,6 @@
 import { AnnotationMetadataEntryType, type App } from "cdktf";
 import { ServiceStack, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
-import { SqsWorkerConfigError } from "./sqs-worker/config-error";
+import { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
 
 /** Worker settings per service: the key is the service name and the stack id. */
 export type ServiceCatalog = Readonly<Record<string, ServiceWorkerProps>>;
@@ -23,10 +23,20 @@ export interface AppSettings {
  */
 export function addServiceStacks(app: App, services: ServiceCatalog, settings: AppSettings): ServiceStack[] {
   const stagePrefix = settings.stage ? { namePrefix: `${settings.stage}-` } : {};
-  return Object.entries(services).map(
-    ([serviceName, worker]) =>
-      new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, worker: { ...stagePrefix, ...worker } }),
-  );
+  // Every broken service is reported at once, not only the first: violations are collected and
+  // thrown together after the last service (nothing is synthesized either way).
+  const violations: SqsWorkerViolation[] = [];
+  const stacks: ServiceStack[] = [];
+  for (const [serviceName, worker] of Object.entries(services)) {
+    try {
+      stacks.push(new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, worker: { ...stagePrefix, ...worker } }));
+    } catch (error) {
+      if (!(error instanceof SqsWorkerConfigError)) throw error;
+      violations.push(...error.violations);
+    }
+  }
+  if (violations.length > 0) throw new SqsWorkerConfigError(violations);
+  return stacks;
 }
 
 /**
