@@ -25,17 +25,23 @@ export function addServiceStacks(app: App, services: ServiceCatalog, settings: A
   const stagePrefix = settings.stage ? { namePrefix: `${settings.stage}-` } : {};
   // Every broken service is reported at once, not only the first: violations are collected and
   // thrown together after the last service (nothing is synthesized either way).
-  const violations: SqsWorkerViolation[] = [];
+  const errors: SqsWorkerConfigError[] = [];
   const stacks: ServiceStack[] = [];
   for (const [serviceName, worker] of Object.entries(services)) {
     try {
       stacks.push(new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, worker: { ...stagePrefix, ...worker } }));
     } catch (error) {
       if (!(error instanceof SqsWorkerConfigError)) throw error;
-      violations.push(...error.violations);
+      errors.push(error);
     }
   }
-  if (violations.length > 0) throw new SqsWorkerConfigError(violations);
+  // One broken service: its own error, whose stack trace (SQS_WORKER_DEBUG=1) points where it was found.
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) {
+    const combined = new SqsWorkerConfigError(errors.flatMap((error): readonly SqsWorkerViolation[] => error.violations));
+    Object.defineProperty(combined, "cause", { value: errors[0], enumerable: false }); // the first one's trace, for debugging
+    throw combined;
+  }
   return stacks;
 }
 
