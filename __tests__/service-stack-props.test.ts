@@ -56,3 +56,40 @@ describe("the worker props of a ServiceStack", () => {
     expect(onlyResource(json, "aws_lambda_function").function_name).toBe("orders-worker");
   });
 });
+
+describe("ServiceStack's own arguments, as a JavaScript caller may pass them", () => {
+  const build = (id: unknown, props: unknown) => () => new ServiceStack(Testing.app(), id as string, props as never);
+  const lines = (fn: () => unknown): string[] => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toBeInstanceOf(SqsWorkerConfigError);
+      return (error as Error).message.split("\n").slice(1).map((line) => line.trim());
+    }
+    throw new Error("no error");
+  };
+  const worker = { lambda: { entry: TEST_ENTRY } };
+
+  test("a mistyped backend kind is refused, not synthesized as an S3 backend without a bucket", () => {
+    for (const kind of ["S3", "local3"]) {
+      expect(lines(build("orders", { region: "us-east-1", backend: { kind }, worker }))).toEqual([`- orders: backend.kind must be "local" or "s3" (given "${kind}")`]);
+    }
+    expect(lines(build("orders", { region: "us-east-1", backend: { kind: "s3" }, worker }))).toEqual([
+      "- orders: backend.bucket must name the S3 bucket of the state (a non-empty string) (given undefined)",
+      "- orders: backend.region must be the state bucket's AWS region, such as us-east-1 (given undefined)",
+    ]);
+  });
+
+  test("a stack id, props or region of the wrong type is one line each, not a TypeError", () => {
+    expect(lines(build(undefined, { region: "us-east-1", worker }))).toEqual(["- (service undefined): ServiceStack id must be the service name, a non-empty string (given undefined)"]);
+    expect(lines(build(42, { region: "us-east-1", worker }))).toEqual(["- (service 42): ServiceStack id must be the service name, a non-empty string (given 42)"]);
+    expect(lines(build("orders", undefined))).toEqual(["- orders: ServiceStack props must be an object with region (and worker, backend) (given undefined)"]);
+    expect(lines(build("orders", { region: 1, worker }))).toEqual(["- orders: region must be an AWS region such as us-east-1 (given 1)"]);
+    expect(lines(build("orders", { worker }))).toEqual(["- orders: region must be an AWS region such as us-east-1 (given undefined)"]);
+  });
+
+  test("good arguments pass", () => {
+    expect(() => build("orders", { region: "us-east-1", backend: { kind: "s3", bucket: "state", region: "us-east-1" }, worker })()).not.toThrow();
+    expect(() => build("orders", { region: "us-east-1", backend: { kind: "local" }, worker })()).not.toThrow();
+  });
+});

@@ -5,7 +5,7 @@ import type { SqsWorkerProps, WorkerAlarmProps } from "./sqs-worker/props";
 import { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
 import { snapshotProps } from "./sqs-worker/props-read-once";
 import { SqsWorker } from "./sqs-worker/sqs-worker";
-import { AWS_PARTITIONS } from "./sqs-worker/validate";
+import { AWS_PARTITIONS, show } from "./sqs-worker/validate";
 import { keepStackFolderConsistent } from "./stack-files";
 
 /**
@@ -87,6 +87,10 @@ export class ServiceStack extends TerraformStack {
   public readonly alertTopicArn: TerraformVariable;
 
   constructor(scope: Construct, serviceName: string, props: ServiceStackProps) {
+    // JavaScript callers: a stack id, region or backend of the wrong shape would otherwise fail as
+    // a raw TypeError, or (a mistyped backend kind) silently synthesize an S3 backend without a bucket.
+    const wrong = stackPropViolations(serviceName, props);
+    if (wrong.length > 0) throw new SqsWorkerConfigError(wrong);
     super(scope, serviceName);
     keepStackFolderConsistent(this);
 
@@ -157,6 +161,25 @@ export class ServiceStack extends TerraformStack {
       new TerraformOutput(this, id, { value, description });
     }
   }
+}
+
+/** What ServiceStack needs before anything is built: a service name, a props object, a region, a backend it knows. */
+export function stackPropViolations(serviceName: unknown, props: unknown): SqsWorkerViolation[] {
+  const name = typeof serviceName === "string" && serviceName !== "" ? serviceName : `(service ${show(serviceName)})`;
+  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName: name, path, rule, given: show(given) });
+  const out: SqsWorkerViolation[] = [];
+  if (typeof serviceName !== "string" || serviceName === "") out.push(violation("ServiceStack id", "must be the service name, a non-empty string", serviceName));
+  if (typeof props !== "object" || props === null) return [...out, violation("ServiceStack props", "must be an object with region (and worker, backend)", props)];
+  const { region, backend } = props as { region?: unknown; backend?: unknown };
+  if (typeof region !== "string" || region === "") out.push(violation("region", "must be an AWS region such as us-east-1", region));
+  if (backend === undefined) return out;
+  const kind = typeof backend === "object" && backend !== null ? (backend as { kind?: unknown }).kind : undefined;
+  if (kind === "local") return out;
+  if (kind !== "s3") return [...out, violation("backend.kind", 'must be "local" or "s3"', kind ?? backend)];
+  const { bucket, region: stateRegion } = backend as { bucket?: unknown; region?: unknown };
+  if (typeof bucket !== "string" || bucket === "") out.push(violation("backend.bucket", "must name the S3 bucket of the state (a non-empty string)", bucket));
+  if (typeof stateRegion !== "string" || stateRegion === "") out.push(violation("backend.region", "must be the state bucket's AWS region, such as us-east-1", stateRegion));
+  return out;
 }
 
 function configureBackend(stack: TerraformStack, stateName: string, backend: StateBackendConfig): void {
