@@ -1,21 +1,13 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DlqError, EXIT, explainAwsError } from "../tools/dlq/errors";
 import { MAX_PEEK, PEEK_BUDGET_MS, peekCommand, peekMessages } from "../tools/dlq/peek";
+import { ORDERS_QUEUES } from "./helpers/stub-sqs";
 import type { WorkerQueues } from "../tools/dlq/resolve";
 
 // `peek` against a stub of the SQS client that keeps a small queue: receives hand out visible
 // messages and hold them, ChangeMessageVisibility(0) releases them, GetQueueAttributes counts.
 
-const queues: WorkerQueues = {
-  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-queue",
-  queueArn: "arn:aws:sqs:us-east-1:123456789012:orders-queue",
-  dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq",
-  dlqArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
-  fifo: false,
-  alarmName: "orders-dlq-not-empty",
-  alarmNames: ["orders-dlq-not-empty"],
-  logGroupName: "/aws/lambda/orders-worker",
-};
+const queues: WorkerQueues = ORDERS_QUEUES;
 const fifoQueues: WorkerQueues = { ...queues, dlqUrl: `${queues.dlqUrl}.fifo`, fifo: true };
 
 type Call = { command: string; input: Record<string, any> };

@@ -10,6 +10,7 @@ import { redriveClientSide, type ClientSideRedriveOptions } from "../tools/dlq/r
 import { clientSideComplete } from "../tools/dlq/redrive-command";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, resolveWorkerQueues, type WorkerQueues } from "../tools/dlq/resolve";
+import { stubSqs } from "./helpers/stub-sqs";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "../tools/dlq/idempotency-check";
 import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../lambda-src/worker-settings";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -32,22 +33,7 @@ const queues: WorkerQueues = {
   logGroupName: "/aws/lambda/orders-worker",
 };
 
-type Handler = (input: Record<string, any>) => unknown;
 
-/** A stub SQS client answering each command by its class name, and recording every call. */
-function stubSqs(handlers: Record<string, Handler>): { client: SQSClient; calls: { command: string; input: Record<string, any> }[] } {
-  const calls: { command: string; input: Record<string, any> }[] = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
-      const name = command.constructor.name;
-      calls.push({ command: name, input: command.input });
-      const handler = handlers[name];
-      if (!handler) throw new Error(`unexpected ${name}`);
-      return handler(command.input);
-    },
-  } as unknown as SQSClient;
-  return { client, calls };
-}
 
 /** A client-side redrive with a fresh journal in a temporary folder. */
 function redriveWithJournal(client: SQSClient, on: WorkerQueues, options: Partial<ClientSideRedriveOptions> = {}) {

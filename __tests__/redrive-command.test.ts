@@ -7,38 +7,15 @@ import { DlqError, EXIT } from "../tools/dlq/errors";
 import { RedriveJournal, dlqKey, replay } from "../tools/dlq/journal";
 import { newTally, type ClientSideRedriveTally } from "../tools/dlq/redrive-client-side";
 import { clientSideComplete, clientSideRedriveCommand, redriveSummaryLine } from "../tools/dlq/redrive-command";
+import { ORDERS_QUEUES, stubSqs, type Handler } from "./helpers/stub-sqs";
 import type { WorkerQueues } from "../tools/dlq/resolve";
 
 // `redrive --client-side` as the CLI runs it (tools/dlq/redrive-command.ts): the lock around the
 // run, the summary line however it ends, and the exit code, against stub SQS clients.
 
-const queues: WorkerQueues = {
-  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-queue",
-  queueArn: "arn:aws:sqs:us-east-1:123456789012:orders-queue",
-  dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq",
-  dlqArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
-  fifo: false,
-  alarmName: "orders-dlq-not-empty",
-  alarmNames: ["orders-dlq-not-empty"],
-  logGroupName: "/aws/lambda/orders-worker",
-};
+const queues: WorkerQueues = ORDERS_QUEUES;
 
-type Handler = (input: Record<string, any>) => unknown;
 
-/** A stub SQS client answering each command by its class name, and recording every call. */
-function stubSqs(handlers: Record<string, Handler>): { client: SQSClient; calls: { command: string; input: Record<string, any> }[] } {
-  const calls: { command: string; input: Record<string, any> }[] = [];
-  const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
-      const name = command.constructor.name;
-      calls.push({ command: name, input: command.input });
-      const handler = handlers[name];
-      if (!handler) throw new Error(`unexpected ${name}`);
-      return handler(command.input);
-    },
-  } as unknown as SQSClient;
-  return { client, calls };
-}
 
 /** GetQueueAttributes answers: one per call, the last one repeated. */
 function counters(...answers: [visible: number, inFlight: number][]): Handler {

@@ -1,4 +1,5 @@
-import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import { queueCounters, type QueueCounters } from "../local-runner/queue-depth";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";
 
@@ -14,13 +15,8 @@ const RELEASE_MARGIN_SECONDS = 30;
 /** Receives in a row that bring nothing new, while the queue still reports visible messages, before a peek gives up. */
 const MAX_EMPTY_RECEIVES = 3;
 
-/** The DLQ's counts as GetQueueAttributes reports them (approximate on SQS). */
-export interface PeekQueueCounts {
-  readonly visible: number;
-  /** In flight: received and not yet deleted or visible again (including what this peek holds). */
-  readonly inFlight: number;
-  readonly delayed: number;
-}
+/** The DLQ's counts as GetQueueAttributes reports them (in flight includes what this peek holds). */
+export type PeekQueueCounts = QueueCounters;
 
 /** What a peek saw, and why it saw fewer than asked when it did. */
 export interface PeekResult {
@@ -41,20 +37,6 @@ export interface PeekOptions {
   readonly signal?: AbortSignal;
   /** The clock (tests). */
   readonly now?: () => number;
-}
-
-async function queueCounts(sqs: SQSClient, url: string): Promise<PeekQueueCounts> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: url,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"],
-    }),
-  );
-  return {
-    visible: Number(Attributes.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
 }
 
 /**
@@ -113,7 +95,7 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number, opt
       }
       emptyInARow = fresh === 0 ? emptyInARow + 1 : 0;
       if (held.size >= max || fresh === asked) continue;
-      counts = await queueCounts(sqs, url);
+      counts = await queueCounters(sqs, url);
       if (counts.visible === 0) {
         shortBecause = "no-more-visible";
         break;
@@ -128,7 +110,7 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number, opt
         break;
       }
     }
-    if (held.size < max && counts === undefined) counts = await queueCounts(sqs, url);
+    if (held.size < max && counts === undefined) counts = await queueCounters(sqs, url);
   } finally {
     unreleased = await release(sqs, url, [...held.values()]);
   }
