@@ -20,10 +20,75 @@
 //   then runs; ts-node would refuse it), with that package's own tsconfig.json if it has one.
 // - Source maps are inline: Node reads them only with --enable-source-maps (TypeScript line
 //   numbers in a stack trace), which costs time on every synth and is therefore not switched on.
+// - Transpiled files are kept in node_modules/.cache/sqs-worker-cdktf/ts, under the SHA-256 of
+//   everything that decides the output (source text, path, tsconfig text, esbuild's version,
+//   these options): an unchanged app then runs without starting esbuild at all, whose service
+//   process costs more than transpiling. An entry whose recorded hash does not match its text
+//   is ignored and rewritten; writes go through a temporary file and a rename.
 "use strict";
+const crypto = require("crypto");
 const fs = require("fs");
 const path = require("path");
-const { transformSync } = require("esbuild");
+
+/** esbuild's options besides the file's own; part of every cache key. */
+const OPTIONS = { loader: "ts", format: "cjs", target: "node20", sourcemap: "inline" };
+/** Bumped when the cache's layout or the way code is produced changes. */
+const CACHE_FORMAT = "1";
+
+/**
+ * Where transpiled files are kept: the node_modules this package is installed in (the app's),
+ * or this repository's own; null (no cache) when there is none.
+ */
+const CACHE_DIR = (() => {
+  const installedIn = path.dirname(__dirname);
+  const nodeModules = path.basename(installedIn) === "node_modules" ? installedIn : path.join(__dirname, "node_modules");
+  return fs.existsSync(nodeModules) ? path.join(nodeModules, ".cache", "sqs-worker-cdktf", "ts") : null;
+})();
+
+let esbuild;
+/** esbuild, loaded on the first file the cache does not have. */
+function transformSync(source, options) {
+  esbuild ??= require("esbuild");
+  return esbuild.transformSync(source, options);
+}
+
+let esbuildVersion;
+/** The installed esbuild's version, without loading esbuild. */
+function installedEsbuildVersion() {
+  esbuildVersion ??= JSON.parse(fs.readFileSync(require.resolve("esbuild/package.json"), "utf8")).version;
+  return esbuildVersion;
+}
+
+function sha256(text) {
+  return crypto.createHash("sha256").update(text).digest("hex");
+}
+
+/** The JavaScript cached in `file`, or undefined when it is missing or not what was written. */
+function readCached(file) {
+  let text;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
+  // First line: "//" and the SHA-256 of the rest; a torn or altered entry fails it.
+  const newline = text.indexOf("\n");
+  const code = text.slice(newline + 1);
+  return newline === 66 && text.slice(2, 66) === sha256(code) ? code : undefined;
+}
+
+/** Puts `code` in `file` whole (temporary file and rename), so a concurrent reader never sees half. */
+function writeCached(file, code) {
+  const partial = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(partial, `//${sha256(code)}\n${code}`, { flag: "wx" });
+    fs.renameSync(partial, file);
+  } catch {
+    // A read-only or full disk: not cached, transpiled again next time.
+    fs.rmSync(partial, { force: true });
+  }
+}
 
 /** Folder → raw tsconfig.json text that applies to files in it ("" for none). */
 const tsconfigByDir = new Map();
@@ -52,14 +117,13 @@ function compileTypeScript(module, filename) {
   // Given as text: tsconfig.json is JSON with comments and trailing commas, which esbuild parses
   // as tsc does, keeping the compilerOptions and ignoring the rest (include, exclude...).
   const tsconfigRaw = tsconfigFor(path.dirname(filename));
-  const { code } = transformSync(fs.readFileSync(filename, "utf8"), {
-    loader: "ts",
-    format: "cjs",
-    target: "node20",
-    sourcefile: filename,
-    sourcemap: "inline",
-    ...(tsconfigRaw ? { tsconfigRaw } : {}),
-  });
+  const source = fs.readFileSync(filename, "utf8");
+  const cached = CACHE_DIR && path.join(CACHE_DIR, `${sha256([CACHE_FORMAT, installedEsbuildVersion(), JSON.stringify(OPTIONS), filename, tsconfigRaw, source].join("\0"))}.js`);
+  let code = cached ? readCached(cached) : undefined;
+  if (code === undefined) {
+    code = transformSync(source, { ...OPTIONS, sourcefile: filename, ...(tsconfigRaw ? { tsconfigRaw } : {}) }).code;
+    if (cached) writeCached(cached, code);
+  }
   module._compile(code, filename);
 }
 

@@ -98,6 +98,50 @@ describe("sqs-worker-cdktf/register", () => {
     await expect(runApp(app)).rejects.toMatchObject({ stderr: expect.stringContaining("Cannot find module '@lib/x'") });
   });
 
+  describe("its transpile cache (node_modules/.cache/sqs-worker-cdktf/ts of the app the package is installed in)", () => {
+    /** An app with the package installed as a consumer has it: register.js in node_modules/sqs-worker-cdktf, esbuild beside it. */
+    function installedApp(): { app: string; cacheDir: string; preload: string } {
+      const app = tempDir("register-cache");
+      writeFiles(app, {
+        "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG,
+        "main.ts": `import { answer } from "./lib/answer";\nconsole.log(answer(), Object.keys(require.cache).some((file) => file.includes(\`\${require("path").sep}esbuild\${require("path").sep}\`)));`,
+        "lib/answer.ts": `export const answer = (): number => 42;`,
+      });
+      const preload = path.join(app, "node_modules", "sqs-worker-cdktf", "register.js");
+      fs.mkdirSync(path.dirname(preload), { recursive: true });
+      fs.copyFileSync(REGISTER, preload);
+      fs.symlinkSync(path.join(ROOT, "node_modules", "esbuild"), path.join(app, "node_modules", "esbuild"));
+      return { app, cacheDir: path.join(app, "node_modules", ".cache", "sqs-worker-cdktf", "ts"), preload };
+    }
+
+    test("a second run of an unchanged app gives the same result without loading esbuild", async () => {
+      const { app, cacheDir, preload } = installedApp();
+      expect(await runApp(app, preload)).toBe("42 true");
+      expect(fs.readdirSync(cacheDir)).toHaveLength(2);
+      expect(await runApp(app, preload)).toBe("42 false");
+    });
+
+    test("an edited file is transpiled again, never served from the cache", async () => {
+      const { app, preload } = installedApp();
+      expect(await runApp(app, preload)).toBe("42 true");
+      fs.writeFileSync(path.join(app, "lib", "answer.ts"), `export const answer = (): number => 43;`);
+      expect(await runApp(app, preload)).toBe("43 true");
+    });
+
+    test("an altered or torn entry is ignored and rewritten, not run", async () => {
+      const { app, cacheDir, preload } = installedApp();
+      await runApp(app, preload);
+      const entries = fs.readdirSync(cacheDir).map((file) => path.join(cacheDir, file));
+      for (const entry of entries) {
+        const text = fs.readFileSync(entry, "utf8");
+        fs.writeFileSync(entry, `${text.slice(0, text.indexOf("\n") + 1)}console.log("tampered"); process.exit(0);`);
+      }
+      fs.writeFileSync(entries[0], fs.readFileSync(entries[0]).subarray(0, 30));
+      expect(await runApp(app, preload)).toBe("42 true");
+      expect(await runApp(app, preload)).toBe("42 false");
+    });
+  });
+
   test("scripts/register-ts.js, this repository's older preload path, is the same loader", async () => {
     const app = tempDir("register-old-path");
     writeFiles(app, { "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG, "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);` });

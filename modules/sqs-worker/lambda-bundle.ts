@@ -2,8 +2,9 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { buildSync, type BuildFailure, type BuildOptions } from "esbuild";
+import { buildSync, version as esbuildVersion, type BuildFailure, type BuildOptions } from "esbuild";
 import { IDEMPOTENCY_RUNTIME_PACKAGES } from "../../lambda-src/idempotency-settings";
+import { defaultBundleCacheDir, readCachedZip, writeCachedZip } from "./bundle-cache";
 import { readHandlerExport } from "./handler-export";
 import { LAMBDA_PACKAGE_LIMIT_BYTES } from "./limits";
 import { createReproducibleZip } from "./reproducible-zip";
@@ -132,6 +133,42 @@ function buildOptions(entry: string, options: BundleOptions = {}): BuildOptions 
   };
 }
 
+let bundlerSources: string | undefined;
+
+/**
+ * This package's version and the SHA-256 of the code that turns esbuild's output into a zip
+ * (this file and the zip writer, as loaded: .ts here, .js in the package), so that a changed
+ * bundler, released or not, never reuses a zip an older one made.
+ */
+function bundlerIdentity(): string {
+  if (bundlerSources === undefined) {
+    const hash = createHash("sha256");
+    for (const file of [__filename, require.resolve("./reproducible-zip")]) hash.update(fs.readFileSync(file));
+    bundlerSources = `${packageVersion()}\0${hash.digest("hex")}`;
+  }
+  return bundlerSources;
+}
+
+/** The version in this package's package.json, found upwards from this file (modules/ here, dist/modules/ when installed). */
+function packageVersion(): string {
+  for (let dir = __dirname; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    const manifest = path.join(dir, "package.json");
+    if (!fs.existsSync(manifest)) continue;
+    const { name, version } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string; version?: string };
+    if (name === "sqs-worker-cdktf") return String(version);
+  }
+  return "unknown";
+}
+
+/**
+ * Everything besides the files it reads that decides a bundle's bytes: the entry, esbuild's
+ * options (which carry the bundle options), esbuild's version and the bundler's own identity.
+ * The key of the on-disk cache, together with the contents of the files the build read.
+ */
+function bundleIdentity(entry: string, options: BundleOptions): string {
+  return JSON.stringify({ entry, build: buildOptions(entry, options), esbuild: esbuildVersion, bundler: bundlerIdentity() });
+}
+
 /** esbuild's first error as one line: `file:line:column: text`. */
 function firstBuildError(error: unknown): string {
   const first = (error as BuildFailure).errors?.[0];
@@ -191,39 +228,66 @@ function ensureZipOnDisk(zipPath: string, zip: Buffer, sha256Hex: string): void 
 /**
  * Bundles `entry` with esbuild (minified CommonJS for Node.js 20+, every dependency inlined
  * except the AWS SDK packages idempotency loads, see {@link BundleOptions})
- * into a byte-for-byte reproducible zip, once per entry per process: a platform app with
- * hundreds of services sharing a worker file bundles it once. The cache checks the size and
- * modification time of every source the bundle read, so an edited source is bundled again.
+ * into a byte-for-byte reproducible zip.
+ *
+ * Built once per entry per process: a platform app with hundreds of services sharing a worker
+ * file bundles it once (the size and modification time of every source the bundle read are
+ * checked, so an edited source is bundled again). And once across processes: the zip is kept in
+ * `cacheDir` (by default `node_modules/.cache/sqs-worker-cdktf/bundles` above the entry, see
+ * {@link defaultBundleCacheDir}; `null` for none) with the SHA-256 of every file the build read
+ * (esbuild's metafile, plus their package.json files), and reused while all of them, the entry,
+ * the options, esbuild's version and this package's version are the same and the cached zip
+ * still hashes to what was recorded; see bundle-cache.ts. A reused zip is the same bytes, so
+ * the same `source_code_hash`, as a new build would give.
  *
  * The zip that is returned is always bytes whose SHA-256 this process computed: the default
  * folder is private to the process (created by mkdtemp, mode 0700, unpredictable name), and a
  * file found at the zip's path is verified against the hash before every use (see
  * {@link ensureZipOnDisk}). Throws {@link LambdaBundleError} (one line) when esbuild cannot
  * bundle the entry, or it does not export `handler`, or exports one that is statically not a
- * function (see checkHandlerExport).
+ * function (see checkHandlerExport; a cached zip passed that check on the same files).
  *
  * Reproducible because esbuild's output depends only on the sources (minified, so no path
  * comments; no source map; no legal comments; a fixed tsconfig) and the zip writer stamps no time.
  */
-export function bundleLambda(entry: string, outDir: string = privateBundleDir(), options: BundleOptions = {}): LambdaBundle {
+export function bundleLambda(
+  entry: string,
+  outDir: string = privateBundleDir(),
+  options: BundleOptions = {},
+  cacheDir: string | null = defaultBundleCacheDir(entry) ?? null,
+): LambdaBundle {
   const absoluteEntry = path.resolve(entry);
-  const cacheKey = `${absoluteEntry}\0${path.resolve(outDir)}\0${options.idempotency ? "idempotency" : ""}`;
-  const cached = cache.get(cacheKey);
-  if (cached && fingerprintOf(cached.inputs) === cached.fingerprint) {
-    ensureZipOnDisk(cached.bundle.zipPath, cached.zip, cached.bundle.sha256Hex);
-    return cached.bundle;
+  const memoKey = `${absoluteEntry}\0${path.resolve(outDir)}\0${options.idempotency ? "idempotency" : ""}\0${cacheDir ?? ""}`;
+  const memo = cache.get(memoKey);
+  if (memo && fingerprintOf(memo.inputs) === memo.fingerprint) {
+    ensureZipOnDisk(memo.bundle.zipPath, memo.zip, memo.bundle.sha256Hex);
+    return memo.bundle;
   }
 
-  let result;
-  try {
-    result = buildSync(buildOptions(absoluteEntry, options));
-    checkHandlerExport(absoluteEntry);
-  } catch (error) {
-    if (error instanceof LambdaBundleError) throw error;
-    throw new LambdaBundleError(`cannot be bundled: ${firstBuildError(error)}`);
+  const identity = cacheDir === null ? undefined : bundleIdentity(absoluteEntry, options);
+  const cached = identity === undefined ? undefined : readCachedZip(cacheDir!, identity);
+  let zip: Buffer;
+  let codeSizeBytes: number;
+  let inputs: readonly string[];
+  if (cached) {
+    ({ zip, codeSizeBytes, inputs } = cached);
+  } else {
+    const startedMs = Date.now();
+    let result;
+    try {
+      result = buildSync(buildOptions(absoluteEntry, options));
+      checkHandlerExport(absoluteEntry);
+    } catch (error) {
+      if (error instanceof LambdaBundleError) throw error;
+      throw new LambdaBundleError(`cannot be bundled: ${firstBuildError(error)}`);
+    }
+    const code = Buffer.from(result.outputFiles![0].contents);
+    zip = createReproducibleZip([{ name: BUNDLE_FILE_NAME, data: code }]);
+    codeSizeBytes = code.length;
+    const workingDir = path.dirname(absoluteEntry);
+    inputs = Object.keys(result.metafile!.inputs).map((file) => path.resolve(workingDir, file)).sort();
+    if (identity !== undefined) writeCachedZip(cacheDir!, identity, inputs, zip, codeSizeBytes, startedMs);
   }
-  const code = Buffer.from(result.outputFiles![0].contents);
-  const zip = createReproducibleZip([{ name: BUNDLE_FILE_NAME, data: code }]);
   const digest = createHash("sha256").update(zip);
   const sha256Hex = digest.copy().digest("hex");
   const bundle: LambdaBundle = {
@@ -231,12 +295,10 @@ export function bundleLambda(entry: string, outDir: string = privateBundleDir(),
     sourceCodeHash: digest.digest("base64"),
     sha256Hex,
     sizeBytes: zip.length,
-    codeSizeBytes: code.length,
+    codeSizeBytes,
   };
   ensureZipOnDisk(bundle.zipPath, zip, sha256Hex);
-  const workingDir = path.dirname(absoluteEntry);
-  const inputs = Object.keys(result.metafile!.inputs).map((file) => path.resolve(workingDir, file)).sort();
-  cache.set(cacheKey, { bundle, zip, inputs, fingerprint: fingerprintOf(inputs) });
+  cache.set(memoKey, { bundle, zip, inputs, fingerprint: fingerprintOf(inputs) });
   return bundle;
 }
 
