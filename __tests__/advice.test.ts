@@ -2,6 +2,19 @@ import { App, Testing, TerraformStack } from "cdktf";
 import { collectWarnings, SqsWorker, synthAndReport, WORKER_ADVICE, addServiceStacks } from "../modules/internal";
 import { withEntry, type TestWorkerProps } from "./helpers/props";
 import { makeTempDir, removeDir } from "./helpers/synth";
+import { fixedBoundProvider, useBoundProviderSource } from "../modules/sqs-worker/bound-provider";
+
+/** {@link warningsFor} as if the installed bindings targeted hashicorp/aws `awsVersion`. */
+function warningsWith(awsVersion: string, props: TestWorkerProps): string[] {
+  const restore = useBoundProviderSource(fixedBoundProvider(awsVersion));
+  try {
+    return warningsFor(props);
+  } finally {
+    restore();
+  }
+}
+
+const POLLERS = { minimum: 2, maximum: 20 };
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 
@@ -68,8 +81,33 @@ describe("synth warnings for AWS's recommendations", () => {
       ...warningsFor({ deadLetterQueue: { messageRetentionSeconds: 60 } }),
       ...warningsFor({ alarm: { periodSeconds: 30 } }),
       ...warningsFor({ idempotency: { expirySeconds: 3600 } }),
+      ...warningsWith("6.19.0", { lambda: { runtime: "nodejs22.x" } }),
+      ...warningsFor({ eventSource: { provisionedPollers: POLLERS } }),
     ].join("\n");
     for (const advice of WORKER_ADVICE) expect(triggered).toContain(`[${advice.id}]`);
+  });
+});
+
+describe("warnings that depend on the bound provider and on provisioned mode", () => {
+  test("nodejs22.x warns with AWS's dates once the provider offers nodejs24.x (6.19), not before", () => {
+    expect(warningsWith("6.19.0", { lambda: { runtime: "nodejs22.x" } })).toEqual([
+      'orders: lambda.runtime nodejs22.x is deprecated by AWS on 2027-04-30, and from 2027-06-01 no new function can be created on it (a new stage or a replaced function fails at apply). The installed provider accepts nodejs24.x: set lambda.runtime to "nodejs24.x" or remove the prop to get it by default, after testing the worker on Node.js 24. [runtime-nodejs22-deprecated]',
+    ]);
+    expect(warningsWith("6.18.0", { lambda: { runtime: "nodejs22.x" } })).toEqual([]);
+    // The installed 20.1.0 binds 5.100.0: its default (nodejs22.x) does not warn.
+    expect(warningsFor({})).toEqual([]);
+    // From 6.19 the default is nodejs24.x, which does not warn either.
+    expect(warningsWith("6.25.0", {})).toEqual([]);
+  });
+
+  test("provisioned pollers warn that the minimum is billed while idle, naming it", () => {
+    expect(warningsFor({ eventSource: { provisionedPollers: POLLERS } })).toEqual([
+      "orders: eventSource.provisionedPollers keeps 2 event pollers ready, and Lambda bills them (event poller units) all the time, also while the queue is empty. Keep it for sustained high throughput or spikes that must be absorbed in seconds; otherwise remove it: the default mode with eventSource.maximumConcurrency 10 costs nothing while idle. [provisioned-pollers-billed-while-idle]",
+    ]);
+  });
+
+  test("maxReceiveCount 3 without a concurrency cap does not warn in provisioned mode: the maximum pollers bound the scaling", () => {
+    expect(warningsFor({ eventSource: { provisionedPollers: POLLERS, maximumConcurrency: false } }).filter((w) => w.includes("max-receive-count"))).toEqual([]);
   });
 });
 

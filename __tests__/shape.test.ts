@@ -1,6 +1,6 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { SqsWorker, SqsWorkerConfigError } from "../modules/internal";
-import { PROP_PATHS, closestProp, findShapeViolations } from "../modules/sqs-worker/shape";
+import { POLLER_KEYS, PROP_PATHS, PROP_SHAPE, closestProp, findShapeViolations } from "../modules/sqs-worker/shape";
 import { TEST_ENTRY } from "./helpers/props";
 
 // What a JavaScript caller (or a cast) can pass that TypeScript would have refused: each is
@@ -28,6 +28,18 @@ describe("the shape of the props", () => {
     const stack = new TerraformStack(Testing.app(), "tokens");
     const timeout = new TerraformVariable(stack, "timeout", { type: "number" }).numberValue;
     expect(findShapeViolations({ ...valid(), lambda: { entry: TEST_ENTRY, timeoutSeconds: timeout }, queue: { visibilityTimeoutSeconds: undefined } })).toEqual([]);
+  });
+
+  test("provisioned pollers: an object of exactly minimum and maximum, both numbers", () => {
+    expect(findShapeViolations({ ...valid(), eventSource: { provisionedPollers: { minimum: 2, maximum: 10 } } })).toEqual([]);
+    const rule = "must be an object { minimum, maximum } of two numbers (the minimum and maximum event pollers), with no other keys";
+    expect(refusal({ ...valid(), eventSource: { provisionedPollers: { minimum: 2 } } })).toEqual([`orders: eventSource.provisionedPollers ${rule} (given {"minimum":2})`]);
+    expect(refusal({ ...valid(), eventSource: { provisionedPollers: { min: 2, max: 10 } } })).toEqual([`orders: eventSource.provisionedPollers ${rule} (given {"min":2,"max":10})`]);
+    expect(refusal({ ...valid(), eventSource: { provisionedPollers: 10 } })).toEqual([`orders: eventSource.provisionedPollers ${rule} (given 10)`]);
+  });
+
+  test("queue.maximumMessageBytes must be a number", () => {
+    expect(refusal({ ...valid(), queue: { maximumMessageBytes: "1MiB" } })).toEqual(['orders: queue.maximumMessageBytes must be a number (given "1MiB")']);
   });
 
   test("a missing serviceName", () => {
@@ -114,6 +126,10 @@ describe("the shape of the props", () => {
     const fs = jest.requireActual<typeof import("fs")>("fs");
     const doc = fs.readFileSync(`${__dirname}/../docs/construct.md`, "utf8");
     const documented = [...doc.matchAll(/^\| `([a-zA-Z.]+)` \|/gm)].map((m) => m[1]).filter((p) => /^[a-z]/.test(p) && !p.startsWith("aws_"));
-    expect([...documented].sort()).toEqual([...PROP_PATHS].sort());
+    // A "pollers" prop (eventSource.provisionedPollers) is an object: its two keys have rows too.
+    const nested = Object.entries(PROP_SHAPE).flatMap(([group, shape]) =>
+      Object.entries(shape).filter(([, kind]) => kind === "pollers").flatMap(([prop]) => POLLER_KEYS.map((key) => `${group}.${prop}.${key}`)),
+    );
+    expect([...documented].sort()).toEqual([...PROP_PATHS, ...nested].sort());
   });
 });

@@ -16,6 +16,7 @@ import {
   type SqsWorkerViolation,
 } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
+import { fixedBoundProvider, useBoundProviderSource } from "../modules/sqs-worker/bound-provider";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 type Overrides = Omit<Partial<SqsWorkerProps>, "alarm" | "lambda"> & {
@@ -23,9 +24,13 @@ type Overrides = Omit<Partial<SqsWorkerProps>, "alarm" | "lambda"> & {
   lambda?: Partial<SqsWorkerProps["lambda"]>;
 };
 
-/** Builds a worker and returns every violation it was rejected for ([] when it was accepted). */
-function violationsFor(overrides: Overrides): SqsWorkerViolation[] {
+/**
+ * Builds a worker and returns every violation it was rejected for ([] when it was accepted);
+ * with `awsVersion`, as if the installed bindings targeted that hashicorp/aws version.
+ */
+function violationsFor(overrides: Overrides, awsVersion?: string): SqsWorkerViolation[] {
   const stack = new TerraformStack(Testing.app(), "test");
+  const restore = awsVersion ? useBoundProviderSource(fixedBoundProvider(awsVersion)) : () => undefined;
   try {
     new SqsWorker(stack, "Worker", {
       serviceName: "orders",
@@ -37,12 +42,14 @@ function violationsFor(overrides: Overrides): SqsWorkerViolation[] {
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
     return [...error.violations];
+  } finally {
+    restore();
   }
 }
 
 /** The one-line messages of the violations of `path`. */
-function messagesAt(overrides: Overrides, path: string): string[] {
-  return violationsFor(overrides)
+function messagesAt(overrides: Overrides, path: string, awsVersion?: string): string[] {
+  return violationsFor(overrides, awsVersion)
     .filter((v) => v.path === path)
     .map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
 }
@@ -54,7 +61,11 @@ const fifo = { fifo: true } as const;
  * One row per rule: a value just outside the rule (fails) and one just inside (passes),
  * with the message fragment the failure must show.
  */
-const cases: { rule: string; path: string; failing: Overrides; passing: Overrides; expected: string }[] = [
+/**
+ * `awsVersion` pretends the bindings target that hashicorp/aws version for the passing case,
+ * `failingAwsVersion` for the failing one; without them the installed 20.1.0 (aws 5.100.0) is read.
+ */
+const cases: { rule: string; path: string; failing: Overrides; passing: Overrides; expected: string; awsVersion?: string; failingAwsVersion?: string }[] = [
   { rule: "service name characters", path: "serviceName", failing: { serviceName: "-orders" }, passing: { serviceName: "o" }, expected: 'must start with a letter or digit and hold only A-Z a-z 0-9 _ - (given "-orders")' },
   { rule: "service name with a space", path: "serviceName", failing: { serviceName: "my orders" }, passing: { serviceName: "my_orders-2" }, expected: "must start with a letter or digit" },
   { rule: "function and role name length", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH + 1) }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH) }, expected: `function and role name ${JSON.stringify(`${name(58)}-worker`)}` },
@@ -63,8 +74,9 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "the name prefix counts toward the name length", path: "serviceName", failing: { serviceName: name(MAX_SERVICE_NAME_LENGTH - 3), namePrefix: "dev-" }, passing: { serviceName: name(MAX_SERVICE_NAME_LENGTH - 4), namePrefix: "dev-" }, expected: `with namePrefix "dev-", function and role name ${JSON.stringify(`dev-${name(MAX_SERVICE_NAME_LENGTH - 3)}-worker`)}` },
   { rule: "lambda entry is required", path: "lambda.entry", failing: { lambda: { entry: undefined } }, passing: { lambda: { entry: TEST_ENTRY } }, expected: "orders: lambda.entry is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker) (given undefined)" },
   { rule: "lambda entry exists", path: "lambda.entry", failing: { lambda: { entry: "./no-such-worker.ts" } }, passing: { lambda: { entry: TEST_ENTRY } }, expected: 'orders: lambda.entry must name an existing file (a relative path resolves against the folder of the app\'s main script) (given "./no-such-worker.ts", resolved to' },
-  { rule: "runtime nodejs20.x, which AWS no longer creates", path: "lambda.runtime", failing: { lambda: { runtime: "nodejs20.x" as never } }, passing: { lambda: { runtime: "nodejs22.x" } }, expected: 'orders: lambda.runtime must be "nodejs22.x" (AWS blocks creating nodejs20.x functions since 2026-08-31; nodejs24.x needs hashicorp/aws >= 6.19, newer than this package\'s 5.100.0) (given "nodejs20.x")' },
-  { rule: "runtime nodejs24.x, which the pinned provider rejects", path: "lambda.runtime", failing: { lambda: { runtime: "nodejs24.x" as never } }, passing: { lambda: {} }, expected: '(given "nodejs24.x")' },
+  { rule: "runtime nodejs20.x, which AWS no longer creates", path: "lambda.runtime", failing: { lambda: { runtime: "nodejs20.x" as never } }, passing: { lambda: { runtime: "nodejs22.x" } }, expected: 'orders: lambda.runtime must be one of "nodejs22.x", "nodejs24.x" (AWS blocks creating nodejs20.x functions since 2026-08-31) (given "nodejs20.x")' },
+  // The installed bindings (20.1.0) target 5.100.0, which rejects nodejs24.x; 6.19.0 accepts it.
+  { rule: "runtime nodejs24.x with a provider older than 6.19", path: "lambda.runtime", failing: { lambda: { runtime: "nodejs24.x" } }, passing: { lambda: { runtime: "nodejs24.x" } }, awsVersion: "6.19.0", expected: 'orders: lambda.runtime "nodejs24.x" (Lambda) needs hashicorp/aws >= 6.19.0 (@cdktf/provider-aws >= 21.16.0); the installed provider rejects it (given "nodejs24.x"; installed: @cdktf/provider-aws 20.1.0, hashicorp/aws 5.100.0)' },
   { rule: "architecture", path: "lambda.architecture", failing: { lambda: { architecture: "arm" as never } }, passing: { lambda: { architecture: "x86_64" } }, expected: 'orders: lambda.architecture must be one of "arm64", "x86_64" (given "arm")' },
   { rule: "tracing mode", path: "lambda.tracing", failing: { lambda: { tracing: "active" as never } }, passing: { lambda: { tracing: "PassThrough" } }, expected: 'orders: lambda.tracing must be one of "Active", "PassThrough" (given "active")' },
   { rule: "environment values are strings", path: "lambda.environment", failing: { lambda: { environment: { RETRIES: 3 as never, DEBUG: true as never, OK: "x" } } }, passing: { lambda: { environment: { RETRIES: "3" } } }, expected: "orders: lambda.environment values must be strings (Lambda passes every value as text: write numbers and booleans as strings) (given RETRIES=3, DEBUG=true)" },
@@ -136,6 +148,17 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
   { rule: "batch above 10 needs a window", path: "eventSource.batchSize", failing: { eventSource: { batchSize: 11 } }, passing: { eventSource: { batchSize: 11, maximumBatchingWindowSeconds: 1 } }, expected: "above 10 needs eventSource.maximumBatchingWindowSeconds of at least 1 (given batchSize 11, maximumBatchingWindowSeconds 0)" },
   { rule: "maximum concurrency minimum", path: "eventSource.maximumConcurrency", failing: { eventSource: { maximumConcurrency: 1 } }, passing: { eventSource: { maximumConcurrency: 2 } }, expected: "must be an integer from 2 to 1000 (given 1)" },
   { rule: "maximum concurrency maximum", path: "eventSource.maximumConcurrency", failing: { eventSource: { maximumConcurrency: 1001 } }, passing: { eventSource: { maximumConcurrency: 1000 } }, expected: "(given 1001)" },
+  { rule: "maximum message size minimum", path: "queue.maximumMessageBytes", failing: { queue: { maximumMessageBytes: 1023 } }, passing: { queue: { maximumMessageBytes: 1024 } }, expected: "orders: queue.maximumMessageBytes must be an integer from 1024 to 1048576 (given 1023)" },
+  { rule: "maximum message size maximum", path: "queue.maximumMessageBytes", failing: { queue: { maximumMessageBytes: 1_048_577 } }, passing: { queue: { maximumMessageBytes: 1_048_576 } }, awsVersion: "6.8.0", expected: "must be an integer from 1024 to 1048576 (given 1048577)" },
+  // 5.100.0 validates max_message_size up to 262144 (measured); 6.8.0 up to 1 MiB.
+  { rule: "maximum message size above 256 KiB with a provider older than 6.8", path: "queue.maximumMessageBytes", failing: { queue: { maximumMessageBytes: 262_145 } }, passing: { queue: { maximumMessageBytes: 262_144 } }, expected: "orders: queue.maximumMessageBytes above 262144 (SQS) needs hashicorp/aws >= 6.8.0 (@cdktf/provider-aws >= 21.7.0); the installed provider rejects it (given 262145; installed: @cdktf/provider-aws 20.1.0, hashicorp/aws 5.100.0)" },
+  { rule: "provisioned pollers with a provider older than 5.100.0", path: "eventSource.provisionedPollers", failing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 10 } } }, passing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 10 } } }, awsVersion: "5.100.0", failingAwsVersion: "5.99.0", expected: "orders: eventSource.provisionedPollers (Lambda) needs hashicorp/aws >= 5.100.0 (@cdktf/provider-aws >= 20.1.0); the installed provider rejects it (given 2; installed: @cdktf/provider-aws (pretended), hashicorp/aws 5.99.0)" },
+  { rule: "provisioned pollers with an explicit maximum concurrency", path: "eventSource.provisionedPollers", failing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 10 }, maximumConcurrency: 10 } }, passing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 10 }, maximumConcurrency: false } }, expected: "orders: eventSource.provisionedPollers cannot be set together with eventSource.maximumConcurrency: Lambda's provisioned mode and maximum concurrency are mutually exclusive (remove maximumConcurrency; maximum pollers bound the scaling instead) (given maximumConcurrency 10)" },
+  { rule: "minimum pollers minimum (SQS needs 2)", path: "eventSource.provisionedPollers.minimum", failing: { eventSource: { provisionedPollers: { minimum: 1, maximum: 10 } } }, passing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 10 } } }, expected: "orders: eventSource.provisionedPollers.minimum must be an integer from 2 to 200 (given 1)" },
+  { rule: "minimum pollers maximum", path: "eventSource.provisionedPollers.minimum", failing: { eventSource: { provisionedPollers: { minimum: 201, maximum: 2000 } } }, passing: { eventSource: { provisionedPollers: { minimum: 200, maximum: 2000 } } }, expected: "(given 201)" },
+  { rule: "maximum pollers minimum", path: "eventSource.provisionedPollers.maximum", failing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 1 } } }, passing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 2 } } }, expected: "orders: eventSource.provisionedPollers.maximum must be an integer from 2 to 2000 (given 1)" },
+  { rule: "maximum pollers maximum (the providers' validation)", path: "eventSource.provisionedPollers.maximum", failing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 2001 } } }, passing: { eventSource: { provisionedPollers: { minimum: 2, maximum: 2000 } } }, expected: "(given 2001)" },
+  { rule: "minimum pollers above maximum", path: "eventSource.provisionedPollers", failing: { eventSource: { provisionedPollers: { minimum: 11, maximum: 10 } } }, passing: { eventSource: { provisionedPollers: { minimum: 10, maximum: 10 } } }, expected: "orders: eventSource.provisionedPollers minimum must not be above maximum (given minimum 11, maximum 10)" },
   { rule: "alarm topic", path: "alarm.topicArn", failing: { alarm: { topicArn: "alerts" } }, passing: { alarm: { topicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts" } }, expected: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>) (given "alerts")' },
   { rule: "alarm period values", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 90 } }, passing: { alarm: { periodSeconds: 120 } }, expected: "must be 10, 20, 30 or a positive multiple of 60 (given 90)" },
   { rule: "alarm high-resolution period", path: "alarm.periodSeconds", failing: { alarm: { periodSeconds: 15 } }, passing: { alarm: { periodSeconds: 10 } }, expected: "(given 15)" },
@@ -234,12 +257,12 @@ const cases: { rule: string; path: string; failing: Overrides; passing: Override
 ];
 
 describe("each AWS rule", () => {
-  test.each(cases)("$rule: fails just outside, with the service, prop, rule and value", ({ failing, path, expected }) => {
-    expect(messagesAt(failing, path).join("\n")).toContain(expected);
+  test.each(cases)("$rule: fails just outside, with the service, prop, rule and value", ({ failing, path, expected, failingAwsVersion }) => {
+    expect(messagesAt(failing, path, failingAwsVersion).join("\n")).toContain(expected);
   });
 
-  test.each(cases)("$rule: passes just inside", ({ passing, path }) => {
-    expect(messagesAt(passing, path)).toEqual([]);
+  test.each(cases)("$rule: passes just inside", ({ passing, path, awsVersion }) => {
+    expect(messagesAt(passing, path, awsVersion)).toEqual([]);
   });
 });
 
@@ -282,7 +305,7 @@ describe("the FIFO/standard pairing rule", () => {
 
 describe("the whole rule table", () => {
   test("every row is exercised by a failing case above", () => {
-    const failing = cases.flatMap((c) => violationsFor(c.failing)).map((v) => v.rule);
+    const failing = cases.flatMap((c) => violationsFor(c.failing, c.failingAwsVersion)).map((v) => v.rule);
     // Tested on their own below: the FIFO pairing (unreachable through props), queue names, the topic's region;
     // the stack's region needs a provider (aws-limits.test.ts).
     const untested = WORKER_RULES.map((r) => r.rule).filter(

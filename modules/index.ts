@@ -13,6 +13,7 @@ export type {
   WorkerQueueProps,
   WorkerDeadLetterQueueProps,
   WorkerEventSourceProps,
+  WorkerProvisionedPollersProps,
   WorkerAlarmProps,
   WorkerIdempotencyProps,
   WorkerMonitoringProps,

@@ -1,5 +1,6 @@
 import { DEFAULT_DLQ_RETENTION_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, defaultVisibilityTimeout, type ResolvedSqsWorkerConfig } from "./defaults";
 import { SQS_METRIC_PERIOD_SECONDS } from "./limits";
+import { offers } from "./provider-features";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
@@ -41,9 +42,10 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "max-receive-count-below-five-without-concurrency-cap",
-    summary: "`maxReceiveCount` below 5 while `eventSource.maximumConcurrency` is removed, so throttled receives can dead-letter healthy messages. (The article's 3 with a maximum concurrency of 10 does not warn.)",
+    summary: "`maxReceiveCount` below 5 while `eventSource.maximumConcurrency` is removed (and no provisioned pollers bound the scaling), so throttled receives can dead-letter healthy messages. (The article's 3 with a maximum concurrency of 10 does not warn.)",
     inputs: (c) => [c.deadLetterQueue.maxReceiveCount],
-    departs: (c) => c.deadLetterQueue.maxReceiveCount < 5 && c.eventSource.maximumConcurrency === undefined,
+    // Provisioned mode caps the scaling with its maximum pollers instead.
+    departs: (c) => c.deadLetterQueue.maxReceiveCount < 5 && c.eventSource.maximumConcurrency === undefined && c.eventSource.provisionedPollers === undefined,
     message: (c) =>
       `deadLetterQueue.maxReceiveCount ${c.deadLetterQueue.maxReceiveCount} is below 5 while eventSource.maximumConcurrency is ` +
       `removed: receives of throttled invocations count too, so healthy messages can reach the dead-letter queue. ` +
@@ -93,6 +95,27 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       `idempotency.expirySeconds ${c.idempotency?.expirySeconds} is below queue.messageRetentionSeconds ${c.queue.messageRetentionSeconds}: ` +
       `a message delivered again after its record expired (a failed delete behind a long backlog, a redrive) runs the job again. ` +
       `Remove the prop to keep records as long as the queue keeps messages, or accept the window knowingly.`,
+  },
+  {
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (dates as AWS-RULES.md records them)
+    id: "runtime-nodejs22-deprecated",
+    summary: "`lambda.runtime` is `nodejs22.x` while the bound provider offers `nodejs24.x` (hashicorp/aws >= 6.19): AWS deprecates nodejs22.x on 2027-04-30 and blocks creating functions on it from 2027-06-01.",
+    inputs: (c) => [c.lambda.runtime],
+    departs: (c) => c.lambda.runtime === "nodejs22.x" && offers(c.provider.awsVersion, "nodejs24Runtime"),
+    message: () =>
+      "lambda.runtime nodejs22.x is deprecated by AWS on 2027-04-30, and from 2027-06-01 no new function can be created on it " +
+      "(a new stage or a replaced function fails at apply). The installed provider accepts nodejs24.x: set lambda.runtime to " +
+      '"nodejs24.x" or remove the prop to get it by default, after testing the worker on Node.js 24.',
+  },
+  {
+    id: "provisioned-pollers-billed-while-idle",
+    summary: "`eventSource.provisionedPollers` is set: its minimum pollers are billed all the time, also while the queue is empty. Choose provisioned mode for sustained high throughput or spikes that must be absorbed in seconds; the default mode with maximum concurrency 10 costs nothing while idle.",
+    inputs: (c) => [c.eventSource.provisionedPollers?.minimum],
+    departs: (c) => c.eventSource.provisionedPollers !== undefined,
+    message: (c) =>
+      `eventSource.provisionedPollers keeps ${c.eventSource.provisionedPollers?.minimum} event pollers ready, and Lambda bills them ` +
+      "(event poller units) all the time, also while the queue is empty. Keep it for sustained high throughput or spikes that must be " +
+      "absorbed in seconds; otherwise remove it: the default mode with eventSource.maximumConcurrency 10 costs nothing while idle.",
   },
 ];
 

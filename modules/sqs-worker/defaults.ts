@@ -1,6 +1,8 @@
 import * as path from "path";
 import { Fn, Op, Token } from "cdktf";
+import { boundProvider, type BoundProvider } from "./bound-provider";
 import { RANGES } from "./limits";
+import { offers } from "./provider-features";
 import { isUnresolved } from "./tokens";
 import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime, WorkerTracingMode } from "./props";
 
@@ -8,8 +10,16 @@ import type { SqsWorkerProps, WorkerArchitecture, WorkerRuntime, WorkerTracingMo
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** Enough for JSON work; raise it for CPU-heavy jobs (CPU scales with memory). */
 export const DEFAULT_MEMORY_SIZE_MB = 256;
-/** The newest Node.js runtime Lambda supports, maintained the longest. */
+/** The runtime of a worker whose bound provider predates `nodejs24.x` (hashicorp/aws < 6.19). */
 export const DEFAULT_RUNTIME: WorkerRuntime = "nodejs22.x";
+
+/**
+ * The newest Node.js runtime the bound provider accepts, maintained the longest: `nodejs24.x` from
+ * hashicorp/aws 6.19, {@link DEFAULT_RUNTIME} before.
+ */
+export function defaultRuntime(awsVersion: string): WorkerRuntime {
+  return offers(awsVersion, "nodejs24Runtime") ? "nodejs24.x" : DEFAULT_RUNTIME;
+}
 /** Graviton is cheaper per GB-second and the bundle is plain JavaScript. */
 export const DEFAULT_ARCHITECTURE: WorkerArchitecture = "arm64";
 /** A year of logs, as CKV_AWS_338 asks. */
@@ -95,6 +105,8 @@ export function defaultBacklogAgeSeconds(visibilityTimeoutSeconds: number): numb
 /** {@link SqsWorkerProps} with every default filled in: what the construct builds from. */
 export interface ResolvedSqsWorkerConfig {
   readonly serviceName: string;
+  /** The provider bindings the worker is built with, and the hashicorp/aws version they target. */
+  readonly provider: BoundProvider;
   /** The region of the stack's AWS provider when the construct can see it (for region rules). */
   readonly stackRegion?: string;
   /** "" when none was given. */
@@ -121,6 +133,8 @@ export interface ResolvedSqsWorkerConfig {
     readonly fifo: boolean;
     readonly contentBasedDeduplication: boolean;
     readonly kmsKeyArn: string | undefined;
+    /** `undefined` when not given: SQS's default applies (nothing is written). */
+    readonly maximumMessageBytes: number | undefined;
   };
   readonly deadLetterQueue: {
     readonly maxReceiveCount: number;
@@ -132,8 +146,12 @@ export interface ResolvedSqsWorkerConfig {
   readonly eventSource: {
     readonly batchSize: number;
     readonly maximumBatchingWindowSeconds: number;
-    /** `undefined` when the user removed the cap with `false`. */
+    /** `undefined` when the user removed the cap with `false`, or left it out with provisioned pollers. */
     readonly maximumConcurrency: number | undefined;
+    /** True when the user wrote `maximumConcurrency` (a number or `false`), false when the default applied. */
+    readonly maximumConcurrencyGiven: boolean;
+    /** Provisioned mode's pollers; `undefined` in the standard mode. */
+    readonly provisionedPollers: { readonly minimum: number; readonly maximum: number } | undefined;
   };
   readonly alarm: {
     readonly topicArn: string;
@@ -155,16 +173,18 @@ export interface ResolvedSqsWorkerConfig {
 }
 
 /** Fills in every default of {@link SqsWorkerProps}; derived defaults use the resolved inputs. */
-export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: string): ResolvedSqsWorkerConfig {
+export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: string, provider: BoundProvider = boundProvider()): ResolvedSqsWorkerConfig {
   const timeoutSeconds = props.lambda?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const maximumBatchingWindowSeconds =
     props.eventSource?.maximumBatchingWindowSeconds ?? DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS;
   const maximumConcurrency = props.eventSource?.maximumConcurrency;
+  const provisionedPollers = props.eventSource?.provisionedPollers;
   const fifo = props.queue?.fifo ?? false;
   const visibilityTimeoutSeconds = props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds);
   const messageRetentionSeconds = props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS;
   return {
     serviceName: props.serviceName,
+    provider,
     stackRegion,
     namePrefix: props.namePrefix ?? "",
     lambda: {
@@ -172,7 +192,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
       entry: resolveEntry(props.lambda?.entry) as string,
       timeoutSeconds,
       memorySizeMb: props.lambda?.memorySizeMb ?? DEFAULT_MEMORY_SIZE_MB,
-      runtime: props.lambda?.runtime ?? DEFAULT_RUNTIME,
+      runtime: props.lambda?.runtime ?? defaultRuntime(provider.awsVersion),
       architecture: props.lambda?.architecture ?? DEFAULT_ARCHITECTURE,
       environment: props.lambda?.environment ?? {},
       logRetentionDays: props.lambda?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
@@ -187,6 +207,7 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
       fifo,
       contentBasedDeduplication: props.queue?.contentBasedDeduplication ?? false,
       kmsKeyArn: props.queue?.kmsKeyArn,
+      maximumMessageBytes: props.queue?.maximumMessageBytes,
     },
     deadLetterQueue: {
       maxReceiveCount: props.deadLetterQueue?.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
@@ -197,7 +218,14 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
     eventSource: {
       batchSize: props.eventSource?.batchSize ?? DEFAULT_BATCH_SIZE,
       maximumBatchingWindowSeconds,
-      maximumConcurrency: maximumConcurrency === false ? undefined : (maximumConcurrency ?? DEFAULT_MAXIMUM_CONCURRENCY),
+      // Provisioned mode and maximum concurrency are exclusive (AWS): the default cap only
+      // applies in the standard mode; a cap the user wrote is kept for the rule to refuse.
+      maximumConcurrency:
+        maximumConcurrency === false
+          ? undefined
+          : (maximumConcurrency ?? (provisionedPollers === undefined ? DEFAULT_MAXIMUM_CONCURRENCY : undefined)),
+      maximumConcurrencyGiven: maximumConcurrency !== undefined,
+      provisionedPollers: provisionedPollers === undefined ? undefined : { minimum: provisionedPollers.minimum, maximum: provisionedPollers.maximum },
     },
     alarm: {
       topicArn: props.alarm.topicArn,

@@ -22,12 +22,25 @@ export const RANGES = {
   "queue.messageRetentionSeconds": { min: 60, max: 1_209_600 },
   "queue.delaySeconds": { min: 0, max: 900 },
   "queue.receiveWaitTimeSeconds": { min: 0, max: 20 },
+  /**
+   * SQS's range since 2025-08 (1 MiB); above 262,144 only with hashicorp/aws >= 6.8
+   * (PROVIDER_FEATURES.oneMebibyteMessages).
+   */
+  "queue.maximumMessageBytes": { min: 1024, max: 1_048_576 },
   "deadLetterQueue.maxReceiveCount": { min: 1, max: 1000 },
   "deadLetterQueue.messageRetentionSeconds": { min: 60, max: 1_209_600 },
   /** @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html */
   "eventSource.batchSize": { min: 1, max: 10_000 },
   "eventSource.maximumBatchingWindowSeconds": { min: 0, max: 300 },
   "eventSource.maximumConcurrency": { min: 2, max: 1000 },
+  /**
+   * AWS for SQS mappings: minimum 2..200 (Kafka's 1 is refused for SQS), maximum 2..10,000. The
+   * bound providers validate maximum_pollers as 1..2000 (measured on 5.100.0; no 6.x release is
+   * known to accept more), so 2000 is the largest value that passes `terraform validate`.
+   * @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html
+   */
+  "eventSource.provisionedPollers.minimum": { min: 2, max: 200 },
+  "eventSource.provisionedPollers.maximum": { min: 2, max: 2000 },
   /** A message can be no older than the longest retention. */
   "monitoring.backlogAgeSeconds": { min: 60, max: 1_209_600 },
   /**
@@ -42,6 +55,9 @@ export const RANGES = {
 
 /** A prop path with a numeric range. */
 export type RangedProp = keyof typeof RANGES;
+
+/** SQS's message limit before 2025-08, and the largest `max_message_size` hashicorp/aws < 6.8 accepts. */
+export const LEGACY_MAX_MESSAGE_BYTES = 262_144;
 
 /** The largest batch Lambda takes from a FIFO queue. */
 export const FIFO_MAX_BATCH_SIZE = 10;

@@ -9,10 +9,11 @@
  * Lambda runtimes a worker can be created on with this package. `nodejs20.x` is gone: AWS
  * blocks creating functions on it since 2026-08-31 and updating them since 2026-09-30.
  * `nodejs22.x` is deprecated on 2027-04-30 (creation blocked from 2027-06-01). `nodejs24.x`
- * needs hashicorp/aws >= 6.19, newer than the 5.100.0 that @cdktf/provider-aws 20.1.0 binds.
+ * needs hashicorp/aws >= 6.19 (@cdktf/provider-aws >= 21.16.0): with older bindings, such as
+ * 20.1.0 (aws 5.100.0), synth refuses it naming the version it needs.
  * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
  */
-export const WORKER_RUNTIMES = ["nodejs22.x"] as const;
+export const WORKER_RUNTIMES = ["nodejs22.x", "nodejs24.x"] as const;
 /** One of {@link WORKER_RUNTIMES}. */
 export type WorkerRuntime = (typeof WORKER_RUNTIMES)[number];
 
@@ -51,9 +52,11 @@ export interface WorkerLambdaProps {
    */
   readonly memorySizeMb?: number;
   /**
-   * Lambda runtime: `nodejs22.x` (deprecated by AWS on 2027-04-30). `nodejs20.x` can no
-   * longer be created; `nodejs24.x` needs a newer provider than this package's.
-   * @default "nodejs22.x"
+   * Lambda runtime: `nodejs24.x` (needs hashicorp/aws >= 6.19, @cdktf/provider-aws >= 21.16.0)
+   * or `nodejs22.x` (deprecated by AWS on 2027-04-30, creation blocked from 2027-06-01; synth
+   * warns when the bound provider offers `nodejs24.x`). `nodejs20.x` can no longer be created.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
+   * @default - the newest the bound provider accepts: "nodejs24.x" from hashicorp/aws 6.19, "nodejs22.x" before
    */
   readonly runtime?: WorkerRuntime;
   /**
@@ -133,6 +136,16 @@ export interface WorkerQueueProps {
    */
   readonly contentBasedDeduplication?: boolean;
   /**
+   * The largest message both queues accept, in bytes: 1024..1048576 (1 MiB, SQS's limit since
+   * 2025-08). Above 262144 (256 KiB) it needs hashicorp/aws >= 6.8 (@cdktf/provider-aws >=
+   * 21.7.0), whose validation first allowed it; with older bindings synth refuses it naming that
+   * version. The dead-letter queue gets the same limit, so that a message it receives can be
+   * redriven to the source queue.
+   * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html
+   * @default - not written: SQS's default for the queue (1 MiB for queues created since 2025-08)
+   */
+  readonly maximumMessageBytes?: number;
+  /**
    * Customer managed KMS key ARN encrypting both queues; the worker role then gets
    * `kms:Decrypt` on exactly this key. Producers need `kms:GenerateDataKey` and `kms:Decrypt` on it.
    * @default - SQS managed encryption (SSE-SQS) on both queues
@@ -175,10 +188,35 @@ export interface WorkerEventSourceProps {
   /**
    * Concurrent invocations this mapping may start, 2..1000. `false` removes the cap: the
    * mapping then scales with the queue up to the account's concurrency.
+   * Cannot be set together with `provisionedPollers` (AWS makes them mutually exclusive); when
+   * `provisionedPollers` is set and this prop is not, the default cap of 10 is left out.
    * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
-   * @default 10
+   * @default 10 - without provisionedPollers; none with them
    */
   readonly maximumConcurrency?: number | false;
+  /**
+   * Provisioned mode: dedicated event pollers for high or spiky throughput (3 times faster
+   * scaling, far higher concurrency than the default mode). Minimum pollers are billed while the
+   * queue is idle (synth warns), so keep the default maximum concurrency of 10 unless the queue
+   * needs more than the standard mode gives, or its spikes must be absorbed in seconds.
+   * Exclusive with `maximumConcurrency`. Minimum 2..200, maximum 2..2000 and at least the minimum.
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+   * @default - none: standard mode with maximumConcurrency
+   */
+  readonly provisionedPollers?: WorkerProvisionedPollersProps;
+}
+
+/**
+ * The event pollers of provisioned mode (`provisioned_poller_config`). AWS: for SQS, minimum
+ * 2..200 and maximum 2..10000; the bound providers validate maximum_pollers up to 2000 (measured on
+ * 5.100.0), so 2000 is the largest the construct writes.
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html
+ */
+export interface WorkerProvisionedPollersProps {
+  /** Pollers kept ready (and billed) even when the queue is idle, 2..200. */
+  readonly minimum: number;
+  /** Pollers the mapping may scale up to, 2..2000, at least `minimum`. */
+  readonly maximum: number;
 }
 
 /** The alarm (`aws_cloudwatch_metric_alarm` `<service>-dlq-not-empty`) on the dead-letter queue. */

@@ -11,7 +11,10 @@ import { isUnresolved, serviceLabel, showValue } from "./tokens";
  */
 
 /** The JavaScript type a prop must have. */
-export type PropKind = "string" | "number" | "boolean" | "string map" | "number or false";
+export type PropKind = "string" | "number" | "boolean" | "string map" | "number or false" | "pollers";
+
+/** The keys of a `"pollers"` prop (eventSource.provisionedPollers), both required numbers. */
+export const POLLER_KEYS = ["minimum", "maximum"] as const;
 
 /** Every prop of SqsWorkerProps by group (`""` for the top level). */
 export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKind>>>> = {
@@ -35,9 +38,10 @@ export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKin
     fifo: "boolean",
     contentBasedDeduplication: "boolean",
     kmsKeyArn: "string",
+    maximumMessageBytes: "number",
   },
   deadLetterQueue: { maxReceiveCount: "number", messageRetentionSeconds: "number", operatorPolicy: "boolean" },
-  eventSource: { batchSize: "number", maximumBatchingWindowSeconds: "number", maximumConcurrency: "number or false" },
+  eventSource: { batchSize: "number", maximumBatchingWindowSeconds: "number", maximumConcurrency: "number or false", provisionedPollers: "pollers" },
   alarm: { topicArn: "string", periodSeconds: "number", evaluationPeriods: "number" },
   monitoring: {
     backlogAgeSeconds: "number or false",
@@ -64,6 +68,12 @@ const GROUP_HINTS: Readonly<Record<string, { readonly notAnObject?: string; read
       rule: "is not a prop of SqsWorker: an idempotency key is a function of the message, so it goes in the worker file: makeHandler(fn, { idempotencyKey: (message) => ... })",
     },
   },
+};
+
+/** How a kind reads in "must be ..." when "a <kind>" would not say it. */
+const KIND_WORDING: Partial<Record<PropKind, string>> = {
+  "string map": "an object literal of strings (a Map or a class instance would reach Lambda empty)",
+  pollers: "an object { minimum, maximum } of two numbers (the minimum and maximum event pollers), with no other keys",
 };
 
 /** Every prop path, such as `queue.fifo`. */
@@ -97,6 +107,12 @@ function hasKind(value: unknown, kind: PropKind): boolean {
       return value === false || (typeof value === "number" && !Number.isNaN(value));
     case "string map":
       return isObjectLiteral(value);
+    case "pollers":
+      return (
+        isObjectLiteral(value) &&
+        Object.keys(value).every((key) => (POLLER_KEYS as readonly string[]).includes(key)) &&
+        POLLER_KEYS.every((key) => isUnresolved(value[key]) || (typeof value[key] === "number" && !Number.isNaN(value[key])))
+      );
   }
 }
 
@@ -172,7 +188,7 @@ export function findShapeViolations(props: unknown, scope?: IConstruct): SqsWork
         const meant = closestProp(group, key);
         violations.push(violation(path, `is not a prop of SqsWorker${meant ? `; did you mean ${meant}?` : ""}`, value));
       } else if (value !== undefined && !hasKind(value, kind)) {
-        violations.push(violation(path, `must be ${kind === "string map" ? "an object literal of strings (a Map or a class instance would reach Lambda empty)" : `a ${kind}`}`, value));
+        violations.push(violation(path, `must be ${KIND_WORDING[kind] ?? `a ${kind}`}`, value));
       }
     }
   };

@@ -129,17 +129,21 @@ export class SqsWorker extends Construct {
       ? { kmsMasterKeyId: config.queue.kmsKeyArn }
       : { sqsManagedSseEnabled: true };
     const fifo = config.queue.fifo ? { fifoQueue: true } : {};
+    // Left out unless given, so SQS's default applies; on both queues, so that a message the
+    // source queue took fits in the DLQ and can be redriven back.
+    const messageSize = config.queue.maximumMessageBytes === undefined ? {} : { maxMessageSize: config.queue.maximumMessageBytes };
 
     // Both queues' ARNs, known before either exists: the queue policies and the DLQ's redrive
     // allow policy are then attributes of the queues themselves. As separate resources
     // (aws_sqs_queue_policy, aws_sqs_queue_redrive_allow_policy) the redrive allow policy was
     // needed to break a cycle (DLQ → source ARN → DLQ ARN), and each one cost a destroy 25 s of
     // the provider waiting for the attribute's removal to propagate.
-    const arns = queueArns(this, names);
+    const arns = queueArns(this, names, config.provider.awsVersion);
 
     this.deadLetterQueue = new SqsQueue(this, "DeadLetterQueue", {
       name: names.deadLetterQueue,
       messageRetentionSeconds: config.deadLetterQueue.messageRetentionSeconds,
+      ...messageSize,
       ...fifo,
       ...encryption,
       policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueTlsPolicy", { statement: tlsOnlyQueueStatements(arns.deadLetterQueue) }).json,
@@ -153,6 +157,7 @@ export class SqsWorker extends Construct {
       messageRetentionSeconds: config.queue.messageRetentionSeconds,
       delaySeconds: config.queue.delaySeconds,
       receiveWaitTimeSeconds: config.queue.receiveWaitTimeSeconds,
+      ...messageSize,
       ...fifo,
       ...(config.queue.fifo ? { contentBasedDeduplication: config.queue.contentBasedDeduplication } : {}),
       ...encryption,
@@ -250,6 +255,10 @@ export class SqsWorker extends Construct {
       metricsConfig: { metrics: ["EventCount"] },
       scalingConfig:
         config.eventSource.maximumConcurrency === undefined ? undefined : { maximumConcurrency: config.eventSource.maximumConcurrency },
+      // Provisioned mode (exclusive with the scaling config above: the rule table saw to it).
+      provisionedPollerConfig: config.eventSource.provisionedPollers
+        ? { minimumPollers: config.eventSource.provisionedPollers.minimum, maximumPollers: config.eventSource.provisionedPollers.maximum }
+        : undefined,
       // Lambda checks the role's SQS permissions when the mapping is created.
       dependsOn: [this.rolePolicy],
     });

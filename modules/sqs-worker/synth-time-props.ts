@@ -18,12 +18,14 @@ export const SYNTH_TIME_PROPS: Readonly<Record<string, string>> = {
     "every AWS name derives from it, so the name rules and the check that no two workers of the app create the same names need its value (two workers given the same variable would only collide at apply)",
   namePrefix: "it is part of every AWS name, so the name rules and the check that no two workers of the app create the same names need its value",
   "lambda.entry": "the construct bundles this file at synth",
-  "lambda.runtime": 'only "nodejs22.x" can be created with this package, and another value would fail at apply after the queues exist',
+  "lambda.runtime": "it decides which runtimes the bound provider must accept, and a value it rejects would fail after review, at validate or apply",
   "lambda.tracing": "it decides whether the worker role gets the X-Ray write actions",
   "lambda.environment":
     "a whole-map expression hides its keys, so the reserved-key, SQS_WORKER_ prefix, guarantee-switch and 4 KB rules could not be checked; write an object literal, whose values may be expressions ({ STAGE: var.stage })",
   "queue.fifo": "it decides the queue names (.fifo), the batch rules and the worker's FIFO handling",
   "queue.contentBasedDeduplication": "it is written only on a FIFO queue and checked against queue.fifo",
+  "eventSource.provisionedPollers":
+    "it decides the mapping's scaling mode (provisioned pollers or maximum concurrency, which AWS makes exclusive); write { minimum, maximum }, whose values may be expressions",
   "deadLetterQueue.operatorPolicy": "it decides whether the construct creates the <service>-dlq-operator policy",
   "monitoring.throttlesAlarm": "it decides whether the construct creates the <service>-throttles alarm",
   "monitoring.deadLetterArrivalsAlarm": "it decides whether the construct creates the <service>-dlq-arrivals alarm",

@@ -3,7 +3,8 @@ import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
 import { guaranteeSwitchRules } from "./guarantee-switches";
 import { entryFileProblem } from "./entry-file";
-import { ALARM_WINDOW_SECONDS, DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, FIFO_MAX_BATCH_SIZE, RANGES, alarmWindowLimit, type RangedProp } from "./limits";
+import { ALARM_WINDOW_SECONDS, DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, FIFO_MAX_BATCH_SIZE, LEGACY_MAX_MESSAGE_BYTES, RANGES, alarmWindowLimit, type RangedProp } from "./limits";
+import { PROVIDER_FEATURES, neededProvider, offers, type ProviderFeatureKey } from "./provider-features";
 import { REGION_PATTERN, REGION_SOURCE, partitionOfRegion } from "./aws-identifiers";
 import { functionEnvironment } from "./construct-environment";
 import { deriveNames } from "./names";
@@ -62,6 +63,30 @@ function oneOf(path: string, read: (c: Config) => unknown, allowed: readonly str
     inputs: (c) => [read(c)],
     holds: (c) => allowed.includes(read(c) as string),
   };
+}
+
+/**
+ * A rule that a feature of {@link PROVIDER_FEATURES} is only used when the bound provider offers
+ * it: older providers reject it at `terraform validate` or plan, after review. The message names
+ * the service, the feature, the version it needs and the installed one.
+ */
+function providerGate(key: ProviderFeatureKey, path: string, read: (c: Config) => unknown, used: (c: Config) => boolean): WorkerRule {
+  const feature = PROVIDER_FEATURES[key];
+  // The feature as it reads after the prop path: `"nodejs24.x"`, `above 262144`, or nothing.
+  const what = feature.feature.startsWith(`${path} `) ? `${feature.feature.slice(path.length + 1)} ` : "";
+  return {
+    path,
+    rule: `${what}(${feature.service}) needs ${neededProvider(key)}; the installed provider rejects it`,
+    inputs: (c) => [read(c)],
+    appliesTo: used,
+    holds: (c) => offers(c.provider.awsVersion, key),
+    given: (c) => `${show(read(c))}; installed: ${c.provider.bindings} ${c.provider.bindingsVersion}, hashicorp/aws ${c.provider.awsVersion}`,
+  };
+}
+
+/** A rule that a number read from the configuration is an integer within `RANGES[path]`; for props below a group's object. */
+function pollerBetween(path: "eventSource.provisionedPollers.minimum" | "eventSource.provisionedPollers.maximum", key: "minimum" | "maximum"): WorkerRule {
+  return integerBetween(path, (c) => c.eventSource.provisionedPollers?.[key]);
 }
 
 /** The AWS names the configuration gives its resources. */
@@ -190,8 +215,9 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     "lambda.runtime",
     (c) => c.lambda.runtime,
     WORKER_RUNTIMES,
-    " (AWS blocks creating nodejs20.x functions since 2026-08-31; nodejs24.x needs hashicorp/aws >= 6.19, newer than this package's 5.100.0)",
+    " (AWS blocks creating nodejs20.x functions since 2026-08-31)",
   ),
+  providerGate("nodejs24Runtime", "lambda.runtime", (c) => c.lambda.runtime, (c) => c.lambda.runtime === "nodejs24.x"),
   oneOf("lambda.architecture", (c) => c.lambda.architecture, WORKER_ARCHITECTURES),
   oneOf("lambda.tracing", (c) => c.lambda.tracing, WORKER_TRACING_MODES),
   integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds),
@@ -258,6 +284,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   integerBetween("queue.messageRetentionSeconds", (c) => c.queue.messageRetentionSeconds),
   integerBetween("queue.delaySeconds", (c) => c.queue.delaySeconds),
   integerBetween("queue.receiveWaitTimeSeconds", (c) => c.queue.receiveWaitTimeSeconds),
+  integerBetween("queue.maximumMessageBytes", (c) => c.queue.maximumMessageBytes),
+  providerGate(
+    "oneMebibyteMessages",
+    "queue.maximumMessageBytes",
+    (c) => c.queue.maximumMessageBytes,
+    (c) => typeof c.queue.maximumMessageBytes === "number" && c.queue.maximumMessageBytes > LEGACY_MAX_MESSAGE_BYTES,
+  ),
   {
     path: "queue.contentBasedDeduplication",
     rule: "can only be set on a FIFO queue (queue.fifo: true)",
@@ -345,6 +378,29 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     given: (c) => `batchSize ${c.eventSource.batchSize}, maximumBatchingWindowSeconds ${c.eventSource.maximumBatchingWindowSeconds}`,
   },
   integerBetween("eventSource.maximumConcurrency", (c) => c.eventSource.maximumConcurrency),
+  providerGate("provisionedPollers", "eventSource.provisionedPollers", (c) => c.eventSource.provisionedPollers?.minimum, (c) => c.eventSource.provisionedPollers !== undefined),
+  {
+    // AWS: "These are mutually exclusive options"; the provider does not check it, so it would
+    // fail at apply, after the queues and the function exist. Only a cap the user wrote counts:
+    // the default cap of 10 is left out in provisioned mode (defaults.ts).
+    // https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html
+    path: "eventSource.provisionedPollers",
+    rule: "cannot be set together with eventSource.maximumConcurrency: Lambda's provisioned mode and maximum concurrency are mutually exclusive (remove maximumConcurrency; maximum pollers bound the scaling instead)",
+    inputs: (c) => [c.eventSource.maximumConcurrency],
+    appliesTo: (c) => c.eventSource.provisionedPollers !== undefined && c.eventSource.maximumConcurrencyGiven,
+    holds: (c) => c.eventSource.maximumConcurrency === undefined,
+    given: (c) => `maximumConcurrency ${c.eventSource.maximumConcurrency}`,
+  },
+  pollerBetween("eventSource.provisionedPollers.minimum", "minimum"),
+  pollerBetween("eventSource.provisionedPollers.maximum", "maximum"),
+  {
+    path: "eventSource.provisionedPollers",
+    rule: "minimum must not be above maximum",
+    inputs: (c) => [c.eventSource.provisionedPollers?.minimum, c.eventSource.provisionedPollers?.maximum],
+    appliesTo: (c) => c.eventSource.provisionedPollers !== undefined,
+    holds: (c) => c.eventSource.provisionedPollers!.minimum <= c.eventSource.provisionedPollers!.maximum,
+    given: (c) => `minimum ${c.eventSource.provisionedPollers?.minimum}, maximum ${c.eventSource.provisionedPollers?.maximum}`,
+  },
   {
     path: "alarm.topicArn",
     rule: "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
