@@ -13,6 +13,7 @@ import { IDEMPOTENCY_ENV } from "../../lambda-src/idempotency-settings";
 import { runWithoutArguments } from "../shared/cli";
 import { withInMemoryDynamoDb } from "./in-memory-dynamodb";
 import { BENCH_CLI } from "./bench-cli";
+import { QUICK_START_APP, setUpConsumerApp } from "./consumer-app";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -37,31 +38,58 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** One command the benchmark times: what to run, where, with which extra environment. */
+interface Lane {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `lane` once as a separate process: wall time, and the peak RSS of the largest Node process it started. */
+function runOnce(lane: Lane): { ms: number; peakRssMb: number } {
+  const rssDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-rss-"));
+  const started = process.hrtime.bigint();
+  const result = spawnSync(lane.command, lane.args, {
+    cwd: lane.cwd ?? ROOT,
+    env: { ...process.env, ...lane.env, BENCH_RSS_DIR: rssDir, NODE_OPTIONS: `--require ${path.join(__dirname, "report-rss.js")}` },
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  if (result.status !== 0) throw new Error(`${lane.command} ${lane.args.join(" ")} failed:\n${result.stderr}`);
+  const peaks = fs.readdirSync(rssDir).map((pid) => Number(fs.readFileSync(path.join(rssDir, pid), "utf8")) / 1024);
+  fs.rmSync(rssDir, { recursive: true, force: true });
+  return { ms, peakRssMb: Math.max(...peaks) };
+}
+
 /**
- * Runs `command` as a separate process `RUNS` times after one warm-up run: wall time, and the
- * peak RSS of the largest Node process it started.
+ * Times each lane `RUNS` times after one warm-up run of each (file system cache, the bundle and
+ * transpile caches), taking turns (run 1 of every lane, then run 2...), so that load from other
+ * work on the machine falls on all of them alike: the figures can be compared with each other.
  */
-function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Measurement {
-  const times: number[] = [];
-  const rss: number[] = [];
+function measureSideBySide<K extends string>(lanes: Record<K, Lane>): Record<K, Measurement> {
+  const names = Object.keys(lanes) as K[];
+  const samples = Object.fromEntries(names.map((name) => [name, { times: [] as number[], rss: [] as number[] }])) as Record<K, { times: number[]; rss: number[] }>;
   for (let run = 0; run <= RUNS; run++) {
-    const rssDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-rss-"));
-    const started = process.hrtime.bigint();
-    const result = spawnSync(command, args, {
-      cwd: ROOT,
-      env: { ...process.env, ...env, BENCH_RSS_DIR: rssDir, NODE_OPTIONS: `--require ${path.join(__dirname, "report-rss.js")}` },
-      stdio: ["ignore", "ignore", "pipe"],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stderr}`);
-    const peaks = fs.readdirSync(rssDir).map((pid) => Number(fs.readFileSync(path.join(rssDir, pid), "utf8")) / 1024);
-    fs.rmSync(rssDir, { recursive: true, force: true });
-    if (run === 0) continue; // warm-up: file system cache, bundle cache folder
-    times.push(elapsedMs);
-    rss.push(Math.max(...peaks));
+    for (const name of names) {
+      const { ms, peakRssMb } = runOnce(lanes[name]);
+      if (run === 0) continue; // warm-up
+      samples[name].times.push(ms);
+      samples[name].rss.push(peakRssMb);
+    }
   }
-  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianPeakRssMb: median(rss), runs: RUNS };
+  return Object.fromEntries(
+    names.map((name) => {
+      const { times, rss } = samples[name];
+      return [name, { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), medianPeakRssMb: median(rss), runs: RUNS }];
+    }),
+  ) as Record<K, Measurement>;
+}
+
+/** `measureSideBySide` of one lane. */
+function measure(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Measurement {
+  return measureSideBySide({ only: { command, args, env } }).only;
 }
 
 /**
@@ -161,14 +189,38 @@ async function main(): Promise<void> {
 
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "bench-"));
   try {
-    // The main command itself, through npm, as a user runs it.
-    const exampleApp = measure("npm", ["run", "--silent", "synth"], { CDKTF_OUTDIR: path.join(work, "example") });
-    console.log(`npm run synth (example app, ${fs.readdirSync(path.join(work, "example", "stacks")).length} stacks): ${exampleApp.medianMs.toFixed(0)} ms, ${exampleApp.medianPeakRssMb.toFixed(0)} MB`);
+    // The consumer app: this package from its tarball, the same services, the quick start's cdktf.json.
+    const setup = setUpConsumerApp(work, { ...process.env, CHECKPOINT_DISABLE: "1" });
+    console.log(`consumer app set up in ${((setup.packMs + setup.installMs) / 1000).toFixed(1)} s (npm pack with its build ${(setup.packMs / 1000).toFixed(1)} s, npm install --prefer-offline ${(setup.installMs / 1000).toFixed(1)} s)`);
+    const appCommand = (cwd: string, main: string, outdir: string): Lane => ({ command: process.execPath, args: ["-r", "sqs-worker-cdktf/register", main], cwd, env: { CDKTF_OUTDIR: path.join(work, outdir) } });
+    const synth = measureSideBySide({
+      // The main command itself, through npm, as a user runs it.
+      npmRunSynth: { command: "npm", args: ["run", "--silent", "synth"], env: { CDKTF_OUTDIR: path.join(work, "example") } },
+      // The app command of each cdktf.json, as `cdktf synth` starts it (without the CLI's own start-up).
+      inRepoApp: appCommand(ROOT, "main.ts", "in-repo"),
+      consumerApp: appCommand(setup.dir, "main.ts", "consumer"),
+      // The cdktf template's app (type-checks every synth), and the naive app: that plus the provider root import.
+      consumerTsNode: { command: "npx", args: ["ts-node", "main.ts"], cwd: setup.dir, env: { CDKTF_OUTDIR: path.join(work, "ts-node") } },
+      naiveApp: { command: "npx", args: ["ts-node", "naive.ts"], cwd: setup.dir, env: { CDKTF_OUTDIR: path.join(work, "naive") } },
+    });
+    const exampleApp = synth.npmRunSynth;
+    const stacks = (outdir: string) => fs.readdirSync(path.join(work, outdir, "stacks")).length;
+    const row = (label: string, m: Measurement) => console.log(`  ${label.padEnd(58)} ${m.medianMs.toFixed(0).padStart(6)} ms ${m.medianPeakRssMb.toFixed(0).padStart(5)} MB`);
+    console.log(`\nsynth of the example services (${stacks("example")} stacks here, ${stacks("consumer")} in the consumer), lanes taking turns; app = \`${QUICK_START_APP}\`:`);
+    row("npm run synth (this repository)", synth.npmRunSynth);
+    row("this repository's cdktf.json app", synth.inRepoApp);
+    row("consumer app from the tarball, its cdktf.json app", synth.consumerApp);
+    row("consumer app, the cdktf template's npx ts-node main.ts", synth.consumerTsNode);
+    row("naive: npx ts-node, provider bindings from the root", synth.naiveApp);
+    const consumerGap = synth.consumerApp.medianMs - synth.inRepoApp.medianMs;
+    const speedup = synth.naiveApp.medianMs / synth.npmRunSynth.medianMs;
+    console.log(`goal: consumer within 200 ms of this repository: ${consumerGap >= 0 ? "+" : ""}${consumerGap.toFixed(0)} ms (${Math.abs(consumerGap) <= 200 ? "met" : "NOT met"})`);
+    console.log(`goal: npm run synth at least 15x faster than the naive app: ${speedup.toFixed(1)}x (${speedup >= 15 ? "met" : "NOT met"})\n`);
 
     const scale: Record<string, Measurement> = {};
     for (const services of SCALES) {
       // The same command line as `npm run synth`, with a generated catalog instead of main.ts.
-      scale[services] = measure(process.execPath, ["-r", "./scripts/register-ts.js", "tools/bench/synth-generated.ts", String(services), path.join(work, `scale-${services}`)]);
+      scale[services] = measure(process.execPath, ["-r", "sqs-worker-cdktf/register", "tools/bench/synth-generated.ts", String(services), path.join(work, `scale-${services}`)]);
       console.log(`${String(services).padStart(5)} services: ${scale[services].medianMs.toFixed(0).padStart(6)} ms, ${scale[services].medianPeakRssMb.toFixed(0).padStart(5)} MB`);
     }
     const [smallest, largest] = [Math.min(...SCALES), Math.max(...SCALES)];
@@ -197,6 +249,7 @@ async function main(): Promise<void> {
       machine,
       runsPerFigure: RUNS,
       exampleApp,
+      synthSideBySide: { ...synth, consumerGapMs: consumerGap, naiveOverNpmRunSynth: speedup, consumerSetupMs: { pack: setup.packMs, install: setup.installMs } },
       scale,
       marginal,
       bundle: { zipBytes: bundle.sizeBytes, javascriptBytes: bundle.codeSizeBytes },

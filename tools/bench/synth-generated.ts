@@ -1,7 +1,7 @@
 /**
  * Synthesizes an app of N generated services (one stack each) into an output folder, exactly
  * as main.ts does for the example services. Used by the benchmark:
- *   node -r ./scripts/register-ts.js tools/bench/synth-generated.ts <N> <outdir>
+ *   node -r sqs-worker-cdktf/register tools/bench/synth-generated.ts <N> <outdir>
  */
 import * as path from "path";
 import { App } from "cdktf";
