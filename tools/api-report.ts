@@ -36,10 +36,15 @@ export interface EntryPoint {
   readonly report: string;
 }
 
-/** The package's entry points, read from package.json's `exports` (types condition). */
+/**
+ * The package's entry points, read from package.json's `exports` (types condition). An export
+ * given as a bare path (`"./register": "./register.js"`, the TypeScript loader preloaded with
+ * `node -r`) exports nothing and has no API to report.
+ */
 export function entryPoints(root: string = ROOT): EntryPoint[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports: Record<string, { types?: string }> };
-  return Object.entries(pkg.exports).map(([subpath, conditions]) => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports: Record<string, string | { types?: string }> };
+  const withConditions = Object.entries(pkg.exports).filter((entry): entry is [string, { types?: string }] => typeof entry[1] !== "string");
+  return withConditions.map(([subpath, conditions]) => {
     const types = conditions.types;
     if (!types || !/^\.\/dist\/.+\.d\.ts$/.test(types)) throw new Error(`package.json exports["${subpath}"] has no types under ./dist/`);
     const source = path.join(root, types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts"));
