@@ -1,9 +1,10 @@
 /**
- * The app: one Terraform stack per service (`cdktf deploy <service>`).
+ * The app: one Terraform stack per service (`cdktf deploy <service>`; with SQS_WORKER_STAGE=dev
+ * the stacks are dev-<service>: `cdktf deploy dev-orders`, see docs/stages.md).
  *
  * Only wiring lives here: the services come from examples/services.ts, the settings from the
- * environment (AWS_REGION; SQS_WORKER_STAGE for a stage prefix; TF_STATE_BUCKET and friends
- * for S3 state, see README).
+ * environment (AWS_REGION; SQS_WORKER_STAGE for a stage; TF_STATE_BUCKET and friends for S3
+ * state, see README).
  */
 import { App } from "cdktf";
 import { EXAMPLE_SERVICES } from "./examples/services";

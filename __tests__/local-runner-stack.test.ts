@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { findQueueUrl, missingQueueMessage, missingQueueUrlMessage, stageMismatch } from "../tools/local-runner/queue-lookup";
+import { findQueueUrl, missingQueueMessage, missingQueueUrlMessage, missingStackMessage, type StackTarget } from "../tools/local-runner/queue-lookup";
 import { maxReceiveCountOf } from "../tools/local-runner/redrive-policy";
 import { loadDeployedWorkerConfig, readDeployedWorkerConfig, type DeployedWorkerConfig } from "../tools/local-runner/stack-config";
 import { filebase64sha256 } from "../tools/local-runner/zip-hash";
@@ -52,7 +52,7 @@ describe("the stack the runner reads", () => {
   test("fails naming both files when neither exists, and the synchronous JSON reader points HCL folders to the loader", async () => {
     const missing = path.join(jsonOut, "stacks", "nope");
     await expect(loadDeployedWorkerConfig(jsonOut, "nope")).rejects.toThrow(
-      `no synthesized stack for service "nope": neither ${path.join(missing, "cdk.tf.json")} nor ${path.join(missing, "cdk.tf")} exists; run \`npm run synth\` first`,
+      `no synthesized stack "nope": neither ${path.join(missing, "cdk.tf.json")} nor ${path.join(missing, "cdk.tf")} exists; synthesize the app first (cdktf synth)`,
     );
     expect(() => readDeployedWorkerConfig(hclOut, "orders")).toThrow(/cdk\.tf is HCL .* use loadDeployedWorkerConfig/);
   });
@@ -81,45 +81,68 @@ describe("maxReceiveCount from a redrive policy", () => {
 
 describe("a missing queue", () => {
   const place = { region: "eu-west-1", endpointUrl: "http://127.0.0.1:5000" };
+  const cwd = "/app";
+  const target = (stackId: string, stage?: string): StackTarget => ({ service: "orders", stage: { stage, from: stage ? "--stage" : undefined }, stackId, outdir: "cdktf.out" });
 
-  test("is named with where the runner looked, the synthesized stage prefix, and the ways out", () => {
-    expect(missingQueueMessage("orders-queue", "orders", place, {})).toBe(
-      'no queue named "orders-queue" in eu-west-1 at http://127.0.0.1:5000: the stack was synthesized without a stage prefix; ' +
-        "deploy it first (npx cdktf deploy orders), synthesize with the stage it was deployed under, or pass --queue-url",
+  test("is named with where the runner looked, the stack that names it, and the ways out", () => {
+    expect(missingQueueMessage("orders-queue", target("orders"), place, cwd)).toBe(
+      'no queue named "orders-queue" in eu-west-1 at http://127.0.0.1:5000: the stack orders (cdktf.out/stacks/orders, no stage) names it; ' +
+        "deploy it first (npx cdktf deploy orders), or pass --queue-url",
     );
-    expect(missingQueueMessage("dev-orders-queue", "orders", { region: "us-east-1" }, { SQS_WORKER_STAGE: "prod" })).toBe(
-      'no queue named "dev-orders-queue" in us-east-1 on AWS: the stack was synthesized with the name prefix "dev-" (SQS_WORKER_STAGE or namePrefix); ' +
-        "this shell has SQS_WORKER_STAGE=prod, so run `npm run synth` again; deploy it first (npx cdktf deploy orders), synthesize with the stage it was deployed under, or pass --queue-url",
+    expect(missingQueueMessage("dev-orders-queue", target("dev-orders", "dev"), { region: "us-east-1" }, cwd)).toBe(
+      'no queue named "dev-orders-queue" in us-east-1 on AWS: the stack dev-orders (cdktf.out/stacks/dev-orders, stage dev from --stage) names it; ' +
+        "deploy it first (npx cdktf deploy dev-orders), or pass --queue-url",
     );
-    // No note when the shell's stage is the synthesized one, or empty (no stage, as for the app).
-    for (const [queueName, stage] of [["dev-orders-queue", "dev"], ["orders-queue", ""]]) {
-      expect(missingQueueMessage(queueName, "orders", place, { SQS_WORKER_STAGE: stage })).not.toContain("this shell");
-    }
     expect(missingQueueUrlMessage("http://127.0.0.1:5000/123456789012/other", place)).toBe(
       "no queue at --queue-url http://127.0.0.1:5000/123456789012/other (asked in eu-west-1 at http://127.0.0.1:5000): check the URL, --region and --endpoint-url",
+    );
+  });
+
+  test("names the service's other synthesized stages as a way out", () => {
+    const app = temp("missing-queue-stages");
+    for (const stack of ["orders", "dev-orders", "prod-orders", "billing"]) {
+      fs.mkdirSync(path.join(app, "cdktf.out", "stacks", stack), { recursive: true });
+      fs.writeFileSync(path.join(app, "cdktf.out", "stacks", stack, "cdk.tf.json"), "{}");
+    }
+    expect(missingQueueMessage("dev-orders-queue", target("dev-orders", "dev"), place, app)).toBe(
+      'no queue named "dev-orders-queue" in eu-west-1 at http://127.0.0.1:5000: the stack dev-orders (cdktf.out/stacks/dev-orders, stage dev from --stage) names it; ' +
+        'deploy it first (npx cdktf deploy dev-orders), run another stage of it (--stage "" or --stage prod), or pass --queue-url',
     );
   });
 
   test("replaces AWS's 'The specified queue does not exist.' when the lookup fails, and names the queue in other failures", async () => {
     const failing = (error: Error) => ({ send: async () => Promise.reject(error) }) as unknown as SQSClient;
     const missing = Object.assign(new Error("The specified queue does not exist."), { name: "QueueDoesNotExist" });
-    await expect(findQueueUrl(failing(missing), "orders-queue", "orders", place)).rejects.toThrow(/^no queue named "orders-queue" in eu-west-1 at http:\/\/127\.0\.0\.1:5000: /);
-    await expect(findQueueUrl(failing(new Error("socket hang up")), "orders-queue", "orders", place)).rejects.toThrow('could not look up queue "orders-queue" in eu-west-1 at http://127.0.0.1:5000: socket hang up');
+    await expect(findQueueUrl(failing(missing), "orders-queue", target("orders"), place)).rejects.toThrow(/^no queue named "orders-queue" in eu-west-1 at http:\/\/127\.0\.0\.1:5000: /);
+    await expect(findQueueUrl(failing(new Error("socket hang up")), "orders-queue", target("orders"), place)).rejects.toThrow('could not look up queue "orders-queue" in eu-west-1 at http://127.0.0.1:5000: socket hang up');
   });
 });
 
-describe("a shell whose SQS_WORKER_STAGE differs from the synthesized stack", () => {
-  test("is refused before any AWS call, naming both stages and the ways out", () => {
-    expect(stageMismatch("ledger-queue.fifo", "ledger", { SQS_WORKER_STAGE: "dev" })).toBe(
-      'this shell has SQS_WORKER_STAGE=dev, but ledger was synthesized without a stage (queue "ledger-queue.fifo"): ' +
-        "run `SQS_WORKER_STAGE=dev npm run synth` first, or unset SQS_WORKER_STAGE to run the synthesized stage, or pass --queue-url",
+describe("a stack the synth did not write (a stage missing or another)", () => {
+  test("names the folder tried, the stage, that a stage may be missing, and the stacks the synth wrote with their --stage", () => {
+    const app = temp("missing-stack");
+    for (const stack of ["dev-invoices", "prod-invoices", "dev-billing"]) {
+      fs.mkdirSync(path.join(app, "cdktf.out", "stacks", stack), { recursive: true });
+      fs.writeFileSync(path.join(app, "cdktf.out", "stacks", stack, "cdk.tf"), "");
+    }
+    fs.mkdirSync(path.join(app, "cdktf.out", "stacks", "empty-invoices")); // no configuration: not a stack
+    const target: StackTarget = { service: "invoices", stage: { stage: undefined, from: undefined }, stackId: "invoices", outdir: "cdktf.out" };
+    expect(missingStackMessage(target, app)).toBe(
+      "no synthesized stack invoices for invoices (no stage): tried cdktf.out/stacks/invoices (neither cdk.tf.json nor cdk.tf); " +
+        "a stage (--stage or SQS_WORKER_STAGE) may be missing or another; " +
+        "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod); synthesize the app first (cdktf synth), or pass --outdir",
     );
-    expect(stageMismatch("prod-orders-queue", "orders", { SQS_WORKER_STAGE: "dev" })).toContain('synthesized with the name prefix "prod-"');
+    expect(missingStackMessage({ ...target, stage: { stage: "qa", from: "SQS_WORKER_STAGE" }, stackId: "qa-invoices" }, app)).toMatch(
+      /^no synthesized stack qa-invoices for invoices \(stage qa from SQS_WORKER_STAGE\): tried cdktf\.out\/stacks\/qa-invoices /,
+    );
   });
 
-  test("is fine when they agree, or when the shell names no stage (the synth decides)", () => {
-    expect(stageMismatch("dev-orders-queue", "orders", { SQS_WORKER_STAGE: "dev" })).toBeUndefined();
-    expect(stageMismatch("dev-orders-queue", "orders", {})).toBeUndefined();
-    expect(stageMismatch("orders-queue", "orders", { SQS_WORKER_STAGE: "" })).toBeUndefined();
+  test("without any synth output, says so", () => {
+    const app = temp("no-synth");
+    const target: StackTarget = { service: "invoices", stage: { stage: "dev", from: "--stage" }, stackId: "dev-invoices", outdir: "cdktf.out" };
+    expect(missingStackMessage(target, app)).toBe(
+      "no synthesized stack dev-invoices for invoices (stage dev from --stage): tried cdktf.out/stacks/dev-invoices (neither cdk.tf.json nor cdk.tf); " +
+        `a stage (--stage or SQS_WORKER_STAGE) may be missing or another; no cdktf.out/stacks in ${app}; synthesize the app first (cdktf synth), or pass --outdir`,
+    );
   });
 });

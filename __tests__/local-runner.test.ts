@@ -98,7 +98,7 @@ describe("the deployed worker config", () => {
       zipPath: expect.stringMatching(/stacks\/thumbnails\/assets\/.*\/lambda\.zip$/),
     });
     expect(fs.existsSync(readDeployedWorkerConfig(outdir, "thumbnails").zipPath)).toBe(true);
-    expect(() => readDeployedWorkerConfig(outdir, "nope")).toThrow(/no synthesized stack for service "nope".*npm run synth/);
+    expect(() => readDeployedWorkerConfig(outdir, "nope")).toThrow(/no synthesized stack "nope".*synthesize the app first \(cdktf synth\)/);
   });
 });
 

@@ -46,7 +46,7 @@ describe("the worker props of a ServiceStack", () => {
 
   test("serviceName and alarm.topicArn, which the stack sets, are refused instead of silently overridden", () => {
     expect(refusal({ serviceName: "billing", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:mine" } })).toEqual([
-      'orders: serviceName is set by ServiceStack (its id), not in worker (given "billing")',
+      'orders: serviceName is set by ServiceStack (its second argument, the service name), not in worker (given "billing")',
       'orders: alarm.topicArn is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN (given "arn:aws:sns:us-east-1:123456789012:mine")',
     ]);
   });

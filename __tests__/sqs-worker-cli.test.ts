@@ -6,7 +6,7 @@ import { promisify } from "util";
 import { MOTO_VERSION, motoPython } from "../tools/emulator/moto";
 import { programName, USAGE_EXIT } from "../tools/shared/cli";
 import { COMMANDS } from "../tools/sqs-worker";
-import { defaultOutdir } from "../tools/worker-local";
+import { defaultOutdir } from "../tools/shared/stage";
 
 // `sqs-worker <command>`: one command table drives --help and the usage errors. Every command's
 // help lists exactly its options; an option of another command, an unknown command or no
@@ -119,7 +119,7 @@ describe("sqs-worker dlq's own commands", () => {
     const { code, stdout } = await sqsWorker("dlq", "orders", "send", "--help");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: sqs-worker dlq <service> send \[options\]/);
-    expect(listedOptions(stdout).sort()).toEqual(["attribute", "body", "dedup-id", "endpoint-url", "file", "group-id", "help", "name-prefix", "queue-url", "region"]);
+    expect(listedOptions(stdout).sort()).toEqual(["attribute", "body", "dedup-id", "endpoint-url", "file", "group-id", "help", "name-prefix", "queue-url", "region", "stage"]);
   });
 });
 

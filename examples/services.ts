@@ -6,7 +6,8 @@ const WORKERS = path.join(__dirname, "..", "lambda-src");
 
 /**
  * The example services of this repository's app, each with its own worker file. Add one
- * entry per service that needs a queue worker; `cdktf deploy <name>` then deploys it.
+ * entry per service that needs a queue worker; `cdktf deploy <name>` then deploys it (with
+ * SQS_WORKER_STAGE=dev, `cdktf deploy dev-<name>`).
  * Not part of the published package: a consumer writes its own catalog.
  */
 export const EXAMPLE_SERVICES: ServiceCatalog = {

@@ -1,8 +1,8 @@
 import { AnnotationMetadataEntryType, type App } from "cdktf";
-import { ServiceStack, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
+import { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
 import { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
 
-/** Worker settings per service: the key is the service name and the stack id. */
+/** Worker settings per service: the key is the service name (and, without a stage, the stack id). */
 export type ServiceCatalog = Readonly<Record<string, ServiceWorkerProps>>;
 
 /** What the app needs besides the services: read from the environment by main.ts. */
@@ -10,26 +10,33 @@ export interface AppSettings {
   readonly region: string;
   readonly backend: StateBackendConfig;
   /**
-   * The deployment stage (such as `dev` or `prod`): every service gets the name prefix
-   * `<stage>-` and its own state, so stages share an account without clashing.
-   * @default - none: the article's names, `<service>-queue` and so on
+   * The deployment stage (such as `dev` or `prod`), given to every service's stack
+   * ({@link ServiceStackProps.stage}): the stack ids become `<stage>-<service>`, every service
+   * gets the name prefix `<stage>-`, the tag `Stage` and its own state, so stages share an
+   * account (and an app: call {@link addServiceStacks} once per stage) without clashing.
+   * @default - none: stack ids are the service names, and the article's names, `<service>-queue` and so on
    */
   readonly stage?: string;
 }
 
 /**
- * Adds one {@link ServiceStack} per service to `app`, the stack id being the service name.
- * With a stage, each worker's `namePrefix` defaults to `<stage>-`.
+ * Adds one {@link ServiceStack} per service to `app`, the stack id being the service name, or
+ * with a stage `<stage>-<service>` (each worker's `namePrefix` then defaults to `<stage>-`).
+ * Call it once per stage to hold several stages of the same services in one app:
+ *
+ * ```ts
+ * for (const stage of ["dev", "prod"]) addServiceStacks(app, services, { ...settings, stage });
+ * ```
  */
 export function addServiceStacks(app: App, services: ServiceCatalog, settings: AppSettings): ServiceStack[] {
-  const stagePrefix = settings.stage ? { namePrefix: `${settings.stage}-` } : {};
+  const stage: Pick<ServiceStackProps, "stage"> = settings.stage === undefined ? {} : { stage: settings.stage };
   // Every broken service is reported at once, not only the first: violations are collected and
   // thrown together after the last service (nothing is synthesized either way).
   const errors: SqsWorkerConfigError[] = [];
   const stacks: ServiceStack[] = [];
   for (const [serviceName, worker] of Object.entries(services)) {
     try {
-      stacks.push(new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, worker: { ...stagePrefix, ...worker } }));
+      stacks.push(new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, ...stage, worker }));
     } catch (error) {
       if (!(error instanceof SqsWorkerConfigError)) throw error;
       errors.push(error);
@@ -47,9 +54,9 @@ export function addServiceStacks(app: App, services: ServiceCatalog, settings: A
 
 /**
  * Reads the app settings from environment variables (main.ts passes `process.env`):
- * AWS_REGION (default us-east-1); SQS_WORKER_STAGE (a stage such as `dev`: names become
- * `dev-<service>-queue` and so on); TF_STATE_BUCKET switches state to S3, refined by
- * TF_STATE_REGION, TF_STATE_KEY_PREFIX and TF_STATE_LOCK_TABLE.
+ * AWS_REGION (default us-east-1); SQS_WORKER_STAGE (a stage such as `dev`: stack ids become
+ * `dev-<service>`, names `dev-<service>-queue` and so on; empty means none); TF_STATE_BUCKET
+ * switches state to S3, refined by TF_STATE_REGION, TF_STATE_KEY_PREFIX and TF_STATE_LOCK_TABLE.
  */
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): AppSettings {
   const region = env.AWS_REGION || "us-east-1";

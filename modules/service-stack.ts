@@ -7,13 +7,17 @@ import { snapshotProps } from "./sqs-worker/props-read-once";
 import { SqsWorker } from "./sqs-worker/sqs-worker";
 import { AWS_PARTITIONS, show } from "./sqs-worker/validate";
 import { keepStackFolderConsistent } from "./stack-files";
+import { serviceStackId, stageNamePrefix, stageProblem } from "./stage";
 
 /**
  * Where Terraform keeps one service's state.
  * - `local`: `terraform.<namePrefix><service>.tfstate` in the project root, written as a path relative to
- *   the stack folder (`cdktf.out/stacks/<service>`), so the output holds no absolute path.
+ *   the stack folder (`cdktf.out/stacks/<stack id>`), so the output holds no absolute path.
  * - `s3`: one object per service and prefix, `<keyPrefix>/<namePrefix><service>/terraform.tfstate`, encrypted, locked
  *   with S3's native lock file (Terraform >= 1.10) or, when given, a DynamoDB table.
+ *
+ * With a stage and no namePrefix of its own, the prefix is `<stage>-`: the state of `dev` is
+ * `terraform.dev-<service>.tfstate` (S3: `<keyPrefix>/dev-<service>/terraform.tfstate`), named as the stack.
  */
 export type StateBackendConfig =
   | { readonly kind: "local" }
@@ -31,12 +35,24 @@ export type StateBackendConfig =
 export interface ServiceStackProps {
   /** AWS region of the provider. */
   readonly region: string;
+  /**
+   * The deployment stage, such as `dev` or `prod`: lowercase letters, digits and hyphens,
+   * starting with a letter, not ending with a hyphen. With a stage, the stack id is
+   * `<stage>-<service>` (`cdktf deploy dev-invoices`), the worker's `namePrefix` defaults to
+   * `<stage>-` (`dev-invoices-queue`...; the name-length rules count it), so is the state
+   * (`terraform.dev-invoices.tfstate`), and the provider tags every resource `Stage: <stage>`.
+   * One app can hold several stages of a service side by side. The `sqs-worker` commands take
+   * the same stage as `--stage` (or `SQS_WORKER_STAGE`).
+   * @default - none: the stack id is the service name and names carry no prefix
+   */
+  readonly stage?: string;
   /** @default { kind: "local" } */
   readonly backend?: StateBackendConfig;
   /**
-   * The worker's props, minus the service name (the stack id) and the alarm topic (a
-   * variable). `lambda.entry` is required. A `namePrefix` also separates the state: each
-   * prefix (stage) of a service has its own state file or S3 key.
+   * The worker's props, minus the service name (the constructor's second argument) and the
+   * alarm topic (a variable). `lambda.entry` is required. A `namePrefix` (by default `<stage>-`
+   * with a stage) also separates the state: each prefix of a service has its own state file or
+   * S3 key.
    */
   readonly worker: ServiceWorkerProps;
 }
@@ -47,14 +63,14 @@ export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm"> &
 };
 
 /**
- * Refuses, in one error, the worker props a ServiceStack sets itself: `serviceName` (the stack
- * id) and `alarm.topicArn` (the `alert_sns_arn` variable). A JavaScript caller could pass them;
+ * Refuses, in one error, the worker props a ServiceStack sets itself: `serviceName` (its second
+ * argument) and `alarm.topicArn` (the `alert_sns_arn` variable). A JavaScript caller could pass them;
  * overriding them silently would deploy names or an alarm target other than the ones written.
  */
 function refuseStackOwnedProps(serviceName: string, worker: Record<string, unknown>, alarm: Record<string, unknown> | undefined): void {
   const violations: SqsWorkerViolation[] = [];
   if (worker.serviceName !== undefined) {
-    violations.push({ serviceName, path: "serviceName", rule: "is set by ServiceStack (its id), not in worker", given: JSON.stringify(String(worker.serviceName)) });
+    violations.push({ serviceName, path: "serviceName", rule: "is set by ServiceStack (its second argument, the service name), not in worker", given: JSON.stringify(String(worker.serviceName)) });
   }
   if (alarm && typeof alarm === "object" && alarm.topicArn !== undefined) {
     violations.push({
@@ -68,7 +84,7 @@ function refuseStackOwnedProps(serviceName: string, worker: Record<string, unkno
 }
 
 /**
- * The relative path from `cdktf.out/stacks/<service>` to the project root's state file,
+ * The relative path from `cdktf.out/stacks/<stack id>` to the project root's state file,
  * `terraform.<namePrefix><service>.tfstate`.
  */
 export function localStatePath(stateName: string): string {
@@ -76,9 +92,10 @@ export function localStatePath(stateName: string): string {
 }
 
 /**
- * One deployable unit per service (`cdktf deploy <service>`): the AWS provider with tags
- * naming the service, a state backend, the `alert_sns_arn` variable, one {@link SqsWorker}
- * and the outputs a producer or an operator needs.
+ * One deployable unit per service and stage (`cdktf deploy <service>`, with a stage
+ * `cdktf deploy <stage>-<service>`): the AWS provider with tags naming the service (and the
+ * stage), a state backend, the `alert_sns_arn` variable, one {@link SqsWorker} and the outputs a
+ * producer or an operator needs.
  */
 export class ServiceStack extends TerraformStack {
   /** The worker this stack deploys. */
@@ -91,7 +108,8 @@ export class ServiceStack extends TerraformStack {
     // a raw TypeError, or (a mistyped backend kind) silently synthesize an S3 backend without a bucket.
     const wrong = stackPropViolations(serviceName, props);
     if (wrong.length > 0) throw new SqsWorkerConfigError(wrong);
-    super(scope, serviceName);
+    const stage = props.stage;
+    super(scope, serviceStackId(serviceName, stage));
     keepStackFolderConsistent(this);
 
     // JavaScript callers can omit the worker entirely; SqsWorker then reports lambda.entry. The
@@ -100,11 +118,14 @@ export class ServiceStack extends TerraformStack {
     const given = snapshotProps(props.worker ?? {});
     const { alarm, ...worker } = (typeof given === "object" && given !== null ? given : {}) as ServiceWorkerProps;
     refuseStackOwnedProps(serviceName, worker as Record<string, unknown>, alarm as Record<string, unknown> | undefined);
-    // A stage prefix gets its own state: dev-orders and prod-orders never share one.
-    const stateName = `${typeof worker.namePrefix === "string" ? worker.namePrefix : ""}${serviceName}`;
+    // A stage names the worker's resources unless the worker chose its own prefix.
+    const stagePrefix: { namePrefix?: string } = stage !== undefined && worker.namePrefix === undefined ? { namePrefix: stageNamePrefix(stage) } : {};
+    const namePrefix = stagePrefix.namePrefix ?? worker.namePrefix;
+    // A prefix (stage) gets its own state: dev-orders and prod-orders never share one.
+    const stateName = `${typeof namePrefix === "string" ? namePrefix : ""}${serviceName}`;
     new AwsProvider(this, "aws", {
       region: props.region,
-      defaultTags: [{ tags: { Service: serviceName, ManagedBy: "cdktf" } }],
+      defaultTags: [{ tags: { Service: serviceName, ...(stage === undefined ? {} : { Stage: stage }), ManagedBy: "cdktf" } }],
     });
     configureBackend(this, stateName, props.backend ?? { kind: "local" });
 
@@ -115,7 +136,7 @@ export class ServiceStack extends TerraformStack {
     this.alertTopicArn = new TerraformVariable(this, "alert_sns_arn", {
       type: "string",
       nullable: true,
-      description: `SNS topic ARN notified when the dead-letter queue of ${serviceName} holds messages`,
+      description: `SNS topic ARN notified when the dead-letter queue of ${serviceName}${stage === undefined ? "" : ` (stage ${stage})`} holds messages`,
       validation: [
         {
           // Terraform JSON reads a plain string as a literal: the expression needs "${...}".
@@ -128,11 +149,16 @@ export class ServiceStack extends TerraformStack {
     // cdktf 0.21 cannot write a null default through the config (it crashes on null).
     this.alertTopicArn.addOverride("default", null);
 
-    this.worker = new SqsWorker(this, "Worker", {
-      ...worker,
-      serviceName,
-      alarm: { ...alarm, topicArn: this.alertTopicArn.stringValue },
-    });
+    try {
+      this.worker = new SqsWorker(this, "Worker", {
+        ...worker,
+        ...stagePrefix,
+        serviceName,
+        alarm: { ...alarm, topicArn: this.alertTopicArn.stringValue },
+      });
+    } catch (error) {
+      throw stagePrefix.namePrefix !== undefined && error instanceof SqsWorkerConfigError ? namingTheStage(error, stage as string) : error;
+    }
     this.worker.dlqAlarm.lifecycle = {
       precondition: [
         {
@@ -163,15 +189,35 @@ export class ServiceStack extends TerraformStack {
   }
 }
 
-/** What ServiceStack needs before anything is built: a service name, a props object, a region, a backend it knows. */
+/**
+ * The worker's violations with the stage named where they name the prefix it gave: the
+ * name-length and name-clash rules count the prefix and show it as `with namePrefix "dev-"`,
+ * which the user did not write. The error itself when no violation names it.
+ */
+function namingTheStage(error: SqsWorkerConfigError, stage: string): SqsWorkerConfigError {
+  const given = `with namePrefix ${show(stageNamePrefix(stage))}`;
+  if (!error.violations.some((violation) => violation.given.includes(given))) return error;
+  const named = new SqsWorkerConfigError(
+    error.violations.map((violation) => ({ ...violation, given: violation.given.split(given).join(`with stage ${show(stage)} (namePrefix ${show(stageNamePrefix(stage))})`) })),
+  );
+  Object.defineProperty(named, "cause", { value: error, enumerable: false }); // where the worker found them, for SQS_WORKER_DEBUG=1
+  return named;
+}
+
+/**
+ * What ServiceStack needs before anything is built: a service name, a props object, a region, a
+ * backend it knows, and a stage of the stage rule when one is given.
+ */
 export function stackPropViolations(serviceName: unknown, props: unknown): SqsWorkerViolation[] {
   const name = typeof serviceName === "string" && serviceName !== "" ? serviceName : `(service ${show(serviceName)})`;
   const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName: name, path, rule, given: show(given) });
   const out: SqsWorkerViolation[] = [];
   if (typeof serviceName !== "string" || serviceName === "") out.push(violation("ServiceStack id", "must be the service name, a non-empty string", serviceName));
   if (typeof props !== "object" || props === null) return [...out, violation("ServiceStack props", "must be an object with region (and worker, backend)", props)];
-  const { region, backend } = props as { region?: unknown; backend?: unknown };
+  const { region, backend, stage } = props as { region?: unknown; backend?: unknown; stage?: unknown };
   if (typeof region !== "string" || region === "") out.push(violation("region", "must be an AWS region such as us-east-1", region));
+  const stageRule = stage === undefined ? undefined : stageProblem(stage);
+  if (stageRule) out.push(violation("stage", stageRule, stage));
   if (backend === undefined) return out;
   const kind = typeof backend === "object" && backend !== null ? (backend as { kind?: unknown }).kind : undefined;
   if (kind === "local") return out;

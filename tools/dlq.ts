@@ -33,6 +33,7 @@ import { idempotencyState, nativeRedriveIdempotencyWarning } from "./dlq/idempot
 import { resolveWorkerQueues, type WorkerQueues } from "./dlq/resolve";
 import { queueDepth } from "./local-runner/queue-depth";
 import { parseDuration, showLogs } from "./dlq/logs";
+import { defaultOutdir, namePrefixOf, resolveStage, STAGE_OPTION, type StageChoice } from "./shared/stage";
 
 const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send", "logs"] as const;
 
@@ -60,7 +61,8 @@ export const DLQ_CLI: CliSpec = {
     since: { type: "string", value: "DURATION", for: ["logs"], description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)" },
     follow: { type: "boolean", short: "f", for: ["logs"], description: "logs: keep printing new events until Ctrl-C" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
-    "name-prefix": { type: "string", value: "PREFIX", description: "the workers' namePrefix, such as dev- (default: <SQS_WORKER_STAGE>- when that is set, else none)" },
+    stage: STAGE_OPTION,
+    "name-prefix": { type: "string", value: "PREFIX", description: "the worker's namePrefix, when it sets one other than its stage's (default: <stage>- with a stage, else none)" },
     "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
     "endpoint-url": { type: "string", value: "URL", description: "an SQS endpoint such as the emulator's (default AWS_ENDPOINT_URL)" },
   },
@@ -132,6 +134,7 @@ interface Args {
   inDoubt?: "delivered" | "resend";
   yes: boolean;
   region: string;
+  stage: StageChoice;
   namePrefix: string;
   queueUrl?: string;
   endpointUrl?: string;
@@ -152,6 +155,7 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
     if (!service || !command || positionals.length > 2) throw usageError(DLQ_CLI, "give a service and one command");
     if (!isCommand(command)) throw usageError(DLQ_CLI, `unknown command ${command}`);
     checkSubcommandOptions(DLQ_CLI, values, command);
+    const stage = resolveStage(DLQ_CLI, values, env);
     return {
       service,
       command,
@@ -162,7 +166,8 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
       inDoubt: inDoubtOption(values["in-doubt"] as string | undefined, values["client-side"] === true),
       yes: values.yes === true,
       region: regionOption((values.region as string | undefined) || env.AWS_REGION || "us-east-1"),
-      namePrefix: (values["name-prefix"] as string | undefined) ?? (env.SQS_WORKER_STAGE ? `${env.SQS_WORKER_STAGE}-` : ""),
+      stage,
+      namePrefix: (values["name-prefix"] as string | undefined) ?? namePrefixOf(stage),
       queueUrl: values["queue-url"] as string | undefined,
       endpointUrl: endpointOption((values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined),
       body: values.body as string | undefined,
@@ -283,10 +288,14 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
     const queues = await resolveWorkerQueues(sqs, {
       service: args.service,
       region: args.region,
+      endpointUrl: args.endpointUrl,
       dlqUrl: args.queueUrl,
+      stage: args.stage,
       namePrefix: args.namePrefix,
-      // The project folder npm runs the script in: where the local backend keeps each stack's state.
+      // The app's folder the command runs in: where the local backend keeps each stack's state,
+      // and whose synth output is listed when no queue is found.
       projectDir: process.cwd(),
+      outdir: defaultOutdir(),
     });
     if (args.command === "status") {
       const s = await status(sqs, announceSlowCalls(new CloudWatchClient(config), "CloudWatch", err), queues);

@@ -13,11 +13,13 @@ import * as path from "path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
 import { queueCounters } from "./local-runner/queue-depth";
-import { findQueueUrl, missingQueueUrlMessage, stageMismatch } from "./local-runner/queue-lookup";
+import { findQueueUrl, missingQueueUrlMessage, missingStackMessage, type StackTarget } from "./local-runner/queue-lookup";
 import { isMissingQueue } from "./shared/aws-errors";
 import { WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
 import { LocalRunner } from "./local-runner/runner";
 import { loadDeployedWorkerConfig } from "./local-runner/stack-config";
+import { stackConfigFiles } from "./local-runner/stack-file";
+import { defaultOutdir, resolveStage, STAGE_OPTION, stackIdOf, type StageChoice } from "./shared/stage";
 import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
 
 /** The command line of `sqs-worker run` (`npm run worker:local` here), for parsing and for `--help`. */
@@ -29,7 +31,8 @@ export const WORKER_LOCAL_CLI: CliSpec = {
     "after checking it against the stack's source_code_hash. Prints each failed record with its message id and error, and a " +
     "summary line at the end. Stop with Ctrl-C.",
   options: {
-    "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the service's <service>-queue" },
+    stage: STAGE_OPTION,
+    "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the one the service's stack names (<stage>-<service>-queue)" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
     "endpoint-url": { type: "string", value: "URL", description: "an AWS endpoint such as the emulator's, for the queue and the worker's own calls (default AWS_ENDPOINT_URL)" },
     outdir: { type: "string", value: "DIR", description: "the synth output to read the service from (default: cdktf.json's output in the current folder, else cdktf.out)" },
@@ -53,6 +56,7 @@ export const WORKER_LOCAL_CLI: CliSpec = {
 
 interface Args {
   service: string;
+  stage: StageChoice;
   queueUrl?: string;
   region: string;
   endpointUrl?: string;
@@ -62,17 +66,6 @@ interface Args {
   releaseFailed: boolean;
 }
 
-/** The synth output folder of the app in `cwd`: cdktf.json's `output` when it names one, else cdktf.out. */
-export function defaultOutdir(cwd: string = process.cwd()): string {
-  try {
-    const output = (JSON.parse(fs.readFileSync(path.join(cwd, "cdktf.json"), "utf8")) as { output?: unknown }).output;
-    if (typeof output === "string" && output.trim()) return output;
-  } catch {
-    // no cdktf.json, or not JSON: the synth's default folder
-  }
-  return "cdktf.out";
-}
-
 /** Parses the command line; `"help"` when --help was asked; throws a one-line {@link CliUsageError} otherwise. */
 export function parseWorkerLocalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | "help" {
   const { help, values, positionals } = parseCli(WORKER_LOCAL_CLI, argv);
@@ -80,6 +73,7 @@ export function parseWorkerLocalArgs(argv: readonly string[], env: Readonly<Reco
   if (positionals.length !== 1) throw usageError(WORKER_LOCAL_CLI, positionals.length === 0 ? "give the service to run" : `unexpected argument ${positionals[1]}`);
   return {
     service: positionals[0],
+    stage: resolveStage(WORKER_LOCAL_CLI, values, env),
     queueUrl: values["queue-url"] as string | undefined,
     region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
     endpointUrl: (values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined,
@@ -109,13 +103,15 @@ async function runWorker(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${helpText(WORKER_LOCAL_CLI)}\n`);
     return WORKER_LOCAL_EXIT.ok;
   }
-  const worker = await loadDeployedWorkerConfig(args.outdir, args.service);
-  const mismatch = args.queueUrl ? undefined : stageMismatch(worker.queueName, args.service);
-  if (mismatch) throw new Error(mismatch);
+  // The stage picks the stack, as ServiceStack named it: cdktf.out/stacks/<stage>-<service>.
+  const target: StackTarget = { service: args.service, stage: args.stage, stackId: stackIdOf(args.service, args.stage), outdir: args.outdir };
+  const { json, hcl } = stackConfigFiles(path.join(args.outdir, "stacks", target.stackId));
+  if (!fs.existsSync(json) && !fs.existsSync(hcl)) throw new Error(missingStackMessage(target));
+  const worker = await loadDeployedWorkerConfig(args.outdir, args.service, target.stackId);
   // Timeouts, bounded retries, and a line while SQS does not answer (tools/shared/aws-patience.ts).
   const sqs = announceSlowCalls(new SQSClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }), "SQS", (line) => process.stderr.write(`${line}\n`));
   const place = { region: args.region, endpointUrl: args.endpointUrl };
-  const queueUrl = args.queueUrl ?? (await findQueueUrl(sqs, worker.queueName, args.service, place));
+  const queueUrl = args.queueUrl ?? (await findQueueUrl(sqs, worker.queueName, target, place));
   const runner = new LocalRunner({
     sqs,
     queueUrl,

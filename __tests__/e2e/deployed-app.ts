@@ -21,9 +21,10 @@ export interface DeployedApp {
  * Synthesizes `services` (one stack each) into a temporary project folder, applies every stack
  * against a new moto server with the real Terraform CLI and provider mirror, in parallel (most of
  * an apply is the provider waiting for SQS attributes to settle, not CPU), and returns the
- * handles a suite needs. The alarm topic is created first, as an operator would.
+ * handles a suite needs. The alarm topic is created first, as an operator would. With `stages`,
+ * every service once per stage (stacks `<stage>-<service>`), side by side.
  */
-export async function deployApp(prefix: string, services: ServiceCatalog): Promise<DeployedApp> {
+export async function deployApp(prefix: string, services: ServiceCatalog, options: { stages?: readonly string[] } = {}): Promise<DeployedApp> {
   const tool = prepareTerraform();
   if (!tool.ok) throw new Error(`the e2e suite needs terraform and the provider mirror: ${tool.reason}`);
   const moto = await startMoto();
@@ -48,7 +49,7 @@ export async function deployApp(prefix: string, services: ServiceCatalog): Promi
   try {
     const sns = new SNSClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
     topicArn = (await sns.send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn!;
-    stackDirs = await synthApp(outdir, { services });
+    stackDirs = await synthApp(outdir, { services, stages: options.stages });
     await Promise.all(
       Object.values(stackDirs).map(async (dir) => {
         await terraformOk(tool, dir, ["init", "-input=false", "-no-color"], env);

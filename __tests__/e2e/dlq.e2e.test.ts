@@ -195,10 +195,16 @@ describe("a redrive while a consumer keeps failing messages into the DLQ", () =>
 });
 
 describe("npm run dlq errors", () => {
-  test("an unknown service exits 3 and says what to check", async () => {
-    const result = await cli("nosuch", "status");
+  test("an unknown service exits 3 and says what it tried, where, and what to check", async () => {
+    const result = await cli("nosuch", "status", "--stage", "");
     expect(result.code).toBe(3);
-    expect(result.err).toBe("dlq: no queues nosuch-queue and nosuch-dlq (or .fifo) in us-east-1: check the service name and --region, or pass --queue-url");
+    // The stacks listed after "another; " are this repository's cdktf.out's, whatever the last synth wrote.
+    expect(result.err).toMatch(
+      new RegExp(
+        `^dlq: no queues of nosuch in us-east-1 at ${moto.endpoint.replace(/\./g, "\\.")}: tried nosuch-queue and nosuch-dlq, then nosuch-queue\\.fifo and nosuch-dlq\\.fifo \\(no stage, no name prefix\\); ` +
+          "a stage \\(--stage or SQS_WORKER_STAGE\\) or a namePrefix \\(--name-prefix\\) may be missing or another; .*else check the service name and --region, or pass --queue-url$",
+      ),
+    );
   });
 
   test("a --queue-url in another region than --region exits 3", async () => {
@@ -276,7 +282,7 @@ describe("finding the queues", () => {
       expect(queues.dlqArn).toMatch(/:renamed-dead-letters$/);
       // Without that state, the name lookup (with the prefix) says what it looked for.
       await expect(resolveWorkerQueues(sqs, { service: "billing", region: "us-east-1", namePrefix: "dev-", projectDir: os.tmpdir() })).rejects.toThrow(
-        "no queues dev-billing-queue and dev-billing-dlq (or .fifo) in us-east-1",
+        'no queues of billing in us-east-1 on AWS: tried dev-billing-queue and dev-billing-dlq, then dev-billing-queue.fifo and dev-billing-dlq.fifo (no stage, --name-prefix "dev-")',
       );
     } finally {
       fs.rmSync(project, { recursive: true, force: true });

@@ -118,12 +118,12 @@ describe("npm run worker:local against the emulator", () => {
     expect(run.code).toBe(WORKER_LOCAL_EXIT.ok);
   });
 
-  test("a missing queue is named with where the runner looked and the stage hint, exit 1", async () => {
+  test("a missing queue is named with where the runner looked and the stack that names it, exit 1", async () => {
     const run = await workerLocal(["ghost", "--outdir", jsonOut]);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.error);
     expect(run.last).toBe(
-      `worker:local: no queue named "ghost-queue" in us-east-1 at ${moto.endpoint}: the stack was synthesized without a stage prefix; ` +
-        "deploy it first (npx cdktf deploy ghost), synthesize with the stage it was deployed under, or pass --queue-url",
+      `worker:local: no queue named "ghost-queue" in us-east-1 at ${moto.endpoint}: the stack ghost (${path.join(jsonOut, "stacks", "ghost")}, no stage) names it; ` +
+        "deploy it first (npx cdktf deploy ghost), or pass --queue-url",
     );
   });
 

@@ -84,11 +84,12 @@ export function tempDirsRemovedAfterAll(): (prefix: string) => string {
 /**
  * Synthesizes an app of `services` to `outdir` exactly as `npm run synth` does (JSON) or as
  * `cdktf synth --hcl` does (HCL, then formatted by the same @cdktf/hcl-tools formatter the
- * CLI applies). Returns the path of each stack's folder by service name.
+ * CLI applies). With `stages`, the services once per stage, as an app holding dev and prod does.
+ * Returns the path of each stack's folder by stack id (the service name, or `<stage>-<service>`).
  */
 export async function synthApp(
   outdir: string,
-  options: { hcl?: boolean; services?: ServiceCatalog } = {},
+  options: { hcl?: boolean; services?: ServiceCatalog; stages?: readonly string[] } = {},
 ): Promise<Record<string, string>> {
   fs.mkdirSync(outdir, { recursive: true });
   // cdktf reads HCL mode from SYNTH_HCL_OUTPUT when each stack is constructed, exactly the
@@ -98,7 +99,10 @@ export async function synthApp(
   let stacks;
   try {
     const app = new App({ outdir, hclOutput: options.hcl ?? false });
-    stacks = addServiceStacks(app, options.services ?? EXAMPLE_SERVICES, { region: "us-east-1", backend: { kind: "local" } });
+    const settings = { region: "us-east-1", backend: { kind: "local" } } as const;
+    stacks = options.stages
+      ? options.stages.flatMap((stage) => addServiceStacks(app, options.services ?? EXAMPLE_SERVICES, { ...settings, stage }))
+      : addServiceStacks(app, options.services ?? EXAMPLE_SERVICES, settings);
     app.synth();
   } finally {
     if (previous === undefined) delete process.env.SYNTH_HCL_OUTPUT;

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { deriveNames, type WorkerNames } from "../../modules/sqs-worker/names";
-import { isMissingQueue } from "../shared/aws-errors";
+import { isMissingQueue, whereAsked, type AwsPlace } from "../shared/aws-errors";
+import { describeStage, namePrefixOf, synthesizedStacksHint, type StageChoice } from "../shared/stage";
 import { DlqError, EXIT, explainAwsError } from "./errors";
 import { readStackQueueOutputs } from "./stack-outputs";
 
@@ -58,17 +59,34 @@ async function urlOf(sqs: SQSClient, name: string): Promise<string | undefined> 
   }
 }
 
+/** How {@link resolveWorkerQueues} finds a service's queues. */
+export interface QueueLookup {
+  readonly service: string;
+  readonly region: string;
+  /** The endpoint asked (an emulator), for messages; the client is already pointed at it. */
+  readonly endpointUrl?: string;
+  /** The DLQ's URL (`--queue-url`): the queues are then found from it. */
+  readonly dlqUrl?: string;
+  /** The stage asked for (`--stage`, SQS_WORKER_STAGE), for messages. @default no stage */
+  readonly stage?: StageChoice;
+  /** The workers' name prefix. @default the stage's, `<stage>-` (or none) */
+  readonly namePrefix?: string;
+  /** The app's folder: its local state files, and its synth output (`outdir`) for messages. */
+  readonly projectDir?: string;
+  /** The app's synth output, relative to `projectDir`: its stacks are listed when no queue is found. @default cdktf.out */
+  readonly outdir?: string;
+}
+
 /**
  * Finds a service's queue and DLQ, in this order: from `--queue-url` of the DLQ (its source
  * queue is then the one SQS lists as redriving into it); from the outputs of the stack deployed
  * from `projectDir` (its local state file); by the names the construct gives them, with the
- * stage's name prefix (standard first, then FIFO).
+ * stage's name prefix (standard first, then FIFO). Finding none is one line:
+ * {@link noQueuesMessage}.
  */
-export async function resolveWorkerQueues(
-  sqs: SQSClient,
-  options: { service: string; region: string; dlqUrl?: string; namePrefix?: string; projectDir?: string },
-): Promise<WorkerQueues> {
-  const prefix = options.namePrefix ?? "";
+export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup): Promise<WorkerQueues> {
+  const stage = options.stage ?? { stage: undefined, from: undefined };
+  const prefix = options.namePrefix ?? namePrefixOf(stage);
   const outputs = options.dlqUrl || !options.projectDir ? undefined : readStackQueueOutputs(options.projectDir, options.service, prefix);
   if (outputs) {
     try {
@@ -104,9 +122,23 @@ export async function resolveWorkerQueues(
       return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, ...namedByConstruct(names) };
     }
   }
-  const names = deriveNames(options.service, false, prefix);
-  throw new DlqError(
-    `no queues ${names.queue} and ${names.deadLetterQueue} (or .fifo) in ${options.region}: check the service name and --region, or pass --queue-url`,
-    EXIT.config,
+  throw new DlqError(noQueuesMessage({ ...options, stage, namePrefix: prefix }), EXIT.config);
+}
+
+/**
+ * The one line for a service whose queues are not there: the names tried (standard, then FIFO),
+ * where, with which stage and prefix; that a stage or a prefix may be missing or another; and,
+ * in an app's folder, the stacks its synth wrote (`stacks in cdktf.out: dev-invoices, ...`).
+ */
+export function noQueuesMessage(lookup: QueueLookup & { readonly stage: StageChoice; readonly namePrefix: string }): string {
+  const pairs = [false, true].map((fifo) => deriveNames(lookup.service, fifo, lookup.namePrefix)).map((names) => `${names.queue} and ${names.deadLetterQueue}`);
+  const stagePrefix = namePrefixOf(lookup.stage);
+  const prefix = lookup.namePrefix === stagePrefix ? (lookup.namePrefix ? `name prefix ${lookup.namePrefix}` : "no name prefix") : `--name-prefix ${JSON.stringify(lookup.namePrefix)}`;
+  const stacks = lookup.projectDir === undefined ? "" : synthesizedStacksHint(lookup.service, lookup.outdir ?? "cdktf.out", lookup.projectDir);
+  const place: AwsPlace = { region: lookup.region, endpointUrl: lookup.endpointUrl };
+  return (
+    `no queues of ${lookup.service} ${whereAsked(place)}: tried ${pairs.join(", then ")} (${describeStage(lookup.stage)}, ${prefix}); ` +
+    `a stage (--stage or SQS_WORKER_STAGE) or a namePrefix (--name-prefix) may be missing or another${stacks ? `; ${stacks}` : ""}; ` +
+    "else check the service name and --region, or pass --queue-url"
   );
 }

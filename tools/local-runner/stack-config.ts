@@ -4,7 +4,7 @@ import { loadStackResources, readStackJson, singleBlock, type StackConfiguration
 
 /** What the local runner needs to behave like the deployed worker, read from synth output. */
 export interface DeployedWorkerConfig {
-  /** The service (stack) name. */
+  /** The service's name (its stack's id is `<stage>-<service>` with a stage). */
   readonly serviceName: string;
   /** The source queue's name. */
   readonly queueName: string;
@@ -81,20 +81,21 @@ function workerConfigFromStack(serviceName: string, stackDir: string, { file, re
 }
 
 /**
- * Reads one service's synthesized stack (`<outdir>/stacks/<service>/cdk.tf.json`) synchronously:
- * the queue, the function (its zip, handler, timeout, environment) and the event source mapping.
- * JSON only; {@link loadDeployedWorkerConfig} reads the HCL form (`cdktf synth --hcl`) too.
+ * Reads one service's synthesized stack (`<outdir>/stacks/<stack id>/cdk.tf.json`; the stack id is
+ * the service name, or `<stage>-<service>` with a stage) synchronously: the queue, the function
+ * (its zip, handler, timeout, environment) and the event source mapping. JSON only;
+ * {@link loadDeployedWorkerConfig} reads the HCL form (`cdktf synth --hcl`) too.
  */
-export function readDeployedWorkerConfig(outdir: string, serviceName: string): DeployedWorkerConfig {
-  const stackDir = path.join(outdir, "stacks", serviceName);
-  return workerConfigFromStack(serviceName, stackDir, readStackJson(serviceName, stackDir));
+export function readDeployedWorkerConfig(outdir: string, serviceName: string, stackId: string = serviceName): DeployedWorkerConfig {
+  const stackDir = path.join(outdir, "stacks", stackId);
+  return workerConfigFromStack(serviceName, stackDir, readStackJson(stackId, stackDir));
 }
 
 /**
  * Reads one service's synthesized stack whichever synth mode wrote it: `cdk.tf.json`
- * (`npm run synth`) or `cdk.tf` (`cdktf synth --hcl`). What the local runner uses.
+ * (`npm run synth`, `cdktf synth`) or `cdk.tf` (`cdktf synth --hcl`). What the local runner uses.
  */
-export async function loadDeployedWorkerConfig(outdir: string, serviceName: string): Promise<DeployedWorkerConfig> {
-  const stackDir = path.join(outdir, "stacks", serviceName);
-  return workerConfigFromStack(serviceName, stackDir, await loadStackResources(serviceName, stackDir));
+export async function loadDeployedWorkerConfig(outdir: string, serviceName: string, stackId: string = serviceName): Promise<DeployedWorkerConfig> {
+  const stackDir = path.join(outdir, "stacks", stackId);
+  return workerConfigFromStack(serviceName, stackDir, await loadStackResources(stackId, stackDir));
 }

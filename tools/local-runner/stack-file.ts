@@ -17,9 +17,9 @@ export function stackConfigFiles(stackDir: string): { readonly json: string; rea
   return { json: path.join(stackDir, "cdk.tf.json"), hcl: path.join(stackDir, "cdk.tf") };
 }
 
-function noStack(serviceName: string, stackDir: string): Error {
+function noStack(stackId: string, stackDir: string): Error {
   const { json, hcl } = stackConfigFiles(stackDir);
-  return new Error(`no synthesized stack for service "${serviceName}": neither ${json} nor ${hcl} exists; run \`npm run synth\` first`);
+  return new Error(`no synthesized stack "${stackId}": neither ${json} nor ${hcl} exists; synthesize the app first (cdktf synth)`);
 }
 
 /**
@@ -54,11 +54,11 @@ function readJson(file: string): StackConfiguration {
  * the HCL form instead is refused with a pointer to {@link loadStackResources}, which reads both
  * (HCL parsing is asynchronous).
  */
-export function readStackJson(serviceName: string, stackDir: string): StackConfiguration {
+export function readStackJson(stackId: string, stackDir: string): StackConfiguration {
   const { json, hcl } = stackConfigFiles(stackDir);
   if (fs.existsSync(json)) return readJson(json);
-  if (fs.existsSync(hcl)) throw new Error(`${hcl} is HCL and this reader takes ${json} only: use loadDeployedWorkerConfig, or run \`npm run synth\``);
-  throw noStack(serviceName, stackDir);
+  if (fs.existsSync(hcl)) throw new Error(`${hcl} is HCL and this reader takes ${json} only: use loadDeployedWorkerConfig, or synthesize as JSON (cdktf synth)`);
+  throw noStack(stackId, stackDir);
 }
 
 /**
@@ -67,10 +67,10 @@ export function readStackJson(serviceName: string, stackDir: string): StackConfi
  * because a hand-written reader would misread heredocs, escapes and nested expressions.
  * Expressions come back as `${...}` strings in both forms, with the same `$${` escapes.
  */
-export async function loadStackResources(serviceName: string, stackDir: string): Promise<StackConfiguration> {
+export async function loadStackResources(stackId: string, stackDir: string): Promise<StackConfiguration> {
   const { json, hcl } = stackConfigFiles(stackDir);
   if (fs.existsSync(json)) return readJson(json);
-  if (!fs.existsSync(hcl)) throw noStack(serviceName, stackDir);
+  if (!fs.existsSync(hcl)) throw noStack(stackId, stackDir);
   let parsed: { resource?: Record<string, Record<string, unknown>> };
   try {
     parsed = (await parseHcl(path.basename(hcl), fs.readFileSync(hcl, "utf8"))) as typeof parsed;
