@@ -20,21 +20,31 @@ export interface BoundProvider {
 export type BoundProviderSource = () => BoundProvider | undefined;
 
 /**
+ * The bindings package the construct's own imports name. In the CDK Terrain build (entry points
+ * `sqs-worker-cdktf/cdktn`, written by scripts/build-cdktn.js) this string and every
+ * `@cdktf/provider-aws` specifier below read `@cdktn/provider-aws`, so each build reads the
+ * package whose classes build its resources.
+ */
+const BINDINGS = "@cdktf/provider-aws";
+
+/**
  * `@cdktf/provider-aws` records the provider it was generated from in its package.json
- * (`cdktf.provider.version`; 20.1.0 says 5.100.0, 21.22.1 says 6.25.0). It is resolved from this
- * file, as the construct's own `@cdktf/provider-aws/lib/...` imports are, so it is the copy whose
- * classes build the resources.
+ * (`cdktf.provider.version`; 20.1.0 says 5.100.0, 21.22.1 says 6.25.0); `@cdktn/provider-aws`
+ * in `cdktn.provider.version` (25.7.0 says 6.66.0, and keeps the `cdktf` block as well). It is
+ * resolved from this file, as the construct's own `@cdktf/provider-aws/lib/...` imports are, so
+ * it is the copy whose classes build the resources.
  */
 export const cdktfProviderAws: BoundProviderSource = () => {
-  let manifest: { version?: unknown; cdktf?: { provider?: { version?: unknown } } };
+  type ProviderBlock = { provider?: { version?: unknown } };
+  let manifest: { version?: unknown; cdktf?: ProviderBlock; cdktn?: ProviderBlock };
   try {
     manifest = require("@cdktf/provider-aws/package.json");
   } catch {
     return undefined;
   }
-  const awsVersion = manifest.cdktf?.provider?.version;
+  const awsVersion = manifest.cdktn?.provider?.version ?? manifest.cdktf?.provider?.version;
   if (typeof awsVersion !== "string" || typeof manifest.version !== "string") return undefined;
-  return { bindings: "@cdktf/provider-aws", bindingsVersion: manifest.version, awsVersion };
+  return { bindings: BINDINGS, bindingsVersion: manifest.version, awsVersion };
 };
 
 /** The sources asked in order; the first that answers wins. */
@@ -63,7 +73,7 @@ export function boundProvider(): BoundProvider {
     const found = source();
     if (found) return found;
   }
-  throw new Error("sqs-worker-cdktf: cannot tell which hashicorp/aws version the installed provider bindings target (is @cdktf/provider-aws installed?)");
+  throw new Error(`sqs-worker-cdktf: cannot tell which hashicorp/aws version the installed provider bindings target (is ${BINDINGS} installed?)`);
 }
 
 /** The numeric parts of a version such as `6.22.1` (a pre-release suffix is ignored). */
