@@ -1,8 +1,7 @@
-import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
 import { makeTempDir, removeDir } from "../helpers/synth";
+import { consumerEnv as env, installConsumerApp, layOutConsumerApp, MAX_BUFFER, packRepository, PEER_CONFLICT, ROOT, run } from "./consumer-setup";
 
 // Issue 22's lane (b): a cdktf 0.21 app on @cdktf/provider-aws 21.22.1 (hashicorp/aws 6.25.0)
 // installs the packed tarball with a plain `npm install` (no --force, no --legacy-peer-deps: the
@@ -11,11 +10,7 @@ import { makeTempDir, removeDir } from "../helpers/synth";
 // the typed bindings (tsc) and synth only; terraform validate stays on 5.100.0 (other suites).
 // The worker file and tsconfig are the 20.1.0 consumer's (fixtures/consumer-app), copied as is.
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..", "..");
 const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-v6");
-const CONSUMER_APP = path.join(ROOT, "__tests__", "fixtures", "consumer-app");
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true", npm_config_audit: "false", npm_config_fund: "false" };
 
 type Json = { resource: Record<string, Record<string, Record<string, any>>>; data?: Record<string, Record<string, Record<string, any>>>; terraform: Record<string, any> };
 
@@ -27,20 +22,10 @@ const stackJson = (name: string) => path.join(app, "cdktf.out", "stacks", name, 
 
 beforeAll(async () => {
   work = makeTempDir("consumer-v6");
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, env, maxBuffer: 64 << 20 });
-  const tarball = path.join(work, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
-  app = path.join(work, "app");
-  fs.cpSync(FIXTURE, app, { recursive: true });
-  fs.cpSync(path.join(CONSUMER_APP, "workers"), path.join(app, "workers"), { recursive: true });
-  fs.copyFileSync(path.join(CONSUMER_APP, "tsconfig.json"), path.join(app, "tsconfig.json"));
-  const template = fs.readFileSync(path.join(app, "package.template.json"), "utf8");
-  fs.writeFileSync(path.join(app, "package.json"), template.replace("file:TARBALL", `file:${tarball}`));
-  fs.rmSync(path.join(app, "package.template.json"));
-  // Kept as a template so that this repository's tsc (which cannot resolve sqs-worker-cdktf) skips it.
-  fs.renameSync(path.join(app, "main.ts.template"), path.join(app, "main.ts"));
+  app = layOutConsumerApp(work, FIXTURE, await packRepository(work));
   // A plain install: a peer conflict (ERESOLVE) fails here, as it would for the user.
-  installed = await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, env, maxBuffer: 64 << 20 });
-  await run(process.execPath, ["-r", "sqs-worker-cdktf/register", "main.ts"], { cwd: app, env, maxBuffer: 64 << 20 });
+  installed = await installConsumerApp(app);
+  await run(process.execPath, ["-r", "sqs-worker-cdktf/register", "main.ts"], { cwd: app, env, maxBuffer: MAX_BUFFER });
   for (const name of ["defaults", "throughput"]) synthesized[name] = JSON.parse(fs.readFileSync(stackJson(name), "utf8"));
 }, 900_000);
 
@@ -72,7 +57,7 @@ function reviewable(json: Json): Json {
 
 describe("a cdktf 0.21 app on @cdktf/provider-aws 21.22.1 (hashicorp/aws 6.25.0)", () => {
   test("installs the tarball with a plain npm install: no peer conflict, no override", () => {
-    expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(/ERESOLVE|overriding peer dependency|Conflicting peer dependency/i);
+    expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(PEER_CONFLICT);
     const bindings = JSON.parse(fs.readFileSync(path.join(app, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"));
     expect({ version: bindings.version, aws: bindings.cdktf.provider.version }).toEqual({ version: "21.22.1", aws: "6.25.0" });
   });
