@@ -41,16 +41,16 @@ describe("failed records", () => {
       await runner.stop();
     }
     expect(lines.filter((line) => line.includes(" record "))).toEqual([
-      "worker:local fx: record poison failed (receive 1 of 2): Error: poison message",
-      "worker:local fx: record silent failed (receive 1 of 2): no reason logged",
-      "worker:local fx: record poison failed (receive 2 of 2, its last: dead-lettered): Error: poison message",
-      "worker:local fx: record silent failed (receive 2 of 2, its last: dead-lettered): no reason logged",
+      "run fx: record poison failed (receive 1 of 2): Error: poison message",
+      "run fx: record silent failed (receive 1 of 2): no reason logged",
+      "run fx: record poison failed (receive 2 of 2, its last: dead-lettered): Error: poison message",
+      "run fx: record silent failed (receive 2 of 2, its last: dead-lettered): no reason logged",
     ]);
     expect(queue.deadLettered).toEqual(["poison", "silent"]);
     expect(runner.stats).toMatchObject({ records: 5, batches: 2, deleted: 1, failedRecords: 4, failedMessages: 2, deadLettered: 2 });
     expect(exitCodeFor(runner.stats)).toBe(WORKER_LOCAL_EXIT.recordsFailed);
     expect(summaryLine("fx", "stopped by Ctrl-C", runner.stats)).toBe(
-      "worker:local fx: stopped by Ctrl-C: 5 records in 2 batches, 1 deleted, 4 failed receives of 2 messages (2 dead-lettered); exit 4 (records failed)",
+      "run fx: stopped by Ctrl-C: 5 records in 2 batches, 1 deleted, 4 failed receives of 2 messages (2 dead-lettered); exit 4 (records failed)",
     );
   });
 
@@ -65,10 +65,10 @@ describe("failed records", () => {
       await runner.stop();
     }
     expect(lines.filter((line) => !line.includes("polling"))).toEqual([
-      "worker:local fx: batch of 3 failed whole (Error): kaput",
-      "worker:local fx: record a failed (receive 1 of 2): Error: bad a",
-      "worker:local fx: record b failed (receive 1 of 2): kaput",
-      "worker:local fx: record c failed (receive 1 of 2): kaput",
+      "run fx: batch of 3 failed whole (Error): kaput",
+      "run fx: record a failed (receive 1 of 2): Error: bad a",
+      "run fx: record b failed (receive 1 of 2): kaput",
+      "run fx: record c failed (receive 1 of 2): kaput",
     ]);
     expect(runner.stats).toMatchObject({ failedBatches: 1, failedRecords: 3, failedMessages: 3, deadLettered: 0, deleted: 0 });
     expect(exitCodeFor(runner.stats)).toBe(WORKER_LOCAL_EXIT.recordsFailed);
@@ -87,7 +87,7 @@ describe("failed records", () => {
     expect(lines.filter((line) => !line.includes("polling"))).toEqual([]);
     expect(exitCodeFor(runner.stats)).toBe(WORKER_LOCAL_EXIT.ok);
     expect(summaryLine("fx", "queue empty (--until-empty)", runner.stats)).toBe(
-      "worker:local fx: queue empty (--until-empty): 2 records in 1 batch, 2 deleted, none failed; exit 0 (clean)",
+      "run fx: queue empty (--until-empty): 2 records in 1 batch, 2 deleted, none failed; exit 0 (clean)",
     );
   });
 
@@ -97,36 +97,36 @@ describe("failed records", () => {
     const first = runnerOn(live, { maxReceiveCount: 5 });
     await first.runner.start();
     await waitFor(first.runner, () => first.runner.stats.batches === 1).finally(() => first.runner.stop());
-    expect(first.lines).toContainEqual("worker:local fx: record p failed (receive 1 of 1, its last: dead-lettered): Error: no");
+    expect(first.lines).toContainEqual("run fx: record p failed (receive 1 of 1, its last: dead-lettered): Error: no");
 
     const noPolicy = new FakeSqsQueue(undefined);
     noPolicy.send(["p", { fail: "no" }]);
     const second = runnerOn(noPolicy, { maxReceiveCount: 5 });
     await second.runner.start();
     await waitFor(second.runner, () => second.runner.stats.batches === 1).finally(() => second.runner.stop());
-    expect(second.lines).toContainEqual("worker:local fx: record p failed (receive 1 of 5): Error: no");
+    expect(second.lines).toContainEqual("run fx: record p failed (receive 1 of 5): Error: no");
   });
 
   test("a FIFO record held back behind a failed message of its group says it did not run, and the summary counts it apart", () => {
     const reason = "HeldBackError: held back: message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered";
     expect(failedRecordLine("fx", { messageId: "A2", receiveCount: 1, maxReceiveCount: 3, reason })).toBe(
-      "worker:local fx: record A2 held back, not run (receive 1 of 3): message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered",
+      "run fx: record A2 held back, not run (receive 1 of 3): message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered",
     );
     const counts = { batches: 1, records: 3, deleted: 1, failedRecords: 2, failedMessages: 2, deadLettered: 0, heldBack: 1, failedBatches: 0, timedOutBatches: 0, deleteErrors: 0 };
     expect(summaryLine("fx", "stopped by Ctrl-C", counts)).toBe(
-      "worker:local fx: stopped by Ctrl-C: 3 records in 1 batch, 1 deleted, 2 failed receives of 2 messages (0 dead-lettered, 1 of them held back behind a failed message of their FIFO group); exit 4 (records failed)",
+      "run fx: stopped by Ctrl-C: 3 records in 1 batch, 1 deleted, 2 failed receives of 2 messages (0 dead-lettered, 1 of them held back behind a failed message of their FIFO group); exit 4 (records failed)",
     );
   });
 
   test("a batch that failed whole because every record failed on its own does not repeat their reasons, which follow one per record", () => {
     const error = { name: "FullBatchFailureError", message: "All records failed processing. Record errors: a; b" };
-    expect(failedBatchLine("fx", 2, error, true)).toBe("worker:local fx: batch of 2 failed whole (FullBatchFailureError): every record failed, each reason below");
-    expect(failedBatchLine("fx", 2, error)).toBe("worker:local fx: batch of 2 failed whole (FullBatchFailureError): All records failed processing. Record errors: a; b");
+    expect(failedBatchLine("fx", 2, error, true)).toBe("run fx: batch of 2 failed whole (FullBatchFailureError): every record failed, each reason below");
+    expect(failedBatchLine("fx", 2, error)).toBe("run fx: batch of 2 failed whole (FullBatchFailureError): All records failed processing. Record errors: a; b");
   });
 
   test("without a known maxReceiveCount the line says so instead of guessing", () => {
     expect(failedRecordLine("fx", { messageId: "m", receiveCount: 3, maxReceiveCount: undefined, reason: "Error: x" })).toBe(
-      "worker:local fx: record m failed (receive 3 of ? (maxReceiveCount unknown)): Error: x",
+      "run fx: record m failed (receive 3 of ? (maxReceiveCount unknown)): Error: x",
     );
   });
 });

@@ -81,7 +81,7 @@ describe("the zip against the stack's source_code_hash", () => {
     const thumbnailsZip = fs.readFileSync(readDeployedWorkerConfig(outdir, "thumbnails").zipPath);
     fs.writeFileSync(orders.zipPath, thumbnailsZip);
     await expect(runnerFor(orders).start()).rejects.toThrow(
-      `${orders.zipPath} does not match the stack: its SHA-256 is ${filebase64sha256(thumbnailsZip)} but the function's source_code_hash is ${orders.sourceCodeHash}; run \`npm run synth\` again`,
+      `${orders.zipPath} does not match the stack: its SHA-256 is ${filebase64sha256(thumbnailsZip)} but the function's source_code_hash is ${orders.sourceCodeHash}; synthesize the app again (cdktf synth)`,
     );
     expect(runnerFolders("orders")).toEqual([]);
   });

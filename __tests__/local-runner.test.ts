@@ -238,6 +238,6 @@ describe("the runner and a failing SQS", () => {
     while (runner.stats.deleted + runner.stats.deleteErrors < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     const stats = await runner.stop();
     expect({ batches: stats.batches, deleted: stats.deleted, deleteErrors: stats.deleteErrors }).toEqual({ batches: 2, deleted: 1, deleteErrors: 1 });
-    expect(lines).toContainEqual("worker:local: delete of 1 processed messages failed (they will be delivered again): socket hang up");
+    expect(lines).toContainEqual("run: delete of 1 processed messages failed (they will be delivered again): socket hang up");
   });
 });

@@ -5,6 +5,7 @@ import * as path from "path";
 import { promisify } from "util";
 import { MOTO_VERSION, motoPython } from "../tools/emulator/moto";
 import { programName, USAGE_EXIT } from "../tools/shared/cli";
+import { nodeSupportLine } from "../tools/shared/node-support";
 import { COMMANDS } from "../tools/sqs-worker";
 import { defaultOutdir } from "../tools/shared/stage";
 
@@ -190,5 +191,18 @@ describe("sqs-worker emulator's Python", () => {
     const fake = path.join(temp, "fake-python");
     fs.writeFileSync(fake, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
     expect(motoPython({ env: { MOTO_PYTHON: fake }, venv: path.join(temp, "unused-venv") })).toBe(fake);
+  });
+});
+
+describe("what the commands say about Node.js", () => {
+  test("sqs-worker dlq on Node < 22: one line of its own, not the AWS SDK's eight-line NodeVersionSupportWarning", async () => {
+    const env: NodeJS.ProcessEnv = { ...cleanEnv(), AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_EC2_METADATA_DISABLED: "true" };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    // An endpoint nothing listens on: the SDK's client is built (its warning would show), the call fails at once.
+    const { code, stderr } = await bin("bin/sqs-worker.js", ["dlq", "orders", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], env);
+    expect(code).toBe(3);
+    expect(stderr).not.toContain("NodeVersionSupportWarning");
+    const lines = stderr.trim().split("\n");
+    expect(lines).toEqual([...(nodeSupportLine() ? [nodeSupportLine()] : []), expect.stringMatching(/^dlq: cannot reach the AWS endpoint \(ECONNREFUSED\)/)]);
   });
 });

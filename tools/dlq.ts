@@ -34,13 +34,15 @@ import { resolveWorkerQueues, type WorkerQueues } from "./dlq/resolve";
 import { queueDepth } from "./local-runner/queue-depth";
 import { parseDuration, showLogs } from "./dlq/logs";
 import { defaultOutdir, namePrefixOf, resolveStage, STAGE_OPTION, type StageChoice } from "./shared/stage";
+import { announceNodeSupport } from "./shared/node-support";
+import { docPath } from "./shared/package-docs";
 
 const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send", "logs"] as const;
 
 /** The command line of `sqs-worker dlq` (`npm run dlq` here), for parsing and for `--help`. */
 export const DLQ_CLI: CliSpec = {
   usage: `${programName("dlq")} <service> <status|peek|redrive|cancel|purge|send|logs> [options]`,
-  summary: "Operates the dead-letter queue of a service deployed with the SqsWorker construct (docs/runbook.md).",
+  summary: `Operates the dead-letter queue of a service deployed with the SqsWorker construct (${docPath("runbook.md")}).`,
   options: {
     count: { type: "string", short: "n", value: "N", for: ["peek"], description: "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why" },
     json: { type: "boolean", for: ["peek"], description: "peek: print the messages as JSON" },
@@ -64,7 +66,11 @@ export const DLQ_CLI: CliSpec = {
     stage: STAGE_OPTION,
     "name-prefix": { type: "string", value: "PREFIX", description: "the worker's namePrefix, when it sets one other than its stage's (default: <stage>- with a stage, else none)" },
     "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
-    "endpoint-url": { type: "string", value: "URL", description: "an SQS endpoint such as the emulator's (default AWS_ENDPOINT_URL)" },
+    "endpoint-url": {
+      type: "string",
+      value: "URL",
+      description: "an AWS endpoint such as the emulator's, for every AWS call the command makes: SQS, CloudWatch, CloudWatch Logs, DynamoDB (default AWS_ENDPOINT_URL)",
+    },
   },
   more: [
     "commands (one command's options: <service> <command> --help):",
@@ -91,7 +97,7 @@ function commandSummaries(): Record<(typeof COMMANDS)[number], string> {
 function dlqNotes(): string[] {
   return [
     "redrive --client-side keeps a journal and a lock per DLQ in $SQS_WORKER_STATE_DIR (default",
-    "~/.local/state/sqs-worker): a rerun after any stop finishes without a second copy; see docs/runbook.md.",
+    `~/.local/state/sqs-worker): a rerun after any stop finishes without a second copy; see ${docPath("runbook.md")}.`,
     "Every AWS call: 5 s to connect, 60 s per attempt, 2 attempts; a line says what it waits for after 5 s.",
     "",
     "exit codes: 0 ok, 1 failure, 2 usage, 3 credentials/unknown queue/region mismatch/call not supported,",
@@ -281,6 +287,7 @@ async function confirmNativeRedrive(args: Args, sqs: SQSClient, queues: WorkerQu
 }
 
 async function run(args: Args, out: (line: string) => void, err: (line: string) => void): Promise<void> {
+  announceNodeSupport(); // before the first client: the SDK's own warning is eight lines
   // Every client has timeouts and bounded retries, and says what it waits for (tools/shared/aws-patience.ts).
   const config = { region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() };
   const sqs = announceSlowCalls(new SQSClient(config), "SQS", err);
@@ -317,7 +324,7 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "redrive", err);
       let summary;
       try {
-        summary = await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err });
+        summary = await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err, service: args.service });
       } finally {
         lock.release();
       }

@@ -12,6 +12,7 @@ import * as path from "path";
 import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
 import { cacheFolder, FAKE_AWS_ENV, startMoto } from "./emulator/moto";
 import { findProviderMirror, mirrorOnlyCliConfig } from "./emulator/provider-mirror";
+import { docPath } from "./shared/package-docs";
 
 /** Run from this repository's TypeScript sources (npm scripts, jest), not from the compiled package. */
 const FROM_SOURCE = __filename.endsWith(".ts");
@@ -118,8 +119,8 @@ async function runEmulator(argv: readonly string[]): Promise<number> {
       ...playgroundEnvironment(moto.endpoint, topicArn, writeMirrorCliConfig()).map((line) => `  ${line}`),
       "",
       FROM_SOURCE
-        ? "Then follow docs/playground.md. Ctrl-C stops the emulator (its data is gone with it)."
-        : "Then cdktf deploy a stack, and try sqs-worker dlq <service> send and sqs-worker run <service> (docs/playground.md). Ctrl-C stops the emulator (its data is gone with it).",
+        ? `Then follow ${docPath("playground.md")}. Ctrl-C stops the emulator (its data is gone with it).`
+        : `Then cdktf deploy a stack, and try sqs-worker dlq <service> send and sqs-worker run <service> (${docPath("playground.md")}). Ctrl-C stops the emulator (its data is gone with it).`,
       "",
     ].join("\n"),
   );

@@ -3,7 +3,8 @@
  *
  * Runs a service's worker on this machine against its real queue (AWS or an emulator), the
  * way Lambda's event source mapping would, with the exact zip the app's synth produced (read
- * from cdktf.out, or cdktf.json's output, in the current folder; JSON or HCL synth).
+ * from cdktf.out, or cdktf.json's output, in the current folder; JSON or HCL synth; the stack
+ * `<stage>-<service>` with --stage or SQS_WORKER_STAGE). Its lines start with `run`.
  * Exit codes (WORKER_LOCAL_EXIT): 0 a clean stop (Ctrl-C, SIGTERM, --until-empty) with no
  * failed record; 4 when any record failed or was dead-lettered; 2 for usage mistakes; 1 for
  * anything that keeps it from running, with one line.
@@ -15,7 +16,8 @@ import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
 import { queueCounters } from "./local-runner/queue-depth";
 import { findQueueUrl, missingQueueUrlMessage, missingStackMessage, type StackTarget } from "./local-runner/queue-lookup";
 import { isMissingQueue } from "./shared/aws-errors";
-import { WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
+import { RUN_LOG_PREFIX, WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
+import { announceNodeSupport } from "./shared/node-support";
 import { LocalRunner } from "./local-runner/runner";
 import { loadDeployedWorkerConfig } from "./local-runner/stack-config";
 import { stackConfigFiles } from "./local-runner/stack-file";
@@ -27,14 +29,15 @@ export const WORKER_LOCAL_CLI: CliSpec = {
   usage: `${programName("run")} <service> [options]`,
   summary:
     "Runs a service's worker on this machine against its real queue (AWS or an emulator), the way Lambda's event source " +
-    "mapping would, with the exact zip the app's synth (`cdktf synth`, JSON or --hcl) wrote to cdktf.out in the current folder, " +
+    "mapping would, with the exact zip the app's synth (`cdktf synth`, JSON or --hcl) wrote to cdktf.out in the current folder " +
+    "(the stack <service>, or <stage>-<service> with a stage), " +
     "after checking it against the stack's source_code_hash. Prints each failed record with its message id and error, and a " +
     "summary line at the end. Stop with Ctrl-C.",
   options: {
     stage: STAGE_OPTION,
     "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the one the service's stack names (<stage>-<service>-queue)" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
-    "endpoint-url": { type: "string", value: "URL", description: "an AWS endpoint such as the emulator's, for the queue and the worker's own calls (default AWS_ENDPOINT_URL)" },
+    "endpoint-url": { type: "string", value: "URL", description: "an AWS endpoint such as the emulator's, for every AWS call of the run: the queue's and the worker's own (default AWS_ENDPOINT_URL)" },
     outdir: { type: "string", value: "DIR", description: "the synth output to read the service from (default: cdktf.json's output in the current folder, else cdktf.out)" },
     "until-empty": { type: "boolean", description: "stop once the queue holds no visible, in-flight or delayed message" },
     "wait-seconds": { type: "string", value: "N", description: "long-polling wait of each receive, 0 to 20 (default 20)" },
@@ -92,7 +95,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     return await runWorker(argv);
   } catch (error) {
-    process.stderr.write(`worker:local: ${(error as Error).message}\n`);
+    process.stderr.write(`${RUN_LOG_PREFIX}: ${(error as Error).message}\n`);
     return error instanceof CliUsageError ? USAGE_EXIT : WORKER_LOCAL_EXIT.error;
   }
 }
@@ -103,6 +106,7 @@ async function runWorker(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${helpText(WORKER_LOCAL_CLI)}\n`);
     return WORKER_LOCAL_EXIT.ok;
   }
+  announceNodeSupport(); // before the first client and the worker threads
   // The stage picks the stack, as ServiceStack named it: cdktf.out/stacks/<stage>-<service>.
   const target: StackTarget = { service: args.service, stage: args.stage, stackId: stackIdOf(args.service, args.stage), outdir: args.outdir };
   const { json, hcl } = stackConfigFiles(path.join(args.outdir, "stacks", target.stackId));
@@ -164,12 +168,12 @@ async function waitUntilEmpty(sqs: SQSClient, queueUrl: string, runner: LocalRun
         quietSince = Date.now();
         const hint = releaseFailed ? "" : " (--release-failed makes failed messages visible again at once)";
         process.stderr.write(
-          `worker:local: waiting: ${counters.inFlight} messages in flight and ${counters.delayed} delayed; failed ones come back when the queue's visibility timeout ends${hint}\n`,
+          `${RUN_LOG_PREFIX}: waiting: ${counters.inFlight} messages in flight and ${counters.delayed} delayed; failed ones come back when the queue's visibility timeout ends${hint}\n`,
         );
       }
     } catch (error) {
       emptyReadings = 0;
-      process.stderr.write(`worker:local: reading the queue depth failed: ${(error as Error).message}\n`);
+      process.stderr.write(`${RUN_LOG_PREFIX}: reading the queue depth failed: ${(error as Error).message}\n`);
     }
   }
 }

@@ -97,14 +97,14 @@ describe("npm run worker:local against the emulator", () => {
     const silent = await send({ failSilently: true });
     const run = await workerLocal(["fx", "--outdir", jsonOut, "--until-empty", "--release-failed"]);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.recordsFailed);
-    expect(run.stderr).toContain(`worker:local fx: record ${poison} failed (receive 1 of 2): Error: poison message`);
-    expect(run.stderr).toContain(`worker:local fx: record ${poison} failed (receive 2 of 2, its last: dead-lettered): Error: poison message`);
-    expect(run.stderr).toContain(`worker:local fx: record ${silent} failed (receive 2 of 2, its last: dead-lettered): no reason logged`);
+    expect(run.stderr).toContain(`run fx: record ${poison} failed (receive 1 of 2): Error: poison message`);
+    expect(run.stderr).toContain(`run fx: record ${poison} failed (receive 2 of 2, its last: dead-lettered): Error: poison message`);
+    expect(run.stderr).toContain(`run fx: record ${silent} failed (receive 2 of 2, its last: dead-lettered): no reason logged`);
     expect(run.stderr).not.toContain(`record ${ok} failed`);
     // Captured, and still written out as the worker wrote it.
     expect(run.stderr).toContain(JSON.stringify({ event: "record-failed", messageId: poison, error: "Error: poison message" }));
     expect(run.last).toMatch(
-      /^worker:local fx: queue empty \(--until-empty\): 5 records in \d+ batches, 1 deleted, 4 failed receives of 2 messages \(2 dead-lettered\); exit 4 \(records failed\)$/,
+      /^run fx: queue empty \(--until-empty\): 5 records in \d+ batches, 1 deleted, 4 failed receives of 2 messages \(2 dead-lettered\); exit 4 \(records failed\)$/,
     );
     expect((await queueCounters(sqs, dlqUrl)).visible).toBe(2);
   });
@@ -114,7 +114,7 @@ describe("npm run worker:local against the emulator", () => {
     await send({});
     await send({});
     const run = await workerLocal(["fx", "--outdir", hclOut, "--until-empty"]);
-    expect(run.last).toMatch(/^worker:local fx: queue empty \(--until-empty\): 2 records in \d batche?s?, 2 deleted, none failed; exit 0 \(clean\)$/);
+    expect(run.last).toMatch(/^run fx: queue empty \(--until-empty\): 2 records in \d batche?s?, 2 deleted, none failed; exit 0 \(clean\)$/);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.ok);
   });
 
@@ -122,7 +122,7 @@ describe("npm run worker:local against the emulator", () => {
     const run = await workerLocal(["ghost", "--outdir", jsonOut]);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.error);
     expect(run.last).toBe(
-      `worker:local: no queue named "ghost-queue" in us-east-1 at ${moto.endpoint}: the stack ghost (${path.join(jsonOut, "stacks", "ghost")}, no stage) names it; ` +
+      `run: no queue named "ghost-queue" in us-east-1 at ${moto.endpoint}: the stack ghost (${path.join(jsonOut, "stacks", "ghost")}, no stage) names it; ` +
         "deploy it first (npx cdktf deploy ghost), or pass --queue-url",
     );
   });
@@ -135,7 +135,7 @@ describe("npm run worker:local against the emulator", () => {
     fs.writeFileSync(fxZip, Buffer.concat([fs.readFileSync(fxZip), Buffer.from(" ")]));
     const run = await workerLocal(["fx", "--outdir", swapped]);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.error);
-    expect(run.last).toMatch(new RegExp(`^worker:local: ${fxZip.replace(/[.+]/g, "\\$&")} does not match the stack: its SHA-256 is \\S+ but the function's source_code_hash is \\S+; run \`npm run synth\` again$`));
+    expect(run.last).toMatch(new RegExp(`^run: ${fxZip.replace(/[.+]/g, "\\$&")} does not match the stack: its SHA-256 is \\S+ but the function's source_code_hash is \\S+; synthesize the app again \\(cdktf synth\\)$`));
   });
 
   test("stopped with Ctrl-C after a failure: the summary says so, exit 4", async () => {
@@ -147,8 +147,8 @@ describe("npm run worker:local against the emulator", () => {
         kill("SIGINT");
       }
     });
-    expect(run.stderr).toContain(`worker:local fx: record ${poison} failed (receive 1 of 2): Error: still broken`);
-    expect(run.last).toMatch(/^worker:local fx: stopped by Ctrl-C: 1 record in 1 batch, 0 deleted, 1 failed receive of 1 message \(0 dead-lettered\); exit 4 \(records failed\)$/);
+    expect(run.stderr).toContain(`run fx: record ${poison} failed (receive 1 of 2): Error: still broken`);
+    expect(run.last).toMatch(/^run fx: stopped by Ctrl-C: 1 record in 1 batch, 0 deleted, 1 failed receive of 1 message \(0 dead-lettered\); exit 4 \(records failed\)$/);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.recordsFailed);
   });
 });

@@ -8,6 +8,7 @@ import {
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import { queueCounters, queueDepth, type QueueCounters } from "../local-runner/queue-depth";
+import { programName } from "../shared/cli";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";
 
@@ -76,12 +77,12 @@ export type Progress = (line: string) => void;
 export async function redriveNative(
   sqs: SQSClient,
   queues: WorkerQueues,
-  options: { maxPerSecond?: number; pollMs?: number; progress?: Progress } = {},
+  options: { maxPerSecond?: number; pollMs?: number; progress?: Progress; service?: string } = {},
 ): Promise<RedriveSummary & { status: string }> {
   const target = await requireMessages(sqs, queues, "redrive");
   const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 1 }));
   if (Results[0]?.Status === "RUNNING") {
-    throw new DlqError(`a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish, or cancel it with: npm run dlq -- <service> cancel`, EXIT.busy);
+    throw new DlqError(`a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish, or cancel it with: ${programName("dlq")} ${options.service ?? "<service>"} cancel`, EXIT.busy);
   }
   const { TaskHandle } = await sqs.send(
     new StartMessageMoveTaskCommand({ SourceArn: queues.dlqArn, DestinationArn: queues.queueArn, MaxNumberOfMessagesPerSecond: options.maxPerSecond }),

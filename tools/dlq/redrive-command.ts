@@ -4,6 +4,7 @@
  */
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { PATIENCE, isNoAnswer } from "../shared/aws-patience";
+import { docPath } from "../shared/package-docs";
 import { DlqError, EXIT } from "./errors";
 import { RedriveJournal, stateFolder } from "./journal";
 import { REDRIVE_VISIBILITY_SECONDS, newTally, redriveClientSide, type ClientSideRedriveTally } from "./redrive-client-side";
@@ -132,7 +133,7 @@ export async function clientSideRedriveCommand(
     throw new DlqError(
       `${tally.inDoubt} messages are in doubt: a run stopped while SQS was taking their copies, and only the source queue could tell whether they arrived. ` +
         `They stay in the dead-letter queue. --in-doubt delivered deletes them (right when the copies arrived, the likely case when a run was killed while waiting for SQS's answer); ` +
-        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See docs/runbook.md, "In doubt". ` +
+        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See ${docPath("runbook.md")}, "In doubt". ` +
         `Run it from this machine: the journal is ${journal?.file}`,
       EXIT.incomplete,
     );

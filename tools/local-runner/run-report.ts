@@ -1,9 +1,15 @@
 /**
- * What `npm run worker:local` tells its user: one line per failed record while it runs, one
+ * What `sqs-worker run` (`npm run worker:local` here) tells its user: one line per failed record while it runs, one
  * summary line at the end, and an exit status that a script or CI job can act on.
  */
 
-/** Exit codes of `npm run worker:local` (listed in its --help and docs/testing.md). */
+/**
+ * What the run command's lines start with: its name, as `sqs-worker run` (here `npm run
+ * worker:local`) is the command the user typed (`run orders: ...`, `run: ...`), like `dlq: ...`.
+ */
+export const RUN_LOG_PREFIX = "run";
+
+/** Exit codes of `sqs-worker run` (`npm run worker:local` here; listed in its --help and docs/testing.md). */
 export const WORKER_LOCAL_EXIT = {
   /** A clean run: stopped by Ctrl-C, SIGTERM or --until-empty, and no record failed. */
   ok: 0,
@@ -63,8 +69,8 @@ export function failedRecordLine(serviceName: string, failure: RecordFailure): s
   const { messageId, receiveCount, maxReceiveCount, reason } = failure;
   const receive = receiveCount === undefined ? "receive count unknown" : `receive ${receiveCount} of ${maxReceiveCount ?? "? (maxReceiveCount unknown)"}`;
   const fate = isDeadLettered(failure) ? ", its last: dead-lettered" : "";
-  if (isHeldBack(failure)) return `worker:local ${serviceName}: record ${messageId} held back, not run (${receive}${fate}): ${reason.replace(HELD_BACK, "")}`;
-  return `worker:local ${serviceName}: record ${messageId} failed (${receive}${fate}): ${reason}`;
+  if (isHeldBack(failure)) return `${RUN_LOG_PREFIX} ${serviceName}: record ${messageId} held back, not run (${receive}${fate}): ${reason.replace(HELD_BACK, "")}`;
+  return `${RUN_LOG_PREFIX} ${serviceName}: record ${messageId} failed (${receive}${fate}): ${reason}`;
 }
 
 /**
@@ -75,7 +81,7 @@ export function failedRecordLine(serviceName: string, failure: RecordFailure): s
  */
 export function failedBatchLine(serviceName: string, size: number, error: { readonly name?: string; readonly message: string }, reasonsFollow = false): string {
   const what = reasonsFollow ? "every record failed, each reason below" : error.message;
-  return `worker:local ${serviceName}: batch of ${size} failed whole${error.name ? ` (${error.name})` : ""}: ${what}`;
+  return `${RUN_LOG_PREFIX} ${serviceName}: batch of ${size} failed whole${error.name ? ` (${error.name})` : ""}: ${what}`;
 }
 
 /** The exit status of a finished run: {@link WORKER_LOCAL_EXIT}. */
@@ -87,7 +93,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 
 /**
  * The last line of a run: how it stopped, what it did, and the exit status with its meaning,
- * e.g. `worker:local orders: stopped by Ctrl-C: 12 records in 3 batches, 9 deleted, 3 failed
+ * e.g. `run orders: stopped by Ctrl-C: 12 records in 3 batches, 9 deleted, 3 failed
  * receives of 1 message (1 dead-lettered); exit 4 (records failed)`.
  */
 export function summaryLine(serviceName: string, stoppedBy: string, counts: RunCounts): string {
@@ -101,5 +107,5 @@ export function summaryLine(serviceName: string, stoppedBy: string, counts: RunC
   if (counts.deleteErrors > 0) parts.push(`${plural(counts.deleteErrors, "delete")} failed (those messages come again)`);
   const code = exitCodeFor(counts);
   const meaning = code === WORKER_LOCAL_EXIT.ok ? "clean" : "records failed";
-  return `worker:local ${serviceName}: ${stoppedBy}: ${parts.join(", ")}; exit ${code} (${meaning})`;
+  return `${RUN_LOG_PREFIX} ${serviceName}: ${stoppedBy}: ${parts.join(", ")}; exit ${code} (${meaning})`;
 }

@@ -14,7 +14,7 @@ import { ExecutionEnvironment, type InvocationOutcome } from "./execution-enviro
 import { extractZip } from "./extract-zip";
 import { isMissingQueue } from "../shared/aws-errors";
 import { maxReceiveCountOf } from "./redrive-policy";
-import { failedBatchLine, failedRecordLine, isDeadLettered, isHeldBack, type RunCounts } from "./run-report";
+import { failedBatchLine, failedRecordLine, isDeadLettered, isHeldBack, RUN_LOG_PREFIX, type RunCounts } from "./run-report";
 import { toSqsEvent } from "./sqs-event";
 import type { DeployedWorkerConfig } from "./stack-config";
 import { checkZipMatchesStack } from "./zip-hash";
@@ -152,7 +152,7 @@ export class LocalRunner {
       this.pollers.push(this.poll(environment, queueArn));
     }
     this.log(
-      `worker:local ${worker.serviceName}: polling ${queueUrl} with ${this.concurrency} concurrent batches of up to ${worker.batchSize} (timeout ${worker.timeoutSeconds} s)`,
+      `${RUN_LOG_PREFIX} ${worker.serviceName}: polling ${queueUrl} with ${this.concurrency} concurrent batches of up to ${worker.batchSize} (timeout ${worker.timeoutSeconds} s)`,
     );
   }
 
@@ -201,7 +201,7 @@ export class LocalRunner {
       try {
         await this.options.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }));
       } catch (error) {
-        this.log(`worker:local: could not release failed messages: ${(error as Error).message}`);
+        this.log(`${RUN_LOG_PREFIX}: could not release failed messages: ${(error as Error).message}`);
       }
     }
   }
@@ -238,7 +238,7 @@ export class LocalRunner {
       try {
         messages = await this.receiveBatch();
       } catch (error) {
-        this.log(`worker:local: receive failed: ${(error as Error).message}`);
+        this.log(`${RUN_LOG_PREFIX}: receive failed: ${(error as Error).message}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
@@ -272,12 +272,12 @@ export class LocalRunner {
             }),
           );
           this.stats.deleted += result.Successful?.length ?? 0;
-          for (const failed of result.Failed ?? []) this.log(`worker:local: delete failed: ${failed.Code} ${failed.Message}`);
+          for (const failed of result.Failed ?? []) this.log(`${RUN_LOG_PREFIX}: delete failed: ${failed.Code} ${failed.Message}`);
         } catch (error) {
           // As on Lambda: the records were processed but stay in the queue, to be delivered
           // again after the visibility timeout (at-least-once). The runner goes on.
           this.stats.deleteErrors++;
-          this.log(`worker:local: delete of ${chunk.length} processed messages failed (they will be delivered again): ${(error as Error).message}`);
+          this.log(`${RUN_LOG_PREFIX}: delete of ${chunk.length} processed messages failed (they will be delivered again): ${(error as Error).message}`);
         }
       }
     }

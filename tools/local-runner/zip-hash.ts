@@ -15,7 +15,7 @@ export function checkZipMatchesStack(zip: Buffer, zipPath: string, sourceCodeHas
   const actual = filebase64sha256(zip);
   if (actual !== sourceCodeHash) {
     throw new Error(
-      `${zipPath} does not match the stack: its SHA-256 is ${actual} but the function's source_code_hash is ${sourceCodeHash}; run \`npm run synth\` again`,
+      `${zipPath} does not match the stack: its SHA-256 is ${actual} but the function's source_code_hash is ${sourceCodeHash}; synthesize the app again (cdktf synth)`,
     );
   }
 }
