@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { AWS_PROVIDER_LOCK } from "../modules/aws-provider-lock";
+import { fixedBoundProvider, useBoundProviderSource } from "../modules/sqs-worker/bound-provider";
 import { preconditionsAsBlocks } from "../modules/stack-files";
 import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 
@@ -39,6 +40,39 @@ describe("a stack folder", () => {
     expect(AWS_PROVIDER_LOCK).toContain(`provider "${bound.name}" {\n  version     = "${bound.version}"\n  constraints = "${bound.version}"\n`);
     // One zh: (registry zip SHA-256) per published platform, so other machines verify downloads.
     expect(AWS_PROVIDER_LOCK.match(/"zh:[0-9a-f]{64}"/g)?.length).toBeGreaterThanOrEqual(12);
+  });
+});
+
+describe("the provider lock with bindings of another hashicorp/aws version (21.x, cdktn)", () => {
+  // The lock pins 5.100.0: on a stack that requires 6.x, terraform init would stop on it
+  // ("locked provider ... does not match configured version constraint").
+  const withAws = async <T>(version: string, body: () => Promise<T>): Promise<T> => {
+    const restore = useBoundProviderSource(fixedBoundProvider(version));
+    try {
+      return await body();
+    } finally {
+      restore();
+    }
+  };
+  const lockOf = (dir: string) => path.join(dir, ".terraform.lock.hcl");
+  const services = { orders: { lambda: { entry: path.join(ROOT, "lambda-src", "orders.ts") } } };
+
+  test("is not written, and the one a 5.100.0 synth wrote is removed", async () => {
+    const outdir = tempDir("lock-6x");
+    const first = await synthApp(outdir, { services });
+    expect(fs.readFileSync(lockOf(first.orders), "utf8")).toBe(AWS_PROVIDER_LOCK);
+    const again = await withAws("6.25.0", () => synthApp(outdir, { services }));
+    expect(filesIn(again.orders)).toEqual(["cdk.tf.json"]);
+  });
+
+  test("a lock file of other content (terraform's own, for 6.x) is left as it is", async () => {
+    const outdir = tempDir("lock-own");
+    const dir = path.join(outdir, "stacks", "orders");
+    fs.mkdirSync(dir, { recursive: true });
+    const own = 'provider "registry.terraform.io/hashicorp/aws" {\n  version = "6.25.0"\n}\n';
+    fs.writeFileSync(lockOf(dir), own);
+    await withAws("6.25.0", () => synthApp(outdir, { services }));
+    expect(fs.readFileSync(lockOf(dir), "utf8")).toBe(own);
   });
 });
 

@@ -1,4 +1,10 @@
 /**
+ * The hashicorp/aws version {@link AWS_PROVIDER_LOCK} locks. A stack gets the lock only when the
+ * installed bindings target this version: with other bindings (@cdktf/provider-aws 21.x,
+ * @cdktn/provider-aws) it would contradict the stack's own version constraint and stop
+ * `terraform init`.
+ */
+/**
  * Terraform's dependency lock for the one provider every stack uses, hashicorp/aws 5.100.0
  * (the version @cdktf/provider-aws 20.1.0 binds). Each stack's folder gets it at synth, so
  * `terraform init` and `cdktf deploy` use pinned, verified provider hashes and cdktf never runs
@@ -13,6 +19,9 @@
  * Refresh (docs/deploying.md): when the provider version changes, run `npm run provider-lock`
  * on a machine with registry access; it rewrites this file.
  */
+export const AWS_PROVIDER_LOCK_VERSION = "5.100.0";
+
+/** The lock file's text: see {@link AWS_PROVIDER_LOCK_VERSION}. */
 export const AWS_PROVIDER_LOCK = `# This file is maintained automatically by "terraform init".
 # Manual edits may be lost in future updates.
 

@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { ISynthesisSession, TerraformStack } from "cdktf";
-import { AWS_PROVIDER_LOCK } from "./aws-provider-lock";
+import { AWS_PROVIDER_LOCK, AWS_PROVIDER_LOCK_VERSION } from "./aws-provider-lock";
+import { boundProvider } from "./sqs-worker/bound-provider";
 
 /** The Terraform configuration file of each synth mode: `cdktf synth` writes one, `--hcl` the other. */
 const CONFIG_FILES = ["cdk.tf.json", "cdk.tf"] as const;
@@ -17,9 +18,12 @@ const CONFIG_FILES = ["cdk.tf.json", "cdk.tf"] as const;
  * - in HCL mode, writes `precondition` as the block Terraform requires: cdktf 0.21 renders a
  *   lifecycle precondition as a list attribute (`precondition = [{...}]`), which Terraform
  *   rejects ("An argument named "precondition" is not expected here");
- * - writes the provider lock file ({@link AWS_PROVIDER_LOCK}). Without it `cdktf deploy` runs
- *   `terraform providers lock`, which asks the public registry even when providers come from a
- *   mirror (the first deploy fails offline), and hashes would not be pinned.
+ * - writes the provider lock file ({@link AWS_PROVIDER_LOCK}) when the bound provider is the
+ *   version it locks. Without it `cdktf deploy` runs `terraform providers lock`, which asks the
+ *   public registry even when providers come from a mirror (the first deploy fails offline), and
+ *   hashes would not be pinned. With other bindings (aws 6.x) a lock we wrote earlier is removed:
+ *   it would contradict the stack's version constraint and stop `terraform init`; Terraform then
+ *   locks the bound version itself (from the registry). A lock file of other content is left.
  */
 export function keepStackFolderConsistent(stack: TerraformStack): void {
   const inner = stack.synthesizer;
@@ -39,9 +43,23 @@ export function keepStackFolderConsistent(stack: TerraformStack): void {
         const file = path.join(session.outdir, manifest.synthesizedStackPath);
         fs.writeFileSync(file, preconditionsAsBlocks(fs.readFileSync(file, "utf8")));
       }
-      fs.writeFileSync(path.join(folder, ".terraform.lock.hcl"), AWS_PROVIDER_LOCK);
+      writeProviderLock(path.join(folder, ".terraform.lock.hcl"));
     },
   };
+}
+
+function writeProviderLock(file: string): void {
+  if (boundProvider().awsVersion === AWS_PROVIDER_LOCK_VERSION) {
+    fs.writeFileSync(file, AWS_PROVIDER_LOCK);
+    return;
+  }
+  let existing: string | undefined;
+  try {
+    existing = fs.readFileSync(file, "utf8");
+  } catch {
+    return; // none: nothing to remove
+  }
+  if (existing === AWS_PROVIDER_LOCK) fs.rmSync(file, { force: true });
 }
 
 /**
