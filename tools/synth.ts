@@ -15,7 +15,7 @@ export const SYNTH_CLI: CliSpec = {
   more: [
     "environment:",
     "  AWS_REGION           the stacks' region (default us-east-1)",
-    "  SQS_WORKER_STAGE     a stage such as dev: every name gets the prefix dev- (README, Stages)",
+    "  SQS_WORKER_STAGE     a stage such as dev: stacks dev-<service>, names dev-... (docs/stages.md)",
     "  TF_STATE_BUCKET      S3 state instead of local (with TF_STATE_REGION, TF_STATE_KEY_PREFIX, TF_STATE_LOCK_TABLE)",
     "  SQS_WORKER_DEBUG=1   show a config error's stack trace",
     "",

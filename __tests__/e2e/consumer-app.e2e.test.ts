@@ -1,18 +1,16 @@
-import { execFile, spawn } from "child_process";
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { bundleLambda } from "../../modules/internal";
-import { FAKE_AWS_ENV, freePort } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir } from "../helpers/synth";
 import { prepareTerraform, terraformOk } from "../helpers/terraform";
 
 // Rung 6, the consumer's path: another repository installs the packed tarball, writes its own
-// worker file and app the way `cdktf init --template=typescript` lays them out (ts-node app),
-// and runs the real cdktf CLI. Nothing here uses this repository's sources or loader except
+// worker file and app the way `cdktf init --template=typescript` lays them out (ts-node app, the
+// template's own command), and runs the real cdktf CLI. The README's quick start (the package's
+// loader, stages, the emulator, deploy, send, run) is quick-start.e2e.test.ts. Nothing here uses this repository's sources or loader except
 // the in-repo bundle the consumer's zip is compared with.
 
 const run = promisify(execFile);
@@ -56,7 +54,7 @@ describe("the packed tarball", () => {
     const runnerThreads = fs.readdirSync(path.join(ROOT, "tools", "local-runner")).filter((f) => f.endsWith(".js")).map((f) => `dist/tools/local-runner/${f}`);
     expect(runnerThreads.length).toBeGreaterThanOrEqual(3);
     expect(files).toEqual(expect.arrayContaining(["bin/sqs-worker.js", "dist/tools/sqs-worker.js", "dist/tools/dlq.js", "dist/tools/worker-local.js", "dist/tools/local-runner/runner.js", "dist/tools/emulator.js", "dist/tools/emulator/moto.js", "dist/tools/emulator/moto_server.py", ...runnerThreads]));
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|docs\/[^/]+\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts)|dist\/tools\/emulator\/moto_server\.py)$/.test(f));
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|register\.js|LICENSE|CHANGELOG\.md|docs\/[^/]+\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts)|dist\/tools\/emulator\/moto_server\.py)$/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /__tests__|\.ci|bench|snap|\.test\.|examples|scripts\//.test(f))).toEqual([]);
   });
@@ -97,46 +95,6 @@ describe("a consumer app with the ts-node template", () => {
     const result = await run(process.execPath, [path.join(app, "node_modules", ".bin", "sqs-worker"), "emulator"], { cwd: app, env: noPython }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(result).toMatchObject({ code: 1, stdout: "" });
     expect((result as { stderr: string }).stderr.trim().split("\n")).toEqual([expect.stringMatching(/^emulator: moto needs Python 3 and python3 is not on PATH: install python3 /)]);
-  });
-
-  test("npx sqs-worker emulator, then dlq send, run and dlq status from the app's folder, against queues named as the stack names them", async () => {
-    const port = await freePort();
-    const emulator = spawn(process.execPath, [path.join(app, "node_modules", ".bin", "sqs-worker"), "emulator", "--port", String(port)], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"] });
-    let printed = "";
-    emulator.stdout.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-    emulator.stderr.on("data", (chunk: Buffer) => (printed += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => emulator.once("exit", (code) => resolve(code)));
-    try {
-      const deadline = Date.now() + 60_000;
-      while (!printed.includes("export TF_VAR_alert_sns_arn=") && Date.now() < deadline && emulator.exitCode === null) await new Promise((r) => setTimeout(r, 100));
-      expect(printed).toContain(`AWS emulator listening on http://127.0.0.1:${port}`);
-      expect(printed).toContain("export TF_VAR_alert_sns_arn=arn:aws:sns:us-east-1:123456789012:alerts");
-      const endpoint = `http://127.0.0.1:${port}`;
-      const aws = { ...env, ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: endpoint };
-      // The queues and table as the payments stack names them (a deploy is the cdktf CLI suite's and the playground's
-      // subject; `run` takes a stack of one worker, and the invoices stack holds two).
-      const credentials = { accessKeyId: "testing", secretAccessKey: "testing" };
-      const sqs = new SQSClient({ region: "us-east-1", endpoint, credentials });
-      const { QueueUrl: dlqUrl } = await sqs.send(new CreateQueueCommand({ QueueName: "payments-dlq" }));
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }));
-      await sqs.send(new CreateQueueCommand({ QueueName: "payments-queue", Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: Attributes!.QueueArn, maxReceiveCount: 3 }) } }));
-      sqs.destroy();
-      const dynamodb = new DynamoDBClient({ region: "us-east-1", endpoint, credentials });
-      await dynamodb.send(new CreateTableCommand({ TableName: "payments-idempotency", BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "id", AttributeType: "S" }], KeySchema: [{ AttributeName: "id", KeyType: "HASH" }] }));
-      dynamodb.destroy();
-      const sent = await run("npx", ["sqs-worker", "dlq", "payments", "send", "--body", '{"paymentId":"p-1","amountCents":250}'], { cwd: app, env: aws });
-      expect(sent.stdout).toMatch(/^sent message \S+ to .*payments-queue/);
-      const worked = await run("npx", ["sqs-worker", "run", "payments", "--until-empty", "--wait-seconds", "1"], { cwd: app, env: aws });
-      expect(worked.stdout + worked.stderr).toContain("CONSUMER_PAYMENT_WORKER p-1 250");
-      expect(worked.stderr.trim().split("\n").pop()).toMatch(/^worker:local payments: queue empty \(--until-empty\): 1 record in 1 batch, 1 deleted, none failed; exit 0 \(clean\)$/);
-      const status = await run("npx", ["sqs-worker", "dlq", "payments", "status"], { cwd: app, env: aws });
-      expect(status.stdout).toMatch(/^queue {14}visible 0, in flight 0, delayed 0/m);
-      expect(status.stdout).toMatch(/^dead-letter queue {2}visible 0, in flight 0, delayed 0/m);
-    } finally {
-      emulator.kill("SIGINT");
-    }
-    expect(await exited).toBe(0);
-    expect(printed).toContain("emulator stopped");
   });
 
   test("exposes exactly three entry points, the app wiring only under /app: internals cannot be imported", async () => {

@@ -117,7 +117,7 @@ describe("a config error", () => {
 
   test("main.ts with a stage that makes bad names: npm run synth and cdktf synth print the lines, no trace", async () => {
     const stageEnv = { ...env, SQS_WORKER_STAGE: "dev!" };
-    const line = '- orders: namePrefix must hold only A-Z a-z 0-9 _ - (given "dev!-")';
+    const line = '- orders: stage must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as "dev" or "prod" (it starts the stack id and every AWS name: <stage>-<service>) (given "dev!")';
     const npm = await run("npm", ["run", "--silent", "synth"], { ...stageEnv, CDKTF_OUTDIR: path.join(outdir, "main-npm") });
     expect(npm.code).not.toBe(0);
     expect(count(npm.output, line)).toBe(1);
