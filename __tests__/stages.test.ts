@@ -106,6 +106,17 @@ describe("dev and prod of one service in one app", () => {
     expect(resources(prod.json, "aws_cloudwatch_dashboard").map((d) => String(d.dashboard_body))[0]).toContain("prod-invoices-queue");
   });
 
+  test("tell on-call, in the alarm and policy descriptions AWS shows, the DLQ command that finds this stage's queues", () => {
+    const [, prod] = build();
+    const descriptions = [
+      ...resources(prod.json, "aws_cloudwatch_metric_alarm").map((a) => String(a.alarm_description)),
+      ...resources(prod.json, "aws_iam_policy").map((p) => String(p.description)),
+    ].filter((d) => d.includes("sqs-worker dlq"));
+    expect(descriptions.length).toBe(3); // errors, DLQ arrivals, the operator policy
+    for (const d of descriptions) expect(d).toMatch(/npx sqs-worker dlq invoices (logs|peek|<command>) --name-prefix prod-/);
+    expect(JSON.stringify(prod.json)).not.toContain("npm run dlq");
+  });
+
   test("have their own state: local files and S3 keys named as the stacks", () => {
     const [dev, prod] = build();
     expect(dev.json.terraform.backend).toEqual({ local: { path: "../../../terraform.dev-invoices.tfstate" } });

@@ -178,7 +178,7 @@ export class ServiceStack extends TerraformStack {
       alarm_name: [this.worker.dlqAlarm.alarmName, "Name of the dead-letter queue alarm"],
     };
     if (this.worker.dlqOperatorPolicy) {
-      outputs.dlq_operator_policy_arn = [this.worker.dlqOperatorPolicy.arn, "IAM policy to attach to on-call engineers for npm run dlq"];
+      outputs.dlq_operator_policy_arn = [this.worker.dlqOperatorPolicy.arn, "IAM policy to attach to on-call engineers for npx sqs-worker dlq"];
     }
     if (this.worker.idempotencyTable) {
       outputs.idempotency_table_name = [this.worker.idempotencyTable.name, "DynamoDB table of the worker's idempotency records"];

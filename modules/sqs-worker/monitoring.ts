@@ -4,7 +4,7 @@ import { App, Fn } from "cdktf";
 import type { Construct } from "constructs";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
 import { DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS } from "./limits";
-import type { WorkerNames } from "./names";
+import { dlqToolCommand, type WorkerNames } from "./names";
 import { isUnresolved } from "./tokens";
 
 /** What the health alarms and the dashboard watch: the worker's resources as Terraform knows them. */
@@ -34,7 +34,7 @@ export interface WorkerMonitoring {
 /**
  * Creates the health alarms and the dashboard (see WorkerMonitoringProps). Every alarm:
  * `<prefix><service>-<what>`, notifies on ALARM only (an OK after every ALARM would double each
- * page; `npm run dlq -- <service> status` shows every alarm's state), and treats missing data
+ * page; `npx sqs-worker dlq <service> status` shows every alarm's state), and treats missing data
  * as not breaching: SQS stops publishing for a queue idle for 6 hours, and Lambda publishes
  * nothing for a function that was not invoked, which is health, not failure.
  */
@@ -76,7 +76,7 @@ export function createMonitoring(scope: Construct, worker: MonitoredWorker): Wor
           alarmDescription:
             `${names.function} failed more than ${config.monitoring.maxFailedInvocations} invocations in ${period} s. With partial batch ` +
             `responses an invocation fails only when a whole batch does (a thrown error, a timeout, every record failed); all its ` +
-            `messages are retried and count toward maxReceiveCount. Check the logs: npm run dlq -- ${config.serviceName} logs.`,
+            `messages are retried and count toward maxReceiveCount. Check the logs: ${dlqToolCommand(config.serviceName, config.namePrefix, "logs")}.`,
           metricName: "Errors",
           statistic: "Sum",
           period,
@@ -110,7 +110,7 @@ export function createMonitoring(scope: Construct, worker: MonitoredWorker): Wor
         alarmName: names.deadLetterArrivalsAlarm,
         alarmDescription:
           `New messages arrived in ${names.deadLetterQueue} (its visible count rose between two ${config.alarm.periodSeconds} s periods), ` +
-          `while it may already be in ALARM for older ones. Inspect them: npm run dlq -- ${config.serviceName} peek.`,
+          `while it may already be in ALARM for older ones. Inspect them: ${dlqToolCommand(config.serviceName, config.namePrefix, "peek")}.`,
         evaluationPeriods: DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS,
         datapointsToAlarm: 1,
         threshold: 0,

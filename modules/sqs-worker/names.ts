@@ -46,3 +46,13 @@ export function deriveNames(serviceName: string, fifo = false, namePrefix = ""):
     idempotencyTable: `${base}-idempotency`,
   };
 }
+
+/**
+ * The DLQ tool's command line for one worker, as an on-call engineer types it from the app's
+ * folder (`npx sqs-worker dlq orders peek`); a prefixed worker (a stage's `dev-`) adds
+ * `--name-prefix`, so the line finds the right queues whichever stage paged. Alarm and policy
+ * descriptions carry it: they are read in AWS, far from this repository's npm scripts.
+ */
+export function dlqToolCommand(serviceName: string, namePrefix: string, subcommand: string): string {
+  return `npx sqs-worker dlq ${serviceName} ${subcommand}${namePrefix ? ` --name-prefix ${namePrefix}` : ""}`;
+}

@@ -166,7 +166,7 @@ export interface WorkerDeadLetterQueueProps {
    */
   readonly messageRetentionSeconds?: number;
   /**
-   * Creates the IAM policy `<service>-dlq-operator` with exactly what `npm run dlq` needs on
+   * Creates the IAM policy `<service>-dlq-operator` with exactly what `sqs-worker dlq` needs on
    * these two queues (inspect, redrive, purge), for the on-call engineers' role to attach.
    * @default true
    */

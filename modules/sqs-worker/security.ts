@@ -106,7 +106,7 @@ export interface OperatorPolicyScope {
 }
 
 /**
- * The DLQ operator policy (`<service>-dlq-operator`): exactly what `npm run dlq` needs on these
+ * The DLQ operator policy (`<service>-dlq-operator`): exactly what `sqs-worker dlq` needs on these
  * two queues. StartMessageMoveTask runs with the caller's permissions: receive and delete on
  * the DLQ, send on the source queue.
  */

@@ -21,7 +21,7 @@ import { createIdempotencyTable, idempotencyStatements } from "./idempotency";
 import { createMonitoring, type WorkerMonitoring } from "./monitoring";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
 import { claimNames } from "./name-registry";
-import { deriveNames, type WorkerNames } from "./names";
+import { deriveNames, dlqToolCommand, type WorkerNames } from "./names";
 import { providerRegion, validateAndBundle } from "./preflight";
 import type { SqsWorkerProps } from "./props";
 import { queueArns } from "./queue-arns";
@@ -278,7 +278,7 @@ export class SqsWorker extends Construct {
     this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy
       ? new IamPolicy(this, "DeadLetterQueueOperatorPolicy", {
           name: names.operatorPolicy,
-          description: `Inspect, redrive and purge the dead-letter queue of ${config.serviceName} (npm run dlq)`,
+          description: `Inspect, redrive and purge the dead-letter queue of ${config.serviceName} (${dlqToolCommand(config.serviceName, config.namePrefix, "<command>")})`,
           policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueOperatorPolicyDocument", {
             statement: dlqOperatorStatements({
               queueArn: this.queue.arn,
