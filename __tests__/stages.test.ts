@@ -106,6 +106,13 @@ describe("dev and prod of one service in one app", () => {
     expect(resources(prod.json, "aws_cloudwatch_dashboard").map((d) => String(d.dashboard_body))[0]).toContain("prod-invoices-queue");
   });
 
+  test("name the stack, not only the service, in a config error: per-stage settings show which stage is wrong", () => {
+    const app = Testing.app() as App;
+    new ServiceStack(app, "invoices", { stage: "dev", region: "eu-west-1", worker });
+    const prod = () => new ServiceStack(app, "invoices", { stage: "prod", region: "eu-west-1", worker: { ...worker, lambda: { ...worker.lambda, timeoutSeconds: 1000 } } });
+    expect(prod).toThrow(/^ {2}- prod-invoices: lambda\.timeoutSeconds must be an integer from 1 to 900 .*\(given 1000\)$/m);
+  });
+
   test("tell on-call, in the alarm and policy descriptions AWS shows, the DLQ command that finds this stage's queues", () => {
     const [, prod] = build();
     const descriptions = [
@@ -197,7 +204,7 @@ describe("a stage ServiceStack refuses", () => {
   test("too long for the names: the construct's name-length rule fires, naming the stage", () => {
     const stage = "s".repeat(51); // s...s-orders-worker is 65 characters, one more than a function name may have
     expect(lines(stage)).toEqual([
-      `- orders: serviceName must give a valid function and role name: 1 to 64 characters of A-Z a-z 0-9 _ - (given "orders" with stage "${stage}" (namePrefix "${stage}-"), function and role name "${stage}-orders-worker")`,
+      `- ${stage}-orders: serviceName must give a valid function and role name: 1 to 64 characters of A-Z a-z 0-9 _ - (given "orders" with stage "${stage}" (namePrefix "${stage}-"), function and role name "${stage}-orders-worker")`,
     ]);
     expect(() => build("s".repeat(50))).not.toThrow();
   });

@@ -157,7 +157,7 @@ export class ServiceStack extends TerraformStack {
         alarm: { ...alarm, topicArn: this.alertTopicArn.stringValue },
       });
     } catch (error) {
-      throw stagePrefix.namePrefix !== undefined && error instanceof SqsWorkerConfigError ? namingTheStage(error, stage as string) : error;
+      throw stage !== undefined && error instanceof SqsWorkerConfigError ? namingTheStage(error, stage) : error;
     }
     this.worker.dlqAlarm.lifecycle = {
       precondition: [
@@ -190,15 +190,19 @@ export class ServiceStack extends TerraformStack {
 }
 
 /**
- * The worker's violations with the stage named where they name the prefix it gave: the
- * name-length and name-clash rules count the prefix and show it as `with namePrefix "dev-"`,
- * which the user did not write. The error itself when no violation names it.
+ * The worker's violations with the stage named: each line names the stack (`prod-invoices`), so
+ * an app with per-stage settings shows which stage is wrong, and the name-length and name-clash
+ * rules, which count the prefix the stage gave and show it as `with namePrefix "dev-"` (which the
+ * user did not write), say the stage instead.
  */
 function namingTheStage(error: SqsWorkerConfigError, stage: string): SqsWorkerConfigError {
   const given = `with namePrefix ${show(stageNamePrefix(stage))}`;
-  if (!error.violations.some((violation) => violation.given.includes(given))) return error;
   const named = new SqsWorkerConfigError(
-    error.violations.map((violation) => ({ ...violation, given: violation.given.split(given).join(`with stage ${show(stage)} (namePrefix ${show(stageNamePrefix(stage))})`) })),
+    error.violations.map((violation) => ({
+      ...violation,
+      serviceName: serviceStackId(violation.serviceName, stage),
+      given: violation.given.split(given).join(`with stage ${show(stage)} (namePrefix ${show(stageNamePrefix(stage))})`),
+    })),
   );
   Object.defineProperty(named, "cause", { value: error, enumerable: false }); // where the worker found them, for SQS_WORKER_DEBUG=1
   return named;

@@ -185,7 +185,7 @@ describe("the README's quick start, in a folder made by today's cdktf init", () 
     try {
       const synth = await sh("npx cdktf synth");
       expect(synth.code).not.toBe(0);
-      const violation = synth.output.split("\n").filter((line) => /- invoices: lambda\.timeoutSeconds/.test(line));
+      const violation = synth.output.split("\n").filter((line) => /- dev-invoices: lambda\.timeoutSeconds/.test(line));
       expect(violation.length).toBeGreaterThanOrEqual(1);
       expect(violation.length).toBeLessThanOrEqual(4); // two stages, each at most twice (cdktf repeats the app's stderr)
       expect(synth.output.split("\n").filter((line) => /^\s*at /.test(line))).toEqual([]);
