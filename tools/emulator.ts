@@ -4,13 +4,15 @@
  * The local playground's AWS: the patched moto (tools/emulator/moto_server.py) in the
  * foreground on 127.0.0.1, with an SNS topic for the stacks' alert_sns_arn. Prints the
  * endpoint and the exact environment to export in another terminal; Ctrl-C stops it cleanly.
+ * A port already in use is one line and exit 1 before moto starts; a moto that exits without
+ * being asked is one line (its exit, then its last log lines) and exit 1.
  * Python's moto comes from MOTO_PYTHON, the machine's python3, or a venv installed on first
  * use (tools/emulator/moto.ts, motoPython).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
-import { cacheFolder, FAKE_AWS_ENV, startMoto } from "./emulator/moto";
+import { cacheFolder, describeExit, FAKE_AWS_ENV, portInUse, startMoto, type MotoExit, type MotoServer } from "./emulator/moto";
 import { findProviderMirror, mirrorOnlyCliConfig } from "./emulator/provider-mirror";
 import { docPath } from "./shared/package-docs";
 
@@ -85,6 +87,48 @@ function writeMirrorCliConfig(): string | undefined {
   return file;
 }
 
+/** The signals that stop the emulator cleanly (exit 0): Ctrl-C, and kill's default. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+/**
+ * How long an exit of moto waits for a stop signal before it counts as unasked: Ctrl-C in a
+ * terminal signals the whole foreground process group, so moto may exit (0) just before this
+ * process sees its own SIGINT.
+ */
+const STOP_SIGNAL_GRACE_MS = 500;
+/** How many of moto's last log lines the line about its unasked exit shows. */
+const LOG_TAIL_LINES = 10;
+
+/**
+ * Waits for Ctrl-C or SIGTERM ("stopped"), or for moto to exit without being asked (its exit).
+ * Keeps the event loop alive meanwhile, so that nothing ends the command silently.
+ */
+function stopOrUnaskedExit(moto: MotoServer): Promise<"stopped" | MotoExit> {
+  return new Promise((resolve) => {
+    const keepAlive = setInterval(() => undefined, 60_000);
+    let grace: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (outcome: "stopped" | MotoExit) => {
+      if (settled) return;
+      settled = true;
+      clearInterval(keepAlive);
+      clearTimeout(grace);
+      for (const signal of STOP_SIGNALS) process.removeListener(signal, onSignal);
+      resolve(outcome);
+    };
+    const onSignal = () => settle("stopped");
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    void moto.exited.then((exit) => {
+      grace = setTimeout(() => settle(exit), STOP_SIGNAL_GRACE_MS);
+    });
+  });
+}
+
+/** The last lines moto logged, indented, or a line saying it logged nothing. */
+function logTail(log: string): string[] {
+  const lines = log.split("\n").filter((line) => line.trim() !== "");
+  return lines.length === 0 ? ["  (moto logged nothing)"] : lines.slice(-LOG_TAIL_LINES).map((line) => `  ${line}`);
+}
+
 /** Runs the command; resolves with its exit code: 0 stopped, 1 failure (one line on stderr), 2 usage. */
 export async function main(argv: readonly string[]): Promise<number> {
   try {
@@ -103,6 +147,8 @@ async function runEmulator(argv: readonly string[]): Promise<number> {
   }
   if (positionals.length > 0) throw usageError(EMULATOR_CLI, `unexpected argument ${positionals[0]}`);
   const port = integerOption(EMULATOR_CLI, values, "port", { min: 1024, max: 65_535 }, DEFAULT_EMULATOR_PORT);
+  // Before moto starts: its readiness check would take another server's answer for its own.
+  if (await portInUse(port)) throw new Error(`port ${port} on 127.0.0.1 is in use (another emulator?): stop it or pass --port N`);
   const moto = await startMoto({ port });
   let topicArn: string;
   try {
@@ -124,10 +170,17 @@ async function runEmulator(argv: readonly string[]): Promise<number> {
       "",
     ].join("\n"),
   );
-  await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const outcome = await stopOrUnaskedExit(moto);
+  if (outcome !== "stopped") {
+    process.stderr.write(
+      [
+        `emulator: moto (pid ${moto.pid}) exited by itself with ${describeExit(outcome)}: the emulator is down and its data is gone; moto's last log lines:`,
+        ...logTail(moto.log()),
+        "",
+      ].join("\n"),
+    );
+    return 1;
+  }
   await moto.stop();
   process.stdout.write("emulator stopped\n");
   return 0;

@@ -26,6 +26,22 @@ export interface MotoServer {
   stop(): Promise<void>;
   /** The last 20,000 characters moto wrote to stderr (request log and tracebacks). */
   log(): string;
+  /**
+   * Settles when moto's process has exited, for whatever reason: after {@link stop}, or by
+   * itself (a crash, a kill from outside). `sqs-worker emulator` reports the latter.
+   */
+  readonly exited: Promise<MotoExit>;
+}
+
+/** How moto's process ended: its exit code, or the signal that ended it. */
+export interface MotoExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** "exit code 1", "signal SIGKILL": how a {@link MotoExit} reads in a line. */
+export function describeExit(exit: MotoExit): string {
+  return exit.signal ? `signal ${exit.signal}` : `exit code ${exit.code}`;
 }
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -60,6 +76,21 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * Whether something already listens on `host`:`port`: true when a test server cannot bind it
+ * (EADDRINUSE). Any other bind error (EACCES, ...) rejects. Checked before starting moto on a
+ * given port, because moto's readiness check would otherwise take the other server's answer
+ * for its own.
+ */
+export function portInUse(port: number, host = "127.0.0.1"): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.once("error", (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(true) : reject(error)));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
   });
 }
 
@@ -123,16 +154,27 @@ export function motoPython(options: MotoPythonOptions = {}): string {
   return venvPython;
 }
 
+const isRunning = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
+
+/**
+ * Waits until moto answers on `endpoint`. An answer counts only while our own moto process is
+ * still running: another server on the same port answers too, and our moto then fails to bind
+ * and exits.
+ */
 async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
+  const exitedEarly = () =>
+    new Error(`moto exited with ${describeExit({ code: child.exitCode, signal: child.signalCode })} before it was ready:\n${log()}`);
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`moto exited with ${child.exitCode} before it was ready:\n${log()}`);
+    let answered = false;
     try {
-      const response = await fetch(`${endpoint}/moto-api/`);
-      if (response.ok) return;
+      answered = (await fetch(`${endpoint}/moto-api/`)).ok;
     } catch {
       // not listening yet
     }
+    // Checked after the request: an answer while our moto is gone came from another server.
+    if (!isRunning(child)) throw exitedEarly();
+    if (answered) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`moto did not answer on ${endpoint} within 30 s:\n${log()}`);
@@ -155,6 +197,7 @@ export async function startMoto(options: { port?: number; fifoDedupSeconds?: num
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...FAKE_AWS_ENV, ...dedup },
   });
+  const exited = new Promise<MotoExit>((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-20_000);
@@ -172,16 +215,16 @@ export async function startMoto(options: { port?: number; fifoDedupSeconds?: num
     port,
     pid: child.pid!,
     log: () => stderr,
+    exited,
     freeze: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGSTOP");
+      if (isRunning(child)) child.kill("SIGSTOP");
     },
     resume: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGCONT");
+      if (isRunning(child)) child.kill("SIGCONT");
     },
     stop: async () => {
       process.removeListener("exit", killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      if (!isRunning(child)) return;
       child.kill("SIGCONT"); // a frozen server would not act on SIGTERM
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
