@@ -56,8 +56,7 @@ async function listening(run: Emulator): Promise<void> {
 
 /** The pid of the command's moto (its only child process). */
 function motoPid(run: Emulator): number {
-  const found = spawnSync("pgrep", ["-P", String(run.child.pid)], { encoding: "utf8" });
-  const pids = found.stdout.trim().split("\n").filter(Boolean).map(Number);
+  const pids = childPids(run.child.pid!);
   expect(pids).toHaveLength(1);
   return pids[0];
 }
@@ -71,8 +70,19 @@ const isAlive = (pid: number) => {
   }
 };
 
+/** The pids of a process's children (`pgrep -P`). */
+function childPids(pid: number): number[] {
+  const found = spawnSync("pgrep", ["-P", String(pid)], { encoding: "utf8" });
+  return found.stdout.trim().split("\n").filter(Boolean).map(Number);
+}
+
+// A command still running after a failed test: its moto and itself, so that no moto outlives the suite.
 afterAll(() => {
-  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  for (const child of started) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    for (const pid of childPids(child.pid!)) process.kill(pid, "SIGKILL");
+    child.kill("SIGKILL");
+  }
 });
 
 describe("sqs-worker emulator: a port already taken", () => {
