@@ -140,9 +140,9 @@ describe("sqs-worker run --stage", () => {
     expect(code).toBe(1);
     const tried = path.join(outdir, "stacks", "qa-invoices");
     expect(written.join("").trim().split("\n").pop()).toBe(
-      `run: no synthesized stack qa-invoices for invoices (stage qa from --stage): tried ${tried} ` +
+      `run: no synthesized stack qa-invoices (stage qa from --stage): tried ${tried} ` +
         "(neither cdk.tf.json nor cdk.tf); a stage (--stage or SQS_WORKER_STAGE) may be missing or another; " +
-        `stacks in ${outdir}: dev-invoices, prod-invoices (invoices: --stage dev or --stage prod); synthesize the app first (cdktf synth), or pass --outdir`,
+        `stacks in ${outdir}: dev-invoices, prod-invoices (invoices: --stage dev or --stage prod)`,
     );
   });
 });

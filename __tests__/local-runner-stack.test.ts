@@ -128,12 +128,12 @@ describe("a stack the synth did not write (a stage missing or another)", () => {
     fs.mkdirSync(path.join(app, "cdktf.out", "stacks", "empty-invoices")); // no configuration: not a stack
     const target: StackTarget = { service: "invoices", stage: { stage: undefined, from: undefined }, stackId: "invoices", outdir: "cdktf.out" };
     expect(missingStackMessage(target, app)).toBe(
-      "no synthesized stack invoices for invoices (no stage): tried cdktf.out/stacks/invoices (neither cdk.tf.json nor cdk.tf); " +
+      "no synthesized stack invoices (no stage): tried cdktf.out/stacks/invoices (neither cdk.tf.json nor cdk.tf); " +
         "a stage (--stage or SQS_WORKER_STAGE) may be missing or another; " +
-        "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod); synthesize the app first (cdktf synth), or pass --outdir",
+        "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod)",
     );
     expect(missingStackMessage({ ...target, stage: { stage: "qa", from: "SQS_WORKER_STAGE" }, stackId: "qa-invoices" }, app)).toMatch(
-      /^no synthesized stack qa-invoices for invoices \(stage qa from SQS_WORKER_STAGE\): tried cdktf\.out\/stacks\/qa-invoices /,
+      /^no synthesized stack qa-invoices \(stage qa from SQS_WORKER_STAGE\): tried cdktf\.out\/stacks\/qa-invoices /,
     );
   });
 
@@ -141,7 +141,7 @@ describe("a stack the synth did not write (a stage missing or another)", () => {
     const app = temp("no-synth");
     const target: StackTarget = { service: "invoices", stage: { stage: "dev", from: "--stage" }, stackId: "dev-invoices", outdir: "cdktf.out" };
     expect(missingStackMessage(target, app)).toBe(
-      "no synthesized stack dev-invoices for invoices (stage dev from --stage): tried cdktf.out/stacks/dev-invoices (neither cdk.tf.json nor cdk.tf); " +
+      "no synthesized stack dev-invoices (stage dev from --stage): tried cdktf.out/stacks/dev-invoices (neither cdk.tf.json nor cdk.tf); " +
         `a stage (--stage or SQS_WORKER_STAGE) may be missing or another; no cdktf.out/stacks in ${app}; synthesize the app first (cdktf synth), or pass --outdir`,
     );
   });

@@ -101,6 +101,6 @@ test("without a stage, each command says what it tried, that a stage may be miss
   const worker = await sqsWorker(["run", "invoices"]);
   expect(worker.code).toBe(1);
   expect(lastLine(worker.stderr)).toMatch(
-    /^run: no synthesized stack invoices for invoices \(no stage\): tried cdktf\.out\/stacks\/invoices \(neither cdk\.tf\.json nor cdk\.tf\); a stage \(--stage or SQS_WORKER_STAGE\) may be missing or another; stacks in cdktf\.out: dev-invoices, prod-invoices \(invoices: --stage dev or --stage prod\); /,
+    /^run: no synthesized stack invoices \(no stage\): tried cdktf\.out\/stacks\/invoices \(neither cdk\.tf\.json nor cdk\.tf\); a stage \(--stage or SQS_WORKER_STAGE\) may be missing or another; stacks in cdktf\.out: dev-invoices, prod-invoices \(invoices: --stage dev or --stage prod\)$/,
   );
 });

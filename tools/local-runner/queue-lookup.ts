@@ -28,10 +28,12 @@ export function stackFolderOf(target: StackTarget, cwd: string = process.cwd()):
  */
 export function missingStackMessage(target: StackTarget, cwd: string = process.cwd()): string {
   const stacks = synthesizedStacksHint(target.service, target.outdir, cwd) || `no ${shownPath(path.join(target.outdir, "stacks"), cwd)} in ${cwd}`;
+  // When the service's other stages are synthesized the app is: the way out is the stage, not a synth.
+  const otherStages = stagesOf(target.service, synthesizedStacks(target.outdir, cwd) ?? []).length > 0;
   return (
-    `no synthesized stack ${target.stackId} for ${target.service} (${describeStage(target.stage)}): tried ${stackFolderOf(target, cwd)} ` +
-    `(neither cdk.tf.json nor cdk.tf); a stage (--stage or SQS_WORKER_STAGE) may be missing or another; ${stacks}; ` +
-    "synthesize the app first (cdktf synth), or pass --outdir"
+    `no synthesized stack ${target.stackId} (${describeStage(target.stage)}): tried ${stackFolderOf(target, cwd)} ` +
+    `(neither cdk.tf.json nor cdk.tf); a stage (--stage or SQS_WORKER_STAGE) may be missing or another; ${stacks}` +
+    (otherStages ? "" : "; synthesize the app first (cdktf synth), or pass --outdir")
   );
 }
 
