@@ -10,7 +10,7 @@ import { redriveClientSide, type ClientSideRedriveOptions } from "../tools/dlq/r
 import { clientSideComplete } from "../tools/dlq/redrive-command";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, resolveWorkerQueues, type WorkerQueues } from "../tools/dlq/resolve";
-import { stubSqs } from "./helpers/stub-sqs";
+import { ORDERS_QUEUES, stubSqs } from "./helpers/stub-sqs";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "../tools/dlq/idempotency-check";
 import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../lambda-src/worker-settings";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -22,15 +22,10 @@ import * as path from "path";
 // StartMessageMoveTask or ListMessageMoveTasks. The client-side path's "never delete before
 // the copy is sent" rule is also tested here, where a send can be made to fail on purpose.
 
+// The orders fixture with every health alarm, as `status` lists them.
 const queues: WorkerQueues = {
-  queueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-queue",
-  queueArn: "arn:aws:sqs:us-east-1:123456789012:orders-queue",
-  dlqUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq",
-  dlqArn: "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
-  fifo: false,
-  alarmName: "orders-dlq-not-empty",
+  ...ORDERS_QUEUES,
   alarmNames: ["orders-dlq-not-empty", "orders-dlq-arrivals", "orders-backlog-age", "orders-errors", "orders-throttles"],
-  logGroupName: "/aws/lambda/orders-worker",
 };
 
 
