@@ -8,7 +8,13 @@
  */
 import { App } from "cdktf";
 import { EXAMPLE_SERVICES } from "./examples/services";
-import { addServiceStacks, reportConfigErrors, runByCdktfCli, settingsFromEnv, synthAndReport } from "./modules/app-entry";
+import {
+  addServiceStacks,
+  reportConfigErrors,
+  runByCdktfCli,
+  settingsFromEnv,
+  synthAndReport,
+} from "./modules/app-entry";
 
 // A config error prints its lines and exits 1, no stack trace (SQS_WORKER_DEBUG=1 shows it).
 reportConfigErrors(() => {

@@ -41,7 +41,8 @@ const CACHE_FORMAT = "1";
  */
 const CACHE_DIR = (() => {
   const installedIn = path.dirname(__dirname);
-  const nodeModules = path.basename(installedIn) === "node_modules" ? installedIn : path.join(__dirname, "node_modules");
+  const nodeModules =
+    path.basename(installedIn) === "node_modules" ? installedIn : path.join(__dirname, "node_modules");
   return fs.existsSync(nodeModules) ? path.join(nodeModules, ".cache", "sqs-worker-cdktf", "ts") : null;
 })();
 
@@ -105,7 +106,9 @@ function tsconfigFor(dir) {
     const parent = path.dirname(dir);
     // Inside node_modules a package's own folder is the boundary: the app's tsconfig.json is
     // not the package's. (node_modules/<name> or node_modules/@scope/<name>.)
-    const atPackageRoot = path.basename(parent) === "node_modules" || (path.basename(parent).startsWith("@") && path.basename(path.dirname(parent)) === "node_modules");
+    const atPackageRoot =
+      path.basename(parent) === "node_modules" ||
+      (path.basename(parent).startsWith("@") && path.basename(path.dirname(parent)) === "node_modules");
     if (parent !== dir && !atPackageRoot) found = tsconfigFor(parent);
   }
   tsconfigByDir.set(dir, found);
@@ -118,7 +121,12 @@ function compileTypeScript(module, filename) {
   // as tsc does, keeping the compilerOptions and ignoring the rest (include, exclude...).
   const tsconfigRaw = tsconfigFor(path.dirname(filename));
   const source = fs.readFileSync(filename, "utf8");
-  const cached = CACHE_DIR && path.join(CACHE_DIR, `${sha256([CACHE_FORMAT, installedEsbuildVersion(), JSON.stringify(OPTIONS), filename, tsconfigRaw, source].join("\0"))}.js`);
+  const cached =
+    CACHE_DIR &&
+    path.join(
+      CACHE_DIR,
+      `${sha256([CACHE_FORMAT, installedEsbuildVersion(), JSON.stringify(OPTIONS), filename, tsconfigRaw, source].join("\0"))}.js`,
+    );
   let code = cached ? readCached(cached) : undefined;
   if (code === undefined) {
     code = transformSync(source, { ...OPTIONS, sourcefile: filename, ...(tsconfigRaw ? { tsconfigRaw } : {}) }).code;

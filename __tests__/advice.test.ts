@@ -22,7 +22,11 @@ const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 function warningsFor(props: TestWorkerProps): string[] {
   const app = Testing.app();
   const { alarm, ...rest } = props;
-  new SqsWorker(new TerraformStack(app, "test"), "Worker", { serviceName: "orders", ...withEntry(rest), alarm: { topicArn: TOPIC, ...alarm } });
+  new SqsWorker(new TerraformStack(app, "test"), "Worker", {
+    serviceName: "orders",
+    ...withEntry(rest),
+    alarm: { topicArn: TOPIC, ...alarm },
+  });
   return collectWarnings(app).map((w) => w.message);
 }
 
@@ -37,7 +41,13 @@ describe("synth warnings for AWS's recommendations", () => {
       "orders: queue.visibilityTimeoutSeconds 299 is below AWS's advice of 6 × lambda.timeoutSeconds + eventSource.maximumBatchingWindowSeconds = 300: a batch retried after a throttle or an error can reappear while it is still running. Set it to 300 or remove the prop to get that default. [visibility-below-six-times-timeout]",
     ]);
     expect(warningsFor({ lambda: { timeoutSeconds: 50 }, queue: { visibilityTimeoutSeconds: 300 } })).toEqual([]);
-    expect(warningsFor({ lambda: { timeoutSeconds: 50 }, eventSource: { maximumBatchingWindowSeconds: 5 }, queue: { visibilityTimeoutSeconds: 304 } })[0]).toContain("= 305");
+    expect(
+      warningsFor({
+        lambda: { timeoutSeconds: 50 },
+        eventSource: { maximumBatchingWindowSeconds: 5 },
+        queue: { visibilityTimeoutSeconds: 304 },
+      })[0],
+    ).toContain("= 305");
   });
 
   test("the 6× advice is capped at the SQS maximum of 43200 s", () => {
@@ -45,8 +55,12 @@ describe("synth warnings for AWS's recommendations", () => {
   });
 
   test("maxReceiveCount below 5 only when maximum concurrency is removed", () => {
-    expect(warningsFor({ eventSource: { maximumConcurrency: false } })).toEqual([expect.stringContaining("[max-receive-count-below-five-without-concurrency-cap]")]);
-    expect(warningsFor({ eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 } })).toEqual([]);
+    expect(warningsFor({ eventSource: { maximumConcurrency: false } })).toEqual([
+      expect.stringContaining("[max-receive-count-below-five-without-concurrency-cap]"),
+    ]);
+    expect(
+      warningsFor({ eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 } }),
+    ).toEqual([]);
     expect(warningsFor({ deadLetterQueue: { maxReceiveCount: 3 } })).toEqual([]);
   });
 
@@ -58,10 +72,18 @@ describe("synth warnings for AWS's recommendations", () => {
   });
 
   test("a dead-letter queue retention not above the source's on a standard queue, not on FIFO", () => {
-    const equal = { queue: { messageRetentionSeconds: 1_209_600 }, deadLetterQueue: { messageRetentionSeconds: 1_209_600 } };
+    const equal = {
+      queue: { messageRetentionSeconds: 1_209_600 },
+      deadLetterQueue: { messageRetentionSeconds: 1_209_600 },
+    };
     expect(warningsFor(equal)).toEqual([expect.stringContaining("[dlq-retention-not-above-source-retention]")]);
     expect(warningsFor({ ...equal, queue: { ...equal.queue, fifo: true } })).toEqual([]);
-    expect(warningsFor({ queue: { messageRetentionSeconds: 1_209_599 }, deadLetterQueue: { messageRetentionSeconds: 1_209_600 } })).toEqual([]);
+    expect(
+      warningsFor({
+        queue: { messageRetentionSeconds: 1_209_599 },
+        deadLetterQueue: { messageRetentionSeconds: 1_209_600 },
+      }),
+    ).toEqual([]);
   });
 
   test("idempotency records expiring before the queue stops delivering the message", () => {
@@ -107,7 +129,11 @@ describe("warnings that depend on the bound provider and on provisioned mode", (
   });
 
   test("maxReceiveCount 3 without a concurrency cap does not warn in provisioned mode: the maximum pollers bound the scaling", () => {
-    expect(warningsFor({ eventSource: { provisionedPollers: POLLERS, maximumConcurrency: false } }).filter((w) => w.includes("max-receive-count"))).toEqual([]);
+    expect(
+      warningsFor({ eventSource: { provisionedPollers: POLLERS, maximumConcurrency: false } }).filter((w) =>
+        w.includes("max-receive-count"),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -125,10 +151,16 @@ describe("npm run synth", () => {
     const outdir = makeTempDir("warn");
     try {
       const app = new App({ outdir });
-      addServiceStacks(app, { slow: withEntry({ lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } }) }, { region: "us-east-1", backend: { kind: "local" } });
+      addServiceStacks(
+        app,
+        { slow: withEntry({ lambda: { timeoutSeconds: 60 }, queue: { visibilityTimeoutSeconds: 60 } }) },
+        { region: "us-east-1", backend: { kind: "local" } },
+      );
       const lines: string[] = [];
       synthAndReport(app, (line) => lines.push(line));
-      expect(lines).toEqual([expect.stringMatching(/^WARNING \[slow\/Worker\] slow: queue\.visibilityTimeoutSeconds 60 is below/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(/^WARNING \[slow\/Worker\] slow: queue\.visibilityTimeoutSeconds 60 is below/),
+      ]);
     } finally {
       removeDir(outdir);
     }

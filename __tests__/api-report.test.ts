@@ -22,10 +22,20 @@ test("the reports cover the three entry points, and the main one no longer holds
     ["sqs-worker-cdktf/worker", "api/sqs-worker-cdktf-worker.api.md"],
   ]);
   const main = read("api/sqs-worker-cdktf.api.md");
-  for (const name of ["ServiceStack", "addServiceStacks", "settingsFromEnv", "ResolvedSqsWorkerConfig", "LambdaBundle", "readonly config:", "readonly bundle:"]) {
+  for (const name of [
+    "ServiceStack",
+    "addServiceStacks",
+    "settingsFromEnv",
+    "ResolvedSqsWorkerConfig",
+    "LambdaBundle",
+    "readonly config:",
+    "readonly bundle:",
+  ]) {
     expect({ name, inMainReport: main.includes(name) }).toEqual({ name, inMainReport: false });
   }
-  expect(read("api/sqs-worker-cdktf-app.api.md")).toContain("export declare class ServiceStack extends TerraformStack {");
+  expect(read("api/sqs-worker-cdktf-app.api.md")).toContain(
+    "export declare class ServiceStack extends TerraformStack {",
+  );
 });
 
 test("a change of the public surface fails the check, naming the report and the command that updates it", () => {
@@ -33,14 +43,26 @@ test("a change of the public surface fails the check, naming the report and the 
     // An export added to the main entry, one removed from /app, a signature changed in /worker.
     [source("modules/index.ts")]: `${read("modules/index.ts")}export { deriveNames } from "./sqs-worker/names";\n`,
     [source("modules/app-entry.ts")]: read("modules/app-entry.ts").replace(/^\s*collectWarnings,\n/m, ""),
-    [source("lambda-src/worker.ts")]: read("lambda-src/worker.ts").replace("export function isFifoBatch(event: SQSEvent): boolean", "export function isFifoBatch(event: SQSEvent, strict?: boolean): boolean"),
+    [source("lambda-src/worker.ts")]: read("lambda-src/worker.ts").replace(
+      "export function isFifoBatch(event: SQSEvent): boolean",
+      "export function isFifoBatch(event: SQSEvent, strict?: boolean): boolean",
+    ),
   });
   const problems = checkReports(generated);
-  expect(problems.map((p) => p.split(" ")[0])).toEqual(["api/sqs-worker-cdktf.api.md", "api/sqs-worker-cdktf-app.api.md", "api/sqs-worker-cdktf-worker.api.md"]);
-  for (const problem of problems) expect(problem).toContain(`differs from the declarations: the public API changed. If that is intended, run \`${UPDATE_COMMAND}\``);
+  expect(problems.map((p) => p.split(" ")[0])).toEqual([
+    "api/sqs-worker-cdktf.api.md",
+    "api/sqs-worker-cdktf-app.api.md",
+    "api/sqs-worker-cdktf-worker.api.md",
+  ]);
+  for (const problem of problems)
+    expect(problem).toContain(
+      `differs from the declarations: the public API changed. If that is intended, run \`${UPDATE_COMMAND}\``,
+    );
   expect(generated.reports["api/sqs-worker-cdktf.api.md"]).toContain("export declare function deriveNames(");
   expect(generated.reports["api/sqs-worker-cdktf-app.api.md"]).not.toContain("collectWarnings");
-  expect(generated.reports["api/sqs-worker-cdktf-worker.api.md"]).toContain("isFifoBatch(event: SQSEvent, strict?: boolean): boolean");
+  expect(generated.reports["api/sqs-worker-cdktf-worker.api.md"]).toContain(
+    "isFifoBatch(event: SQSEvent, strict?: boolean): boolean",
+  );
 });
 
 test("an internal type reached through a public member is refused: export it, or tag the member @internal", () => {
@@ -54,18 +76,35 @@ test("an internal type reached through a public member is refused: export it, or
 });
 
 test("package.json gives every subpath's types to TypeScript's node10 resolution too (typesVersions), as cdktf's template resolves", () => {
-  const pkg = JSON.parse(read("package.json")) as { exports: Record<string, { types: string }>; typesVersions: Record<string, Record<string, string[]>>; types: string };
+  const pkg = JSON.parse(read("package.json")) as {
+    exports: Record<string, { types: string }>;
+    typesVersions: Record<string, Record<string, string[]>>;
+    types: string;
+  };
   // A bare-path export (./register, the loader) has no types to give.
-  const subpaths = Object.entries(pkg.exports).filter(([subpath, conditions]) => subpath !== "." && typeof conditions !== "string");
-  expect(Object.fromEntries(subpaths.map(([subpath, c]) => [subpath.slice(2), [c.types.slice(2)]]))).toEqual(pkg.typesVersions["*"]);
+  const subpaths = Object.entries(pkg.exports).filter(
+    ([subpath, conditions]) => subpath !== "." && typeof conditions !== "string",
+  );
+  expect(Object.fromEntries(subpaths.map(([subpath, c]) => [subpath.slice(2), [c.types.slice(2)]]))).toEqual(
+    pkg.typesVersions["*"],
+  );
   expect(`./${pkg.types}`).toBe(pkg.exports["."].types);
 });
 
 test("npm run api:update answers --help and refuses an unknown option (exit 2)", () => {
-  const [node, ...args] = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts["api:update"].split(" ");
+  const [node, ...args] = (JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts[
+    "api:update"
+  ].split(" ");
   expect(node).toBe("node");
   const help = spawnSync(process.execPath, [...args, "--help"], { cwd: ROOT, encoding: "utf8" });
-  expect({ status: help.status, usage: help.stdout.split("\n")[0] }).toEqual({ status: 0, usage: "usage: npm run api:update [-- --help]" });
+  expect({ status: help.status, usage: help.stdout.split("\n")[0] }).toEqual({
+    status: 0,
+    usage: "usage: npm run api:update [-- --help]",
+  });
   const wrong = spawnSync(process.execPath, [...args, "--frobnicate"], { cwd: ROOT, encoding: "utf8" });
-  expect({ status: wrong.status, stderr: wrong.stderr.trim() }).toEqual({ status: 2, stderr: "api:update: unknown option --frobnicate. usage: npm run api:update [-- --help] (--help lists every option)" });
+  expect({ status: wrong.status, stderr: wrong.stderr.trim() }).toEqual({
+    status: 2,
+    stderr:
+      "api:update: unknown option --frobnicate. usage: npm run api:update [-- --help] (--help lists every option)",
+  });
 });

@@ -9,7 +9,8 @@ import { onlyResource, resourceWhere, synthService } from "./helpers/synth";
 function problemsOf(...stacks: { service: string; region?: string; worker?: TestWorkerProps }[]): string[] {
   const app = Testing.app();
   try {
-    for (const { service, region = "us-east-1", worker = {} } of stacks) new ServiceStack(app, service, { region, worker: withEntry(worker) });
+    for (const { service, region = "us-east-1", worker = {} } of stacks)
+      new ServiceStack(app, service, { region, worker: withEntry(worker) });
     return [];
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
@@ -22,21 +23,35 @@ const REGION_RULE =
 
 describe("the stack's region", () => {
   test("us-east1 is refused in one line naming the service, region and the value", () => {
-    expect(problemsOf({ service: "orders", region: "us-east1" })).toEqual([`  - orders: ${REGION_RULE} (given "us-east1")`]);
+    expect(problemsOf({ service: "orders", region: "us-east1" })).toEqual([
+      `  - orders: ${REGION_RULE} (given "us-east1")`,
+    ]);
   });
 
   test("US-EAST-1 is refused: AWS Region names are lowercase", () => {
-    expect(problemsOf({ service: "orders", region: "US-EAST-1" })).toEqual([`  - orders: ${REGION_RULE} (given "US-EAST-1")`]);
+    expect(problemsOf({ service: "orders", region: "US-EAST-1" })).toEqual([
+      `  - orders: ${REGION_RULE} (given "US-EAST-1")`,
+    ]);
   });
 
   test("a malformed region comes with the worker's other problems, in one error", () => {
-    expect(problemsOf({ service: "orders", region: "us-east1", worker: { deadLetterQueue: { maxReceiveCount: 0 } } })).toEqual([
+    expect(
+      problemsOf({ service: "orders", region: "us-east1", worker: { deadLetterQueue: { maxReceiveCount: 0 } } }),
+    ).toEqual([
       `  - orders: ${REGION_RULE} (given "us-east1")`,
       "  - orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
     ]);
   });
 
-  test.each(["eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-7", "mx-central-1", "us-isob-east-1", "eusc-de-east-1"])("%s is a well-formed region", (region) => {
+  test.each([
+    "eu-central-2",
+    "us-gov-west-1",
+    "cn-north-1",
+    "ap-southeast-7",
+    "mx-central-1",
+    "us-isob-east-1",
+    "eusc-de-east-1",
+  ])("%s is a well-formed region", (region) => {
     expect(problemsOf({ service: "orders", region })).toEqual([]);
   });
 
@@ -65,11 +80,20 @@ describe("names as AWS compares them", () => {
   });
 
   test("only IAM role and policy names are compared without case", () => {
-    expect(Object.entries(NAME_CASE_RULES).filter(([, rule]) => rule === "insensitive").map(([kind]) => kind)).toEqual(["IAM role", "IAM policy"]);
+    expect(
+      Object.entries(NAME_CASE_RULES)
+        .filter(([, rule]) => rule === "insensitive")
+        .map(([kind]) => kind),
+    ).toEqual(["IAM role", "IAM policy"]);
   });
 
   test("different stages of one service differ by prefix and do not clash", () => {
-    expect(problemsOf({ service: "orders", worker: { namePrefix: "dev-" } }, { service: "Orders", worker: { namePrefix: "prod-" } })).toEqual([]);
+    expect(
+      problemsOf(
+        { service: "orders", worker: { namePrefix: "dev-" } },
+        { service: "Orders", worker: { namePrefix: "prod-" } },
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -82,18 +106,32 @@ describe("valid neighbours of the refused inputs synthesize", () => {
   });
 
   test("retention exactly long enough for the retry cycle", () => {
-    const json = synthService("orders", { queue: { messageRetentionSeconds: 540, visibilityTimeoutSeconds: 180 }, deadLetterQueue: { maxReceiveCount: 3 } });
+    const json = synthService("orders", {
+      queue: { messageRetentionSeconds: 540, visibilityTimeoutSeconds: 180 },
+      deadLetterQueue: { maxReceiveCount: 3 },
+    });
     expect(resourceWhere(json, "aws_sqs_queue", "name", "orders-queue").body.message_retention_seconds).toBe(540);
   });
 
   test("reservedConcurrency 1,000 (the default account limit)", () => {
-    expect(onlyResource(synthService("orders", { lambda: { reservedConcurrency: 1000 } }), "aws_lambda_function").reserved_concurrent_executions).toBe(1000);
+    expect(
+      onlyResource(synthService("orders", { lambda: { reservedConcurrency: 1000 } }), "aws_lambda_function")
+        .reserved_concurrent_executions,
+    ).toBe(1000);
   });
 });
 
 describe("the derived dlq-arrivals alarm", () => {
   test("evaluates the number of alarm periods its window rule counts", () => {
-    const alarm = resourceWhere(synthService("orders", { alarm: { periodSeconds: 3600 } }), "aws_cloudwatch_metric_alarm", "alarm_name", "orders-dlq-arrivals").body;
-    expect({ evaluationPeriods: alarm.evaluation_periods, period: alarm.metric_query[1].metric.period }).toEqual({ evaluationPeriods: DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, period: 3600 });
+    const alarm = resourceWhere(
+      synthService("orders", { alarm: { periodSeconds: 3600 } }),
+      "aws_cloudwatch_metric_alarm",
+      "alarm_name",
+      "orders-dlq-arrivals",
+    ).body;
+    expect({ evaluationPeriods: alarm.evaluation_periods, period: alarm.metric_query[1].metric.period }).toEqual({
+      evaluationPeriods: DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS,
+      period: 3600,
+    });
   });
 });

@@ -1,7 +1,13 @@
 import { GetQueueAttributesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import * as http from "http";
 import * as net from "net";
-import { PATIENCE, announceSlowCalls, isNoAnswer, isThrottled, patientClientConfig } from "../tools/shared/aws-patience";
+import {
+  PATIENCE,
+  announceSlowCalls,
+  isNoAnswer,
+  isThrottled,
+  patientClientConfig,
+} from "../tools/shared/aws-patience";
 
 // tools/shared/aws-patience.ts: every AWS call of the tools is bounded in time, and says what it
 // waits for while the endpoint does not answer. Against servers on 127.0.0.1 that this test
@@ -49,7 +55,12 @@ describe("against an endpoint that accepts and never answers", () => {
       { afterMs: 1000, everyMs: 1000 },
     );
     const error = await sqs
-      .send(new GetQueueAttributesCommand({ QueueUrl: `http://127.0.0.1:${port}/123456789012/orders-dlq`, AttributeNames: ["ApproximateNumberOfMessages"] }))
+      .send(
+        new GetQueueAttributesCommand({
+          QueueUrl: `http://127.0.0.1:${port}/123456789012/orders-dlq`,
+          AttributeNames: ["ApproximateNumberOfMessages"],
+        }),
+      )
       .then(
         () => undefined,
         (e: unknown) => e,
@@ -64,7 +75,9 @@ describe("against an endpoint that accepts and never answers", () => {
     expect(took).toBeLessThan(8000); // two attempts of 1.5 s and a short backoff, not SQS's endless wait
     // One line a second from the first second on, across both attempts, naming the call and the queue.
     expect(notices.length).toBeGreaterThanOrEqual(2);
-    notices.forEach(({ line }, n) => expect(line).toBe(`waiting for SQS: GetQueueAttributes on orders-dlq has not answered for ${n + 1} s`));
+    notices.forEach(({ line }, n) =>
+      expect(line).toBe(`waiting for SQS: GetQueueAttributes on orders-dlq has not answered for ${n + 1} s`),
+    );
     expect(notices[0].at).toBeGreaterThanOrEqual(900);
     // Nothing more once the call has given up.
     const printed = notices.length;
@@ -85,12 +98,22 @@ test("a call answered at once prints nothing, and its timer does not outlive it"
   try {
     const notices: string[] = [];
     const sqs = announceSlowCalls(
-      new SQSClient({ region: "us-east-1", endpoint: `http://127.0.0.1:${port}`, credentials, ...patientClientConfig() }),
+      new SQSClient({
+        region: "us-east-1",
+        endpoint: `http://127.0.0.1:${port}`,
+        credentials,
+        ...patientClientConfig(),
+      }),
       "SQS",
       (line) => notices.push(line),
       { afterMs: 150, everyMs: 50 },
     );
-    const answer = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: `http://127.0.0.1:${port}/123456789012/orders-dlq`, AttributeNames: ["ApproximateNumberOfMessages"] }));
+    const answer = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: `http://127.0.0.1:${port}/123456789012/orders-dlq`,
+        AttributeNames: ["ApproximateNumberOfMessages"],
+      }),
+    );
     expect(answer.Attributes).toEqual({ ApproximateNumberOfMessages: "7" });
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(notices).toEqual([]);
@@ -104,14 +127,26 @@ describe("the waiting lines, on the tools' own timing", () => {
   /** A client whose middleware stack keeps what announceSlowCalls adds, to run it by hand. */
   function fakeClient() {
     const added: { middleware: any; options: { step: string; name: string } }[] = [];
-    return { client: { middlewareStack: { add: (middleware: any, options: { step: string; name: string }) => added.push({ middleware, options }) } }, added };
+    return {
+      client: {
+        middlewareStack: {
+          add: (middleware: any, options: { step: string; name: string }) => added.push({ middleware, options }),
+        },
+      },
+      added,
+    };
   }
 
   beforeEach(() => jest.useFakeTimers({ now: 0 }));
   afterEach(() => jest.useRealTimers());
 
   /** Runs one call of `answerAfterMs` through the added middleware; returns the lines printed. */
-  async function slowCall(service: string, commandName: string | undefined, input: unknown, answerAfterMs: number): Promise<string[]> {
+  async function slowCall(
+    service: string,
+    commandName: string | undefined,
+    input: unknown,
+    answerAfterMs: number,
+  ): Promise<string[]> {
     const { client, added } = fakeClient();
     const lines: string[] = [];
     expect(announceSlowCalls(client, service, (l) => lines.push(l))).toBe(client);
@@ -124,7 +159,14 @@ describe("the waiting lines, on the tools' own timing", () => {
   }
 
   test("the first line after 5 s (within the 15 s promised), then one every 10 s, until the answer", async () => {
-    expect(await slowCall("SQS", "ReceiveMessageCommand", { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq.fifo" }, 26_000)).toEqual([
+    expect(
+      await slowCall(
+        "SQS",
+        "ReceiveMessageCommand",
+        { QueueUrl: "https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq.fifo" },
+        26_000,
+      ),
+    ).toEqual([
       "waiting for SQS: ReceiveMessage on jobs-dlq.fifo has not answered for 5 s",
       "waiting for SQS: ReceiveMessage on jobs-dlq.fifo has not answered for 15 s",
       "waiting for SQS: ReceiveMessage on jobs-dlq.fifo has not answered for 25 s",
@@ -136,11 +178,15 @@ describe("the waiting lines, on the tools' own timing", () => {
     expect(await slowCall("DynamoDB", "DescribeTableCommand", { TableName: "orders-idempotency" }, 6000)).toEqual([
       "waiting for DynamoDB: DescribeTable on orders-idempotency has not answered for 5 s",
     ]);
-    expect(await slowCall("CloudWatch Logs", "FilterLogEventsCommand", { logGroupName: "/aws/lambda/orders-worker" }, 6000)).toEqual([
-      "waiting for CloudWatch Logs: FilterLogEvents on /aws/lambda/orders-worker has not answered for 5 s",
+    expect(
+      await slowCall("CloudWatch Logs", "FilterLogEventsCommand", { logGroupName: "/aws/lambda/orders-worker" }, 6000),
+    ).toEqual(["waiting for CloudWatch Logs: FilterLogEvents on /aws/lambda/orders-worker has not answered for 5 s"]);
+    expect(await slowCall("CloudWatch", "DescribeAlarmsCommand", { AlarmNames: ["a"] }, 6000)).toEqual([
+      "waiting for CloudWatch: DescribeAlarms has not answered for 5 s",
     ]);
-    expect(await slowCall("CloudWatch", "DescribeAlarmsCommand", { AlarmNames: ["a"] }, 6000)).toEqual(["waiting for CloudWatch: DescribeAlarms has not answered for 5 s"]);
-    expect(await slowCall("SQS", undefined, undefined, 6000)).toEqual(["waiting for SQS: a call has not answered for 5 s"]);
+    expect(await slowCall("SQS", undefined, undefined, 6000)).toEqual([
+      "waiting for SQS: a call has not answered for 5 s",
+    ]);
   });
 
   test("a call that fails stops its lines too", async () => {
@@ -148,7 +194,9 @@ describe("the waiting lines, on the tools' own timing", () => {
     const lines: string[] = [];
     announceSlowCalls(client, "SQS", (l) => lines.push(l));
     const next = () => new Promise((_, reject) => setTimeout(() => reject(new Error("boom")), 7000));
-    const call = added[0].middleware(next, { commandName: "PurgeQueueCommand" })({ input: { QueueUrl: "https://x/1/q" } });
+    const call = added[0].middleware(next, { commandName: "PurgeQueueCommand" })({
+      input: { QueueUrl: "https://x/1/q" },
+    });
     const settled = expect(call).rejects.toThrow("boom");
     await jest.advanceTimersByTimeAsync(60_000);
     await settled;
@@ -157,10 +205,18 @@ describe("the waiting lines, on the tools' own timing", () => {
 });
 
 describe("telling errors apart", () => {
-  const error = (name: string, message = "", extra: object = {}) => Object.assign(new Error(message), { name, ...extra });
+  const error = (name: string, message = "", extra: object = {}) =>
+    Object.assign(new Error(message), { name, ...extra });
 
   test("isThrottled: throttling errors, not refusals", () => {
-    for (const name of ["ThrottlingException", "RequestThrottled", "AWS.SimpleQueueService.RequestThrottled", "RequestLimitExceeded", "TooManyRequestsException", "SlowDown"]) {
+    for (const name of [
+      "ThrottlingException",
+      "RequestThrottled",
+      "AWS.SimpleQueueService.RequestThrottled",
+      "RequestLimitExceeded",
+      "TooManyRequestsException",
+      "SlowDown",
+    ]) {
       expect([name, isThrottled(error(name))]).toEqual([name, true]);
     }
     for (const name of ["AccessDenied", "AccessDeniedException", "InvalidParameterValue", "TimeoutError", "Error"]) {
@@ -170,7 +226,9 @@ describe("telling errors apart", () => {
   });
 
   test("isNoAnswer: timeouts and lost connections, not answers", () => {
-    expect(isNoAnswer(error("TimeoutError", "a request has exceeded the configured 60000 ms requestTimeout"))).toBe(true);
+    expect(isNoAnswer(error("TimeoutError", "a request has exceeded the configured 60000 ms requestTimeout"))).toBe(
+      true,
+    );
     expect(isNoAnswer(error("Error", "connect ETIMEDOUT 10.0.0.1:443", { code: "ETIMEDOUT" }))).toBe(true);
     expect(isNoAnswer(error("Error", "socket hang up"))).toBe(true);
     expect(isNoAnswer(error("Error", "read ECONNRESET"))).toBe(true);
@@ -183,8 +241,20 @@ describe("telling errors apart", () => {
 });
 
 test("PATIENCE is what the docs promise: 5 s to connect, 60 s per attempt, 2 attempts, a first notice after 5 s (at most 15 s), then every 10 s", () => {
-  expect(PATIENCE).toEqual({ connectTimeoutMs: 5_000, attemptTimeoutMs: 60_000, maxAttempts: 2, noticeAfterMs: 5_000, noticeEveryMs: 10_000 });
+  expect(PATIENCE).toEqual({
+    connectTimeoutMs: 5_000,
+    attemptTimeoutMs: 60_000,
+    maxAttempts: 2,
+    noticeAfterMs: 5_000,
+    noticeEveryMs: 10_000,
+  });
   expect(PATIENCE.noticeAfterMs).toBeLessThanOrEqual(15_000);
-  expect(patientClientConfig()).toEqual({ requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true }, maxAttempts: 2 });
-  expect(patientClientConfig({ maxAttempts: 1 })).toEqual({ requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true }, maxAttempts: 1 });
+  expect(patientClientConfig()).toEqual({
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
+    maxAttempts: 2,
+  });
+  expect(patientClientConfig({ maxAttempts: 1 })).toEqual({
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000, throwOnRequestTimeout: true },
+    maxAttempts: 1,
+  });
 });

@@ -14,25 +14,35 @@ const buildCdktn = require("../scripts/build-cdktn.js") as {
 };
 const SOURCE = path.join("/pkg", "dist", "modules");
 const TARGET = path.join("/pkg", "dist", "cdktn", "modules");
-const rewriteAt = (text: string, file = "sqs-worker/x.js") => buildCdktn.rewrite(text, path.join(SOURCE, file), path.join(TARGET, file), SOURCE, TARGET);
+const rewriteAt = (text: string, file = "sqs-worker/x.js") =>
+  buildCdktn.rewrite(text, path.join(SOURCE, file), path.join(TARGET, file), SOURCE, TARGET);
 
 /** Compiled JavaScript of a source file under modules/, as tsc -p tsconfig.build.json writes it. */
 function compiled(relative: string): string {
   const source = fs.readFileSync(path.join(ROOT, relative), "utf8");
-  return ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText;
+  return ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+  }).outputText;
 }
 
 describe("the CDK Terrain build's rewrite", () => {
   test("points cdktf and @cdktf/provider-aws imports at cdktn and @cdktn/provider-aws, in JavaScript and declarations", () => {
     const js = 'const cdktf_1 = require("cdktf");\nconst q = require("@cdktf/provider-aws/lib/sqs-queue");\n';
-    expect(rewriteAt(js)).toBe('const cdktf_1 = require("cdktn");\nconst q = require("@cdktn/provider-aws/lib/sqs-queue");\n');
-    const dts = 'import { TerraformStack } from "cdktf";\nexport declare const q: import("@cdktf/provider-aws/lib/sqs-queue").SqsQueue;\n';
-    expect(rewriteAt(dts, "sqs-worker/x.d.ts")).toBe('import { TerraformStack } from "cdktn";\nexport declare const q: import("@cdktn/provider-aws/lib/sqs-queue").SqsQueue;\n');
+    expect(rewriteAt(js)).toBe(
+      'const cdktf_1 = require("cdktn");\nconst q = require("@cdktn/provider-aws/lib/sqs-queue");\n',
+    );
+    const dts =
+      'import { TerraformStack } from "cdktf";\nexport declare const q: import("@cdktf/provider-aws/lib/sqs-queue").SqsQueue;\n';
+    expect(rewriteAt(dts, "sqs-worker/x.d.ts")).toBe(
+      'import { TerraformStack } from "cdktn";\nexport declare const q: import("@cdktn/provider-aws/lib/sqs-queue").SqsQueue;\n',
+    );
   });
 
   test("keeps imports inside modules/ on the copy and points those outside (lambda-src, shared by both builds) at the one file", () => {
     const js = 'require("./names");\nrequire("../app");\nrequire("../../lambda-src/worker-settings");\n';
-    expect(rewriteAt(js)).toBe('require("./names");\nrequire("../app");\nrequire("../../../lambda-src/worker-settings");\n');
+    expect(rewriteAt(js)).toBe(
+      'require("./names");\nrequire("../app");\nrequire("../../../lambda-src/worker-settings");\n',
+    );
   });
 
   test("changes no other string: the ManagedBy tag stays cdktf, so a migrated app plans no change", () => {
@@ -45,14 +55,22 @@ describe("the CDK Terrain build's rewrite", () => {
   });
 
   test("fails on a cdktf package it has no CDK Terrain name for, naming the file and the import", () => {
-    expect(() => rewriteAt('require("@cdktf/hcl2json");\n', "stack-files.js")).toThrow(/^build-cdktn: .*dist\/modules\/stack-files\.js imports @cdktf\/hcl2json, which has no CDK Terrain name in scripts\/build-cdktn\.js$/);
+    expect(() => rewriteAt('require("@cdktf/hcl2json");\n', "stack-files.js")).toThrow(
+      /^build-cdktn: .*dist\/modules\/stack-files\.js imports @cdktf\/hcl2json, which has no CDK Terrain name in scripts\/build-cdktn\.js$/,
+    );
   });
 
   test("every file under modules/ compiles to JavaScript the rewrite takes, with no cdktf import left", () => {
-    const files = fs.readdirSync(path.join(ROOT, "modules"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && f !== "internal.ts");
+    const files = fs
+      .readdirSync(path.join(ROOT, "modules"), { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && f !== "internal.ts");
     expect(files.length).toBeGreaterThan(20);
-    const importing = files.filter((file) => /require\("(cdktf|@cdktf\/provider-aws[^"]*)"\)/.test(compiled(path.join("modules", file))));
-    expect(importing).toEqual(expect.arrayContaining(["sqs-worker/sqs-worker.ts", "service-stack.ts", "sqs-worker/bound-provider.ts"]));
+    const importing = files.filter((file) =>
+      /require\("(cdktf|@cdktf\/provider-aws[^"]*)"\)/.test(compiled(path.join("modules", file))),
+    );
+    expect(importing).toEqual(
+      expect.arrayContaining(["sqs-worker/sqs-worker.ts", "service-stack.ts", "sqs-worker/bound-provider.ts"]),
+    );
     for (const file of files) {
       const text = rewriteAt(compiled(path.join("modules", file)), file.replace(/\.ts$/, ".js"));
       expect({ file, left: buildCdktn.cdktfSpecifiers(text) }).toEqual({ file, left: [] });
@@ -68,10 +86,18 @@ describe("the bound provider in the CDK Terrain build", () => {
   afterEach(() => removeDir(dir));
 
   /** The cdktn build's bound-provider.js in a package at `dir`, loaded fresh. */
-  function loadRewrittenBoundProvider(): { boundProvider(): { bindings: string; bindingsVersion: string; awsVersion: string } } {
+  function loadRewrittenBoundProvider(): {
+    boundProvider(): { bindings: string; bindingsVersion: string; awsVersion: string };
+  } {
     const from = path.join(dir, "dist", "modules", "sqs-worker", "bound-provider.js");
     const to = path.join(dir, "dist", "cdktn", "modules", "sqs-worker", "bound-provider.js");
-    const text = buildCdktn.rewrite(compiled("modules/sqs-worker/bound-provider.ts"), from, to, path.join(dir, "dist", "modules"), path.join(dir, "dist", "cdktn", "modules"));
+    const text = buildCdktn.rewrite(
+      compiled("modules/sqs-worker/bound-provider.ts"),
+      from,
+      to,
+      path.join(dir, "dist", "modules"),
+      path.join(dir, "dist", "cdktn", "modules"),
+    );
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.writeFileSync(to, text);
     return require(to);
@@ -82,8 +108,15 @@ describe("the bound provider in the CDK Terrain build", () => {
     const bindings = path.join(dir, "node_modules", "@cdktn", "provider-aws");
     fs.mkdirSync(bindings, { recursive: true });
     const block = { provider: { name: "registry.terraform.io/hashicorp/aws", version: "6.66.0" } };
-    fs.writeFileSync(path.join(bindings, "package.json"), JSON.stringify({ name: "@cdktn/provider-aws", version: "25.7.0", cdktn: block, cdktf: block }));
-    expect(loadRewrittenBoundProvider().boundProvider()).toEqual({ bindings: "@cdktn/provider-aws", bindingsVersion: "25.7.0", awsVersion: "6.66.0" });
+    fs.writeFileSync(
+      path.join(bindings, "package.json"),
+      JSON.stringify({ name: "@cdktn/provider-aws", version: "25.7.0", cdktn: block, cdktf: block }),
+    );
+    expect(loadRewrittenBoundProvider().boundProvider()).toEqual({
+      bindings: "@cdktn/provider-aws",
+      bindingsVersion: "25.7.0",
+      awsVersion: "6.66.0",
+    });
   });
 
   test("without @cdktn/provider-aws says that is what is missing (even where @cdktf/provider-aws is installed)", () => {

@@ -123,7 +123,12 @@ describe("the bundle cache", () => {
     const { entry, cacheDir } = worker();
     bundleLambda(entry, tempDir("out-torn-1"), {}, cacheDir);
     const [name] = [...entries(cacheDir)][0];
-    for (const damaged of ["", "{\"format\":1", "not json\nPK", `${JSON.stringify({ format: 1, identity: "another", files: [], folders: [], zipSha256: "", codeSizeBytes: 1 })}\n`]) {
+    for (const damaged of [
+      "",
+      '{"format":1',
+      "not json\nPK",
+      `${JSON.stringify({ format: 1, identity: "another", files: [], folders: [], zipSha256: "", codeSizeBytes: 1 })}\n`,
+    ]) {
       fs.writeFileSync(path.join(cacheDir, name), damaged);
       expect(identity(bundleLambda(entry, tempDir("out-torn-2"), {}, cacheDir))).toEqual(uncached(entry));
     }
@@ -137,7 +142,9 @@ describe("the bundle cache", () => {
   });
 
   test("lives in node_modules/.cache/sqs-worker-cdktf/bundles above the entry, and is off without a node_modules", () => {
-    expect(defaultBundleCacheDir(path.join(__dirname, "..", "lambda-src", "orders.ts"))).toBe(path.join(__dirname, "..", "node_modules", ".cache", "sqs-worker-cdktf", "bundles"));
+    expect(defaultBundleCacheDir(path.join(__dirname, "..", "lambda-src", "orders.ts"))).toBe(
+      path.join(__dirname, "..", "node_modules", ".cache", "sqs-worker-cdktf", "bundles"),
+    );
     expect(defaultBundleCacheDir(worker().entry)).toBeUndefined();
   });
 });

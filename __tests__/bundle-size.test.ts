@@ -63,6 +63,13 @@ describe("a worker whose bundle is over Lambda's limits", () => {
   });
 
   test("synthesizes at Lambda's real limits", () => {
-    expect(() => new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", { serviceName: "orders", alarm: { topicArn: TOPIC }, lambda: { entry: TEST_ENTRY } })).not.toThrow();
+    expect(
+      () =>
+        new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", {
+          serviceName: "orders",
+          alarm: { topicArn: TOPIC },
+          lambda: { entry: TEST_ENTRY },
+        }),
+    ).not.toThrow();
   });
 });

@@ -46,7 +46,9 @@ describe("the stage of a command", () => {
   test("one ServiceStack refuses is a usage error naming where it came from", () => {
     expect(() => resolve(["Dev"])).toThrow(CliUsageError);
     expect(() => resolve(["Dev"])).toThrow(`--stage ${STAGE_RULE} (given "Dev"). usage: `);
-    expect(() => resolve([], { SQS_WORKER_STAGE: "dev-" })).toThrow(`SQS_WORKER_STAGE ${STAGE_RULE} (given "dev-"). usage: `);
+    expect(() => resolve([], { SQS_WORKER_STAGE: "dev-" })).toThrow(
+      `SQS_WORKER_STAGE ${STAGE_RULE} (given "dev-"). usage: `,
+    );
   });
 
   test("is the same option on dlq and run", () => {
@@ -65,7 +67,10 @@ describe("sqs-worker dlq --stage", () => {
 
   test("gives the names the stage's prefix, on every command; --name-prefix wins for a worker with its own", () => {
     for (const command of ["status", "peek", "redrive", "cancel", "purge", "send", "logs"]) {
-      expect(parse(["invoices", command, "--stage", "prod"])).toMatchObject({ stage: { stage: "prod", from: "--stage" }, namePrefix: "prod-" });
+      expect(parse(["invoices", command, "--stage", "prod"])).toMatchObject({
+        stage: { stage: "prod", from: "--stage" },
+        namePrefix: "prod-",
+      });
     }
     expect(parse(["invoices", "status"], { SQS_WORKER_STAGE: "dev" }).namePrefix).toBe("dev-");
     expect(parse(["invoices", "status", "--stage", "prod"], { SQS_WORKER_STAGE: "dev" }).namePrefix).toBe("prod-");
@@ -74,7 +79,9 @@ describe("sqs-worker dlq --stage", () => {
   });
 
   test("a bad stage is a usage error (exit 2)", () => {
-    expect(() => parseDlqArgs(["invoices", "status", "--stage", "Prod"], {})).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^--stage must be lowercase/) }));
+    expect(() => parseDlqArgs(["invoices", "status", "--stage", "Prod"], {})).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^--stage must be lowercase/) }),
+    );
   });
 
   test("finding no queue names the names tried, where, the stage, that a stage or prefix may be missing, and the stacks synthesized", async () => {
@@ -84,7 +91,15 @@ describe("sqs-worker dlq --stage", () => {
     };
     const { client, calls } = stubSqs({ GetQueueUrlCommand: missing });
     const noStage = { stage: undefined, from: undefined };
-    await expect(resolveWorkerQueues(client, { service: "invoices", region: "us-east-1", endpointUrl: "http://127.0.0.1:5000", stage: noStage, projectDir: app })).rejects.toThrow(
+    await expect(
+      resolveWorkerQueues(client, {
+        service: "invoices",
+        region: "us-east-1",
+        endpointUrl: "http://127.0.0.1:5000",
+        stage: noStage,
+        projectDir: app,
+      }),
+    ).rejects.toThrow(
       expect.objectContaining({
         exitCode: 3,
         message:
@@ -93,13 +108,22 @@ describe("sqs-worker dlq --stage", () => {
           "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod); else check the service name and --region, or pass --queue-url",
       }),
     );
-    expect(calls.map((call) => call.input.QueueName)).toEqual(["invoices-queue", "invoices-dlq", "invoices-queue.fifo", "invoices-dlq.fifo"]);
+    expect(calls.map((call) => call.input.QueueName)).toEqual([
+      "invoices-queue",
+      "invoices-dlq",
+      "invoices-queue.fifo",
+      "invoices-dlq.fifo",
+    ]);
 
     const qa = { stage: "qa", from: "SQS_WORKER_STAGE" } as const;
-    await expect(resolveWorkerQueues(client, { service: "invoices", region: "eu-west-1", stage: qa, projectDir: app })).rejects.toThrow(
+    await expect(
+      resolveWorkerQueues(client, { service: "invoices", region: "eu-west-1", stage: qa, projectDir: app }),
+    ).rejects.toThrow(
       /^no queues of invoices in eu-west-1 on AWS: tried qa-invoices-queue and qa-invoices-dlq, then qa-invoices-queue\.fifo and qa-invoices-dlq\.fifo \(stage qa from SQS_WORKER_STAGE, name prefix qa-\); /,
     );
-    await expect(resolveWorkerQueues(client, { service: "invoices", region: "eu-west-1", stage: qa, namePrefix: "blue-" })).rejects.toThrow(
+    await expect(
+      resolveWorkerQueues(client, { service: "invoices", region: "eu-west-1", stage: qa, namePrefix: "blue-" }),
+    ).rejects.toThrow(
       '(stage qa from SQS_WORKER_STAGE, --name-prefix "blue-"); a stage (--stage or SQS_WORKER_STAGE) or a namePrefix (--name-prefix) may be missing or another; else check',
     );
   });
@@ -117,9 +141,13 @@ describe("sqs-worker dlq --stage", () => {
 
 describe("sqs-worker run --stage", () => {
   test("takes the stage from the flag, else SQS_WORKER_STAGE", () => {
-    const parse = (argv: string[], env: Record<string, string> = {}) => parseWorkerLocalArgs(argv, env) as Exclude<ReturnType<typeof parseWorkerLocalArgs>, "help">;
+    const parse = (argv: string[], env: Record<string, string> = {}) =>
+      parseWorkerLocalArgs(argv, env) as Exclude<ReturnType<typeof parseWorkerLocalArgs>, "help">;
     expect(parse(["invoices", "--stage", "dev"]).stage).toEqual({ stage: "dev", from: "--stage" });
-    expect(parse(["invoices"], { SQS_WORKER_STAGE: "prod" }).stage).toEqual({ stage: "prod", from: "SQS_WORKER_STAGE" });
+    expect(parse(["invoices"], { SQS_WORKER_STAGE: "prod" }).stage).toEqual({
+      stage: "prod",
+      from: "SQS_WORKER_STAGE",
+    });
     expect(() => parse(["invoices", "--stage", "dev-"])).toThrow(/^--stage must be lowercase/);
   });
 
@@ -133,7 +161,17 @@ describe("sqs-worker run --stage", () => {
     });
     let code: number;
     try {
-      code = await runMain(["invoices", "--stage", "qa", "--outdir", outdir, "--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:1"]);
+      code = await runMain([
+        "invoices",
+        "--stage",
+        "qa",
+        "--outdir",
+        outdir,
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        "http://127.0.0.1:1",
+      ]);
     } finally {
       spy.mockRestore();
     }

@@ -18,7 +18,9 @@ import { WORKER_LOCAL_CLI } from "../tools/worker-local";
 
 const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
-const SCRIPTS = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const SCRIPTS = (
+  JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+).scripts;
 
 /** The last line a tool wrote to stderr (the AWS SDK may print a Node version advisory first). */
 const lastLine = (text: string) => text.trim().split("\n").pop() ?? "";
@@ -61,28 +63,44 @@ describe.each(TOOLS)("npm run %s", (script, spec, usageExit) => {
   test(`an unknown option is one line naming it, exit ${usageExit}`, async () => {
     const { code, stderr } = await tool(script, "--frobnicate");
     expect(code).toBe(usageExit);
-    expect(lastLine(stderr)).toMatch(/: unknown option --frobnicate\. usage: npm run .* \(--help lists every option\)$/);
+    expect(lastLine(stderr)).toMatch(
+      /: unknown option --frobnicate\. usage: npm run .* \(--help lists every option\)$/,
+    );
   });
 });
 
 describe("the shared argument parser", () => {
-  const spec: CliSpec = { usage: "npm run x -- <a>", summary: "x", options: { n: { type: "string", description: "n" }, flag: { type: "boolean", description: "f" } } };
+  const spec: CliSpec = {
+    usage: "npm run x -- <a>",
+    summary: "x",
+    options: { n: { type: "string", description: "n" }, flag: { type: "boolean", description: "f" } },
+  };
 
   test("reads options and positionals with util.parseArgs", () => {
-    expect(parseCli(spec, ["a", "--n", "3", "--flag"])).toEqual({ help: false, values: { n: "3", flag: true }, positionals: ["a"] });
+    expect(parseCli(spec, ["a", "--n", "3", "--flag"])).toEqual({
+      help: false,
+      values: { n: "3", flag: true },
+      positionals: ["a"],
+    });
   });
 
   test("says which option lacks its value", () => {
-    expect(() => parseCli(spec, ["--n"])).toThrow(new CliUsageError("--n needs a value. usage: npm run x -- <a> (--help lists every option)"));
+    expect(() => parseCli(spec, ["--n"])).toThrow(
+      new CliUsageError("--n needs a value. usage: npm run x -- <a> (--help lists every option)"),
+    );
   });
 
   test("integer options: the range and the given value in the message, the fallback when absent", () => {
     expect(integerOption(spec, { n: "7" }, "n", { min: 1, max: 10 }, 5)).toBe(7);
     expect(integerOption(spec, {}, "n", { min: 1, max: 10 }, 5)).toBe(5);
     for (const given of ["0", "11", "1.5", "abc", "", " 3x"]) {
-      expect(() => integerOption(spec, { n: given }, "n", { min: 1, max: 10 }, undefined)).toThrow(`--n must be an integer from 1 to 10 (given ${JSON.stringify(given)})`);
+      expect(() => integerOption(spec, { n: given }, "n", { min: 1, max: 10 }, undefined)).toThrow(
+        `--n must be an integer from 1 to 10 (given ${JSON.stringify(given)})`,
+      );
     }
-    expect(() => integerOption(spec, { n: "-1" }, "n", { min: 0 }, undefined)).toThrow("--n must be an integer of 0 or more");
+    expect(() => integerOption(spec, { n: "-1" }, "n", { min: 0 }, undefined)).toThrow(
+      "--n must be an integer of 0 or more",
+    );
   });
 });
 
@@ -98,15 +116,22 @@ describe("npm run scan", () => {
     }
   };
   test.each(["--help", "-h"])("%s prints the usage and exits 0, touching nothing", async (flag) => {
-    const before = fs.existsSync(path.join(ROOT, "cdktf.out", "manifest.json")) ? fs.statSync(path.join(ROOT, "cdktf.out", "manifest.json")).mtimeMs : 0;
+    const before = fs.existsSync(path.join(ROOT, "cdktf.out", "manifest.json"))
+      ? fs.statSync(path.join(ROOT, "cdktf.out", "manifest.json")).mtimeMs
+      : 0;
     const { code, stdout } = await scan(flag);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: npm run scan\n/);
-    const after = fs.existsSync(path.join(ROOT, "cdktf.out", "manifest.json")) ? fs.statSync(path.join(ROOT, "cdktf.out", "manifest.json")).mtimeMs : 0;
+    const after = fs.existsSync(path.join(ROOT, "cdktf.out", "manifest.json"))
+      ? fs.statSync(path.join(ROOT, "cdktf.out", "manifest.json")).mtimeMs
+      : 0;
     expect(after).toBe(before);
   });
   test("an unknown argument is one line, exit 2", async () => {
-    expect(await scan("--frobnicate")).toMatchObject({ code: 2, stderr: "scan: unknown argument --frobnicate. usage: npm run scan (--help lists every option)\n" });
+    expect(await scan("--frobnicate")).toMatchObject({
+      code: 2,
+      stderr: "scan: unknown argument --frobnicate. usage: npm run scan (--help lists every option)\n",
+    });
   });
 });
 
@@ -121,11 +146,12 @@ test("npm run synth says which stacks it wrote and where", async () => {
     });
     expect(code).toBe(0);
     const folder = path.basename(outdir).replace(/\./g, "\\.");
-    const lines = ["ledger", "orders", "thumbnails"].map((stack) => ` {2}${stack} {2}${folder}\\/stacks\\/${stack}\\/cdk\\.tf\\.json\\n`).join("");
+    const lines = ["ledger", "orders", "thumbnails"]
+      .map((stack) => ` {2}${stack} {2}${folder}\\/stacks\\/${stack}\\/cdk\\.tf\\.json\\n`)
+      .join("");
     expect(stderr).toMatch(new RegExp(`^wrote 3 stacks in \\d+ ms:\\n${lines}$`, "m"));
     expect(fs.existsSync(path.join(outdir, "stacks", "orders", "cdk.tf.json"))).toBe(true);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 });
-

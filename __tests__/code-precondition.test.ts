@@ -54,7 +54,8 @@ maybe.each(["json", "hcl"] as const)("terraform plan of a %s stack (mocked AWS, 
   beforeAll(async () => {
     if (!tool.ok) throw new Error(`the precondition test cannot run under CI: ${tool.reason}`);
     outdir = makeTempDir(`code-precondition-${mode}`);
-    dir = (await synthApp(outdir, { services: { worker: { lambda: { entry: TEST_ENTRY } } }, hcl: mode === "hcl" })).worker;
+    dir = (await synthApp(outdir, { services: { worker: { lambda: { entry: TEST_ENTRY } } }, hcl: mode === "hcl" }))
+      .worker;
     const assets = path.join(dir, "assets");
     const [folder] = fs.readdirSync(assets);
     const [hash] = fs.readdirSync(path.join(assets, folder));

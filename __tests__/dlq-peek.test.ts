@@ -26,22 +26,39 @@ interface FakeMessage {
  */
 function fakeDlq(
   count: number,
-  options: { othersInFlight?: number; group?: (i: number) => string; fail?: (command: string, nth: number) => void; visibleReported?: (actual: number) => number } = {},
+  options: {
+    othersInFlight?: number;
+    group?: (i: number) => string;
+    fail?: (command: string, nth: number) => void;
+    visibleReported?: (actual: number) => number;
+  } = {},
 ) {
-  const messages: FakeMessage[] = Array.from({ length: count }, (_, i) => ({ id: `m${i}`, group: options.group?.(i), held: false, receives: 0 }));
+  const messages: FakeMessage[] = Array.from({ length: count }, (_, i) => ({
+    id: `m${i}`,
+    group: options.group?.(i),
+    held: false,
+    receives: 0,
+  }));
   const calls: Call[] = [];
   let handles = 0;
   const handlers: Record<string, (input: Record<string, any>) => unknown> = {
     ReceiveMessageCommand: (input) => {
       const heldGroups = new Set(messages.filter((m) => m.held && m.group).map((m) => m.group));
-      const batch = messages.filter((m) => !m.held && !(m.group && heldGroups.has(m.group))).slice(0, input.MaxNumberOfMessages);
-      for (const m of batch) Object.assign(m, { held: true, handle: `rh-${m.id}-${++handles}`, receives: m.receives + 1 });
+      const batch = messages
+        .filter((m) => !m.held && !(m.group && heldGroups.has(m.group)))
+        .slice(0, input.MaxNumberOfMessages);
+      for (const m of batch)
+        Object.assign(m, { held: true, handle: `rh-${m.id}-${++handles}`, receives: m.receives + 1 });
       return {
         Messages: batch.map((m) => ({
           MessageId: m.id,
           ReceiptHandle: m.handle,
           Body: `{"id":"${m.id}"}`,
-          Attributes: { ApproximateReceiveCount: String(m.receives), SentTimestamp: "1700000000000", ...(m.group ? { MessageGroupId: m.group } : {}) },
+          Attributes: {
+            ApproximateReceiveCount: String(m.receives),
+            SentTimestamp: "1700000000000",
+            ...(m.group ? { MessageGroupId: m.group } : {}),
+          },
           MessageAttributes: {},
         })),
       };
@@ -51,7 +68,9 @@ function fakeDlq(
       return {
         Attributes: {
           ApproximateNumberOfMessages: String(options.visibleReported?.(visible) ?? visible),
-          ApproximateNumberOfMessagesNotVisible: String(messages.filter((m) => m.held).length + (options.othersInFlight ?? 0)),
+          ApproximateNumberOfMessagesNotVisible: String(
+            messages.filter((m) => m.held).length + (options.othersInFlight ?? 0),
+          ),
           ApproximateNumberOfMessagesDelayed: "0",
         },
       };
@@ -78,14 +97,21 @@ function fakeDlq(
     },
   } as unknown as SQSClient;
   const held = () => messages.filter((m) => m.held).map((m) => m.id);
-  const released = () => calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries);
+  const released = () =>
+    calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries);
   return { client, calls, messages, held, released };
 }
 
 async function runPeek(sqs: SQSClient, q: WorkerQueues, count: number, json = false) {
   const out: string[] = [];
   const err: string[] = [];
-  const error = await peekCommand(sqs, q, { count, json }, (l) => out.push(l), (l) => err.push(l)).catch((e: unknown) => e);
+  const error = await peekCommand(
+    sqs,
+    q,
+    { count, json },
+    (l) => out.push(l),
+    (l) => err.push(l),
+  ).catch((e: unknown) => e);
   return { out: out.join("\n"), err, error };
 }
 
@@ -99,11 +125,19 @@ describe("peek -n N", () => {
     expect(receives.map((c) => c.input.MaxNumberOfMessages)).toEqual([10, 10, 5]);
     // Held for the whole peek: the visibility covers the time budget and the release.
     for (const r of receives) expect(r.input.VisibilityTimeout).toBeGreaterThanOrEqual(PEEK_BUDGET_MS / 1000);
-    expect(receives[0].input).toMatchObject({ WaitTimeSeconds: 1, MessageSystemAttributeNames: ["All"], MessageAttributeNames: ["All"] });
+    expect(receives[0].input).toMatchObject({
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ["All"],
+      MessageAttributeNames: ["All"],
+    });
     // No release before the last receive; then every handle, in batches of at most 10, with visibility 0.
     const order = dlq.calls.map((c) => c.command);
-    expect(order.indexOf("ChangeMessageVisibilityBatchCommand")).toBeGreaterThan(order.lastIndexOf("ReceiveMessageCommand"));
-    const batches = dlq.calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").map((c) => c.input.Entries.length);
+    expect(order.indexOf("ChangeMessageVisibilityBatchCommand")).toBeGreaterThan(
+      order.lastIndexOf("ReceiveMessageCommand"),
+    );
+    const batches = dlq.calls
+      .filter((c) => c.command === "ChangeMessageVisibilityBatchCommand")
+      .map((c) => c.input.Entries.length);
     expect(batches).toEqual([10, 10, 5]);
     expect(dlq.released().every((e: { VisibilityTimeout: number }) => e.VisibilityTimeout === 0)).toBe(true);
     expect(dlq.held()).toEqual([]);
@@ -116,7 +150,9 @@ describe("peek -n N", () => {
     const { out, err, error } = await runPeek(dlq.client, queues, 10);
     expect(error).toBeUndefined();
     expect(out.match(/^m\d {2}received 1x/gm)).toHaveLength(4);
-    expect(err).toEqual(["peek: showing 4 of 10 asked: the queue reported 0 more visible and 0 in flight with another reader; the dead-letter queue holds no more"]);
+    expect(err).toEqual([
+      "peek: showing 4 of 10 asked: the queue reported 0 more visible and 0 in flight with another reader; the dead-letter queue holds no more",
+    ]);
     expect(dlq.calls.filter((c) => c.command === "ReceiveMessageCommand")).toHaveLength(1);
     expect(dlq.held()).toEqual([]);
   });
@@ -135,7 +171,9 @@ describe("peek -n N", () => {
     const dlq = fakeDlq(3, { visibleReported: (actual) => actual + 50 }); // SQS's counts are approximate
     const { err } = await runPeek(dlq.client, queues, 10);
     expect(dlq.calls.filter((c) => c.command === "ReceiveMessageCommand")).toHaveLength(4); // one with the 3, then 3 empty
-    expect(err).toEqual(["peek: showing 3 of 10 asked: the queue reported 50 more visible and 0 in flight with another reader; SQS returned nothing more in 3 receives in a row"]);
+    expect(err).toEqual([
+      "peek: showing 3 of 10 asked: the queue reported 50 more visible and 0 in flight with another reader; SQS returned nothing more in 3 receives in a row",
+    ]);
   });
 
   test("the time budget ends the peek; each receive's visibility covers what is left of it", async () => {
@@ -145,7 +183,9 @@ describe("peek -n N", () => {
     expect(result.messages).toHaveLength(30);
     expect(result.shortBecause).toBe("budget");
     expect(result.counts).toEqual({ visible: 70, inFlight: 30, delayed: 0 });
-    expect(dlq.calls.filter((c) => c.command === "ReceiveMessageCommand").map((c) => c.input.VisibilityTimeout)).toEqual([90, 65, 40]);
+    expect(
+      dlq.calls.filter((c) => c.command === "ReceiveMessageCommand").map((c) => c.input.VisibilityTimeout),
+    ).toEqual([90, 65, 40]);
     expect(dlq.held()).toEqual([]);
   });
 
@@ -169,12 +209,18 @@ describe("peek -n N", () => {
     const { err, out } = await runPeek(dlq.client, queues, 25);
     expect(out.match(/^m\d+ /gm)).toHaveLength(25);
     expect(dlq.held()).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
-    expect(err).toEqual([expect.stringMatching(/^peek: 10 messages could not be made visible again: they show again when their visibility timeout ends/)]);
+    expect(err).toEqual([
+      expect.stringMatching(
+        /^peek: 10 messages could not be made visible again: they show again when their visibility timeout ends/,
+      ),
+    ]);
   });
 
   test("Ctrl-C (the signal) stops receiving and releases what it held", async () => {
     const stop = new AbortController();
-    const dlq = fakeDlq(50, { fail: (command, nth) => void (command === "ReceiveMessageCommand" && nth === 1 && stop.abort()) });
+    const dlq = fakeDlq(50, {
+      fail: (command, nth) => void (command === "ReceiveMessageCommand" && nth === 1 && stop.abort()),
+    });
     const result = await peekMessages(dlq.client, queues.dlqUrl, 50, { signal: stop.signal });
     expect(result).toMatchObject({ shortBecause: "stopped" });
     expect(result.messages).toHaveLength(20);
@@ -185,7 +231,10 @@ describe("peek -n N", () => {
     const dlq = fakeDlq(5);
     const { error } = await runPeek(dlq.client, queues, MAX_PEEK + 1);
     expect(error).toBeInstanceOf(DlqError);
-    expect(error).toMatchObject({ exitCode: EXIT.usage, message: expect.stringContaining(`at most ${MAX_PEEK} messages (given -n ${MAX_PEEK + 1})`) });
+    expect(error).toMatchObject({
+      exitCode: EXIT.usage,
+      message: expect.stringContaining(`at most ${MAX_PEEK} messages (given -n ${MAX_PEEK + 1})`),
+    });
     expect(dlq.calls).toEqual([]);
     const empty = await runPeek(fakeDlq(0).client, queues, 10);
     expect(empty.error).toMatchObject({ exitCode: EXIT.empty, message: "the dead-letter queue is empty" });
@@ -196,7 +245,11 @@ describe("peek -n N", () => {
     const { error, out, err } = await runPeek(dlq.client, queues, 10, true);
     expect(error).toBeUndefined();
     expect(out).toBe("[]");
-    expect(err).toEqual([expect.stringContaining("showing 0 of 10 asked: the queue reported 0 more visible and 7 in flight with another reader")]);
+    expect(err).toEqual([
+      expect.stringContaining(
+        "showing 0 of 10 asked: the queue reported 0 more visible and 7 in flight with another reader",
+      ),
+    ]);
   });
 });
 
@@ -207,7 +260,11 @@ describe("peek on a FIFO DLQ", () => {
     expect(text.out).toMatch(/^m0 {2}group tenant-0 {2}received 1x {2}first sent 2023-11-14T22:13:20\.000Z$/m);
     expect(text.out).toMatch(/^m2 {2}group tenant-2 {2}received 1x/m);
     const json = await runPeek(dlq.client, fifoQueues, 3, true);
-    expect(JSON.parse(json.out).map((r: { messageGroupId: string }) => r.messageGroupId)).toEqual(["tenant-0", "tenant-1", "tenant-2"]);
+    expect(JSON.parse(json.out).map((r: { messageGroupId: string }) => r.messageGroupId)).toEqual([
+      "tenant-0",
+      "tenant-1",
+      "tenant-2",
+    ]);
     // A standard queue's text has no group.
     expect((await runPeek(fakeDlq(1).client, queues, 1)).out).toMatch(/^m0 {2}received 1x/);
   });
@@ -226,11 +283,19 @@ describe("peek on a FIFO DLQ", () => {
 describe("an endpoint without a call (the emulator has no message move task)", () => {
   /** What the AWS SDK v3 throws when moto answers an action it does not implement: HTTP 500 with an HTML page. */
   function motoHtml500(target: string | undefined): Error {
-    const error = Object.assign(new SyntaxError(`Unexpected token '<', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`), {
-      $metadata: { httpStatusCode: 500, attempts: 2 },
-    });
+    const error = Object.assign(
+      new SyntaxError(
+        `Unexpected token '<', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`,
+      ),
+      {
+        $metadata: { httpStatusCode: 500, attempts: 2 },
+      },
+    );
     const req = { getHeader: (name: string) => (name === "x-amz-target" ? target : undefined) };
-    Object.defineProperty(error, "$response", { value: { statusCode: 500, headers: { "content-type": "text/html; charset=utf-8" }, body: { req } }, enumerable: false });
+    Object.defineProperty(error, "$response", {
+      value: { statusCode: 500, headers: { "content-type": "text/html; charset=utf-8" }, body: { req } },
+      enumerable: false,
+    });
     return error;
   }
 
@@ -251,20 +316,30 @@ describe("an endpoint without a call (the emulator has no message move task)", (
     );
     expect(explainAwsError(motoHtml500("DynamoDB_20120810.DescribeTable"), "q")).toMatchObject({
       exitCode: EXIT.config,
-      message: "the endpoint does not support DescribeTable (it answered HTTP 500 with a page that is not an AWS answer): check --endpoint-url and AWS_ENDPOINT_URL",
+      message:
+        "the endpoint does not support DescribeTable (it answered HTTP 500 with a page that is not an AWS answer): check --endpoint-url and AWS_ENDPOINT_URL",
     });
     expect(explainAwsError(motoHtml500(undefined), "q").message).toMatch(
       /^the endpoint does not support a call the tool made \(it answered HTTP 500 with a page that is not an AWS answer\); if it is the emulator, it lacks SQS's message move task \(StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask\): use redrive --client-side$/,
     );
-    const unknown = Object.assign(new Error("The action ListMessageMoveTasks is not valid for this endpoint."), { name: "InvalidAction", $metadata: { httpStatusCode: 400 } });
-    expect(explainAwsError(unknown, "q")).toMatchObject({ exitCode: EXIT.config, message: expect.stringContaining("does not support ListMessageMoveTasks") });
+    const unknown = Object.assign(new Error("The action ListMessageMoveTasks is not valid for this endpoint."), {
+      name: "InvalidAction",
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(explainAwsError(unknown, "q")).toMatchObject({
+      exitCode: EXIT.config,
+      message: expect.stringContaining("does not support ListMessageMoveTasks"),
+    });
   });
 
   test("leaves other errors alone: a gateway's HTML 503, AWS's own errors, a parse failure of a 200", () => {
     const gateway = motoHtml500("AmazonSQS.ListMessageMoveTasks") as Error & { $metadata: { httpStatusCode: number } };
     gateway.$metadata.httpStatusCode = 503;
     expect(explainAwsError(gateway, "q")).toBe(gateway);
-    const denied = Object.assign(new Error("not authorized"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
+    const denied = Object.assign(new Error("not authorized"), {
+      name: "AccessDenied",
+      $metadata: { httpStatusCode: 403 },
+    });
     expect(explainAwsError(denied, "q")).toBe(denied);
     const ok = motoHtml500("AmazonSQS.ReceiveMessage") as Error & { $metadata: { httpStatusCode: number } };
     ok.$metadata.httpStatusCode = 200;

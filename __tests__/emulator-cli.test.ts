@@ -20,7 +20,9 @@ interface Emulator {
 
 /** Neither npm's variables (they would make the lines say `npm run ...`) nor a stage. */
 const cleanEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") && name !== "SQS_WORKER_STAGE"));
+  Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") && name !== "SQS_WORKER_STAGE"),
+  );
 
 const started: ChildProcess[] = [];
 
@@ -48,8 +50,10 @@ function emulator(args: readonly string[], ownGroup = false): Emulator {
 async function listening(run: Emulator): Promise<void> {
   const deadline = Date.now() + 20_000;
   while (!LISTENING.test(run.stdout)) {
-    if (run.child.exitCode !== null || run.child.signalCode !== null) throw new Error(`the emulator exited before listening:\n${run.stdout}\n${run.stderr}`);
-    if (Date.now() > deadline) throw new Error(`the emulator did not listen within 20 s:\n${run.stdout}\n${run.stderr}`);
+    if (run.child.exitCode !== null || run.child.signalCode !== null)
+      throw new Error(`the emulator exited before listening:\n${run.stdout}\n${run.stderr}`);
+    if (Date.now() > deadline)
+      throw new Error(`the emulator did not listen within 20 s:\n${run.stdout}\n${run.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -116,7 +120,9 @@ describe("sqs-worker emulator: moto exits without being asked", () => {
     expect(run.stdout).not.toMatch(/emulator stopped/);
     const lines = run.stderr.trim().split("\n");
     const line = lines.findIndex((text) => text.startsWith("emulator: moto"));
-    expect(lines[line]).toBe(`emulator: moto (pid ${pid}) exited by itself with signal SIGKILL: the emulator is down and its data is gone; moto's last log lines:`);
+    expect(lines[line]).toBe(
+      `emulator: moto (pid ${pid}) exited by itself with signal SIGKILL: the emulator is down and its data is gone; moto's last log lines:`,
+    );
     // The log's tail: the topic the emulator created is its last request.
     expect(lines.slice(line + 1).join("\n")).toMatch(/^ {2}.*"POST \/ HTTP\/1\.1" 200/m);
   });

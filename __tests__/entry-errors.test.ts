@@ -11,7 +11,8 @@ import { TEST_ENTRY } from "./helpers/props";
 // configuration's problems; never a raw Node error that hides them.
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
-const RULE = "lambda.entry must name an existing file (a relative path resolves against the folder of the app's main script)";
+const RULE =
+  "lambda.entry must name an existing file (a relative path resolves against the folder of the app's main script)";
 const MAX_RECEIVE = "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)";
 
 let dir: string;
@@ -24,15 +25,24 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 function refusalWith(entry: string, maxReceiveCount = 0): string[] {
   const stack = new TerraformStack(Testing.app(), "test");
   try {
-    new SqsWorker(stack, "Worker", { serviceName: "orders", lambda: { entry }, alarm: { topicArn: TOPIC }, deadLetterQueue: { maxReceiveCount } });
+    new SqsWorker(stack, "Worker", {
+      serviceName: "orders",
+      lambda: { entry },
+      alarm: { topicArn: TOPIC },
+      deadLetterQueue: { maxReceiveCount },
+    });
     return [];
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
-    return error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+    return error.message
+      .split("\n")
+      .slice(1)
+      .map((line) => line.replace(/^ {2}- /, ""));
   }
 }
 
-const line = (entry: string, problem: string) => `orders: ${RULE} (given ${JSON.stringify(entry)}, resolved to ${JSON.stringify(entry)}: ${problem})`;
+const line = (entry: string, problem: string) =>
+  `orders: ${RULE} (given ${JSON.stringify(entry)}, resolved to ${JSON.stringify(entry)}: ${problem})`;
 
 describe("an entry path that cannot be read", () => {
   test("a symbolic link loop (ELOOP) is one line, with the other problems", () => {
@@ -45,7 +55,10 @@ describe("an entry path that cannot be read", () => {
     const file = path.join(dir, "plain.txt");
     fs.writeFileSync(file, "");
     const entry = path.join(file, "worker.ts");
-    expect(refusalWith(entry)).toEqual([line(entry, "a part of the path is a file, not a folder (ENOTDIR)"), MAX_RECEIVE]);
+    expect(refusalWith(entry)).toEqual([
+      line(entry, "a part of the path is a file, not a folder (ENOTDIR)"),
+      MAX_RECEIVE,
+    ]);
   });
 
   test("a NUL byte in the path is one line, with the other problems", () => {
@@ -65,13 +78,25 @@ describe("an entry path that cannot be read", () => {
   test("a folder of the path without search permission (EACCES) is named as such", () => {
     // A root user (as in CI containers) is never refused access, so the file system answers through a stand-in.
     const denied = Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
-    const fileSystem = { statSync: (): fs.Stats => { throw denied; }, accessSync: () => undefined };
-    expect(entryFileProblem("/srv/locked/worker.ts", fileSystem)).toBe("permission denied on a folder of the path (EACCES)");
+    const fileSystem = {
+      statSync: (): fs.Stats => {
+        throw denied;
+      },
+      accessSync: () => undefined,
+    };
+    expect(entryFileProblem("/srv/locked/worker.ts", fileSystem)).toBe(
+      "permission denied on a folder of the path (EACCES)",
+    );
   });
 
   test("a file that cannot be read is named as such", () => {
     const denied = Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" });
-    const fileSystem = { statSync: (file: string) => fs.statSync(file), accessSync: () => { throw denied; } };
+    const fileSystem = {
+      statSync: (file: string) => fs.statSync(file),
+      accessSync: () => {
+        throw denied;
+      },
+    };
     expect(entryFileProblem(TEST_ENTRY, fileSystem)).toBe("the file cannot be read (EACCES)");
   });
 });

@@ -38,7 +38,14 @@ beforeEach(() => (log = jest.spyOn(console, "log").mockImplementation(() => unde
 afterEach(() => log.mockRestore());
 
 describe("the orders worker", () => {
-  const order = { orderId: "o-1", customerId: "c-1", lines: [{ sku: "a", quantity: 2, unitPriceCents: 150 }, { sku: "b", quantity: 1, unitPriceCents: 99 }] };
+  const order = {
+    orderId: "o-1",
+    customerId: "c-1",
+    lines: [
+      { sku: "a", quantity: 2, unitPriceCents: 150 },
+      { sku: "b", quantity: 1, unitPriceCents: 99 },
+    ],
+  };
 
   test("prices an order in integer cents", () => {
     expect(priceOrder(order)).toBe(399);
@@ -48,19 +55,36 @@ describe("the orders worker", () => {
     const bad = { ...order, orderId: "o-2", lines: [{ sku: "a", quantity: 0, unitPriceCents: 1 }] };
     const response = await orders({ Records: [record("m1", order), record("m2", bad)] }, context);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
-    expect(JSON.parse(log.mock.calls[0][0])).toEqual({ event: "order-accepted", orderId: "o-1", lines: 2, totalCents: 399, messageId: "m1" });
+    expect(JSON.parse(log.mock.calls[0][0])).toEqual({
+      event: "order-accepted",
+      orderId: "o-1",
+      lines: 2,
+      totalCents: 399,
+      messageId: "m1",
+    });
   });
 });
 
 describe("the thumbnails worker", () => {
   test("keeps the aspect ratio and never upscales", () => {
-    expect(thumbnailSize({ bucket: "b", key: "a.jpg", width: 1600, height: 900 }, 320)).toEqual({ width: 320, height: 180 });
-    expect(thumbnailSize({ bucket: "b", key: "a.png", width: 100, height: 50 }, 320)).toEqual({ width: 100, height: 50 });
+    expect(thumbnailSize({ bucket: "b", key: "a.jpg", width: 1600, height: 900 }, 320)).toEqual({
+      width: 320,
+      height: 180,
+    });
+    expect(thumbnailSize({ bucket: "b", key: "a.png", width: 100, height: 50 }, 320)).toEqual({
+      width: 100,
+      height: 50,
+    });
   });
 
   test("fails a file that is not an image", async () => {
     const response = await thumbnails(
-      { Records: [record("m1", { bucket: "b", key: "a.webp", width: 10, height: 10 }, "thumbnails-queue"), record("m2", { bucket: "b", key: "notes.txt", width: 10, height: 10 }, "thumbnails-queue")] },
+      {
+        Records: [
+          record("m1", { bucket: "b", key: "a.webp", width: 10, height: 10 }, "thumbnails-queue"),
+          record("m2", { bucket: "b", key: "notes.txt", width: 10, height: 10 }, "thumbnails-queue"),
+        ],
+      },
       context,
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
@@ -84,7 +108,9 @@ describe("the ledger worker (FIFO)", () => {
     const saved = process.env.SQS_WORKER_IDEMPOTENCY_TABLE;
     delete process.env.SQS_WORKER_IDEMPOTENCY_TABLE;
     try {
-      await expect(ledger({ Records: [record("1", posting, "ledger-queue.fifo", "acc-1")] }, context)).rejects.toThrow("makeHandler got an idempotencyKey, but the function has no idempotency table");
+      await expect(ledger({ Records: [record("1", posting, "ledger-queue.fifo", "acc-1")] }, context)).rejects.toThrow(
+        "makeHandler got an idempotencyKey, but the function has no idempotency table",
+      );
     } finally {
       if (saved !== undefined) process.env.SQS_WORKER_IDEMPOTENCY_TABLE = saved;
     }

@@ -22,13 +22,19 @@ describe("a FIFO worker", () => {
   });
 
   test("tells the worker the maxReceiveCount, so a message on its last receive does not take its group's later messages to the DLQ", () => {
-    expect(onlyResource(json, "aws_lambda_function").environment.variables).toMatchObject({ SQS_WORKER_MAX_RECEIVE_COUNT: "3" });
+    expect(onlyResource(json, "aws_lambda_function").environment.variables).toMatchObject({
+      SQS_WORKER_MAX_RECEIVE_COUNT: "3",
+    });
     const five = synthService("ledger5", { queue: { fifo: true }, deadLetterQueue: { maxReceiveCount: 5 } });
-    expect(onlyResource(five, "aws_lambda_function").environment.variables).toMatchObject({ SQS_WORKER_MAX_RECEIVE_COUNT: "5" });
+    expect(onlyResource(five, "aws_lambda_function").environment.variables).toMatchObject({
+      SQS_WORKER_MAX_RECEIVE_COUNT: "5",
+    });
   });
 
   test("alarms on the FIFO dead-letter queue", () => {
-    expect(resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "ledger-dlq-not-empty").body.dimensions).toEqual({ QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_/) });
+    expect(
+      resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "ledger-dlq-not-empty").body.dimensions,
+    ).toEqual({ QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_/) });
   });
 });
 
@@ -36,7 +42,9 @@ describe("a standard worker", () => {
   const json = synthService("plain");
 
   test("does not get the FIFO plumbing's maxReceiveCount variable", () => {
-    expect(onlyResource(json, "aws_lambda_function").environment?.variables?.SQS_WORKER_MAX_RECEIVE_COUNT).toBeUndefined();
+    expect(
+      onlyResource(json, "aws_lambda_function").environment?.variables?.SQS_WORKER_MAX_RECEIVE_COUNT,
+    ).toBeUndefined();
   });
 
   test("writes neither fifo_queue nor content_based_deduplication", () => {
@@ -47,6 +55,14 @@ describe("a standard worker", () => {
   });
 
   test("can remove the maximum concurrency cap", () => {
-    expect(onlyResource(synthService("uncapped", { eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 } }), "aws_lambda_event_source_mapping").scaling_config).toBeUndefined();
+    expect(
+      onlyResource(
+        synthService("uncapped", {
+          eventSource: { maximumConcurrency: false },
+          deadLetterQueue: { maxReceiveCount: 5 },
+        }),
+        "aws_lambda_event_source_mapping",
+      ).scaling_config,
+    ).toBeUndefined();
   });
 });

@@ -12,16 +12,21 @@ const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 describe("the guarantee-switch table", () => {
   // "<package> <version>, <file> (...)": an upgrade of the package fails here until someone has
   // looked again at what the new version reads.
-  test.each(GUARANTEE_SWITCHES.map((s) => [s.key, s] as const))("%s: the cited file is the installed version's and reads the variable", (key, s) => {
-    const cited = /(@[\w-]+\/[\w-]+) (\d+\.\d+\.\d+), ([^\s]+)/.exec(s.source);
-    expect(cited).not.toBeNull();
-    const [, pkg, version, file] = cited!;
-    const installed = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8")).version;
-    expect({ pkg, version }).toEqual({ pkg, version: installed });
-    const text = fs.readFileSync(path.join(ROOT, "node_modules", pkg, file), "utf8");
-    // The SDK builds AWS_ENDPOINT_URL_<SERVICE ID> from its prefix: the prefix is what the file holds.
-    expect(text).toContain(key.startsWith("AWS_ENDPOINT_URL") ? "AWS_ENDPOINT_URL" : `'${key}'`);
-  });
+  test.each(GUARANTEE_SWITCHES.map((s) => [s.key, s] as const))(
+    "%s: the cited file is the installed version's and reads the variable",
+    (key, s) => {
+      const cited = /(@[\w-]+\/[\w-]+) (\d+\.\d+\.\d+), ([^\s]+)/.exec(s.source);
+      expect(cited).not.toBeNull();
+      const [, pkg, version, file] = cited!;
+      const installed = JSON.parse(
+        fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8"),
+      ).version;
+      expect({ pkg, version }).toEqual({ pkg, version: installed });
+      const text = fs.readFileSync(path.join(ROOT, "node_modules", pkg, file), "utf8");
+      // The SDK builds AWS_ENDPOINT_URL_<SERVICE ID> from its prefix: the prefix is what the file holds.
+      expect(text).toContain(key.startsWith("AWS_ENDPOINT_URL") ? "AWS_ENDPOINT_URL" : `'${key}'`);
+    },
+  );
 
   test("cites the Powertools version the package depends on (the worker bundles that one)", () => {
     const dependencies = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies;
@@ -33,7 +38,9 @@ describe("the guarantee-switch table", () => {
 
   test("gives every switch a rule for idempotency on, and one for off where it is refused then too", () => {
     for (const s of GUARANTEE_SWITCHES) {
-      const rules = WORKER_RULES.filter((r) => r.rule.startsWith(`must not set ${s.key} while`) || r.rule.startsWith(`must not set ${s.key},`));
+      const rules = WORKER_RULES.filter(
+        (r) => r.rule.startsWith(`must not set ${s.key} while`) || r.rule.startsWith(`must not set ${s.key},`),
+      );
       expect({ key: s.key, rules: rules.length }).toEqual({ key: s.key, rules: s.withoutIdempotency ? 2 : 1 });
     }
   });
@@ -50,7 +57,12 @@ describe("switches in lambda.environment", () => {
     });
 
   test("are refused together with every other problem, one line each, in one error", () => {
-    const environment = { POWERTOOLS_IDEMPOTENCY_DISABLED: "yes", AWS_ENDPOINT_URL_DYNAMODB: "http://ddb.local", AWS_ENDPOINT_URL: "http://aws.local", OK: "1" };
+    const environment = {
+      POWERTOOLS_IDEMPOTENCY_DISABLED: "yes",
+      AWS_ENDPOINT_URL_DYNAMODB: "http://ddb.local",
+      AWS_ENDPOINT_URL: "http://aws.local",
+      OK: "1",
+    };
     let error: unknown;
     try {
       build(environment, true)();
@@ -67,7 +79,11 @@ describe("switches in lambda.environment", () => {
   });
 
   test("with idempotency off, only Powertools' idempotency switch is refused: the endpoints reach only the service's own clients", () => {
-    const environment = { POWERTOOLS_IDEMPOTENCY_DISABLED: "no", AWS_ENDPOINT_URL_DYNAMODB: "http://ddb.local", AWS_ENDPOINT_URL: "http://aws.local" };
+    const environment = {
+      POWERTOOLS_IDEMPOTENCY_DISABLED: "no",
+      AWS_ENDPOINT_URL_DYNAMODB: "http://ddb.local",
+      AWS_ENDPOINT_URL: "http://aws.local",
+    };
     expect(build(environment, false)).toThrow(
       /^Invalid SqsWorker configuration \(2 problems\):\n {2}- orders: lambda\.environment must not set POWERTOOLS_IDEMPOTENCY_DISABLED, even with idempotency off: .* \(given POWERTOOLS_IDEMPOTENCY_DISABLED="no"\)\n {2}- orders: deadLetterQueue\.maxReceiveCount/,
     );

@@ -18,7 +18,9 @@ function record(id: string, body: string, queue = "orders-queue", group = "group
       SentTimestamp: "1700000000000",
       SenderId: "AIDAEXAMPLE",
       ApproximateFirstReceiveTimestamp: "1700000000001",
-      ...(queue.endsWith(".fifo") ? { MessageGroupId: group, MessageDeduplicationId: `dedup-${id}`, SequenceNumber: id } : {}),
+      ...(queue.endsWith(".fifo")
+        ? { MessageGroupId: group, MessageDeduplicationId: `dedup-${id}`, SequenceNumber: id }
+        : {}),
     },
     messageAttributes: {},
     md5OfBody: "",
@@ -51,7 +53,10 @@ afterEach(() => {
   jest.restoreAllMocks();
   delete process.env.SQS_WORKER_MAX_RECEIVE_COUNT;
 });
-const failureLines = () => errorLines.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.event === "record-failed");
+const failureLines = () =>
+  errorLines
+    .map((line) => JSON.parse(line) as Record<string, unknown>)
+    .filter((line) => line.event === "record-failed");
 
 describe("makeHandler on a standard queue", () => {
   test("reports no failures when every record succeeds, and passes each parsed body with its record", async () => {
@@ -65,7 +70,12 @@ describe("makeHandler on a standard queue", () => {
   test("reports exactly the failed records by messageId when some fail", async () => {
     failWhenAsked();
     const response = await handler(
-      event(record("ok-1", "{}"), record("bad-1", '{"fail":true}'), record("ok-2", "{}"), record("bad-2", '{"fail":true}')),
+      event(
+        record("ok-1", "{}"),
+        record("bad-1", '{"fail":true}'),
+        record("ok-2", "{}"),
+        record("bad-2", '{"fail":true}'),
+      ),
       context,
     );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "bad-1" }, { itemIdentifier: "bad-2" }]);
@@ -80,7 +90,9 @@ describe("makeHandler on a standard queue", () => {
 
   test("throws FullBatchFailureError when every record fails, so the invocation counts as an error and all are retried", async () => {
     failWhenAsked();
-    await expect(handler(event(record("x", '{"fail":true}'), record("y", "nope")), context)).rejects.toBeInstanceOf(FullBatchFailureError);
+    await expect(handler(event(record("x", '{"fail":true}'), record("y", "nope")), context)).rejects.toBeInstanceOf(
+      FullBatchFailureError,
+    );
   });
 
   test("returns an empty failure list for an empty batch", async () => {
@@ -97,7 +109,8 @@ describe("makeHandler on a standard queue", () => {
 });
 
 describe("makeHandler on a FIFO queue", () => {
-  const fifo = (id: string, body: string, group = "group-1", receiveCount = 1) => record(id, body, "orders-queue.fifo", group, receiveCount);
+  const fifo = (id: string, body: string, group = "group-1", receiveCount = 1) =>
+    record(id, body, "orders-queue.fifo", group, receiveCount);
   const ran = () => processMock.mock.calls.map(([, r]) => r.messageId);
 
   test("is detected from the .fifo source ARN", () => {
@@ -109,7 +122,10 @@ describe("makeHandler on a FIFO queue", () => {
   test("a failure holds back only the later records of its own group, reported unprocessed; other groups run", async () => {
     failWhenAsked();
     // The audit's batch: A1 (poison), B1, A2, B2.
-    const response = await handler(event(fifo("A1", '{"fail":true}', "A"), fifo("B1", "{}", "B"), fifo("A2", "{}", "A"), fifo("B2", "{}", "B")), context);
+    const response = await handler(
+      event(fifo("A1", '{"fail":true}', "A"), fifo("B1", "{}", "B"), fifo("A2", "{}", "A"), fifo("B2", "{}", "B")),
+      context,
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "A1" }, { itemIdentifier: "A2" }]);
     expect(ran()).toEqual(["A1", "B1", "B2"]);
   });
@@ -117,17 +133,30 @@ describe("makeHandler on a FIFO queue", () => {
   test("records of a group before its failure run, and the group stays held for the rest of the batch", async () => {
     failWhenAsked();
     const response = await handler(
-      event(fifo("1", "{}", "A"), fifo("2", '{"fail":true}', "A"), fifo("3", "{}", "C"), fifo("4", "{}", "A"), fifo("5", "{}", "A")),
+      event(
+        fifo("1", "{}", "A"),
+        fifo("2", '{"fail":true}', "A"),
+        fifo("3", "{}", "C"),
+        fifo("4", "{}", "A"),
+        fifo("5", "{}", "A"),
+      ),
       context,
     );
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "2" }, { itemIdentifier: "4" }, { itemIdentifier: "5" }]);
+    expect(response.batchItemFailures).toEqual([
+      { itemIdentifier: "2" },
+      { itemIdentifier: "4" },
+      { itemIdentifier: "5" },
+    ]);
     expect(ran()).toEqual(["1", "2", "3"]);
   });
 
   test("a record failing on its last receive (>= maxReceiveCount) lets its group go on, in order, as after it is dead-lettered", async () => {
     failWhenAsked();
     process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "3";
-    const response = await makeHandler(processMock)(event(fifo("A1", '{"fail":true}', "A", 3), fifo("A2", "{}", "A", 3), fifo("A3", "{}", "A", 3)), context);
+    const response = await makeHandler(processMock)(
+      event(fifo("A1", '{"fail":true}', "A", 3), fifo("A2", "{}", "A", 3), fifo("A3", "{}", "A", 3)),
+      context,
+    );
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "A1" }]);
     expect(ran()).toEqual(["A1", "A2", "A3"]);
   });
@@ -135,18 +164,26 @@ describe("makeHandler on a FIFO queue", () => {
   test("before its last receive the group is held, and without a known maxReceiveCount it is always held", async () => {
     failWhenAsked();
     process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "3";
-    const early = await makeHandler(processMock)(event(fifo("A1", '{"fail":true}', "A", 2), fifo("A2", "{}", "A", 2), fifo("B1", "{}", "B", 2)), context);
+    const early = await makeHandler(processMock)(
+      event(fifo("A1", '{"fail":true}', "A", 2), fifo("A2", "{}", "A", 2), fifo("B1", "{}", "B", 2)),
+      context,
+    );
     expect(early.batchItemFailures).toEqual([{ itemIdentifier: "A1" }, { itemIdentifier: "A2" }]);
     delete process.env.SQS_WORKER_MAX_RECEIVE_COUNT;
     processMock.mockClear();
-    const unknown = await makeHandler(processMock)(event(fifo("A1", '{"fail":true}', "A", 9), fifo("A2", "{}", "A", 9), fifo("B1", "{}", "B", 9)), context);
+    const unknown = await makeHandler(processMock)(
+      event(fifo("A1", '{"fail":true}', "A", 9), fifo("A2", "{}", "A", 9), fifo("B1", "{}", "B", 9)),
+      context,
+    );
     expect(unknown.batchItemFailures).toEqual([{ itemIdentifier: "A1" }, { itemIdentifier: "A2" }]);
     expect(ran()).toEqual(["A1", "B1"]);
   });
 
   test("a broken maxReceiveCount in the environment fails the invocation with a configuration error", async () => {
     process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "three";
-    await expect(makeHandler(processMock)(event(fifo("1", "{}")), context)).rejects.toThrow('SQS_WORKER_MAX_RECEIVE_COUNT must be a positive integer (given "three")');
+    await expect(makeHandler(processMock)(event(fifo("1", "{}")), context)).rejects.toThrow(
+      'SQS_WORKER_MAX_RECEIVE_COUNT must be a positive integer (given "three")',
+    );
   });
 
   test("processes records in order, one at a time", async () => {
@@ -162,7 +199,9 @@ describe("makeHandler on a FIFO queue", () => {
 
   test("throws FullBatchFailureError when every record fails or is held back", async () => {
     failWhenAsked();
-    await expect(handler(event(fifo("1", '{"fail":true}', "A"), fifo("2", "{}", "A")), context)).rejects.toBeInstanceOf(FullBatchFailureError);
+    await expect(handler(event(fifo("1", '{"fail":true}', "A"), fifo("2", "{}", "A")), context)).rejects.toBeInstanceOf(
+      FullBatchFailureError,
+    );
   });
 
   test("logs one record-failed line per failed record, a held-back record naming the message that holds it", async () => {
@@ -170,7 +209,12 @@ describe("makeHandler on a FIFO queue", () => {
     await handler(event(fifo("A1", '{"fail":true}', "A"), fifo("B1", "{}", "B"), fifo("A2", "{}", "A")), context);
     expect(failureLines()).toEqual([
       { event: "record-failed", messageId: "A1", receiveCount: 1, error: "Error: business failure" },
-      { event: "record-failed", messageId: "A2", receiveCount: 1, error: expect.stringMatching(/^HeldBackError: held back: message A1 of group A failed earlier in this batch/) },
+      {
+        event: "record-failed",
+        messageId: "A2",
+        receiveCount: 1,
+        error: expect.stringMatching(/^HeldBackError: held back: message A1 of group A failed earlier in this batch/),
+      },
     ]);
   });
 });
@@ -184,7 +228,12 @@ describe("the record-failed log line", () => {
     // Standard records run concurrently: the lines come in completion order.
     expect(failureLines().sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)))).toEqual([
       { event: "record-failed", messageId: "bad", receiveCount: 1, error: "Error: first line second line" },
-      { event: "record-failed", messageId: "garbled", receiveCount: 1, error: expect.stringMatching(/^InvalidMessageBodyError: message garbled: body is not valid JSON/) },
+      {
+        event: "record-failed",
+        messageId: "garbled",
+        receiveCount: 1,
+        error: expect.stringMatching(/^InvalidMessageBodyError: message garbled: body is not valid JSON/),
+      },
     ]);
   });
 
@@ -193,13 +242,19 @@ describe("the record-failed log line", () => {
     processMock.mockImplementation(async () => {
       throw "a string"; // eslint-disable-line no-throw-literal
     });
-    await expect(makeHandler(processMock)(event(record("x", "{}", "orders-queue", "g", 2)), context)).rejects.toBeInstanceOf(FullBatchFailureError);
-    expect(failureLines()).toEqual([{ event: "record-failed", messageId: "x", receiveCount: 2, lastReceive: true, error: "thrown: a string" }]);
+    await expect(
+      makeHandler(processMock)(event(record("x", "{}", "orders-queue", "g", 2)), context),
+    ).rejects.toBeInstanceOf(FullBatchFailureError);
+    expect(failureLines()).toEqual([
+      { event: "record-failed", messageId: "x", receiveCount: 2, lastReceive: true, error: "thrown: a string" },
+    ]);
   });
 });
 
 describe("makeHandler given something other than a function", () => {
   test("fails at once, when the worker file is loaded, instead of failing every message", () => {
-    expect(() => makeHandler(undefined as unknown as MessageProcessor)).toThrow("makeHandler needs the business logic as a function (given undefined)");
+    expect(() => makeHandler(undefined as unknown as MessageProcessor)).toThrow(
+      "makeHandler needs the business logic as a function (given undefined)",
+    );
   });
 });

@@ -7,7 +7,15 @@ import { IDEMPOTENCY_ATTRIBUTES, IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } fr
 import { makeHandler, WorkerConfigError } from "../lambda-src/worker";
 import { bundleLambda, SqsWorker, SqsWorkerConfigError, type SqsWorkerProps } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
-import { dataSource, makeTempDir, onlyResource, removeDir, resources, synthService, type TerraformJson } from "./helpers/synth";
+import {
+  dataSource,
+  makeTempDir,
+  onlyResource,
+  removeDir,
+  resources,
+  synthService,
+  type TerraformJson,
+} from "./helpers/synth";
 
 // Issue 14: an optional idempotency table, and the worker plumbing that uses it. What Powertools
 // does with the table (duplicates skipped, in-progress keys, release on failure) runs against
@@ -21,7 +29,8 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(out));
 
-const functionEnv = (json: TerraformJson) => (onlyResource(json, "aws_lambda_function").environment?.variables ?? {}) as Record<string, string>;
+const functionEnv = (json: TerraformJson) =>
+  (onlyResource(json, "aws_lambda_function").environment?.variables ?? {}) as Record<string, string>;
 
 describe("idempotency off (the default)", () => {
   const json = synthService("orders");
@@ -60,19 +69,42 @@ describe("idempotency on", () => {
 
   test("gives the worker role exactly the four item actions, on that table's ARN only", () => {
     const address = Object.keys(json.resource.aws_dynamodb_table)[0];
-    const statements = dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement as { actions: string[]; resources: string[] }[];
+    const statements = dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement as {
+      actions: string[];
+      resources: string[];
+    }[];
     const dynamo = statements.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
     expect(dynamo).toEqual([
-      { sid: "IdempotencyRecords", effect: "Allow", actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], resources: [`\${aws_dynamodb_table.${address}.arn}`] },
+      {
+        sid: "IdempotencyRecords",
+        effect: "Allow",
+        actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+        resources: [`\${aws_dynamodb_table.${address}.arn}`],
+      },
     ]);
     expect([...IDEMPOTENCY_TABLE_ACTIONS]).toEqual(dynamo[0].actions);
   });
 
   test("passes the table's name and the expiry window (default: the queue's retention) to the function", () => {
-    expect(functionEnv(json)).toEqual({ [IDEMPOTENCY_ENV.table]: "orders-idempotency", [IDEMPOTENCY_ENV.expirySeconds]: "345600" });
-    const custom = synthService("orders", { queue: { messageRetentionSeconds: 86_400 }, lambda: { environment: { MODE: "fast" } }, idempotency: { expirySeconds: 7200 } });
-    expect(functionEnv(custom)).toEqual({ MODE: "fast", [IDEMPOTENCY_ENV.table]: "orders-idempotency", [IDEMPOTENCY_ENV.expirySeconds]: "7200" });
-    expect(functionEnv(synthService("orders", { queue: { messageRetentionSeconds: 86_400 }, idempotency: {} }))[IDEMPOTENCY_ENV.expirySeconds]).toBe("86400");
+    expect(functionEnv(json)).toEqual({
+      [IDEMPOTENCY_ENV.table]: "orders-idempotency",
+      [IDEMPOTENCY_ENV.expirySeconds]: "345600",
+    });
+    const custom = synthService("orders", {
+      queue: { messageRetentionSeconds: 86_400 },
+      lambda: { environment: { MODE: "fast" } },
+      idempotency: { expirySeconds: 7200 },
+    });
+    expect(functionEnv(custom)).toEqual({
+      MODE: "fast",
+      [IDEMPOTENCY_ENV.table]: "orders-idempotency",
+      [IDEMPOTENCY_ENV.expirySeconds]: "7200",
+    });
+    expect(
+      functionEnv(synthService("orders", { queue: { messageRetentionSeconds: 86_400 }, idempotency: {} }))[
+        IDEMPOTENCY_ENV.expirySeconds
+      ],
+    ).toBe("86400");
   });
 
   test("the stack outputs the table's name", () => {
@@ -80,14 +112,26 @@ describe("idempotency on", () => {
   });
 
   test("names follow the prefix; a FIFO worker's table has no .fifo", () => {
-    expect(onlyResource(synthService("ledger", { namePrefix: "dev-", queue: { fifo: true }, idempotency: {} }), "aws_dynamodb_table").name).toBe("dev-ledger-idempotency");
+    expect(
+      onlyResource(
+        synthService("ledger", { namePrefix: "dev-", queue: { fifo: true }, idempotency: {} }),
+        "aws_dynamodb_table",
+      ).name,
+    ).toBe("dev-ledger-idempotency");
   });
 
   test("two workers of one app cannot create the same table", () => {
     const app = Testing.app();
-    const props: SqsWorkerProps = { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC }, idempotency: {} };
+    const props: SqsWorkerProps = {
+      serviceName: "orders",
+      lambda: { entry: TEST_ENTRY },
+      alarm: { topicArn: TOPIC },
+      idempotency: {},
+    };
     new SqsWorker(new TerraformStack(app, "a"), "Worker", props);
-    expect(() => new SqsWorker(new TerraformStack(app, "b"), "Worker", props)).toThrow(/DynamoDB table orders-idempotency/);
+    expect(() => new SqsWorker(new TerraformStack(app, "b"), "Worker", props)).toThrow(
+      /DynamoDB table orders-idempotency/,
+    );
   });
 
   test("bundles the idempotency code but leaves the AWS SDK's DynamoDB packages to the Lambda runtime, at most 60 KB", () => {
@@ -123,7 +167,9 @@ describe("bad input a JavaScript caller can pass", () => {
   };
 
   test("`idempotency: true` is told to write {}", () => {
-    expect(messages(true)).toEqual(["orders: idempotency must be an object (`idempotency: {}` turns it on with the defaults; leave it out for off) (given true)"]);
+    expect(messages(true)).toEqual([
+      "orders: idempotency must be an object (`idempotency: {}` turns it on with the defaults; leave it out for off) (given true)",
+    ]);
   });
 
   test("a key function given to the construct is told where it belongs", () => {
@@ -133,8 +179,12 @@ describe("bad input a JavaScript caller can pass", () => {
   });
 
   test("a misspelt expiry names the prop meant, and a string is refused", () => {
-    expect(messages({ expiry: 3600 })[0]).toContain("idempotency.expiry is not a prop of SqsWorker; did you mean idempotency.expirySeconds?");
-    expect(messages({ expirySeconds: "3600" })).toEqual(['orders: idempotency.expirySeconds must be a number (given "3600")']);
+    expect(messages({ expiry: 3600 })[0]).toContain(
+      "idempotency.expiry is not a prop of SqsWorker; did you mean idempotency.expirySeconds?",
+    );
+    expect(messages({ expirySeconds: "3600" })).toEqual([
+      'orders: idempotency.expirySeconds must be a number (given "3600")',
+    ]);
   });
 });
 
@@ -150,7 +200,12 @@ describe("makeHandler's idempotency options", () => {
         messageId: "m1",
         receiptHandle: "h",
         body: "{}",
-        attributes: { ApproximateReceiveCount: "1", SentTimestamp: "1", SenderId: "s", ApproximateFirstReceiveTimestamp: "1" },
+        attributes: {
+          ApproximateReceiveCount: "1",
+          SentTimestamp: "1",
+          SenderId: "s",
+          ApproximateFirstReceiveTimestamp: "1",
+        },
         messageAttributes: {},
         md5OfBody: "",
         eventSource: "aws:sqs",
@@ -179,11 +234,15 @@ describe("makeHandler's idempotency options", () => {
     process.env[IDEMPOTENCY_ENV.expirySeconds] = "soon";
     process.env.AWS_LAMBDA_FUNCTION_NAME = "orders-worker";
     const handler = makeHandler(async () => undefined);
-    await expect(handler(event, context)).rejects.toThrow('orders-worker: SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS must be a positive integer (given "soon")');
+    await expect(handler(event, context)).rejects.toThrow(
+      'orders-worker: SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS must be a positive integer (given "soon")',
+    );
   });
 
   test("options of the wrong type are refused when the handler is built", () => {
-    expect(() => makeHandler(async () => undefined, null as never)).toThrow("makeHandler: options must be an object (given null)");
+    expect(() => makeHandler(async () => undefined, null as never)).toThrow(
+      "makeHandler: options must be an object (given null)",
+    );
     expect(() => makeHandler(async () => undefined, { idempotencyKey: "orderId" } as never)).toThrow(
       "makeHandler: options.idempotencyKey must be a function of the message (given string)",
     );
@@ -201,7 +260,8 @@ describe("the default idempotency key survives a client-side redrive", () => {
   const record = (messageId: string, carried?: unknown) =>
     ({
       messageId,
-      messageAttributes: carried === undefined ? {} : { [ORIGINAL_MESSAGE_ID_ATTRIBUTE]: { dataType: "String", stringValue: carried } },
+      messageAttributes:
+        carried === undefined ? {} : { [ORIGINAL_MESSAGE_ID_ATTRIBUTE]: { dataType: "String", stringValue: carried } },
     }) as unknown as SQSRecord;
 
   test("is the SQS message id of a message as its producer sent it", () => {

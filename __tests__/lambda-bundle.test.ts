@@ -77,8 +77,18 @@ describe("the worker bundle", () => {
     const response = await handler(
       {
         Records: [
-          { messageId: "m1", body: '{"orderId":"o-1","customerId":"c","lines":[{"sku":"a","quantity":1,"unitPriceCents":5}]}', eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue", attributes: {} },
-          { messageId: "m2", body: '{"orderId":"o-2"}', eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue", attributes: {} },
+          {
+            messageId: "m1",
+            body: '{"orderId":"o-1","customerId":"c","lines":[{"sku":"a","quantity":1,"unitPriceCents":5}]}',
+            eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue",
+            attributes: {},
+          },
+          {
+            messageId: "m2",
+            body: '{"orderId":"o-2"}',
+            eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:orders-queue",
+            attributes: {},
+          },
         ],
       },
       { functionName: "orders-worker" },
@@ -94,7 +104,9 @@ describe("the worker bundle", () => {
     const withTsconfig = copyOfLambdaSrc(tempDir("bundle-tsconfig"), "app");
     fs.writeFileSync(
       path.join(path.dirname(withTsconfig), "..", "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { alwaysStrict: false, strict: false, target: "ES5", useDefineForClassFields: false } }),
+      JSON.stringify({
+        compilerOptions: { alwaysStrict: false, strict: false, target: "ES5", useDefineForClassFields: false },
+      }),
     );
     const a = bundleLambda(plain, tempDir("out-plain"));
     const b = bundleLambda(withTsconfig, tempDir("out-tsconfig"));
@@ -126,11 +138,16 @@ describe("npm run synth", () => {
     synthInProcess(first, { TZ: "UTC" });
     synthInProcess(second, { TZ: "Pacific/Kiritimati" });
     const files = (dir: string) =>
-      (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+      (fs.readdirSync(dir, { recursive: true }) as string[])
+        .filter((f) => fs.statSync(path.join(dir, f)).isFile())
+        .sort();
     expect(files(second)).toEqual(files(first));
     expect(files(first)).toEqual(expect.arrayContaining([path.join("stacks", "orders", "cdk.tf.json")]));
     for (const file of files(first)) {
-      expect({ file, same: fs.readFileSync(path.join(first, file)).equals(fs.readFileSync(path.join(second, file))) }).toEqual({ file, same: true });
+      expect({
+        file,
+        same: fs.readFileSync(path.join(first, file)).equals(fs.readFileSync(path.join(second, file))),
+      }).toEqual({ file, same: true });
     }
   });
 
@@ -153,7 +170,9 @@ const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(f
 /** Every Lambda zip of a synthesized stack folder, with the source_code_hash its function names. */
 function assetsAndHashes(stackDir: string): { file: string; sha256Hex: string; declared: string }[] {
   const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
-  return Object.values(json.resource.aws_lambda_function as Record<string, { filename: string; source_code_hash: string }>).map((fn) => ({
+  return Object.values(
+    json.resource.aws_lambda_function as Record<string, { filename: string; source_code_hash: string }>,
+  ).map((fn) => ({
     file: fn.filename,
     sha256Hex: sha256Of(path.join(stackDir, fn.filename)),
     declared: Buffer.from(fn.source_code_hash, "base64").toString("hex"),
@@ -165,7 +184,12 @@ describe("a planted zip never ships", () => {
     const real = bundleLambda(ORDERS_ENTRY, tempDir("real-orders"));
     const legacy = path.join(os.tmpdir(), "sqs-worker-cdktf-bundles", real.sha256Hex, "lambda.zip");
     fs.mkdirSync(path.dirname(legacy), { recursive: true });
-    fs.writeFileSync(legacy, createReproducibleZip([{ name: "index.js", data: Buffer.from("exports.handler = async () => { /* planted */ };") }]));
+    fs.writeFileSync(
+      legacy,
+      createReproducibleZip([
+        { name: "index.js", data: Buffer.from("exports.handler = async () => { /* planted */ };") },
+      ]),
+    );
     try {
       const out = tempDir("synth-planted");
       synthInProcess(out, {});
@@ -199,17 +223,23 @@ describe("an entry that cannot work", () => {
 
   test("a syntax error is one line with esbuild's first message and where", () => {
     const entry = entryWith("broken.ts", "export const handler = async ( => 1;\n");
-    expect(() => bundleLambda(entry, tempDir("out-broken"))).toThrow(/^cannot be bundled: broken\.ts:1:\d+: Unexpected "=>"$/);
+    expect(() => bundleLambda(entry, tempDir("out-broken"))).toThrow(
+      /^cannot be bundled: broken\.ts:1:\d+: Unexpected "=>"$/,
+    );
   });
 
   test("an unresolved import is one line naming the import", () => {
     const entry = entryWith("missing.ts", 'import { x } from "./nowhere";\nexport const handler = async () => x;\n');
-    expect(() => bundleLambda(entry, tempDir("out-missing"))).toThrow(/^cannot be bundled: .*missing\.ts:1:\d+: Could not resolve "\.\/nowhere"$/);
+    expect(() => bundleLambda(entry, tempDir("out-missing"))).toThrow(
+      /^cannot be bundled: .*missing\.ts:1:\d+: Could not resolve "\.\/nowhere"$/,
+    );
   });
 
   test("an entry without a handler export is refused, naming what it exports", () => {
     const entry = entryWith("nohandler.ts", "export const handle = async () => undefined;\nexport const other = 1;\n");
-    expect(() => bundleLambda(entry, tempDir("out-nohandler"))).toThrow("does not export `handler` (its exports: handle, other); Lambda calls index.handler");
+    expect(() => bundleLambda(entry, tempDir("out-nohandler"))).toThrow(
+      "does not export `handler` (its exports: handle, other); Lambda calls index.handler",
+    );
   });
 
   test("a CommonJS entry (exports.handler) is accepted: its exports cannot be read statically", () => {
@@ -234,12 +264,37 @@ function handlerFixtures(folder: "refused" | "accepted"): [string, string, strin
 
 describe("the handler export, read without running the entry", () => {
   test("the fixtures cover what the issue lists: the literals, a class, undefined, and functions and calls accepted", () => {
-    const names = (folder: "refused" | "accepted") => handlerFixtures(folder).map(([file]) => file.replace(/\.ts$/, ""));
+    const names = (folder: "refused" | "accepted") =>
+      handlerFixtures(folder).map(([file]) => file.replace(/\.ts$/, ""));
     expect(names("refused")).toEqual(
-      expect.arrayContaining(["string-literal", "number-literal", "boolean-literal", "null", "template-literal", "regular-expression", "object-literal", "array-literal", "class", "undefined", "void-zero", "declared-without-value", "aliased-export"]),
+      expect.arrayContaining([
+        "string-literal",
+        "number-literal",
+        "boolean-literal",
+        "null",
+        "template-literal",
+        "regular-expression",
+        "object-literal",
+        "array-literal",
+        "class",
+        "undefined",
+        "void-zero",
+        "declared-without-value",
+        "aliased-export",
+      ]),
     );
-    expect(names("accepted")).toEqual(expect.arrayContaining(["function-declaration", "arrow-function", "async-function", "make-handler", "reassigned-let", "default-export-is-irrelevant"]));
-    for (const [file, , expected] of handlerFixtures("refused")) expect({ file, expected }).toEqual({ file, expected: expect.any(String) });
+    expect(names("accepted")).toEqual(
+      expect.arrayContaining([
+        "function-declaration",
+        "arrow-function",
+        "async-function",
+        "make-handler",
+        "reassigned-let",
+        "default-export-is-irrelevant",
+      ]),
+    );
+    for (const [file, , expected] of handlerFixtures("refused"))
+      expect({ file, expected }).toEqual({ file, expected: expect.any(String) });
   });
 
   test.each(handlerFixtures("refused"))("refuses %s, in one line naming what it exports", (_, entry, expected) => {
@@ -255,7 +310,10 @@ describe("the handler export, read without running the entry", () => {
     const dir = tempDir("handler-package");
     const pkg = path.join(dir, "node_modules", "acme-workers");
     fs.mkdirSync(pkg, { recursive: true });
-    fs.writeFileSync(path.join(pkg, "package.json"), JSON.stringify({ name: "acme-workers", version: "1.0.0", main: "index.js" }));
+    fs.writeFileSync(
+      path.join(pkg, "package.json"),
+      JSON.stringify({ name: "acme-workers", version: "1.0.0", main: "index.js" }),
+    );
     fs.writeFileSync(path.join(pkg, "index.js"), "exports.handler = async () => ({ batchItemFailures: [] });\n");
     fs.writeFileSync(path.join(dir, "worker.ts"), code);
     return path.join(dir, "worker.ts");
@@ -263,7 +321,10 @@ describe("the handler export, read without running the entry", () => {
 
   test.each([
     ["a named re-export", 'export { handler } from "acme-workers";\n'],
-    ["an imported binding exported under the name", 'import { handler as shared } from "acme-workers";\nexport const handler = shared;\n'],
+    [
+      "an imported binding exported under the name",
+      'import { handler as shared } from "acme-workers";\nexport const handler = shared;\n',
+    ],
     ["a star re-export, which may carry it (undecidable, so accepted)", 'export * from "acme-workers";\n'],
   ])("accepts a handler from a package: %s", (_, code) => {
     expect(bundleLambda(appWithPackage(code), tempDir("out-package")).sizeBytes).toBeGreaterThan(0);
@@ -272,8 +333,13 @@ describe("the handler export, read without running the entry", () => {
   test("never runs the entry: its top-level code has no effect at synth", () => {
     const dir = tempDir("handler-side-effect");
     const marker = path.join(dir, "ran");
-    fs.writeFileSync(path.join(dir, "worker.ts"), `import * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(marker)}, "ran");\nexport const handler = "x";\n`);
-    expect(() => bundleLambda(path.join(dir, "worker.ts"), tempDir("out-side-effect"))).toThrow("exports `handler` as a string literal, not a function");
+    fs.writeFileSync(
+      path.join(dir, "worker.ts"),
+      `import * as fs from "fs";\nfs.writeFileSync(${JSON.stringify(marker)}, "ran");\nexport const handler = "x";\n`,
+    );
+    expect(() => bundleLambda(path.join(dir, "worker.ts"), tempDir("out-side-effect"))).toThrow(
+      "exports `handler` as a string literal, not a function",
+    );
     expect(fs.existsSync(marker)).toBe(false);
   });
 
@@ -304,7 +370,7 @@ describe("readHandlerExport, on esbuild's ES module output", () => {
   test.each([
     ['var h = "x";\nexport { h as "handler" };\n', "a string literal"],
     ["var a = 1;\nvar b = a;\nvar handler = b;\nexport { handler };\n", "a number literal"],
-    ['var handler = typeof process;\nexport { handler };\n', "a string"],
+    ["var handler = typeof process;\nexport { handler };\n", "a string"],
     ["var handler = !globalThis.x;\nexport { handler };\n", "a boolean"],
     ["var handler = (0, null);\nexport { handler };\n", "null"],
     ["export var handler = 10n;\n", "a bigint literal"],

@@ -2,7 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import { bundleLambda } from "../modules/internal";
 import { ExecutionEnvironment } from "../tools/local-runner/execution-environment";
-import { WORKER_LOCAL_EXIT, exitCodeFor, failedBatchLine, failedRecordLine, summaryLine } from "../tools/local-runner/run-report";
+import {
+  WORKER_LOCAL_EXIT,
+  exitCodeFor,
+  failedBatchLine,
+  failedRecordLine,
+  summaryLine,
+} from "../tools/local-runner/run-report";
 import { LocalRunner } from "../tools/local-runner/runner";
 import { readZip } from "../tools/local-runner/zip-reader";
 import { FakeSqsQueue } from "./helpers/fake-sqs-queue";
@@ -23,7 +29,11 @@ function runnerOn(queue: FakeSqsQueue, options: { releaseFailed?: boolean; maxRe
     region: "us-east-1",
     waitTimeSeconds: 0,
     releaseFailed: options.releaseFailed,
-    worker: fixtureWorker(temp("failures"), fixtureSource, "maxReceiveCount" in options ? { maxReceiveCount: options.maxReceiveCount } : {}),
+    worker: fixtureWorker(
+      temp("failures"),
+      fixtureSource,
+      "maxReceiveCount" in options ? { maxReceiveCount: options.maxReceiveCount } : {},
+    ),
     log: (line) => lines.push(line),
   });
   return { runner, lines };
@@ -47,7 +57,14 @@ describe("failed records", () => {
       "run fx: record silent failed (receive 2 of 2, its last: dead-lettered): no reason logged",
     ]);
     expect(queue.deadLettered).toEqual(["poison", "silent"]);
-    expect(runner.stats).toMatchObject({ records: 5, batches: 2, deleted: 1, failedRecords: 4, failedMessages: 2, deadLettered: 2 });
+    expect(runner.stats).toMatchObject({
+      records: 5,
+      batches: 2,
+      deleted: 1,
+      failedRecords: 4,
+      failedMessages: 2,
+      deadLettered: 2,
+    });
     expect(exitCodeFor(runner.stats)).toBe(WORKER_LOCAL_EXIT.recordsFailed);
     expect(summaryLine("fx", "stopped by Ctrl-C", runner.stats)).toBe(
       "run fx: stopped by Ctrl-C: 5 records in 2 batches, 1 deleted, 4 failed receives of 2 messages (2 dead-lettered); exit 4 (records failed)",
@@ -70,7 +87,13 @@ describe("failed records", () => {
       "run fx: record b failed (receive 1 of 2): kaput",
       "run fx: record c failed (receive 1 of 2): kaput",
     ]);
-    expect(runner.stats).toMatchObject({ failedBatches: 1, failedRecords: 3, failedMessages: 3, deadLettered: 0, deleted: 0 });
+    expect(runner.stats).toMatchObject({
+      failedBatches: 1,
+      failedRecords: 3,
+      failedMessages: 3,
+      deadLettered: 0,
+      deleted: 0,
+    });
     expect(exitCodeFor(runner.stats)).toBe(WORKER_LOCAL_EXIT.recordsFailed);
   });
 
@@ -108,11 +131,23 @@ describe("failed records", () => {
   });
 
   test("a FIFO record held back behind a failed message of its group says it did not run, and the summary counts it apart", () => {
-    const reason = "HeldBackError: held back: message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered";
+    const reason =
+      "HeldBackError: held back: message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered";
     expect(failedRecordLine("fx", { messageId: "A2", receiveCount: 1, maxReceiveCount: 3, reason })).toBe(
       "run fx: record A2 held back, not run (receive 1 of 3): message A1 of group A failed earlier in this batch; it runs after that message succeeds or is dead-lettered",
     );
-    const counts = { batches: 1, records: 3, deleted: 1, failedRecords: 2, failedMessages: 2, deadLettered: 0, heldBack: 1, failedBatches: 0, timedOutBatches: 0, deleteErrors: 0 };
+    const counts = {
+      batches: 1,
+      records: 3,
+      deleted: 1,
+      failedRecords: 2,
+      failedMessages: 2,
+      deadLettered: 0,
+      heldBack: 1,
+      failedBatches: 0,
+      timedOutBatches: 0,
+      deleteErrors: 0,
+    };
     expect(summaryLine("fx", "stopped by Ctrl-C", counts)).toBe(
       "run fx: stopped by Ctrl-C: 3 records in 1 batch, 1 deleted, 2 failed receives of 2 messages (0 dead-lettered, 1 of them held back behind a failed message of their FIFO group); exit 4 (records failed)",
     );
@@ -120,14 +155,18 @@ describe("failed records", () => {
 
   test("a batch that failed whole because every record failed on its own does not repeat their reasons, which follow one per record", () => {
     const error = { name: "FullBatchFailureError", message: "All records failed processing. Record errors: a; b" };
-    expect(failedBatchLine("fx", 2, error, true)).toBe("run fx: batch of 2 failed whole (FullBatchFailureError): every record failed, each reason below");
-    expect(failedBatchLine("fx", 2, error)).toBe("run fx: batch of 2 failed whole (FullBatchFailureError): All records failed processing. Record errors: a; b");
+    expect(failedBatchLine("fx", 2, error, true)).toBe(
+      "run fx: batch of 2 failed whole (FullBatchFailureError): every record failed, each reason below",
+    );
+    expect(failedBatchLine("fx", 2, error)).toBe(
+      "run fx: batch of 2 failed whole (FullBatchFailureError): All records failed processing. Record errors: a; b",
+    );
   });
 
   test("without a known maxReceiveCount the line says so instead of guessing", () => {
-    expect(failedRecordLine("fx", { messageId: "m", receiveCount: 3, maxReceiveCount: undefined, reason: "Error: x" })).toBe(
-      "run fx: record m failed (receive 3 of ? (maxReceiveCount unknown)): Error: x",
-    );
+    expect(
+      failedRecordLine("fx", { messageId: "m", receiveCount: 3, maxReceiveCount: undefined, reason: "Error: x" }),
+    ).toBe("run fx: record m failed (receive 3 of ? (maxReceiveCount unknown)): Error: x");
   });
 });
 
@@ -135,17 +174,34 @@ describe("the execution environment's capture of record-failed lines", () => {
   async function invokeFixture(source: string, event: unknown) {
     const codeDir = temp("capture");
     fs.writeFileSync(path.join(codeDir, "index.js"), source);
-    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} });
+    const env = new ExecutionEnvironment({
+      codeDir,
+      handler: "index.handler",
+      functionName: "t",
+      memorySizeMb: 128,
+      timeoutSeconds: 10,
+      environment: {},
+    });
     try {
       return await env.invoke(event);
     } finally {
       await env.shutdown();
     }
   }
-  const record = (messageId: string, body: unknown) => ({ messageId, body: JSON.stringify(body), attributes: { ApproximateReceiveCount: "1" } });
+  const record = (messageId: string, body: unknown) => ({
+    messageId,
+    body: JSON.stringify(body),
+    attributes: { ApproximateReceiveCount: "1" },
+  });
 
   test("returns each failed record's logged error with the outcome, and nothing for records that logged none", async () => {
-    const outcome = await invokeFixture(fixtureSource, { Records: [record("ok", {}), record("bad", { fail: "poison message 3 failed on attempt 1" }), record("quiet", { failSilently: true })] });
+    const outcome = await invokeFixture(fixtureSource, {
+      Records: [
+        record("ok", {}),
+        record("bad", { fail: "poison message 3 failed on attempt 1" }),
+        record("quiet", { failSilently: true }),
+      ],
+    });
     expect(outcome).toEqual({
       ok: true,
       result: { batchItemFailures: [{ itemIdentifier: "bad" }, { itemIdentifier: "quiet" }] },
@@ -171,9 +227,20 @@ describe("the execution environment's capture of record-failed lines", () => {
   test("captures the real makeHandler's record-failed line (lambda-src/worker.ts)", async () => {
     const bundle = bundleLambda(path.join(__dirname, "fixtures", "test-worker.ts"), temp("capture-bundle"));
     const codeDir = temp("capture-real");
-    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath))) fs.writeFileSync(path.join(codeDir, name), data);
-    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} });
-    const sqsRecord = (messageId: string, body: unknown) => ({ ...record(messageId, body), eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q" });
+    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath)))
+      fs.writeFileSync(path.join(codeDir, name), data);
+    const env = new ExecutionEnvironment({
+      codeDir,
+      handler: "index.handler",
+      functionName: "t",
+      memorySizeMb: 128,
+      timeoutSeconds: 10,
+      environment: {},
+    });
+    const sqsRecord = (messageId: string, body: unknown) => ({
+      ...record(messageId, body),
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q",
+    });
     try {
       const outcome = await env.invoke({ Records: [sqsRecord("m1", {}), sqsRecord("m2", { fail: true })] });
       expect(outcome).toMatchObject({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "m2" }] } });

@@ -1,9 +1,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { SQSClient } from "@aws-sdk/client-sqs";
-import { findQueueUrl, missingQueueMessage, missingQueueUrlMessage, missingStackMessage, type StackTarget } from "../tools/local-runner/queue-lookup";
+import {
+  findQueueUrl,
+  missingQueueMessage,
+  missingQueueUrlMessage,
+  missingStackMessage,
+  type StackTarget,
+} from "../tools/local-runner/queue-lookup";
 import { maxReceiveCountOf } from "../tools/local-runner/redrive-policy";
-import { loadDeployedWorkerConfig, readDeployedWorkerConfig, type DeployedWorkerConfig } from "../tools/local-runner/stack-config";
+import {
+  loadDeployedWorkerConfig,
+  readDeployedWorkerConfig,
+  type DeployedWorkerConfig,
+} from "../tools/local-runner/stack-config";
 import { filebase64sha256 } from "../tools/local-runner/zip-hash";
 import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 
@@ -13,7 +23,10 @@ import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
 const temp = tempDirsRemovedAfterAll();
 
 /** The config with its zip path made relative to the synth folder, so two synths compare. */
-const portable = (config: DeployedWorkerConfig, outdir: string) => ({ ...config, zipPath: path.relative(outdir, config.zipPath) });
+const portable = (config: DeployedWorkerConfig, outdir: string) => ({
+  ...config,
+  zipPath: path.relative(outdir, config.zipPath),
+});
 
 describe("the stack the runner reads", () => {
   let jsonOut: string;
@@ -26,7 +39,9 @@ describe("the stack the runner reads", () => {
   });
 
   test("after `cdktf synth --hcl` the folder holds cdk.tf only, and the runner reads the same settings from it as from cdk.tf.json", async () => {
-    expect(fs.readdirSync(path.join(hclOut, "stacks", "thumbnails")).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
+    expect(fs.readdirSync(path.join(hclOut, "stacks", "thumbnails")).filter((f) => f.startsWith("cdk.tf"))).toEqual([
+      "cdk.tf",
+    ]);
     for (const service of ["orders", "thumbnails", "ledger"]) {
       const fromHcl = await loadDeployedWorkerConfig(hclOut, service);
       expect(portable(fromHcl, hclOut)).toEqual(portable(await loadDeployedWorkerConfig(jsonOut, service), jsonOut));
@@ -61,19 +76,31 @@ describe("the stack the runner reads", () => {
     const outdir = temp("stack-bad-hcl");
     fs.mkdirSync(path.join(outdir, "stacks", "broken"), { recursive: true });
     fs.writeFileSync(path.join(outdir, "stacks", "broken", "cdk.tf"), 'resource "aws_sqs_queue" "q" {\n  name = \n');
-    await expect(loadDeployedWorkerConfig(outdir, "broken")).rejects.toThrow(new RegExp(`^${path.join(outdir, "stacks", "broken", "cdk.tf")}: not valid HCL \\(.*\\); run the synth again$`));
+    await expect(loadDeployedWorkerConfig(outdir, "broken")).rejects.toThrow(
+      new RegExp(`^${path.join(outdir, "stacks", "broken", "cdk.tf")}: not valid HCL \\(.*\\); run the synth again$`),
+    );
   });
 });
 
 describe("maxReceiveCount from a redrive policy", () => {
   test("reads the construct's jsonencode expression (JSON and HCL spelling) and SQS's JSON attribute", () => {
-    expect(maxReceiveCountOf('${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.Dlq_1.arn, "maxReceiveCount" = 3})}')).toBe(3);
-    expect(maxReceiveCountOf('${jsonencode({ "deadLetterTargetArn" = aws_sqs_queue.Dlq_1.arn, "maxReceiveCount" = 12 })}')).toBe(12);
+    expect(
+      maxReceiveCountOf('${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.Dlq_1.arn, "maxReceiveCount" = 3})}'),
+    ).toBe(3);
+    expect(
+      maxReceiveCountOf('${jsonencode({ "deadLetterTargetArn" = aws_sqs_queue.Dlq_1.arn, "maxReceiveCount" = 12 })}'),
+    ).toBe(12);
     expect(maxReceiveCountOf('{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:d","maxReceiveCount":5}')).toBe(5);
     expect(maxReceiveCountOf('{"deadLetterTargetArn":"arn:aws:sqs:us-east-1:1:d","maxReceiveCount":"4"}')).toBe(4);
   });
   test("gives nothing it cannot know: no policy, a variable, an expression, a zero", () => {
-    for (const policy of [undefined, "", '${jsonencode({"maxReceiveCount" = var.receives})}', '${jsonencode({"maxReceiveCount" = 3 + var.extra})}', '{"maxReceiveCount":0}']) {
+    for (const policy of [
+      undefined,
+      "",
+      '${jsonencode({"maxReceiveCount" = var.receives})}',
+      '${jsonencode({"maxReceiveCount" = 3 + var.extra})}',
+      '{"maxReceiveCount":0}',
+    ]) {
       expect(maxReceiveCountOf(policy)).toBeUndefined();
     }
   });
@@ -82,7 +109,12 @@ describe("maxReceiveCount from a redrive policy", () => {
 describe("a missing queue", () => {
   const place = { region: "eu-west-1", endpointUrl: "http://127.0.0.1:5000" };
   const cwd = "/app";
-  const target = (stackId: string, stage?: string): StackTarget => ({ service: "orders", stage: { stage, from: stage ? "--stage" : undefined }, stackId, outdir: "cdktf.out" });
+  const target = (stackId: string, stage?: string): StackTarget => ({
+    service: "orders",
+    stage: { stage, from: stage ? "--stage" : undefined },
+    stackId,
+    outdir: "cdktf.out",
+  });
 
   test("is named with where the runner looked, the stack that names it, and the ways out", () => {
     expect(missingQueueMessage("orders-queue", target("orders"), place, cwd)).toBe(
@@ -113,8 +145,12 @@ describe("a missing queue", () => {
   test("replaces AWS's 'The specified queue does not exist.' when the lookup fails, and names the queue in other failures", async () => {
     const failing = (error: Error) => ({ send: async () => Promise.reject(error) }) as unknown as SQSClient;
     const missing = Object.assign(new Error("The specified queue does not exist."), { name: "QueueDoesNotExist" });
-    await expect(findQueueUrl(failing(missing), "orders-queue", target("orders"), place)).rejects.toThrow(/^no queue named "orders-queue" in eu-west-1 at http:\/\/127\.0\.0\.1:5000: /);
-    await expect(findQueueUrl(failing(new Error("socket hang up")), "orders-queue", target("orders"), place)).rejects.toThrow('could not look up queue "orders-queue" in eu-west-1 at http://127.0.0.1:5000: socket hang up');
+    await expect(findQueueUrl(failing(missing), "orders-queue", target("orders"), place)).rejects.toThrow(
+      /^no queue named "orders-queue" in eu-west-1 at http:\/\/127\.0\.0\.1:5000: /,
+    );
+    await expect(
+      findQueueUrl(failing(new Error("socket hang up")), "orders-queue", target("orders"), place),
+    ).rejects.toThrow('could not look up queue "orders-queue" in eu-west-1 at http://127.0.0.1:5000: socket hang up');
   });
 });
 
@@ -126,20 +162,32 @@ describe("a stack the synth did not write (a stage missing or another)", () => {
       fs.writeFileSync(path.join(app, "cdktf.out", "stacks", stack, "cdk.tf"), "");
     }
     fs.mkdirSync(path.join(app, "cdktf.out", "stacks", "empty-invoices")); // no configuration: not a stack
-    const target: StackTarget = { service: "invoices", stage: { stage: undefined, from: undefined }, stackId: "invoices", outdir: "cdktf.out" };
+    const target: StackTarget = {
+      service: "invoices",
+      stage: { stage: undefined, from: undefined },
+      stackId: "invoices",
+      outdir: "cdktf.out",
+    };
     expect(missingStackMessage(target, app)).toBe(
       "no synthesized stack invoices (no stage): tried cdktf.out/stacks/invoices (neither cdk.tf.json nor cdk.tf); " +
         "a stage (--stage or SQS_WORKER_STAGE) may be missing or another; " +
         "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod)",
     );
-    expect(missingStackMessage({ ...target, stage: { stage: "qa", from: "SQS_WORKER_STAGE" }, stackId: "qa-invoices" }, app)).toMatch(
+    expect(
+      missingStackMessage({ ...target, stage: { stage: "qa", from: "SQS_WORKER_STAGE" }, stackId: "qa-invoices" }, app),
+    ).toMatch(
       /^no synthesized stack qa-invoices \(stage qa from SQS_WORKER_STAGE\): tried cdktf\.out\/stacks\/qa-invoices /,
     );
   });
 
   test("without any synth output, says so", () => {
     const app = temp("no-synth");
-    const target: StackTarget = { service: "invoices", stage: { stage: "dev", from: "--stage" }, stackId: "dev-invoices", outdir: "cdktf.out" };
+    const target: StackTarget = {
+      service: "invoices",
+      stage: { stage: "dev", from: "--stage" },
+      stackId: "dev-invoices",
+      outdir: "cdktf.out",
+    };
     expect(missingStackMessage(target, app)).toBe(
       "no synthesized stack dev-invoices (stage dev from --stage): tried cdktf.out/stacks/dev-invoices (neither cdk.tf.json nor cdk.tf); " +
         `a stage (--stage or SQS_WORKER_STAGE) may be missing or another; no cdktf.out/stacks in ${app}; synthesize the app first (cdktf synth), or pass --outdir`,

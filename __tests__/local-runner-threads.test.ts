@@ -24,10 +24,21 @@ async function threadsSettle(target: number, ms = 3000): Promise<number> {
   return count;
 }
 
-function environmentOf(source: string, settings: { timeoutSeconds?: number; initTimeoutMs?: number } = {}): ExecutionEnvironment {
+function environmentOf(
+  source: string,
+  settings: { timeoutSeconds?: number; initTimeoutMs?: number } = {},
+): ExecutionEnvironment {
   const codeDir = temp("threads");
   fs.writeFileSync(path.join(codeDir, "index.js"), source);
-  return new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: settings.timeoutSeconds ?? 10, environment: {}, initTimeoutMs: settings.initTimeoutMs });
+  return new ExecutionEnvironment({
+    codeDir,
+    handler: "index.handler",
+    functionName: "t",
+    memorySizeMb: 128,
+    timeoutSeconds: settings.timeoutSeconds ?? 10,
+    environment: {},
+    initTimeoutMs: settings.initTimeoutMs,
+  });
 }
 
 (linux ? describe : describe.skip)("threads of execution environments", () => {
@@ -45,7 +56,10 @@ function environmentOf(source: string, settings: { timeoutSeconds?: number; init
 
   test.each([
     ["a busy loop", "while (true) {}\nexports.handler = async () => 1;"],
-    ["a blocking wait", "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\nexports.handler = async () => 1;"],
+    [
+      "a blocking wait",
+      "Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);\nexports.handler = async () => 1;",
+    ],
   ])("an init stuck in %s fails after the init timeout, and its thread is gone", async (_kind, source) => {
     const env = environmentOf(source, { initTimeoutMs: 500 });
     const outcome = env.invoke({});
@@ -54,7 +68,10 @@ function environmentOf(source: string, settings: { timeoutSeconds?: number; init
     expect(threadCount()).toBeGreaterThan(baseline);
     expect(await outcome).toEqual({
       ok: false,
-      error: { name: "Runtime.InitError", message: "init did not finish within 0.5 s (Lambda's init limit is 10 s); its thread was stopped" },
+      error: {
+        name: "Runtime.InitError",
+        message: "init did not finish within 0.5 s (Lambda's init limit is 10 s); its thread was stopped",
+      },
     });
     expect(await threadsSettle(baseline)).toBeLessThanOrEqual(baseline);
     await env.shutdown();
@@ -73,9 +90,15 @@ function environmentOf(source: string, settings: { timeoutSeconds?: number; init
   });
 
   test("an invocation that times out in a busy loop is stopped with its thread, and the next one gets a fresh environment", async () => {
-    const env = environmentOf("let calls = 0;\nexports.handler = async (event) => { calls++; if (event.spin) while (true) {} return calls; };", { timeoutSeconds: 1 });
+    const env = environmentOf(
+      "let calls = 0;\nexports.handler = async (event) => { calls++; if (event.spin) while (true) {} return calls; };",
+      { timeoutSeconds: 1 },
+    );
     try {
-      expect(await env.invoke({ spin: true })).toEqual({ ok: false, error: { name: "Sandbox.Timedout", message: "Task timed out after 1.00 seconds" } });
+      expect(await env.invoke({ spin: true })).toEqual({
+        ok: false,
+        error: { name: "Sandbox.Timedout", message: "Task timed out after 1.00 seconds" },
+      });
       expect(await threadsSettle(baseline)).toBeLessThanOrEqual(baseline);
       expect(await env.invoke({})).toEqual({ ok: true, result: 1 });
     } finally {

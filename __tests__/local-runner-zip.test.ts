@@ -17,11 +17,19 @@ const temp = tempDirsRemovedAfterAll();
 const HANDLER = Buffer.from("exports.handler = async () => null;");
 
 /** The runner's temporary code folders (`worker-local-<service>-*`) that exist now. */
-const runnerFolders = (service: string) => fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`worker-local-${service}-`));
+const runnerFolders = (service: string) =>
+  fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith(`worker-local-${service}-`));
 
 function runnerFor(worker: ReturnType<typeof fixtureWorker>) {
   const queue = new FakeSqsQueue(3);
-  return new LocalRunner({ sqs: queue.client, queueUrl: queue.queueUrl, region: "us-east-1", worker, waitTimeSeconds: 0, log: () => undefined });
+  return new LocalRunner({
+    sqs: queue.client,
+    queueUrl: queue.queueUrl,
+    region: "us-east-1",
+    worker,
+    waitTimeSeconds: 0,
+    log: () => undefined,
+  });
 }
 
 describe("zip entries that would escape the extraction folder", () => {
@@ -54,7 +62,15 @@ describe("zip entries that would escape the extraction folder", () => {
 
   test("ordinary names, nested folders and dots inside names are extracted", () => {
     const dest = temp("zip-ok");
-    extractZip(createReproducibleZip([{ name: "index.js", data: HANDLER }, { name: "lib/a..b/x.js", data: Buffer.from("x") }, { name: "..hidden", data: Buffer.from("h") }]), "z.zip", dest);
+    extractZip(
+      createReproducibleZip([
+        { name: "index.js", data: HANDLER },
+        { name: "lib/a..b/x.js", data: Buffer.from("x") },
+        { name: "..hidden", data: Buffer.from("h") },
+      ]),
+      "z.zip",
+      dest,
+    );
     expect(fs.readFileSync(path.join(dest, "lib", "a..b", "x.js"), "utf8")).toBe("x");
     expect(fs.readFileSync(path.join(dest, "..hidden"), "utf8")).toBe("h");
   });
@@ -63,10 +79,18 @@ describe("zip entries that would escape the extraction folder", () => {
     const escapeName = `escape-${process.pid}-${Date.now()}.js`;
     const escaped = path.join(os.tmpdir(), escapeName);
     const dir = temp("zip-slip-runner");
-    const zip = createReproducibleZip([{ name: "index.js", data: HANDLER }, { name: `../${escapeName}`, data: Buffer.from("pwned") }]);
+    const zip = createReproducibleZip([
+      { name: "index.js", data: HANDLER },
+      { name: `../${escapeName}`, data: Buffer.from("pwned") },
+    ]);
     const zipPath = path.join(dir, "slip.zip");
     fs.writeFileSync(zipPath, zip);
-    const worker = { ...fixtureWorker(dir, ""), zipPath, sourceCodeHash: filebase64sha256(zip), serviceName: "zipslip" };
+    const worker = {
+      ...fixtureWorker(dir, ""),
+      zipPath,
+      sourceCodeHash: filebase64sha256(zip),
+      serviceName: "zipslip",
+    };
     await expect(runnerFor(worker).start()).rejects.toThrow(`refusing zip entry "../${escapeName}"`);
     expect(fs.existsSync(escaped)).toBe(false);
     expect(runnerFolders("zipslip")).toEqual([]);

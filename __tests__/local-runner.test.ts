@@ -22,17 +22,27 @@ describe("judging a batch response as Lambda does", () => {
     }
   });
   test("reported failures are kept, the rest deleted", () => {
-    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "b" }] } }, ids, true)).toEqual({ kind: "partial", failedIds: new Set(["b"]) });
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "b" }] } }, ids, true)).toEqual({
+      kind: "partial",
+      failedIds: new Set(["b"]),
+    });
   });
   test("a thrown error, an empty or unknown itemIdentifier, or a malformed response fails the whole batch", () => {
     expect(judgeBatch({ ok: false, error: { message: "boom" } }, ids, true).kind).toBe("batch-failed");
-    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] } }, ids, true).kind).toBe("batch-failed");
-    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "zzz" }] } }, ids, true).kind).toBe("batch-failed");
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "" }] } }, ids, true).kind).toBe(
+      "batch-failed",
+    );
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "zzz" }] } }, ids, true).kind).toBe(
+      "batch-failed",
+    );
     expect(judgeBatch({ ok: true, result: { batchItemFailures: "b" } }, ids, true).kind).toBe("batch-failed");
     expect(judgeBatch({ ok: true, result: 42 }, ids, true).kind).toBe("batch-failed");
   });
   test("without ReportBatchItemFailures the response is ignored and the batch deleted", () => {
-    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "b" }] } }, ids, false)).toEqual({ kind: "partial", failedIds: new Set() });
+    expect(judgeBatch({ ok: true, result: { batchItemFailures: [{ itemIdentifier: "b" }] } }, ids, false)).toEqual({
+      kind: "partial",
+      failedIds: new Set(),
+    });
   });
 });
 
@@ -45,7 +55,10 @@ describe("the SQS event the runner builds", () => {
         Body: "{}",
         MD5OfBody: "md5",
         Attributes: { ApproximateReceiveCount: "2", SentTimestamp: "1", MessageGroupId: "g" },
-        MessageAttributes: { tenant: { DataType: "String", StringValue: "acme" }, blob: { DataType: "Binary", BinaryValue: Buffer.from("hi") } },
+        MessageAttributes: {
+          tenant: { DataType: "String", StringValue: "acme" },
+          blob: { DataType: "Binary", BinaryValue: Buffer.from("hi") },
+        },
       },
       { queueArn: "arn:aws:sqs:us-east-1:123456789012:q.fifo", region: "us-east-1" },
     );
@@ -56,8 +69,20 @@ describe("the SQS event the runner builds", () => {
       md5OfBody: "md5",
       attributes: { ApproximateReceiveCount: "2", SentTimestamp: "1", MessageGroupId: "g" },
       messageAttributes: {
-        tenant: { dataType: "String", stringValue: "acme", binaryValue: undefined, stringListValues: [], binaryListValues: [] },
-        blob: { dataType: "Binary", stringValue: undefined, binaryValue: Buffer.from("hi").toString("base64"), stringListValues: [], binaryListValues: [] },
+        tenant: {
+          dataType: "String",
+          stringValue: "acme",
+          binaryValue: undefined,
+          stringListValues: [],
+          binaryListValues: [],
+        },
+        blob: {
+          dataType: "Binary",
+          stringValue: undefined,
+          binaryValue: Buffer.from("hi").toString("base64"),
+          stringListValues: [],
+          binaryListValues: [],
+        },
       },
       eventSource: "aws:sqs",
       eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q.fifo",
@@ -68,8 +93,16 @@ describe("the SQS event the runner builds", () => {
 
 describe("the zip reader", () => {
   test("reads back what the reproducible zip writer stored", () => {
-    const files = readZip(createReproducibleZip([{ name: "index.js", data: Buffer.from("x") }, { name: "lib/a.js", data: Buffer.from("yy") }]));
-    expect([...files.entries()].map(([n, d]) => [n, d.toString()])).toEqual([["index.js", "x"], ["lib/a.js", "yy"]]);
+    const files = readZip(
+      createReproducibleZip([
+        { name: "index.js", data: Buffer.from("x") },
+        { name: "lib/a.js", data: Buffer.from("yy") },
+      ]),
+    );
+    expect([...files.entries()].map(([n, d]) => [n, d.toString()])).toEqual([
+      ["index.js", "x"],
+      ["lib/a.js", "yy"],
+    ]);
   });
   test("inflates deflated entries", () => {
     const zip = createReproducibleZip([{ name: "a.txt", data: deflateRawSync(Buffer.from("hello hello hello")) }]);
@@ -98,7 +131,9 @@ describe("the deployed worker config", () => {
       zipPath: expect.stringMatching(/stacks\/thumbnails\/assets\/.*\/lambda\.zip$/),
     });
     expect(fs.existsSync(readDeployedWorkerConfig(outdir, "thumbnails").zipPath)).toBe(true);
-    expect(() => readDeployedWorkerConfig(outdir, "nope")).toThrow(/no synthesized stack "nope".*synthesize the app first \(cdktf synth\)/);
+    expect(() => readDeployedWorkerConfig(outdir, "nope")).toThrow(
+      /no synthesized stack "nope".*synthesize the app first \(cdktf synth\)/,
+    );
   });
 });
 
@@ -109,8 +144,16 @@ describe("execution environments", () => {
   test("keep overlapping batches apart: each response names only its own failures", async () => {
     const bundle = bundleLambda(path.join(__dirname, "e2e", "scenario-worker.ts"), temp("env-bundle"));
     const codeDir = temp("env-code");
-    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath))) fs.writeFileSync(path.join(codeDir, name), data);
-    const settings = { codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} };
+    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath)))
+      fs.writeFileSync(path.join(codeDir, name), data);
+    const settings = {
+      codeDir,
+      handler: "index.handler",
+      functionName: "t",
+      memorySizeMb: 128,
+      timeoutSeconds: 10,
+      environment: {},
+    };
     const [one, two] = [new ExecutionEnvironment(settings), new ExecutionEnvironment(settings)];
     const record = (id: string, kind: string) => ({
       messageId: id,
@@ -136,15 +179,29 @@ describe("execution environments", () => {
   test("name the record errors when every record of a batch failed, not just Powertools' pointer to them", async () => {
     const bundle = bundleLambda(path.join(__dirname, "e2e", "scenario-worker.ts"), temp("env-bundle-all"));
     const codeDir = temp("env-code-all");
-    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath))) fs.writeFileSync(path.join(codeDir, name), data);
-    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} });
-    const poison = (id: string) => ({ messageId: id, body: JSON.stringify({ id, kind: "poison" }), attributes: { ApproximateReceiveCount: "1" }, eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q" });
+    for (const [name, data] of readZip(fs.readFileSync(bundle.zipPath)))
+      fs.writeFileSync(path.join(codeDir, name), data);
+    const env = new ExecutionEnvironment({
+      codeDir,
+      handler: "index.handler",
+      functionName: "t",
+      memorySizeMb: 128,
+      timeoutSeconds: 10,
+      environment: {},
+    });
+    const poison = (id: string) => ({
+      messageId: id,
+      body: JSON.stringify({ id, kind: "poison" }),
+      attributes: { ApproximateReceiveCount: "1" },
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:q",
+    });
     try {
       expect(await env.invoke({ Records: [poison("p1"), poison("p2")] })).toMatchObject({
         ok: false,
         error: {
           name: "FullBatchFailureError",
-          message: "All records failed processing. Record errors: poison message p1 failed on attempt 1; poison message p2 failed on attempt 1",
+          message:
+            "All records failed processing. Record errors: poison message p1 failed on attempt 1; poison message p2 failed on attempt 1",
         },
       });
     } finally {
@@ -156,8 +213,18 @@ describe("execution environments", () => {
     // A bundle with idempotency requires @aws-sdk/client-dynamodb without carrying it; the code
     // folder is a temporary folder with no node_modules, as /var/task holds none on Lambda.
     const codeDir = temp("env-external");
-    fs.writeFileSync(path.join(codeDir, "index.js"), 'const { marshall } = require("@aws-sdk/util-dynamodb"); require("@aws-sdk/client-dynamodb"); exports.handler = async () => marshall({ id: "k" });');
-    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 10, environment: {} });
+    fs.writeFileSync(
+      path.join(codeDir, "index.js"),
+      'const { marshall } = require("@aws-sdk/util-dynamodb"); require("@aws-sdk/client-dynamodb"); exports.handler = async () => marshall({ id: "k" });',
+    );
+    const env = new ExecutionEnvironment({
+      codeDir,
+      handler: "index.handler",
+      functionName: "t",
+      memorySizeMb: 128,
+      timeoutSeconds: 10,
+      environment: {},
+    });
     try {
       expect(await env.invoke({})).toEqual({ ok: true, result: { id: { S: "k" } } });
     } finally {
@@ -171,10 +238,20 @@ describe("execution environments", () => {
       path.join(codeDir, "index.js"),
       "let calls = 0; exports.handler = async (e) => { calls++; if (e.sleep) await new Promise((r) => setTimeout(r, e.sleep)); return { calls }; };",
     );
-    const env = new ExecutionEnvironment({ codeDir, handler: "index.handler", functionName: "t", memorySizeMb: 128, timeoutSeconds: 1, environment: {} });
+    const env = new ExecutionEnvironment({
+      codeDir,
+      handler: "index.handler",
+      functionName: "t",
+      memorySizeMb: 128,
+      timeoutSeconds: 1,
+      environment: {},
+    });
     try {
       expect(await env.invoke({})).toEqual({ ok: true, result: { calls: 1 } });
-      expect(await env.invoke({ sleep: 1500 })).toEqual({ ok: false, error: { name: "Sandbox.Timedout", message: "Task timed out after 1.00 seconds" } });
+      expect(await env.invoke({ sleep: 1500 })).toEqual({
+        ok: false,
+        error: { name: "Sandbox.Timedout", message: "Task timed out after 1.00 seconds" },
+      });
       expect(await env.invoke({})).toEqual({ ok: true, result: { calls: 1 } });
     } finally {
       await env.shutdown();
@@ -184,14 +261,22 @@ describe("execution environments", () => {
 
 describe("the environment the runner gives the worker", () => {
   test("is what Lambda receives: Terraform's $${ and %%{ escapes undone", () => {
-    expect(fromTerraformLiteral("Hello $${name}, %%{ if x }y%%{ endif } $5")).toBe("Hello ${name}, %{ if x }y%{ endif } $5");
+    expect(fromTerraformLiteral("Hello $${name}, %%{ if x }y%%{ endif } $5")).toBe(
+      "Hello ${name}, %{ if x }y%{ endif } $5",
+    );
   });
 });
 
 describe("the runner and a failing SQS", () => {
   test("logs a DeleteMessageBatch that throws and goes on: later batches are processed and deleted", async () => {
     const bundle = bundleLambda(path.join(__dirname, "fixtures", "test-worker.ts"), temp("runner-bundle"));
-    const message = (id: string) => ({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: "{}", MD5OfBody: "", Attributes: { ApproximateReceiveCount: "1" } });
+    const message = (id: string) => ({
+      MessageId: id,
+      ReceiptHandle: `rh-${id}`,
+      Body: "{}",
+      MD5OfBody: "",
+      Attributes: { ApproximateReceiveCount: "1" },
+    });
     const batches = [[message("a")], [message("b")]];
     let deleteCalls = 0;
     const sqs = {
@@ -235,9 +320,16 @@ describe("the runner and a failing SQS", () => {
     });
     await runner.start();
     const deadline = Date.now() + 10_000;
-    while (runner.stats.deleted + runner.stats.deleteErrors < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (runner.stats.deleted + runner.stats.deleteErrors < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const stats = await runner.stop();
-    expect({ batches: stats.batches, deleted: stats.deleted, deleteErrors: stats.deleteErrors }).toEqual({ batches: 2, deleted: 1, deleteErrors: 1 });
-    expect(lines).toContainEqual("run: delete of 1 processed messages failed (they will be delivered again): socket hang up");
+    expect({ batches: stats.batches, deleted: stats.deleted, deleteErrors: stats.deleteErrors }).toEqual({
+      batches: 2,
+      deleted: 1,
+      deleteErrors: 1,
+    });
+    expect(lines).toContainEqual(
+      "run: delete of 1 processed messages failed (they will be delivered again): socket hang up",
+    );
   });
 });

@@ -5,11 +5,20 @@ import type { TestWorkerProps } from "./helpers/props";
 // and limits the construct uses. The article's DLQ alarm stays exactly as it was.
 
 const orders = synthService("orders", { lambda: { timeoutSeconds: 50 } });
-const alarm = (json: TerraformJson, name: string) => resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", name).body;
-const alarmNames = (json: TerraformJson) => resources(json, "aws_cloudwatch_metric_alarm").map((a) => a.alarm_name).sort();
-const queue = (json: TerraformJson, suffix: string) => `\${${resourceWhere(json, "aws_sqs_queue", "name", `orders-${suffix}`).address}.name}`;
+const alarm = (json: TerraformJson, name: string) =>
+  resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", name).body;
+const alarmNames = (json: TerraformJson) =>
+  resources(json, "aws_cloudwatch_metric_alarm")
+    .map((a) => a.alarm_name)
+    .sort();
+const queue = (json: TerraformJson, suffix: string) =>
+  `\${${resourceWhere(json, "aws_sqs_queue", "name", `orders-${suffix}`).address}.name}`;
 const fn = `\${${resourceWhere(orders, "aws_lambda_function", "function_name", "orders-worker").address}.function_name}`;
-const notify = { alarm_actions: "${compact([var.alert_sns_arn])}", treat_missing_data: "notBreaching", comparison_operator: "GreaterThanThreshold" };
+const notify = {
+  alarm_actions: "${compact([var.alert_sns_arn])}",
+  treat_missing_data: "notBreaching",
+  comparison_operator: "GreaterThanThreshold",
+};
 
 describe("the health alarms", () => {
   test("backlog age: the queue's oldest message above two visibility timeouts (2 × 300 s)", () => {
@@ -27,19 +36,43 @@ describe("the health alarms", () => {
 
   test("backlog age: never below 300 s, and settable", () => {
     expect(alarm(synthService("orders", { lambda: { timeoutSeconds: 30 } }), "orders-backlog-age").threshold).toBe(360);
-    expect(alarm(synthService("orders", { lambda: { timeoutSeconds: 5 }, queue: { visibilityTimeoutSeconds: 30 } }), "orders-backlog-age").threshold).toBe(300);
-    expect(alarm(synthService("orders", { monitoring: { backlogAgeSeconds: 3600 } }), "orders-backlog-age").threshold).toBe(3600);
+    expect(
+      alarm(
+        synthService("orders", { lambda: { timeoutSeconds: 5 }, queue: { visibilityTimeoutSeconds: 30 } }),
+        "orders-backlog-age",
+      ).threshold,
+    ).toBe(300);
+    expect(
+      alarm(synthService("orders", { monitoring: { backlogAgeSeconds: 3600 } }), "orders-backlog-age").threshold,
+    ).toBe(3600);
   });
 
   test("errors: any failed invocation in 5 minutes, explaining that a failed invocation is a whole failed batch", () => {
     const errors = alarm(orders, "orders-errors");
-    expect(errors).toMatchObject({ ...notify, namespace: "AWS/Lambda", metric_name: "Errors", dimensions: { FunctionName: fn }, statistic: "Sum", period: 300, threshold: 0 });
-    expect(errors.alarm_description).toContain("an invocation fails only when a whole batch does (a thrown error, a timeout, every record failed)");
+    expect(errors).toMatchObject({
+      ...notify,
+      namespace: "AWS/Lambda",
+      metric_name: "Errors",
+      dimensions: { FunctionName: fn },
+      statistic: "Sum",
+      period: 300,
+      threshold: 0,
+    });
+    expect(errors.alarm_description).toContain(
+      "an invocation fails only when a whole batch does (a thrown error, a timeout, every record failed)",
+    );
   });
 
   test("throttles: any throttle, since throttled receives count toward maxReceiveCount", () => {
     const throttles = alarm(orders, "orders-throttles");
-    expect(throttles).toMatchObject({ ...notify, namespace: "AWS/Lambda", metric_name: "Throttles", dimensions: { FunctionName: fn }, statistic: "Sum", threshold: 0 });
+    expect(throttles).toMatchObject({
+      ...notify,
+      namespace: "AWS/Lambda",
+      metric_name: "Throttles",
+      dimensions: { FunctionName: fn },
+      statistic: "Sum",
+      threshold: 0,
+    });
     expect(throttles.alarm_description).toContain("throttled receives count toward maxReceiveCount");
   });
 
@@ -54,7 +87,13 @@ describe("the health alarms", () => {
         {
           id: "visible",
           return_data: false,
-          metric: { namespace: "AWS/SQS", metric_name: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queue(orders, "dlq") }, period: 300, stat: "Maximum" },
+          metric: {
+            namespace: "AWS/SQS",
+            metric_name: "ApproximateNumberOfMessagesVisible",
+            dimensions: { QueueName: queue(orders, "dlq") },
+            period: 300,
+            stat: "Maximum",
+          },
         },
       ],
     });
@@ -86,7 +125,8 @@ describe("the health alarms", () => {
 
   test("the alarms' period is settable", () => {
     const json = synthService("orders", { monitoring: { periodSeconds: 60 } });
-    for (const name of ["orders-backlog-age", "orders-errors", "orders-throttles"]) expect(alarm(json, name).period).toBe(60);
+    for (const name of ["orders-backlog-age", "orders-errors", "orders-throttles"])
+      expect(alarm(json, name).period).toBe(60);
   });
 });
 
@@ -97,8 +137,17 @@ describe("the event source mapping", () => {
 });
 
 describe("the dashboard", () => {
-  type Widget = { width: number; properties: { title: string; metrics: unknown[][]; region: string; annotations?: { horizontal: { label: string; value: number }[] } } };
-  const bodyOf = (json: TerraformJson) => JSON.parse(resources(json, "aws_cloudwatch_dashboard")[0].dashboard_body as string) as { widgets: Widget[] };
+  type Widget = {
+    width: number;
+    properties: {
+      title: string;
+      metrics: unknown[][];
+      region: string;
+      annotations?: { horizontal: { label: string; value: number }[] };
+    };
+  };
+  const bodyOf = (json: TerraformJson) =>
+    JSON.parse(resources(json, "aws_cloudwatch_dashboard")[0].dashboard_body as string) as { widgets: Widget[] };
   const body = bodyOf(orders);
   const byTitle = (title: string) => body.widgets.find((w) => w.properties.title === title)!;
   const esm = `\${${resourceWhere(orders, "aws_lambda_event_source_mapping", "function_name", `\${${resourceWhere(orders, "aws_lambda_function", "function_name", "orders-worker").address}.arn}`).address}.uuid}`;
@@ -114,7 +163,8 @@ describe("the dashboard", () => {
       "Concurrent executions",
       "Event source mapping: events",
     ]);
-    for (const w of body.widgets) expect(w.properties.region).toMatch(/^\$\{data\.aws_region\.Worker_Region_[0-9A-F]{8}\.name\}$/);
+    for (const w of body.widgets)
+      expect(w.properties.region).toMatch(/^\$\{data\.aws_region\.Worker_Region_[0-9A-F]{8}\.name\}$/);
   });
 
   test("draws the construct's own names and limits", () => {
@@ -122,7 +172,9 @@ describe("the dashboard", () => {
       ["ApproximateNumberOfMessagesVisible", "orders-queue"],
       ["ApproximateNumberOfMessagesNotVisible", "orders-queue"],
     ]);
-    expect(byTitle("Age of the oldest message (s)").properties.annotations).toEqual({ horizontal: [{ label: "backlog-age alarm", value: 600 }] });
+    expect(byTitle("Age of the oldest message (s)").properties.annotations).toEqual({
+      horizontal: [{ label: "backlog-age alarm", value: 600 }],
+    });
     expect(byTitle("Dead-letter queue depth").properties.metrics[0][3]).toBe("orders-dlq");
     expect(byTitle("Invocations, errors, throttles").properties.metrics.map((m) => [m[1], m[3]])).toEqual([
       ["Invocations", "orders-worker"],
@@ -130,18 +182,36 @@ describe("the dashboard", () => {
       ["Throttles", "orders-worker"],
     ]);
     expect(byTitle("Duration (ms)").properties.metrics.map((m) => m[4])).toEqual([{ stat: "p50" }, { stat: "p99" }]);
-    expect(byTitle("Duration (ms)").properties.annotations).toEqual({ horizontal: [{ label: "timeout", value: 50_000 }] });
-    expect(byTitle("Concurrent executions").properties.annotations).toEqual({ horizontal: [{ label: "maximum concurrency", value: 10 }] });
+    expect(byTitle("Duration (ms)").properties.annotations).toEqual({
+      horizontal: [{ label: "timeout", value: 50_000 }],
+    });
+    expect(byTitle("Concurrent executions").properties.annotations).toEqual({
+      horizontal: [{ label: "maximum concurrency", value: 10 }],
+    });
     const events = byTitle("Event source mapping: events");
     expect(events.width).toBe(24);
     expect(events.properties.metrics.map((m) => [m[1], m[2], m[3]])).toEqual(
-      ["PolledEventCount", "FilteredOutEventCount", "FailedInvokeEventCount", "DroppedEventCount"].map((metric) => [metric, "EventSourceMappingUUID", esm]),
+      ["PolledEventCount", "FilteredOutEventCount", "FailedInvokeEventCount", "DroppedEventCount"].map((metric) => [
+        metric,
+        "EventSourceMappingUUID",
+        esm,
+      ]),
     );
   });
 
   test("can be turned off, and leaves out limits that are not set", () => {
-    expect(resources(synthService("orders", { monitoring: { dashboard: false } }), "aws_cloudwatch_dashboard")).toEqual([]);
-    const uncapped = bodyOf(synthService("orders", { eventSource: { maximumConcurrency: false }, deadLetterQueue: { maxReceiveCount: 5 }, monitoring: { backlogAgeSeconds: false } }));
-    expect(uncapped.widgets.filter((w) => w.properties.annotations).map((w) => w.properties.title)).toEqual(["Duration (ms)"]);
+    expect(resources(synthService("orders", { monitoring: { dashboard: false } }), "aws_cloudwatch_dashboard")).toEqual(
+      [],
+    );
+    const uncapped = bodyOf(
+      synthService("orders", {
+        eventSource: { maximumConcurrency: false },
+        deadLetterQueue: { maxReceiveCount: 5 },
+        monitoring: { backlogAgeSeconds: false },
+      }),
+    );
+    expect(uncapped.widgets.filter((w) => w.properties.annotations).map((w) => w.properties.title)).toEqual([
+      "Duration (ms)",
+    ]);
   });
 });

@@ -11,14 +11,17 @@ describe("Node.js support: one line of ours instead of the AWS SDK's warning", (
     expect(nodeSupportLine("v20.20.2")).toBe(
       "sqs-worker: Node.js v20.20.2 is past its end of life (April 2026): use Node.js 22 or later (the AWS SDK's releases from January 2027 require it)",
     );
-    expect(nodeSupportLine("v18.20.8")).toMatch(/^sqs-worker: Node\.js v18\.20\.8 is past its end of life: use Node\.js 22 or later/);
+    expect(nodeSupportLine("v18.20.8")).toMatch(
+      /^sqs-worker: Node\.js v18\.20\.8 is past its end of life: use Node\.js 22 or later/,
+    );
     expect(nodeSupportLine("v22.12.0")).toBeUndefined();
     expect(nodeSupportLine("v24.1.0")).toBeUndefined();
   });
 
   test("once per process: it turns the SDK's own warning off with the SDK's documented switch (threads inherit it), and writes the line once", () => {
     jest.isolateModules(() => {
-      const { announceNodeSupport: announce } = require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+      const { announceNodeSupport: announce } =
+        require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
       const env: NodeJS.ProcessEnv = {};
       const lines: string[] = [];
       announce((line) => lines.push(line), env, "v20.20.2");
@@ -30,14 +33,16 @@ describe("Node.js support: one line of ours instead of the AWS SDK's warning", (
 
   test("nothing on a supported Node, and nothing of ours when the user set the SDK's switch", () => {
     jest.isolateModules(() => {
-      const { announceNodeSupport: announce } = require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+      const { announceNodeSupport: announce } =
+        require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
       const env: NodeJS.ProcessEnv = {};
       const lines: string[] = [];
       announce((line) => lines.push(line), env, "v22.12.0");
       expect([lines, env]).toEqual([[], {}]);
     });
     jest.isolateModules(() => {
-      const { announceNodeSupport: announce } = require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+      const { announceNodeSupport: announce } =
+        require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
       const env: NodeJS.ProcessEnv = { [SDK_NODE_WARNING_SWITCH]: "false" };
       const lines: string[] = [];
       announce((line) => lines.push(line), env, "v20.20.2");

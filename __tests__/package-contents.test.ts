@@ -7,7 +7,11 @@ import * as path from "path";
 // README's links work from node_modules/sqs-worker-cdktf as they do here.
 const ROOT = path.join(__dirname, "..");
 const packed = (): string[] => {
-  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   return (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((file) => file.path);
 };
 
@@ -15,7 +19,10 @@ describe("the package tarball", () => {
   const files = packed();
 
   test("holds the licence package.json names, and the changelog", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { license: string; version: string };
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      license: string;
+      version: string;
+    };
     expect(manifest.license).toBe("Apache-2.0");
     expect(files).toEqual(expect.arrayContaining(["LICENSE", "CHANGELOG.md", "README.md", "package.json"]));
     expect(fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8")).toMatch(/^Apache License\s+Version 2\.0, January 2004/);

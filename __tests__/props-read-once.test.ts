@@ -17,7 +17,12 @@ function attempt(props: unknown): { lines: string[]; worker?: SqsWorker } {
     return { lines: [], worker: new SqsWorker(stack, "Worker", props as never) };
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
-    return { lines: error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, "")) };
+    return {
+      lines: error.message
+        .split("\n")
+        .slice(1)
+        .map((line) => line.replace(/^ {2}- /, "")),
+    };
   }
 }
 
@@ -37,12 +42,16 @@ describe("props read through getters and prototypes", () => {
         return 1;
       }
     }
-    expect(attempt({ ...base(), queue: new QueueSettings() }).lines).toEqual(["orders: queue.fifo must be a boolean (given 1)"]);
+    expect(attempt({ ...base(), queue: new QueueSettings() }).lines).toEqual([
+      "orders: queue.fifo must be a boolean (given 1)",
+    ]);
   });
 
   test("a prop inherited from a prototype is checked like an own key", () => {
     const deadLetterQueue = Object.create({ maxReceiveCount: 0 });
-    expect(attempt({ ...base(), deadLetterQueue }).lines).toEqual(["orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)"]);
+    expect(attempt({ ...base(), deadLetterQueue }).lines).toEqual([
+      "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
+    ]);
   });
 
   test("a getter is read once: the value checked is the value built", () => {
@@ -73,7 +82,10 @@ describe("props read through getters and prototypes", () => {
   });
 
   test("the snapshot is plain, frozen data", () => {
-    const snapshot = snapshotProps({ ...base(), queue: Object.create({ fifo: true }) }) as Record<string, Record<string, unknown>>;
+    const snapshot = snapshotProps({ ...base(), queue: Object.create({ fifo: true }) }) as Record<
+      string,
+      Record<string, unknown>
+    >;
     expect(Object.getPrototypeOf(snapshot.queue)).toBe(Object.prototype);
     expect(snapshot.queue).toEqual({ fifo: true });
     expect(Object.isFrozen(snapshot) && Object.isFrozen(snapshot.queue)).toBe(true);

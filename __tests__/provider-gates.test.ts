@@ -3,10 +3,25 @@ import * as path from "path";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Testing, TerraformStack } from "cdktf";
 import { SqsWorker, SqsWorkerConfigError } from "../modules/internal";
-import { boundProvider, cdktfProviderAws, fixedBoundProvider, useBoundProviderSource, versionAtLeast } from "../modules/sqs-worker/bound-provider";
+import {
+  boundProvider,
+  cdktfProviderAws,
+  fixedBoundProvider,
+  useBoundProviderSource,
+  versionAtLeast,
+} from "../modules/sqs-worker/bound-provider";
 import { PROVIDER_FEATURES } from "../modules/sqs-worker/provider-features";
 import { TEST_ENTRY, type TestWorkerProps } from "./helpers/props";
-import { dataSource, makeTempDir, removeDir, resources, synthApp, synthService, onlyResource, type TerraformJson } from "./helpers/synth";
+import {
+  dataSource,
+  makeTempDir,
+  removeDir,
+  resources,
+  synthApp,
+  synthService,
+  onlyResource,
+  type TerraformJson,
+} from "./helpers/synth";
 import { prepareTerraform, terraformOk } from "./helpers/terraform";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
@@ -25,7 +40,12 @@ function pretending<T>(awsVersion: string, fn: () => T): T {
 /** The one-line messages a worker with `props` is refused with ([] when it is accepted). */
 function refusal(props: TestWorkerProps): string[] {
   try {
-    new SqsWorker(new TerraformStack(Testing.app(), "test"), "Worker", { serviceName: "orders", ...props, lambda: { entry: TEST_ENTRY, ...props.lambda }, alarm: { topicArn: TOPIC } });
+    new SqsWorker(new TerraformStack(Testing.app(), "test"), "Worker", {
+      serviceName: "orders",
+      ...props,
+      lambda: { entry: TEST_ENTRY, ...props.lambda },
+      alarm: { topicArn: TOPIC },
+    });
     return [];
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
@@ -40,7 +60,11 @@ function queues(json: TerraformJson): Record<string, any>[] {
 
 describe("the bound provider", () => {
   test("is read from the installed bindings: @cdktf/provider-aws 20.1.0 targets hashicorp/aws 5.100.0", () => {
-    expect(boundProvider()).toEqual({ bindings: "@cdktf/provider-aws", bindingsVersion: "20.1.0", awsVersion: "5.100.0" });
+    expect(boundProvider()).toEqual({
+      bindings: "@cdktf/provider-aws",
+      bindingsVersion: "20.1.0",
+      awsVersion: "5.100.0",
+    });
   });
 
   test("agrees with the version the resource classes pass to cdktf (terraformGeneratorMetadata)", () => {
@@ -102,15 +126,27 @@ describe("on the installed 20.1.0 (aws 5.100.0), each gated feature is refused w
   });
 
   test("with a pretended 6.25.0 (@cdktf/provider-aws 21.22.1) all of them are accepted", () => {
-    expect(pretending("6.25.0", () => refusal({ lambda: { runtime: "nodejs24.x" }, queue: { maximumMessageBytes: 1_048_576 }, eventSource: { provisionedPollers: POLLERS } }))).toEqual([]);
+    expect(
+      pretending("6.25.0", () =>
+        refusal({
+          lambda: { runtime: "nodejs24.x" },
+          queue: { maximumMessageBytes: 1_048_576 },
+          eventSource: { provisionedPollers: POLLERS },
+        }),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe("what the worker synthesizes depends on the bound provider", () => {
   test("the default runtime is nodejs22.x on 5.100.0 and nodejs24.x from 6.19", () => {
     expect(onlyResource(synthService("orders"), "aws_lambda_function").runtime).toBe("nodejs22.x");
-    expect(pretending("6.18.0", () => onlyResource(synthService("orders"), "aws_lambda_function").runtime)).toBe("nodejs22.x");
-    expect(pretending("6.19.0", () => onlyResource(synthService("orders"), "aws_lambda_function").runtime)).toBe("nodejs24.x");
+    expect(pretending("6.18.0", () => onlyResource(synthService("orders"), "aws_lambda_function").runtime)).toBe(
+      "nodejs22.x",
+    );
+    expect(pretending("6.19.0", () => onlyResource(synthService("orders"), "aws_lambda_function").runtime)).toBe(
+      "nodejs24.x",
+    );
   });
 
   test("the region is data.aws_region's name before 6.0 and its region from 6.0 (name is deprecated there)", () => {
@@ -133,13 +169,18 @@ describe("queue.maximumMessageBytes", () => {
   test("set, both queues get it, so that a dead-lettered message can be redriven", () => {
     const json = pretending("6.8.0", () => synthService("orders", { queue: { maximumMessageBytes: 1_048_576 } }));
     expect(queues(json).map((q) => q.max_message_size)).toEqual([1_048_576, 1_048_576]);
-    expect(queues(synthService("orders", { queue: { maximumMessageBytes: 262_144 } })).map((q) => q.max_message_size)).toEqual([262_144, 262_144]);
+    expect(
+      queues(synthService("orders", { queue: { maximumMessageBytes: 262_144 } })).map((q) => q.max_message_size),
+    ).toEqual([262_144, 262_144]);
   });
 });
 
 describe("provisioned mode", () => {
   test("writes provisioned_poller_config and leaves out the default maximum concurrency", () => {
-    const mapping = onlyResource(synthService("orders", { eventSource: { provisionedPollers: { minimum: 5, maximum: 100 } } }), "aws_lambda_event_source_mapping");
+    const mapping = onlyResource(
+      synthService("orders", { eventSource: { provisionedPollers: { minimum: 5, maximum: 100 } } }),
+      "aws_lambda_event_source_mapping",
+    );
     expect(mapping.provisioned_poller_config).toEqual({ minimum_pollers: 5, maximum_pollers: 100 });
     expect(mapping).not.toHaveProperty("scaling_config");
   });
@@ -156,7 +197,9 @@ describe("the docs' table of provider-dependent features", () => {
     const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "construct.md"), "utf8");
     for (const feature of Object.values(PROVIDER_FEATURES)) {
       // The props table names the props too: the features table's row is the one with the service column.
-      const row = doc.split("\n").find((line) => line.startsWith(`| \`${feature.feature}\``) && line.includes(`| ${feature.service} |`));
+      const row = doc
+        .split("\n")
+        .find((line) => line.startsWith(`| \`${feature.feature}\``) && line.includes(`| ${feature.service} |`));
       expect(row).toContain(`| ${feature.service} | ${feature.needsAws} | ${feature.cdktfBindings} |`);
     }
   });
@@ -178,14 +221,26 @@ const inCi = process.env.CI === "true";
     outdir = makeTempDir("tf-pollers");
     const stacks = await synthApp(outdir, {
       services: {
-        low: { lambda: { entry: TEST_ENTRY }, eventSource: { provisionedPollers: { minimum: 2, maximum: 2 } }, queue: { maximumMessageBytes: 1024 } },
-        high: { lambda: { entry: TEST_ENTRY }, eventSource: { provisionedPollers: { minimum: 200, maximum: 2000 } }, queue: { maximumMessageBytes: 262_144 } },
+        low: {
+          lambda: { entry: TEST_ENTRY },
+          eventSource: { provisionedPollers: { minimum: 2, maximum: 2 } },
+          queue: { maximumMessageBytes: 1024 },
+        },
+        high: {
+          lambda: { entry: TEST_ENTRY },
+          eventSource: { provisionedPollers: { minimum: 200, maximum: 2000 } },
+          queue: { maximumMessageBytes: 262_144 },
+        },
       },
     });
     for (const dir of Object.values(stacks)) {
       await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
       const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
-      expect({ valid: result.valid, warnings: result.warning_count, diagnostics: result.diagnostics }).toEqual({ valid: true, warnings: 0, diagnostics: [] });
+      expect({ valid: result.valid, warnings: result.warning_count, diagnostics: result.diagnostics }).toEqual({
+        valid: true,
+        warnings: 0,
+        diagnostics: [],
+      });
     }
   }, 120_000);
 });

@@ -8,16 +8,21 @@ import { CONSTRUCT_DOC, withGeneratedBlocks } from "../tools/docs/generate";
 // has must be listed, generated from the tables, so that the docs cannot drift from them.
 const ROOT = path.join(__dirname, "..");
 const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-const docs = fs.readdirSync(path.join(ROOT, "docs")).map((file) => fs.readFileSync(path.join(ROOT, "docs", file), "utf8"));
+const docs = fs
+  .readdirSync(path.join(ROOT, "docs"))
+  .map((file) => fs.readFileSync(path.join(ROOT, "docs", file), "utf8"));
 const constructDoc = fs.readFileSync(CONSTRUCT_DOC, "utf8");
 
 test("docs/construct.md is what npm run docs generates from the rule and advice tables", () => {
   expect(constructDoc).toBe(withGeneratedBlocks(constructDoc));
 });
 
-test.each(WORKER_RULES.map((r) => [`${r.path} ${r.rule}`, r] as const))("docs/construct.md lists the rule: %s", (_, rule) => {
-  expect(constructDoc).toContain(`- \`${rule.path}\` ${rule.rule}\n`);
-});
+test.each(WORKER_RULES.map((r) => [`${r.path} ${r.rule}`, r] as const))(
+  "docs/construct.md lists the rule: %s",
+  (_, rule) => {
+    expect(constructDoc).toContain(`- \`${rule.path}\` ${rule.rule}\n`);
+  },
+);
 
 test.each(WORKER_ADVICE.map((a) => a.id))("docs/construct.md lists the warning %s", (id) => {
   expect(constructDoc).toContain(`- \`${id}\`: `);
@@ -29,7 +34,9 @@ test("the README stays a front door: under about 200 lines", () => {
 
 test("every `npm run` script the README and docs name exists", () => {
   const scripts = Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts);
-  const used = [readme, ...docs].flatMap((text) => [...text.matchAll(/npm run ([a-z0-9-]+(?::[a-z0-9-]+)*)/g)].map((m) => m[1]));
+  const used = [readme, ...docs].flatMap((text) =>
+    [...text.matchAll(/npm run ([a-z0-9-]+(?::[a-z0-9-]+)*)/g)].map((m) => m[1]),
+  );
   expect(used.length).toBeGreaterThan(5);
   for (const script of used) expect(scripts).toContain(script);
 });
@@ -37,7 +44,8 @@ test("every `npm run` script the README and docs name exists", () => {
 test("every docs/ link of the README points at a file that exists", () => {
   const links = [...readme.matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
   expect(links.length).toBeGreaterThan(0);
-  for (const link of links) expect({ link, exists: fs.existsSync(path.join(ROOT, link)) }).toEqual({ link, exists: true });
+  for (const link of links)
+    expect({ link, exists: fs.existsSync(path.join(ROOT, link)) }).toEqual({ link, exists: true });
 });
 
 describe("each range is written once (limits.ts): its other copies are tested against it", () => {

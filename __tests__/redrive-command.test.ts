@@ -15,14 +15,18 @@ import type { WorkerQueues } from "../tools/dlq/resolve";
 
 const queues: WorkerQueues = ORDERS_QUEUES;
 
-
-
 /** GetQueueAttributes answers: one per call, the last one repeated. */
 function counters(...answers: [visible: number, inFlight: number][]): Handler {
   let n = 0;
   return () => {
     const [visible, inFlight] = answers[Math.min(n++, answers.length - 1)];
-    return { Attributes: { ApproximateNumberOfMessages: String(visible), ApproximateNumberOfMessagesNotVisible: String(inFlight), ApproximateNumberOfMessagesDelayed: "0" } };
+    return {
+      Attributes: {
+        ApproximateNumberOfMessages: String(visible),
+        ApproximateNumberOfMessagesNotVisible: String(inFlight),
+        ApproximateNumberOfMessagesDelayed: "0",
+      },
+    };
   };
 }
 
@@ -35,7 +39,9 @@ const receiveOnce = (...ids: string[]): Handler => {
     return { Messages: ids.map(message) };
   };
 };
-const acceptAll: Handler = (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: `copy-${e.Id}-${Math.random()}` })) });
+const acceptAll: Handler = (input) => ({
+  Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: `copy-${e.Id}-${Math.random()}` })),
+});
 const okAll: Handler = (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) });
 
 let folder: string;
@@ -51,12 +57,22 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(folder, { recursive: true, force: true }));
 
 /** Runs the command; returns its stdout, stderr lines and the error it threw (undefined when it ended with exit 0). */
-async function runCommand(sqs: SQSClient, sendClient: SQSClient = sqs, options: { inDoubt?: "delivered" | "resend" } = {}) {
+async function runCommand(
+  sqs: SQSClient,
+  sendClient: SQSClient = sqs,
+  options: { inDoubt?: "delivered" | "resend" } = {},
+) {
   const out: string[] = [];
   const err: string[] = [];
   let error: DlqError | undefined;
   try {
-    await clientSideRedriveCommand({ sqs, sendClient }, queues, { service: "orders", env, ...options }, (l) => out.push(l), (l) => err.push(l));
+    await clientSideRedriveCommand(
+      { sqs, sendClient },
+      queues,
+      { service: "orders", env, ...options },
+      (l) => out.push(l),
+      (l) => err.push(l),
+    );
   } catch (e) {
     error = e as DlqError;
   }
@@ -89,7 +105,10 @@ test("SQS not answering a SendMessageBatch: one `redrive GAVE UP` line on stdout
   });
   const send = stubSqs({
     SendMessageBatchCommand: () => {
-      throw Object.assign(new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 60000 ms requestTimeout."), { name: "TimeoutError" });
+      throw Object.assign(
+        new Error("@smithy/node-http-handler - [ERROR] a request has exceeded the configured 60000 ms requestTimeout."),
+        { name: "TimeoutError" },
+      );
     },
   });
   const { out, err, error } = await runCommand(sqs.client, send.client);
@@ -97,9 +116,13 @@ test("SQS not answering a SendMessageBatch: one `redrive GAVE UP` line on stdout
   expect(out[0]).not.toContain("still in the dead-letter queue");
   expect(error).toBeInstanceOf(DlqError);
   expect(error!.exitCode).toBe(EXIT.timeout);
-  expect(error!.message).toMatch(/^SQS did not answer within 60 s; nothing is lost: run the same command again when SQS answers; it reads the journal .* and asks about the copies in doubt$/);
+  expect(error!.message).toMatch(
+    /^SQS did not answer within 60 s; nothing is lost: run the same command again when SQS answers; it reads the journal .* and asks about the copies in doubt$/,
+  );
   expect(error!.message).toContain(journalFile);
-  expect(err).toContain("3 messages this run held return to the dead-letter queue within 30 s (the next run releases them at once)");
+  expect(err).toContain(
+    "3 messages this run held return to the dead-letter queue within 30 s (the next run releases them at once)",
+  );
   // Nothing was deleted without a confirmed copy; the journal has the three in doubt for the next run.
   expect(sqs.calls.map((c) => c.command)).not.toContain("DeleteMessageBatchCommand");
   expect([...journalState().inDoubt.keys()].sort()).toEqual(["a", "b", "c"]);
@@ -154,7 +177,9 @@ test("copies left in doubt by a stopped run (standard queue): not copied, not de
     ChangeMessageVisibilityBatchCommand: okAll,
   });
   const { out, err, error } = await runCommand(sqs.client);
-  expect(out).toEqual(["redrive INCOMPLETE: 0 of 1 moved, 0 failed, 0 skipped, 1 still in the dead-letter queue, 1 in doubt"]);
+  expect(out).toEqual([
+    "redrive INCOMPLETE: 0 of 1 moved, 0 failed, 0 skipped, 1 still in the dead-letter queue, 1 in doubt",
+  ]);
   expect(err).toContain(
     "journal: 1 copies were being sent when a run stopped, and SQS may or may not have taken them; 1 stay in the dead-letter queue until you answer with --in-doubt delivered or --in-doubt resend",
   );
@@ -165,7 +190,9 @@ test("copies left in doubt by a stopped run (standard queue): not copied, not de
   expect(commands).not.toContain("SendMessageBatchCommand");
   expect(commands).not.toContain("DeleteMessageBatchCommand");
   // Given back to the DLQ at once.
-  expect(sqs.calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries)).toEqual([{ Id: "0", ReceiptHandle: "rh-a", VisibilityTimeout: 0 }]);
+  expect(
+    sqs.calls.filter((c) => c.command === "ChangeMessageVisibilityBatchCommand").flatMap((c) => c.input.Entries),
+  ).toEqual([{ Id: "0", ReceiptHandle: "rh-a", VisibilityTimeout: 0 }]);
   expect([...journalState().inDoubt.keys()]).toEqual(["a"]); // still in doubt for the next run
   expect(fs.existsSync(lockFile)).toBe(false);
 });
@@ -181,9 +208,15 @@ test("--in-doubt delivered: the original is deleted without a copy, counted as c
   });
   const { out, error } = await runCommand(sqs.client, sqs.client, { inDoubt: "delivered" });
   expect(error).toBeUndefined();
-  expect(out).toEqual(["redrive complete: 1 of 1 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue (1 copied by the stopped run)"]);
+  expect(out).toEqual([
+    "redrive complete: 1 of 1 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue (1 copied by the stopped run)",
+  ]);
   expect(sqs.calls.map((c) => c.command)).not.toContain("SendMessageBatchCommand");
-  expect(sqs.calls.filter((c) => c.command === "DeleteMessageBatchCommand").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle))).toEqual(["rh-a"]);
+  expect(
+    sqs.calls
+      .filter((c) => c.command === "DeleteMessageBatchCommand")
+      .flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle)),
+  ).toEqual(["rh-a"]);
   expect(journalState().inDoubt.size).toBe(0);
 });
 
@@ -192,7 +225,10 @@ test("a stale lock of a process that is gone is cleared with a notice, and the r
   await new Promise((resolve) => gone.on("exit", resolve));
   const since = new Date(Date.now() - 600_000).toISOString();
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });
-  fs.writeFileSync(lockFile, JSON.stringify({ pid: gone.pid, host: os.hostname(), user: "carol", since, command: "redrive" }));
+  fs.writeFileSync(
+    lockFile,
+    JSON.stringify({ pid: gone.pid, host: os.hostname(), user: "carol", since, command: "redrive" }),
+  );
   const sqs = stubSqs({ GetQueueAttributesCommand: counters([0, 0]) });
   const { err, error } = await runCommand(sqs.client);
   expect(err).toEqual([`lock: cleared a stale hold by pid ${gone.pid} (no longer running) since ${since}`]);
@@ -218,7 +254,11 @@ test("Ctrl-C: the current call finishes and the accepted copies' originals are d
   expect(err.filter((l) => l.startsWith("stopping: "))).toHaveLength(1);
   expect(out).toEqual(["redrive STOPPED: 2 of 5 moved, 0 failed, 0 skipped, 3 still in the dead-letter queue"]);
   expect(error).toMatchObject({ exitCode: EXIT.interrupted });
-  expect(sqs.calls.filter((c) => c.command === "DeleteMessageBatchCommand").flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle))).toEqual(["rh-a", "rh-b"]);
+  expect(
+    sqs.calls
+      .filter((c) => c.command === "DeleteMessageBatchCommand")
+      .flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle)),
+  ).toEqual(["rh-a", "rh-b"]);
   expect(sqs.calls.filter((c) => c.command === "ReceiveMessageCommand")).toHaveLength(1); // no receive after the stop
   expect(process.listenerCount("SIGINT")).toBe(listeners); // its Ctrl-C handler is gone
   expect(fs.existsSync(lockFile)).toBe(false);
@@ -228,25 +268,39 @@ describe("the summary line", () => {
   const tally = (counts: Partial<ClientSideRedriveTally>): ClientSideRedriveTally => ({ ...newTally(), ...counts });
 
   test("the four counts always, each optional clause only when not zero", () => {
-    expect(redriveSummaryLine("complete", tally({ target: 25, moved: 25 }))).toBe("redrive complete: 25 of 25 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue");
-    expect(redriveSummaryLine("INCOMPLETE", tally({ target: 9, moved: 4, failed: 2, skipped: 1, stillInDlq: 5, inDoubt: 3 }))).toBe(
-      "redrive INCOMPLETE: 4 of 9 moved, 2 failed, 1 skipped, 5 still in the dead-letter queue, 3 in doubt",
+    expect(redriveSummaryLine("complete", tally({ target: 25, moved: 25 }))).toBe(
+      "redrive complete: 25 of 25 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue",
     );
+    expect(
+      redriveSummaryLine(
+        "INCOMPLETE",
+        tally({ target: 9, moved: 4, failed: 2, skipped: 1, stillInDlq: 5, inDoubt: 3 }),
+      ),
+    ).toBe("redrive INCOMPLETE: 4 of 9 moved, 2 failed, 1 skipped, 5 still in the dead-letter queue, 3 in doubt");
     expect(redriveSummaryLine("INCOMPLETE", tally({ target: 4, moved: 4, stillInDlq: 2, elsewhere: 2 }))).toBe(
       "redrive INCOMPLETE: 4 of 4 moved, 0 failed, 0 skipped, 2 still in the dead-letter queue, 2 in flight with another reader",
     );
     expect(redriveSummaryLine("complete", tally({ target: 10, moved: 10, fromJournal: 3 }))).toBe(
       "redrive complete: 10 of 10 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue (3 copied by the stopped run)",
     );
-    expect(redriveSummaryLine("STOPPED", tally({ target: 30, moved: 12, skipped: 1, stillInDlq: 18, inDoubt: 1, elsewhere: 4, fromJournal: 2 }))).toBe(
+    expect(
+      redriveSummaryLine(
+        "STOPPED",
+        tally({ target: 30, moved: 12, skipped: 1, stillInDlq: 18, inDoubt: 1, elsewhere: 4, fromJournal: 2 }),
+      ),
+    ).toBe(
       "redrive STOPPED: 12 of 30 moved, 0 failed, 1 skipped, 18 still in the dead-letter queue, 1 in doubt, 4 in flight with another reader (2 copied by the stopped run)",
     );
   });
 
   test("not counted (AWS stopped answering): no DLQ count and no in-flight count, which would be guesses", () => {
-    expect(redriveSummaryLine("GAVE UP", tally({ target: 30, moved: 10, stillInDlq: 20, elsewhere: 7, inDoubt: 10, fromJournal: 1 }), false)).toBe(
-      "redrive GAVE UP: 10 of 30 moved, 0 failed, 0 skipped, 10 in doubt (1 copied by the stopped run)",
-    );
+    expect(
+      redriveSummaryLine(
+        "GAVE UP",
+        tally({ target: 30, moved: 10, stillInDlq: 20, elsewhere: 7, inDoubt: 10, fromJournal: 1 }),
+        false,
+      ),
+    ).toBe("redrive GAVE UP: 10 of 30 moved, 0 failed, 0 skipped, 10 in doubt (1 copied by the stopped run)");
     expect(redriveSummaryLine("GAVE UP", tally({}), false)).toBe("redrive GAVE UP: 0 of 0 moved, 0 failed, 0 skipped");
   });
 });
@@ -263,7 +317,11 @@ describe("clientSideComplete", () => {
     ["an original whose delete failed", false, { originalsLeft: 1 }],
     ["messages with another reader (not the stopped run's)", true, { elsewhere: 3 }],
     ["an interrupted receive, with nothing in flight at the end", true, { receiveInterrupted: true }],
-    ["an interrupted receive, with messages still in flight at the end", false, { receiveInterrupted: true, elsewhere: 3 }],
+    [
+      "an interrupted receive, with messages still in flight at the end",
+      false,
+      { receiveInterrupted: true, elsewhere: 3 },
+    ],
     ["skipped copies that failed back", true, { skipped: 2 }],
   ])("%s → %p", (_, expected, counts) => {
     expect(clientSideComplete({ ...done, ...counts })).toBe(expected);
@@ -280,10 +338,12 @@ describe("after the cold walk of issue 20", () => {
   });
 
   test("messages in flight after an interrupted receive are not called another reader's", () => {
-    expect(redriveSummaryLine("STOPPED", tally({ target: 10, stillInDlq: 10, elsewhere: 10, receiveInterrupted: true }))).toContain(
-      "10 in flight (received by the stopped run, or another reader)",
+    expect(
+      redriveSummaryLine("STOPPED", tally({ target: 10, stillInDlq: 10, elsewhere: 10, receiveInterrupted: true })),
+    ).toContain("10 in flight (received by the stopped run, or another reader)");
+    expect(redriveSummaryLine("STOPPED", tally({ target: 10, stillInDlq: 10, elsewhere: 10 }))).toContain(
+      "10 in flight with another reader",
     );
-    expect(redriveSummaryLine("STOPPED", tally({ target: 10, stillInDlq: 10, elsewhere: 10 }))).toContain("10 in flight with another reader");
   });
 
   test("a purge forgets the journal, so a rerun does not report purged messages held or in doubt", () => {

@@ -3,7 +3,12 @@ import * as os from "os";
 import * as path from "path";
 import { DlqError, EXIT } from "../tools/dlq/errors";
 import { RedriveJournal } from "../tools/dlq/journal";
-import { REDRIVE_VISIBILITY_SECONDS, redriveClientSide, type ClientSideRedriveOptions, type ClientSideRedriveTally } from "../tools/dlq/redrive-client-side";
+import {
+  REDRIVE_VISIBILITY_SECONDS,
+  redriveClientSide,
+  type ClientSideRedriveOptions,
+  type ClientSideRedriveTally,
+} from "../tools/dlq/redrive-client-side";
 import type { WorkerQueues } from "../tools/dlq/resolve";
 import { Crash, FakeSqs } from "./helpers/fake-sqs";
 
@@ -35,12 +40,18 @@ function world(fifo: boolean): { sqs: FakeSqs; queues: WorkerQueues } {
   const queues = queuesOf(fifo);
   sqs.queue(queues.queueUrl, fifo);
   sqs.queue(queues.dlqUrl, fifo);
-  for (let n = 0; n < MESSAGES; n++) sqs.add(queues.dlqUrl, `{"n":${n}}`, fifo ? { group: `g${n % 3}`, dedup: `d${n}` } : {});
+  for (let n = 0; n < MESSAGES; n++)
+    sqs.add(queues.dlqUrl, `{"n":${n}}`, fifo ? { group: `g${n % 3}`, dedup: `d${n}` } : {});
   return { sqs, queues };
 }
 
 /** One run against the fake, with the journal in `folder`; a crash leaves the journal as a kill -9 would. */
-async function run(sqs: FakeSqs, queues: WorkerQueues, folder: string, options: Partial<ClientSideRedriveOptions> = {}): Promise<ClientSideRedriveTally | "crashed" | "nothing to do"> {
+async function run(
+  sqs: FakeSqs,
+  queues: WorkerQueues,
+  folder: string,
+  options: Partial<ClientSideRedriveOptions> = {},
+): Promise<ClientSideRedriveTally | "crashed" | "nothing to do"> {
   const journal = RedriveJournal.open(folder, queues.dlqArn, sqs.now);
   const append = (journal as unknown as { append: (record: unknown) => void }).append.bind(journal);
   // A dead process writes nothing more: after the crash the journal refuses every record.
@@ -49,7 +60,13 @@ async function run(sqs: FakeSqs, queues: WorkerQueues, folder: string, options: 
     append(record);
   };
   try {
-    return await redriveClientSide(sqs.client(), queues, { journal, now: () => sqs.now, idleMs: 0, idlePollMs: 1, ...options });
+    return await redriveClientSide(sqs.client(), queues, {
+      journal,
+      now: () => sqs.now,
+      idleMs: 0,
+      idlePollMs: 1,
+      ...options,
+    });
   } catch (error) {
     if (error instanceof Crash) return "crashed";
     if (error instanceof DlqError && error.exitCode === EXIT.empty) return "nothing to do"; // the stopped run had finished
@@ -114,13 +131,25 @@ describe.each([
           const answer = when === "after" ? "delivered" : "resend";
           const resolved = await run(sqs, queues, folder, { inDoubt: answer });
           if (typeof resolved === "string") throw new Error(`the resolving run: ${resolved}`);
-          expect({ where, inDoubt: resolved.inDoubt, failed: resolved.failed }).toEqual({ where, inDoubt: 0, failed: 0 });
+          expect({ where, inDoubt: resolved.inDoubt, failed: resolved.failed }).toEqual({
+            where,
+            inDoubt: 0,
+            failed: 0,
+          });
         } else {
-          expect({ where, inDoubt: rerun.inDoubt, failed: rerun.failed, originalsLeft: rerun.originalsLeft }).toEqual({ where, inDoubt: 0, failed: 0, originalsLeft: 0 });
+          expect({ where, inDoubt: rerun.inDoubt, failed: rerun.failed, originalsLeft: rerun.originalsLeft }).toEqual({
+            where,
+            inDoubt: 0,
+            failed: 0,
+            originalsLeft: 0,
+          });
         }
         const { copies, dlq } = census(sqs, queues);
         expect({ where, dlq }).toEqual({ where, dlq: [] });
-        expect({ where, copies: [...copies.entries()].sort() }).toEqual({ where, copies: allBodies.map((body) => [body, 1]).sort() });
+        expect({ where, copies: [...copies.entries()].sort() }).toEqual({
+          where,
+          copies: allBodies.map((body) => [body, 1]).sort(),
+        });
       }
     }
     expect(inDoubtCases).toBeGreaterThanOrEqual(2 * 3); // three sends, stopped before and after each

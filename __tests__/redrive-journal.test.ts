@@ -28,8 +28,21 @@ describe("replay", () => {
   });
 
   test("receiving, then received: the receive is over and its handles are held", () => {
-    expect(plain(replay(lines({ t: "receiving", at: NOW - 1000, visibility: 30 }), NOW))).toEqual({ ...EMPTY, receivingUntil: NOW - 1000 + 30_000 });
-    expect(plain(replay(lines({ t: "receiving", at: NOW - 1000, visibility: 30 }, { t: "received", at: NOW - 900, handles: { a: "rh-a", b: "rh-b" } }), NOW))).toEqual({
+    expect(plain(replay(lines({ t: "receiving", at: NOW - 1000, visibility: 30 }), NOW))).toEqual({
+      ...EMPTY,
+      receivingUntil: NOW - 1000 + 30_000,
+    });
+    expect(
+      plain(
+        replay(
+          lines(
+            { t: "receiving", at: NOW - 1000, visibility: 30 },
+            { t: "received", at: NOW - 900, handles: { a: "rh-a", b: "rh-b" } },
+          ),
+          NOW,
+        ),
+      ),
+    ).toEqual({
       ...EMPTY,
       held: { a: "rh-a", b: "rh-b" },
     });
@@ -38,7 +51,9 @@ describe("replay", () => {
   test("sending → sent → deleted leaves nothing; sending → sent leaves a copied entry with the held handle and the sending time", () => {
     const received = { t: "received", at: NOW - 5000, handles: { a: "rh-a", b: "rh-b" } };
     const sending = { t: "sending", at: NOW - 4000, ids: ["a", "b"] };
-    expect(plain(replay(lines(received, sending, { t: "sent", ids: ["a", "b"] }, { t: "deleted", ids: ["a", "b"] }), NOW))).toEqual(EMPTY);
+    expect(
+      plain(replay(lines(received, sending, { t: "sent", ids: ["a", "b"] }, { t: "deleted", ids: ["a", "b"] }), NOW)),
+    ).toEqual(EMPTY);
     expect(plain(replay(lines(received, sending, { t: "sent", ids: ["a"] }), NOW))).toEqual({
       ...EMPTY,
       copied: { a: { at: NOW - 4000, handle: "rh-a" } },
@@ -48,12 +63,26 @@ describe("replay", () => {
   });
 
   test("a sending without an answer is in doubt, from the earliest attempt", () => {
-    const state = replay(lines({ t: "sending", at: NOW - 3000, ids: ["a"] }, { t: "sending", at: NOW - 1000, ids: ["a", "b"] }, { t: "sending", at: NOW - 9000, ids: ["b"] }), NOW);
+    const state = replay(
+      lines(
+        { t: "sending", at: NOW - 3000, ids: ["a"] },
+        { t: "sending", at: NOW - 1000, ids: ["a", "b"] },
+        { t: "sending", at: NOW - 9000, ids: ["b"] },
+      ),
+      NOW,
+    );
     expect(plain(state)).toEqual({ ...EMPTY, inDoubt: { a: { at: NOW - 3000 }, b: { at: NOW - 9000 } } });
   });
 
   test("a send-failed answer means the copy was not taken: neither copied nor in doubt, still held", () => {
-    const state = replay(lines({ t: "received", at: NOW - 2000, handles: { a: "rh-a" } }, { t: "sending", at: NOW - 1000, ids: ["a"] }, { t: "send-failed", ids: ["a"] }), NOW);
+    const state = replay(
+      lines(
+        { t: "received", at: NOW - 2000, handles: { a: "rh-a" } },
+        { t: "sending", at: NOW - 1000, ids: ["a"] },
+        { t: "send-failed", ids: ["a"] },
+      ),
+      NOW,
+    );
     expect(plain(state)).toEqual({ ...EMPTY, held: { a: "rh-a" } });
   });
 
@@ -68,57 +97,108 @@ describe("replay", () => {
       ),
       NOW,
     );
-    expect(plain(state)).toEqual({ ...EMPTY, copied: { a: { at: NOW - 59_000, handle: "rh-a-2" } }, held: { a: "rh-a-2", b: "rh-b" } });
+    expect(plain(state)).toEqual({
+      ...EMPTY,
+      copied: { a: { at: NOW - 59_000, handle: "rh-a-2" } },
+      held: { a: "rh-a-2", b: "rh-b" },
+    });
   });
 
   test("a sent without a sending record (nothing to take the time from) is dated now", () => {
-    expect(plain(replay(lines({ t: "sent", ids: ["x"] }), NOW))).toEqual({ ...EMPTY, copied: { x: { at: NOW, handle: undefined } } });
+    expect(plain(replay(lines({ t: "sent", ids: ["x"] }), NOW))).toEqual({
+      ...EMPTY,
+      copied: { x: { at: NOW, handle: undefined } },
+    });
   });
 
   test("released: the handle is no longer held, a copied entry keeps it (to delete the original)", () => {
     const state = replay(
-      lines({ t: "received", at: NOW - 2000, handles: { a: "rh-a", b: "rh-b" } }, { t: "sending", at: NOW - 1500, ids: ["a"] }, { t: "sent", ids: ["a"] }, { t: "released", ids: ["a", "b"] }),
+      lines(
+        { t: "received", at: NOW - 2000, handles: { a: "rh-a", b: "rh-b" } },
+        { t: "sending", at: NOW - 1500, ids: ["a"] },
+        { t: "sent", ids: ["a"] },
+        { t: "released", ids: ["a", "b"] },
+      ),
       NOW,
     );
     expect(plain(state)).toEqual({ ...EMPTY, copied: { a: { at: NOW - 1500, handle: "rh-a" } } });
   });
 
   test("resolved delivered: in doubt becomes copied (its original is deleted without a copy); resolved resend: no longer in doubt, not copied", () => {
-    const before = [{ t: "received", at: NOW - 2000, handles: { a: "rh-a", b: "rh-b" } }, { t: "sending", at: NOW - 1800, ids: ["a", "b"] }];
-    expect(plain(replay(lines(...before, { t: "resolved", ids: ["a"], as: "delivered" }, { t: "resolved", ids: ["b"], as: "resend" }), NOW))).toEqual({
+    const before = [
+      { t: "received", at: NOW - 2000, handles: { a: "rh-a", b: "rh-b" } },
+      { t: "sending", at: NOW - 1800, ids: ["a", "b"] },
+    ];
+    expect(
+      plain(
+        replay(
+          lines(...before, { t: "resolved", ids: ["a"], as: "delivered" }, { t: "resolved", ids: ["b"], as: "resend" }),
+          NOW,
+        ),
+      ),
+    ).toEqual({
       ...EMPTY,
       copied: { a: { at: NOW - 1800, handle: "rh-a" } },
       held: { a: "rh-a", b: "rh-b" },
     });
     // Delivered, then deleted: finished.
-    expect(plain(replay(lines(...before, { t: "resolved", ids: ["a", "b"], as: "delivered" }, { t: "deleted", ids: ["a", "b"] }), NOW))).toEqual(EMPTY);
+    expect(
+      plain(
+        replay(
+          lines(...before, { t: "resolved", ids: ["a", "b"], as: "delivered" }, { t: "deleted", ids: ["a", "b"] }),
+          NOW,
+        ),
+      ),
+    ).toEqual(EMPTY);
   });
 
   test("a state record is the starting point, and later records apply on top of it", () => {
     const state = replay(
       lines(
-        { t: "state", copied: { a: { at: NOW - 10_000, handle: "rh-a" } }, inDoubt: { b: { at: NOW - 20_000 } }, held: { a: "rh-a", c: "rh-c" }, receivingUntil: NOW + 5000 },
+        {
+          t: "state",
+          copied: { a: { at: NOW - 10_000, handle: "rh-a" } },
+          inDoubt: { b: { at: NOW - 20_000 } },
+          held: { a: "rh-a", c: "rh-c" },
+          receivingUntil: NOW + 5000,
+        },
         { t: "sending", at: NOW - 1000, ids: ["b"] }, // a resend: the first attempt's time stays
         { t: "sent", ids: ["b"] },
         { t: "deleted", ids: ["a"] },
       ),
       NOW,
     );
-    expect(plain(state)).toEqual({ copied: { b: { at: NOW - 20_000, handle: undefined } }, inDoubt: {}, held: { c: "rh-c" }, receivingUntil: NOW + 5000 });
+    expect(plain(state)).toEqual({
+      copied: { b: { at: NOW - 20_000, handle: undefined } },
+      inDoubt: {},
+      held: { c: "rh-c" },
+      receivingUntil: NOW + 5000,
+    });
   });
 
   test("a torn last line (a crash mid-write) is ignored", () => {
-    const whole = lines({ t: "received", at: NOW - 2000, handles: { a: "rh-a" } }, { t: "sending", at: NOW - 1000, ids: ["a"] });
+    const whole = lines(
+      { t: "received", at: NOW - 2000, handles: { a: "rh-a" } },
+      { t: "sending", at: NOW - 1000, ids: ["a"] },
+    );
     const sent = JSON.stringify({ t: "sent", ids: ["a"] });
     for (let cut = 1; cut < sent.length; cut++) {
-      expect(plain(replay([...whole, sent.slice(0, cut)], NOW))).toEqual({ ...EMPTY, inDoubt: { a: { at: NOW - 1000 } }, held: { a: "rh-a" } });
+      expect(plain(replay([...whole, sent.slice(0, cut)], NOW))).toEqual({
+        ...EMPTY,
+        inDoubt: { a: { at: NOW - 1000 } },
+        held: { a: "rh-a" },
+      });
     }
   });
 
   test("copied entries older than 14 days are dropped (no original can be left); younger ones kept", () => {
     const day = 86_400_000;
     const state = replay(
-      lines({ t: "sending", at: NOW - 14 * day - 1, ids: ["old"] }, { t: "sending", at: NOW - 14 * day + 60_000, ids: ["young"] }, { t: "sent", ids: ["old", "young"] }),
+      lines(
+        { t: "sending", at: NOW - 14 * day - 1, ids: ["old"] },
+        { t: "sending", at: NOW - 14 * day + 60_000, ids: ["young"] },
+        { t: "sent", ids: ["old", "young"] },
+      ),
       NOW,
     );
     expect([...state.copied.keys()]).toEqual(["young"]);
@@ -196,7 +276,10 @@ describe("RedriveJournal", () => {
 
   test("open drops a torn last line for good, and appends after the compacted state", () => {
     fs.mkdirSync(path.dirname(journalFile()), { recursive: true });
-    fs.writeFileSync(journalFile(), `${lines({ t: "sending", at: NOW - 1000, ids: ["a"] }).join("\n")}\n{"t":"sent","ids":["`);
+    fs.writeFileSync(
+      journalFile(),
+      `${lines({ t: "sending", at: NOW - 1000, ids: ["a"] }).join("\n")}\n{"t":"sent","ids":["`,
+    );
     const journal = RedriveJournal.open(folder, DLQ_ARN, NOW);
     expect(plain(journal.found)).toEqual({ ...EMPTY, inDoubt: { a: { at: NOW - 1000 } } });
     journal.resolved(["a"], "resend");
@@ -247,10 +330,14 @@ describe("RedriveJournal", () => {
 
 describe("where the journal lives", () => {
   test("SQS_WORKER_STATE_DIR first, then XDG_STATE_HOME/sqs-worker, then HOME/.local/state/sqs-worker", () => {
-    expect(stateFolder({ SQS_WORKER_STATE_DIR: "/srv/state", XDG_STATE_HOME: "/xdg", HOME: "/home/al" })).toBe(path.resolve("/srv/state"));
+    expect(stateFolder({ SQS_WORKER_STATE_DIR: "/srv/state", XDG_STATE_HOME: "/xdg", HOME: "/home/al" })).toBe(
+      path.resolve("/srv/state"),
+    );
     expect(stateFolder({ SQS_WORKER_STATE_DIR: "rel/state" })).toBe(path.resolve("rel/state"));
     expect(stateFolder({ XDG_STATE_HOME: "/xdg", HOME: "/home/al" })).toBe(path.join("/xdg", "sqs-worker"));
-    expect(stateFolder({ SQS_WORKER_STATE_DIR: "", XDG_STATE_HOME: "", HOME: "/home/al" })).toBe(path.join("/home/al", ".local", "state", "sqs-worker"));
+    expect(stateFolder({ SQS_WORKER_STATE_DIR: "", XDG_STATE_HOME: "", HOME: "/home/al" })).toBe(
+      path.join("/home/al", ".local", "state", "sqs-worker"),
+    );
     expect(stateFolder({})).toBe(path.join(os.homedir(), ".local", "state", "sqs-worker"));
   });
 

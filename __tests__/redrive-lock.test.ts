@@ -52,7 +52,12 @@ test("a second acquire while the lock is held refuses with exit 5, naming pid, h
   const lock = acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l));
   expect(lock.file).toBe(lockFile);
   const holder = JSON.parse(fs.readFileSync(lockFile, "utf8")) as LockHolder;
-  expect(holder).toMatchObject({ pid: process.pid, host: os.hostname(), user: os.userInfo().username, command: "redrive" });
+  expect(holder).toMatchObject({
+    pid: process.pid,
+    host: os.hostname(),
+    user: os.userInfo().username,
+    command: "redrive",
+  });
   expect(Date.now() - Date.parse(holder.since)).toBeLessThan(5000);
   // Only the lock is left in the folder: the private file it was linked from is gone.
   expect(fs.readdirSync(path.dirname(lockFile))).toEqual([path.basename(lockFile)]);
@@ -73,9 +78,13 @@ test("a second acquire while the lock is held refuses with exit 5, naming pid, h
 
 test("how long ago: minutes and hours", () => {
   writeLock({ pid: 1, host: "build-box.elsewhere", since: new Date(Date.now() - 10 * 60_000).toISOString() });
-  expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", () => undefined)).message).toContain(" (10 min ago); ");
+  expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", () => undefined)).message).toContain(
+    " (10 min ago); ",
+  );
   writeLock({ pid: 1, host: "build-box.elsewhere", since: new Date(Date.now() - 3 * 3_600_000).toISOString() });
-  expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", () => undefined)).message).toContain(" (3 h ago); ");
+  expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", () => undefined)).message).toContain(
+    " (3 h ago); ",
+  );
 });
 
 test("release removes the lock, and the next acquire takes it", () => {
@@ -118,7 +127,10 @@ test("a lock naming a live pid of this host with the same start time (or none) i
   const since = new Date(Date.now() - 5_000).toISOString();
   writeLock({ pid: process.ppid, host: os.hostname(), since });
   const notices: string[] = [];
-  expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)))).toMatchObject({ exitCode: EXIT.busy, message: expect.stringContaining(`pid ${process.ppid} on`) });
+  expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)))).toMatchObject({
+    exitCode: EXIT.busy,
+    message: expect.stringContaining(`pid ${process.ppid} on`),
+  });
   expect(notices).toEqual([]);
   expect(JSON.parse(fs.readFileSync(lockFile, "utf8"))).toMatchObject({ pid: process.ppid, since });
 });
@@ -139,7 +151,7 @@ test("a lock from another host is never cleared, even naming a pid that is not r
 
 test("an unreadable lock file is cleared with its own notice", () => {
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });
-  for (const content of ["", "{\"pid\":", "[1,2]", '{"pid":"12"}']) {
+  for (const content of ["", '{"pid":', "[1,2]", '{"pid":"12"}']) {
     fs.writeFileSync(lockFile, content);
     const notices: string[] = [];
     const lock = acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l));
@@ -152,7 +164,13 @@ test("an unreadable lock file is cleared with its own notice", () => {
 test("release does not remove a lock another process took meanwhile", () => {
   const lock = acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", () => undefined);
   // Cleared by hand (or as stale) and taken by another process while this one still ran:
-  const other = JSON.stringify({ pid: process.ppid, host: os.hostname(), user: "alice", since: new Date().toISOString(), command: "redrive" });
+  const other = JSON.stringify({
+    pid: process.ppid,
+    host: os.hostname(),
+    user: "alice",
+    since: new Date().toISOString(),
+    command: "redrive",
+  });
   fs.writeFileSync(lockFile, other);
   lock.release();
   expect(fs.readFileSync(lockFile, "utf8")).toBe(other);
@@ -177,7 +195,13 @@ test("a live hold put in place while a stale one is being cleared is put back, n
   // run then moves the other's live lock aside: it must put it back and refuse.
   const stale = { pid: 999_999_999, host: os.hostname(), since: "2020-01-01T00:00:00.000Z" };
   writeLock(stale);
-  const live = JSON.stringify({ pid: process.ppid, host: os.hostname(), user: "alice", since: new Date().toISOString(), command: "redrive" });
+  const live = JSON.stringify({
+    pid: process.ppid,
+    host: os.hostname(),
+    user: "alice",
+    since: new Date().toISOString(),
+    command: "redrive",
+  });
   // The module under test sees `fs` as a copy of Node's module taken when it loads: spy on
   // Node's own module, then load a fresh copy of the lock module.
   const nodeFs = require("fs") as typeof fs;
@@ -192,7 +216,9 @@ test("a live hold put in place while a stale one is being cleared is put back, n
       lockModule = require("../tools/dlq/redrive-lock");
     });
     const notices: string[] = [];
-    const error = thrown(() => lockModule!.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)));
+    const error = thrown(() =>
+      lockModule!.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)),
+    );
     expect(spy).toHaveBeenCalled();
     expect(error).toMatchObject({ exitCode: EXIT.busy, message: expect.stringContaining(`pid ${process.ppid} on`) });
     expect(notices).toEqual([]);
@@ -217,8 +243,12 @@ test("five processes acquiring at the same moment: exactly one takes the lock, f
     }, Math.max(0, ${start} - Date.now()));`;
   const runOne = () =>
     new Promise<{ won: boolean; exit?: number; message?: string; notices: string[] }>((resolve, reject) =>
-      execFile(process.execPath, ["-r", "./scripts/register-ts.js", "-e", script], { cwd: ROOT, timeout: 20_000 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim())),
+      execFile(
+        process.execPath,
+        ["-r", "./scripts/register-ts.js", "-e", script],
+        { cwd: ROOT, timeout: 20_000 },
+        (error, stdout, stderr) =>
+          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim())),
       ),
     );
   const results = await Promise.all(Array.from({ length: 5 }, runOne));
@@ -238,7 +268,13 @@ test("a live hold put in place while an unreadable lock file is being cleared is
   // first. This run then moves the other's live lock aside: it must put it back and refuse.
   fs.mkdirSync(path.dirname(lockFile), { recursive: true });
   fs.writeFileSync(lockFile, "");
-  const live = JSON.stringify({ pid: process.ppid, host: os.hostname(), user: "alice", since: new Date().toISOString(), command: "redrive" });
+  const live = JSON.stringify({
+    pid: process.ppid,
+    host: os.hostname(),
+    user: "alice",
+    since: new Date().toISOString(),
+    command: "redrive",
+  });
   const nodeFs = require("fs") as typeof fs;
   const realRename = nodeFs.renameSync;
   const spy = jest.spyOn(nodeFs, "renameSync").mockImplementation((from, to) => {
@@ -258,7 +294,10 @@ test("a live hold put in place while an unreadable lock file is being cleared is
       error = e;
     }
     expect(spy).toHaveBeenCalled();
-    expect({ notices, lock: fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8") : "(removed)" }).toEqual({ notices: [], lock: live });
+    expect({ notices, lock: fs.existsSync(lockFile) ? fs.readFileSync(lockFile, "utf8") : "(removed)" }).toEqual({
+      notices: [],
+      lock: live,
+    });
     expect(error).toMatchObject({ exitCode: EXIT.busy, message: expect.stringContaining(`pid ${process.ppid} on`) });
   } finally {
     spy.mockRestore();

@@ -43,11 +43,16 @@ async function runApp(dir: string, preload = REGISTER): Promise<string> {
 
 describe("sqs-worker-cdktf/register", () => {
   test("is the package's ./register export, resolvable by name (this repository's cdktf.json and npm run synth use it so)", () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { exports: Record<string, unknown>; files: string[] };
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      exports: Record<string, unknown>;
+      files: string[];
+    };
     expect(manifest.exports["./register"]).toBe("./register.js");
     expect(manifest.files).toContain("register.js");
     expect(require.resolve("sqs-worker-cdktf/register", { paths: [ROOT] })).toBe(REGISTER);
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app).toBe("node -r sqs-worker-cdktf/register main.ts");
+    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app).toBe(
+      "node -r sqs-worker-cdktf/register main.ts",
+    );
   });
 
   test("runs main.ts and the TypeScript files it imports, type errors and all (type-checking is tsc --noEmit's job)", async () => {
@@ -62,17 +67,26 @@ describe("sqs-worker-cdktf/register", () => {
 
   test("follows the app's tsconfig.json: the cdktf template's ES2018 target keeps TypeScript's class field semantics, ES2022 uses JavaScript's", async () => {
     const template = tempDir("register-es2018");
-    writeFiles(template, { "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG, "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);` });
+    writeFiles(template, {
+      "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG,
+      "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);`,
+    });
     expect(await runApp(template)).toBe("set by base");
 
     const modern = tempDir("register-es2022");
-    writeFiles(modern, { "tsconfig.json": `{ "compilerOptions": { "target": "ES2022" } }`, "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);` });
+    writeFiles(modern, {
+      "tsconfig.json": `{ "compilerOptions": { "target": "ES2022" } }`,
+      "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);`,
+    });
     expect(await runApp(modern)).toBe("undefined");
   });
 
   test("applies alwaysStrict from tsconfig.json as tsc does ('use strict' in every file)", async () => {
     const app = tempDir("register-strict");
-    writeFiles(app, { "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG, "main.ts": `console.log((function (this: unknown) { return this === undefined; })());` });
+    writeFiles(app, {
+      "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG,
+      "main.ts": `console.log((function (this: unknown) { return this === undefined; })());`,
+    });
     expect(await runApp(app)).toBe("true");
   });
 
@@ -144,7 +158,10 @@ describe("sqs-worker-cdktf/register", () => {
 
   test("scripts/register-ts.js, this repository's older preload path, is the same loader", async () => {
     const app = tempDir("register-old-path");
-    writeFiles(app, { "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG, "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);` });
+    writeFiles(app, {
+      "tsconfig.json": CDKTF_TEMPLATE_TSCONFIG,
+      "main.ts": `${CLASS_FIELDS}\nconsole.log(new Child().name);`,
+    });
     expect(await runApp(app, path.join(ROOT, "scripts", "register-ts.js"))).toBe("set by base");
   });
 });

@@ -1,7 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { METRIC_READ_ACTIONS, XRAY_WRITE_ACTIONS } from "../modules/sqs-worker/security";
-import { dataSource, makeTempDir, onlyResource, removeDir, resources, synthApp, synthService, type TerraformJson } from "./helpers/synth";
+import {
+  dataSource,
+  makeTempDir,
+  onlyResource,
+  removeDir,
+  resources,
+  synthApp,
+  synthService,
+  type TerraformJson,
+} from "./helpers/synth";
 
 // The security suite runs over the synthesized JSON of every example stack: what is
 // deployed, not what the code meant to write.
@@ -19,7 +28,8 @@ const stacks: Record<string, TerraformJson> = {};
 beforeAll(async () => {
   outdir = makeTempDir("security");
   const dirs = await synthApp(outdir);
-  for (const [name, dir] of Object.entries(dirs)) stacks[name] = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  for (const [name, dir] of Object.entries(dirs))
+    stacks[name] = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
 });
 afterAll(() => removeDir(outdir));
 
@@ -30,7 +40,10 @@ function statements(json: TerraformJson): Statement[] {
 
 /** The address (`aws_sqs_queue.<id>`) of the queue whose name ends in `-<suffix>` (or `-<suffix>.fifo`). */
 function queueAddress(json: TerraformJson, suffix: "queue" | "dlq"): string {
-  const [id] = Object.entries(json.resource.aws_sqs_queue).find(([, q]) => String(q.name).match(new RegExp(`-${suffix}(\\.fifo)?$`))) ?? [];
+  const [id] =
+    Object.entries(json.resource.aws_sqs_queue).find(([, q]) =>
+      String(q.name).match(new RegExp(`-${suffix}(\\.fifo)?$`)),
+    ) ?? [];
   return `aws_sqs_queue.${id}`;
 }
 
@@ -68,12 +81,16 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
   test("both queues are encrypted, written out explicitly", () => {
     const queues = resources(json(), "aws_sqs_queue");
     expect(queues).toHaveLength(2);
-    for (const q of queues) expect(q.sqs_managed_sse_enabled === true || typeof q.kms_master_key_id === "string").toBe(true);
+    for (const q of queues)
+      expect(q.sqs_managed_sse_enabled === true || typeof q.kms_master_key_id === "string").toBe(true);
   });
 
   test("both queues have a policy denying any request without TLS, on their own ARN", () => {
     for (const which of ["queue", "dlq"] as const) {
-      const queue = json().resource.aws_sqs_queue[queueAddress(json(), which).split(".")[1]] as { name: string; policy: string };
+      const queue = json().resource.aws_sqs_queue[queueAddress(json(), which).split(".")[1]] as {
+        name: string;
+        policy: string;
+      };
       const docId = queue.policy.match(/^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/)![1];
       const doc = json().data!.aws_iam_policy_document[docId] as { statement: Statement[] };
       expect(doc.statement).toEqual([
@@ -96,9 +113,13 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
   });
 
   test("the dead-letter queue accepts redrives only from its source queue", () => {
-    const dlq = json().resource.aws_sqs_queue[queueAddress(json(), "dlq").split(".")[1]] as { redrive_allow_policy: string };
+    const dlq = json().resource.aws_sqs_queue[queueAddress(json(), "dlq").split(".")[1]] as {
+      redrive_allow_policy: string;
+    };
     const source = json().resource.aws_sqs_queue[queueAddress(json(), "queue").split(".")[1]] as { name: string };
-    expect(dlq.redrive_allow_policy).toBe(`\${jsonencode({"redrivePermission" = "byQueue", "sourceQueueArns" = ["${expectedArn(json(), source.name)}"]})}`);
+    expect(dlq.redrive_allow_policy).toBe(
+      `\${jsonencode({"redrivePermission" = "byQueue", "sourceQueueArns" = ["${expectedArn(json(), source.name)}"]})}`,
+    );
     expect(json().resource.aws_sqs_queue_redrive_allow_policy).toBeUndefined();
     expect(json().resource.aws_sqs_queue_policy).toBeUndefined();
   });
@@ -135,6 +156,9 @@ describe("a customer managed KMS key", () => {
 
 describe("reserved concurrency", () => {
   test("is written when given", () => {
-    expect(onlyResource(synthService("reserved", { lambda: { reservedConcurrency: 20 } }), "aws_lambda_function").reserved_concurrent_executions).toBe(20);
+    expect(
+      onlyResource(synthService("reserved", { lambda: { reservedConcurrency: 20 } }), "aws_lambda_function")
+        .reserved_concurrent_executions,
+    ).toBe(20);
   });
 });

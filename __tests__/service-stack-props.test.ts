@@ -17,7 +17,8 @@ function refusal(worker: unknown): string[] {
   try {
     synth(worker);
   } catch (error) {
-    if (error instanceof SqsWorkerConfigError) return error.violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+    if (error instanceof SqsWorkerConfigError)
+      return error.violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
     throw error;
   }
   throw new Error("expected the stack to be refused");
@@ -31,21 +32,33 @@ describe("the worker props of a ServiceStack", () => {
         return { fifo: true };
       }
     }
-    const names = resources(synth(new Worker()), "aws_sqs_queue").map((q) => q.name).sort();
+    const names = resources(synth(new Worker()), "aws_sqs_queue")
+      .map((q) => q.name)
+      .sort();
     expect(names).toEqual(["orders-dlq.fifo", "orders-queue.fifo"]);
   });
 
   test("an inherited alarm setting is read, not dropped", () => {
     const json = synth({ lambda: { entry: TEST_ENTRY }, alarm: Object.create({ periodSeconds: 600 }) });
-    expect(resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "orders-dlq-not-empty").body.period).toBe(600);
+    expect(resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "orders-dlq-not-empty").body.period).toBe(
+      600,
+    );
   });
 
   test("a prototype's fifo of the wrong type is refused as for SqsWorker", () => {
-    expect(refusal(Object.create({ lambda: { entry: TEST_ENTRY }, queue: { fifo: "false" } }))).toEqual(['orders: queue.fifo must be a boolean (given "false")']);
+    expect(refusal(Object.create({ lambda: { entry: TEST_ENTRY }, queue: { fifo: "false" } }))).toEqual([
+      'orders: queue.fifo must be a boolean (given "false")',
+    ]);
   });
 
   test("serviceName and alarm.topicArn, which the stack sets, are refused instead of silently overridden", () => {
-    expect(refusal({ serviceName: "billing", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:mine" } })).toEqual([
+    expect(
+      refusal({
+        serviceName: "billing",
+        lambda: { entry: TEST_ENTRY },
+        alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:mine" },
+      }),
+    ).toEqual([
       'orders: serviceName is set by ServiceStack (its second argument, the service name), not in worker (given "billing")',
       'orders: alarm.topicArn is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN (given "arn:aws:sns:us-east-1:123456789012:mine")',
     ]);
@@ -64,7 +77,10 @@ describe("ServiceStack's own arguments, as a JavaScript caller may pass them", (
       fn();
     } catch (error) {
       expect(error).toBeInstanceOf(SqsWorkerConfigError);
-      return (error as Error).message.split("\n").slice(1).map((line) => line.trim());
+      return (error as Error).message
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim());
     }
     throw new Error("no error");
   };
@@ -72,7 +88,9 @@ describe("ServiceStack's own arguments, as a JavaScript caller may pass them", (
 
   test("a mistyped backend kind is refused, not synthesized as an S3 backend without a bucket", () => {
     for (const kind of ["S3", "local3"]) {
-      expect(lines(build("orders", { region: "us-east-1", backend: { kind }, worker }))).toEqual([`- orders: backend.kind must be "local" or "s3" (given "${kind}")`]);
+      expect(lines(build("orders", { region: "us-east-1", backend: { kind }, worker }))).toEqual([
+        `- orders: backend.kind must be "local" or "s3" (given "${kind}")`,
+      ]);
     }
     expect(lines(build("orders", { region: "us-east-1", backend: { kind: "s3" }, worker }))).toEqual([
       "- orders: backend.bucket must name the S3 bucket of the state (a non-empty string) (given undefined)",
@@ -81,15 +99,27 @@ describe("ServiceStack's own arguments, as a JavaScript caller may pass them", (
   });
 
   test("a stack id, props or region of the wrong type is one line each, not a TypeError", () => {
-    expect(lines(build(undefined, { region: "us-east-1", worker }))).toEqual(["- (service undefined): ServiceStack id must be the service name, a non-empty string (given undefined)"]);
-    expect(lines(build(42, { region: "us-east-1", worker }))).toEqual(["- (service 42): ServiceStack id must be the service name, a non-empty string (given 42)"]);
-    expect(lines(build("orders", undefined))).toEqual(["- orders: ServiceStack props must be an object with region (and worker, backend) (given undefined)"]);
-    expect(lines(build("orders", { region: 1, worker }))).toEqual(["- orders: region must be an AWS region such as us-east-1 (given 1)"]);
-    expect(lines(build("orders", { worker }))).toEqual(["- orders: region must be an AWS region such as us-east-1 (given undefined)"]);
+    expect(lines(build(undefined, { region: "us-east-1", worker }))).toEqual([
+      "- (service undefined): ServiceStack id must be the service name, a non-empty string (given undefined)",
+    ]);
+    expect(lines(build(42, { region: "us-east-1", worker }))).toEqual([
+      "- (service 42): ServiceStack id must be the service name, a non-empty string (given 42)",
+    ]);
+    expect(lines(build("orders", undefined))).toEqual([
+      "- orders: ServiceStack props must be an object with region (and worker, backend) (given undefined)",
+    ]);
+    expect(lines(build("orders", { region: 1, worker }))).toEqual([
+      "- orders: region must be an AWS region such as us-east-1 (given 1)",
+    ]);
+    expect(lines(build("orders", { worker }))).toEqual([
+      "- orders: region must be an AWS region such as us-east-1 (given undefined)",
+    ]);
   });
 
   test("good arguments pass", () => {
-    expect(() => build("orders", { region: "us-east-1", backend: { kind: "s3", bucket: "state", region: "us-east-1" }, worker })()).not.toThrow();
+    expect(() =>
+      build("orders", { region: "us-east-1", backend: { kind: "s3", bucket: "state", region: "us-east-1" }, worker })(),
+    ).not.toThrow();
     expect(() => build("orders", { region: "us-east-1", backend: { kind: "local" }, worker })()).not.toThrow();
   });
 });

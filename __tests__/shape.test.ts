@@ -19,7 +19,10 @@ function refusal(props: unknown): string[] {
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
     expect(stack.node.findAll().filter((c) => c.node.path.startsWith("test/Worker/"))).toEqual([]);
-    return error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+    return error.message
+      .split("\n")
+      .slice(1)
+      .map((line) => line.replace(/^ {2}- /, ""));
   }
 }
 
@@ -27,27 +30,52 @@ describe("the shape of the props", () => {
   test("valid props pass, including Terraform tokens where numbers and strings go", () => {
     const stack = new TerraformStack(Testing.app(), "tokens");
     const timeout = new TerraformVariable(stack, "timeout", { type: "number" }).numberValue;
-    expect(findShapeViolations({ ...valid(), lambda: { entry: TEST_ENTRY, timeoutSeconds: timeout }, queue: { visibilityTimeoutSeconds: undefined } })).toEqual([]);
+    expect(
+      findShapeViolations({
+        ...valid(),
+        lambda: { entry: TEST_ENTRY, timeoutSeconds: timeout },
+        queue: { visibilityTimeoutSeconds: undefined },
+      }),
+    ).toEqual([]);
   });
 
   test("provisioned pollers: an object of exactly minimum and maximum, both numbers", () => {
-    expect(findShapeViolations({ ...valid(), eventSource: { provisionedPollers: { minimum: 2, maximum: 10 } } })).toEqual([]);
-    const rule = "must be an object { minimum, maximum } of two numbers (the minimum and maximum event pollers), with no other keys";
-    expect(refusal({ ...valid(), eventSource: { provisionedPollers: { minimum: 2 } } })).toEqual([`orders: eventSource.provisionedPollers ${rule} (given {"minimum":2})`]);
-    expect(refusal({ ...valid(), eventSource: { provisionedPollers: { min: 2, max: 10 } } })).toEqual([`orders: eventSource.provisionedPollers ${rule} (given {"min":2,"max":10})`]);
-    expect(refusal({ ...valid(), eventSource: { provisionedPollers: 10 } })).toEqual([`orders: eventSource.provisionedPollers ${rule} (given 10)`]);
+    expect(
+      findShapeViolations({ ...valid(), eventSource: { provisionedPollers: { minimum: 2, maximum: 10 } } }),
+    ).toEqual([]);
+    const rule =
+      "must be an object { minimum, maximum } of two numbers (the minimum and maximum event pollers), with no other keys";
+    expect(refusal({ ...valid(), eventSource: { provisionedPollers: { minimum: 2 } } })).toEqual([
+      `orders: eventSource.provisionedPollers ${rule} (given {"minimum":2})`,
+    ]);
+    expect(refusal({ ...valid(), eventSource: { provisionedPollers: { min: 2, max: 10 } } })).toEqual([
+      `orders: eventSource.provisionedPollers ${rule} (given {"min":2,"max":10})`,
+    ]);
+    expect(refusal({ ...valid(), eventSource: { provisionedPollers: 10 } })).toEqual([
+      `orders: eventSource.provisionedPollers ${rule} (given 10)`,
+    ]);
   });
 
   test("queue.maximumMessageBytes must be a number", () => {
-    expect(refusal({ ...valid(), queue: { maximumMessageBytes: "1MiB" } })).toEqual(['orders: queue.maximumMessageBytes must be a number (given "1MiB")']);
+    expect(refusal({ ...valid(), queue: { maximumMessageBytes: "1MiB" } })).toEqual([
+      'orders: queue.maximumMessageBytes must be a number (given "1MiB")',
+    ]);
   });
 
   test("a missing serviceName", () => {
-    expect(refusal({ lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } })).toEqual(["SqsWorker: serviceName is required: every AWS name derives from it (given undefined)"]);
+    expect(refusal({ lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } })).toEqual([
+      "SqsWorker: serviceName is required: every AWS name derives from it (given undefined)",
+    ]);
   });
 
   test("booleans given as strings or numbers", () => {
-    expect(refusal({ ...valid(), queue: { fifo: "true", contentBasedDeduplication: 1 }, deadLetterQueue: { operatorPolicy: "false" } })).toEqual([
+    expect(
+      refusal({
+        ...valid(),
+        queue: { fifo: "true", contentBasedDeduplication: 1 },
+        deadLetterQueue: { operatorPolicy: "false" },
+      }),
+    ).toEqual([
       'orders: queue.fifo must be a boolean (given "true")',
       "orders: queue.contentBasedDeduplication must be a boolean (given 1)",
       'orders: deadLetterQueue.operatorPolicy must be a boolean (given "false")',
@@ -55,13 +83,24 @@ describe("the shape of the props", () => {
   });
 
   test("numbers given as strings anywhere, the alarm period included", () => {
-    expect(refusal({ ...valid(), lambda: { entry: TEST_ENTRY, timeoutSeconds: "60" }, queue: { visibilityTimeoutSeconds: "300" }, alarm: { topicArn: TOPIC, periodSeconds: "300" } })).toEqual([
+    expect(
+      refusal({
+        ...valid(),
+        lambda: { entry: TEST_ENTRY, timeoutSeconds: "60" },
+        queue: { visibilityTimeoutSeconds: "300" },
+        alarm: { topicArn: TOPIC, periodSeconds: "300" },
+      }),
+    ).toEqual([
       'orders: lambda.timeoutSeconds must be a number (given "60")',
       'orders: queue.visibilityTimeoutSeconds must be a number (given "300")',
       'orders: alarm.periodSeconds must be a number (given "300")',
     ]);
-    expect(refusal({ ...valid(), eventSource: { maximumConcurrency: "10" } })).toEqual(['orders: eventSource.maximumConcurrency must be a number or false (given "10")']);
-    expect(refusal({ ...valid(), eventSource: { maximumConcurrency: true } })).toEqual(["orders: eventSource.maximumConcurrency must be a number or false (given true)"]);
+    expect(refusal({ ...valid(), eventSource: { maximumConcurrency: "10" } })).toEqual([
+      'orders: eventSource.maximumConcurrency must be a number or false (given "10")',
+    ]);
+    expect(refusal({ ...valid(), eventSource: { maximumConcurrency: true } })).toEqual([
+      "orders: eventSource.maximumConcurrency must be a number or false (given true)",
+    ]);
   });
 
   test("a group of the wrong type", () => {
@@ -86,13 +125,17 @@ describe("the shape of the props", () => {
     }
     for (const environment of [new Map([["STAGE", "dev"]]), new Environment()]) {
       expect(refusal({ ...valid(), lambda: { entry: TEST_ENTRY, environment } })).toEqual([
-        expect.stringMatching(/^orders: lambda\.environment must be an object literal of strings \(a Map or a class instance would reach Lambda empty\)/),
+        expect.stringMatching(
+          /^orders: lambda\.environment must be an object literal of strings \(a Map or a class instance would reach Lambda empty\)/,
+        ),
       ]);
     }
   });
 
   test("a missing alarm topic", () => {
-    expect(refusal({ serviceName: "orders", lambda: { entry: TEST_ENTRY } })).toEqual(["orders: alarm.topicArn is required: the SNS topic the alarm notifies (given undefined)"]);
+    expect(refusal({ serviceName: "orders", lambda: { entry: TEST_ENTRY } })).toEqual([
+      "orders: alarm.topicArn is required: the SNS topic the alarm notifies (given undefined)",
+    ]);
   });
 
   test("unknown keys at every level, naming the prop probably meant", () => {
@@ -125,10 +168,14 @@ describe("the shape of the props", () => {
   test("the shape table names every prop the docs list, and no other", () => {
     const fs = jest.requireActual<typeof import("fs")>("fs");
     const doc = fs.readFileSync(`${__dirname}/../docs/construct.md`, "utf8");
-    const documented = [...doc.matchAll(/^\| `([a-zA-Z.]+)` \|/gm)].map((m) => m[1]).filter((p) => /^[a-z]/.test(p) && !p.startsWith("aws_"));
+    const documented = [...doc.matchAll(/^\| `([a-zA-Z.]+)` \|/gm)]
+      .map((m) => m[1])
+      .filter((p) => /^[a-z]/.test(p) && !p.startsWith("aws_"));
     // A "pollers" prop (eventSource.provisionedPollers) is an object: its two keys have rows too.
     const nested = Object.entries(PROP_SHAPE).flatMap(([group, shape]) =>
-      Object.entries(shape).filter(([, kind]) => kind === "pollers").flatMap(([prop]) => POLLER_KEYS.map((key) => `${group}.${prop}.${key}`)),
+      Object.entries(shape)
+        .filter(([, kind]) => kind === "pollers")
+        .flatMap(([prop]) => POLLER_KEYS.map((key) => `${group}.${prop}.${key}`)),
     );
     expect([...documented].sort()).toEqual([...PROP_PATHS, ...nested].sort());
   });

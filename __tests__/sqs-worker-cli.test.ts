@@ -33,11 +33,21 @@ afterAll(() => fs.rmSync(temp, { recursive: true, force: true }));
 
 /** Neither npm's variables (they would make the usage say `npm run ...`) nor a stage. */
 const cleanEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") && name !== "SQS_WORKER_STAGE"));
+  Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") && name !== "SQS_WORKER_STAGE"),
+  );
 
-async function bin(file: string, args: readonly string[], env: NodeJS.ProcessEnv = cleanEnv()): Promise<{ code: number; stdout: string; stderr: string }> {
+async function bin(
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = cleanEnv(),
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["-r", "./scripts/register-ts.js", "-r", PRELOAD, file, ...args], { cwd: ROOT, env });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["-r", "./scripts/register-ts.js", "-r", PRELOAD, file, ...args],
+      { cwd: ROOT, env },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -69,7 +79,9 @@ describe("sqs-worker --help", () => {
   test("an unknown command, no command, or an option before the command: one line, exit 2", async () => {
     const unknown = await sqsWorker("deploy");
     expect(unknown.code).toBe(USAGE_EXIT);
-    expect(lastLine(unknown.stderr)).toBe("sqs-worker: unknown command deploy. usage: sqs-worker <command> [arguments] [options] (sqs-worker --help lists the commands)");
+    expect(lastLine(unknown.stderr)).toBe(
+      "sqs-worker: unknown command deploy. usage: sqs-worker <command> [arguments] [options] (sqs-worker --help lists the commands)",
+    );
     const none = await sqsWorker();
     expect(none.code).toBe(USAGE_EXIT);
     expect(lastLine(none.stderr)).toMatch(/^sqs-worker: give a command: dlq, run, emulator\. /);
@@ -90,11 +102,19 @@ describe.each(COMMANDS.map((command) => [command.name, command] as const))("sqs-
   test("an option of another command is a usage error naming it, exit 2", async () => {
     const own = new Set(Object.keys(command.spec.options));
     const foreign = COMMANDS.flatMap((other) => Object.keys(other.spec.options)).find((option) => !own.has(option))!;
-    const argv = name === "emulator" ? [name, `--${foreign}`] : [name, "orders", ...(name === "dlq" ? ["status"] : []), `--${foreign}`];
-    const { code, stdout, stderr } = await sqsWorker(...argv, ...(COMMANDS.find((other) => other.spec.options[foreign])!.spec.options[foreign].type === "string" ? ["1"] : []));
+    const argv =
+      name === "emulator"
+        ? [name, `--${foreign}`]
+        : [name, "orders", ...(name === "dlq" ? ["status"] : []), `--${foreign}`];
+    const { code, stdout, stderr } = await sqsWorker(
+      ...argv,
+      ...(COMMANDS.find((other) => other.spec.options[foreign])!.spec.options[foreign].type === "string" ? ["1"] : []),
+    );
     expect({ foreign, code }).toEqual({ foreign, code: USAGE_EXIT });
     expect(stdout).toBe("");
-    expect(lastLine(stderr)).toMatch(new RegExp(`unknown option --${foreign}\\. usage: sqs-worker ${name} .*\\(--help lists every option\\)$`));
+    expect(lastLine(stderr)).toMatch(
+      new RegExp(`unknown option --${foreign}\\. usage: sqs-worker ${name} .*\\(--help lists every option\\)$`),
+    );
   });
 });
 
@@ -120,7 +140,19 @@ describe("sqs-worker dlq's own commands", () => {
     const { code, stdout } = await sqsWorker("dlq", "orders", "send", "--help");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^usage: sqs-worker dlq <service> send \[options\]/);
-    expect(listedOptions(stdout).sort()).toEqual(["attribute", "body", "dedup-id", "endpoint-url", "file", "group-id", "help", "name-prefix", "queue-url", "region", "stage"]);
+    expect(listedOptions(stdout).sort()).toEqual([
+      "attribute",
+      "body",
+      "dedup-id",
+      "endpoint-url",
+      "file",
+      "group-id",
+      "help",
+      "name-prefix",
+      "queue-url",
+      "region",
+      "stage",
+    ]);
   });
 });
 
@@ -129,7 +161,9 @@ describe("the sqs-worker-dlq alias", () => {
     const help = await bin("bin/sqs-worker-dlq.js", ["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toBe((await sqsWorker("dlq", "--help")).stdout);
-    expect(help.stderr.trim().split("\n")).toEqual(["sqs-worker-dlq is deprecated: use `sqs-worker dlq` (same arguments); the alias goes in a later minor version"]);
+    expect(help.stderr.trim().split("\n")).toEqual([
+      "sqs-worker-dlq is deprecated: use `sqs-worker dlq` (same arguments); the alias goes in a later minor version",
+    ]);
     const usage = await bin("bin/sqs-worker-dlq.js", ["orders", "nuke"]);
     expect(usage.code).toBe(USAGE_EXIT);
     expect(lastLine(usage.stderr)).toMatch(/^dlq: unknown command nuke\. usage: sqs-worker dlq /);
@@ -138,21 +172,39 @@ describe("the sqs-worker-dlq alias", () => {
 
 describe("usage lines", () => {
   test("say npm run <script> -- under this repository's npm scripts, sqs-worker <command> everywhere else", () => {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-    for (const [script, command] of [["dlq", "dlq"], ["worker:local", "run"], ["emulator", "emulator"]]) {
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
+    for (const [script, command] of [
+      ["dlq", "dlq"],
+      ["worker:local", "run"],
+      ["emulator", "emulator"],
+    ]) {
       expect(scripts[script]).toBe(`node -r ./scripts/register-ts.js tools/sqs-worker.ts ${command}`);
-      expect(programName(command, { npm_lifecycle_event: script, npm_lifecycle_script: scripts[script] })).toBe(`npm run ${script} --`);
+      expect(programName(command, { npm_lifecycle_event: script, npm_lifecycle_script: scripts[script] })).toBe(
+        `npm run ${script} --`,
+      );
     }
     // A consumer's own script that calls the bin, npx, or no npm at all.
-    expect(programName("dlq", { npm_lifecycle_event: "dlq", npm_lifecycle_script: "sqs-worker dlq" })).toBe("sqs-worker dlq");
-    expect(programName("run", { npm_lifecycle_event: "npx", npm_lifecycle_script: "sqs-worker" })).toBe("sqs-worker run");
+    expect(programName("dlq", { npm_lifecycle_event: "dlq", npm_lifecycle_script: "sqs-worker dlq" })).toBe(
+      "sqs-worker dlq",
+    );
+    expect(programName("run", { npm_lifecycle_event: "npx", npm_lifecycle_script: "sqs-worker" })).toBe(
+      "sqs-worker run",
+    );
     expect(programName("emulator", {})).toBe("sqs-worker emulator");
   });
 
   test("npm run dlq -- --help in this repository says npm run dlq --", async () => {
-    const scripts = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
     const env = { ...cleanEnv(), npm_lifecycle_event: "dlq", npm_lifecycle_script: scripts.dlq };
-    const { stdout } = await run(process.execPath, ["-r", "./scripts/register-ts.js", "tools/sqs-worker.ts", "dlq", "--help"], { cwd: ROOT, env });
+    const { stdout } = await run(
+      process.execPath,
+      ["-r", "./scripts/register-ts.js", "tools/sqs-worker.ts", "dlq", "--help"],
+      { cwd: ROOT, env },
+    );
     expect(stdout).toMatch(/^usage: npm run dlq -- <service> /);
   });
 });
@@ -174,7 +226,11 @@ describe("sqs-worker emulator's Python", () => {
     const said: string[] = [];
     let message = "";
     try {
-      motoPython({ env: { PATH: emptyPath, MOTO_PYTHON: "" }, venv: path.join(temp, "venv"), say: (line) => said.push(line) });
+      motoPython({
+        env: { PATH: emptyPath, MOTO_PYTHON: "" },
+        venv: path.join(temp, "venv"),
+        say: (line) => said.push(line),
+      });
     } catch (error) {
       message = (error as Error).message;
     }
@@ -196,13 +252,25 @@ describe("sqs-worker emulator's Python", () => {
 
 describe("what the commands say about Node.js", () => {
   test("sqs-worker dlq on Node < 22: one line of its own, not the AWS SDK's eight-line NodeVersionSupportWarning", async () => {
-    const env: NodeJS.ProcessEnv = { ...cleanEnv(), AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing", AWS_EC2_METADATA_DISABLED: "true" };
+    const env: NodeJS.ProcessEnv = {
+      ...cleanEnv(),
+      AWS_ACCESS_KEY_ID: "testing",
+      AWS_SECRET_ACCESS_KEY: "testing",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
     delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
     // An endpoint nothing listens on: the SDK's client is built (its warning would show), the call fails at once.
-    const { code, stderr } = await bin("bin/sqs-worker.js", ["dlq", "orders", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], env);
+    const { code, stderr } = await bin(
+      "bin/sqs-worker.js",
+      ["dlq", "orders", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"],
+      env,
+    );
     expect(code).toBe(3);
     expect(stderr).not.toContain("NodeVersionSupportWarning");
     const lines = stderr.trim().split("\n");
-    expect(lines).toEqual([...(nodeSupportLine() ? [nodeSupportLine()] : []), expect.stringMatching(/^dlq: cannot reach the AWS endpoint \(ECONNREFUSED\)/)]);
+    expect(lines).toEqual([
+      ...(nodeSupportLine() ? [nodeSupportLine()] : []),
+      expect.stringMatching(/^dlq: cannot reach the AWS endpoint \(ECONNREFUSED\)/),
+    ]);
   });
 });

@@ -78,7 +78,12 @@ describe("the worker function", () => {
   const fn = onlyResource(orders, "aws_lambda_function");
 
   test("is named <service>-worker and runs the bundle on nodejs22.x", () => {
-    expect(fn).toMatchObject({ function_name: "orders-worker", runtime: "nodejs22.x", handler: "index.handler", timeout: 50 });
+    expect(fn).toMatchObject({
+      function_name: "orders-worker",
+      runtime: "nodejs22.x",
+      handler: "index.handler",
+      timeout: 50,
+    });
   });
 
   test("ships a zip by a relative asset path with its base64 SHA-256 as source_code_hash", () => {
@@ -89,7 +94,10 @@ describe("the worker function", () => {
   });
 
   test("is created after its log group (so Lambda never creates one without retention) and its role's policy", () => {
-    expect(fn.depends_on).toEqual([addressOf(orders, "aws_cloudwatch_log_group"), addressOf(orders, "aws_iam_role_policy")]);
+    expect(fn.depends_on).toEqual([
+      addressOf(orders, "aws_cloudwatch_log_group"),
+      addressOf(orders, "aws_iam_role_policy"),
+    ]);
   });
 
   test("is traced with X-Ray and has no reserved concurrency unless asked", () => {
@@ -124,7 +132,11 @@ describe("the event source mapping", () => {
   });
 
   test("connects the source queue to the function", () => {
-    expect(esm.event_source_arn).toBe(`\${${Object.keys(orders.resource.aws_sqs_queue).map((id) => `aws_sqs_queue.${id}`).find((a) => a.includes("_Queue_"))}.arn}`);
+    expect(esm.event_source_arn).toBe(
+      `\${${Object.keys(orders.resource.aws_sqs_queue)
+        .map((id) => `aws_sqs_queue.${id}`)
+        .find((a) => a.includes("_Queue_"))}.arn}`,
+    );
     expect(esm.function_name).toBe(`\${${addressOf(orders, "aws_lambda_function")}.arn}`);
   });
 
@@ -142,9 +154,15 @@ describe("the worker role", () => {
 
   test("can only be assumed by Lambda", () => {
     const trust = dataSource(orders, "aws_iam_policy_document", "TrustPolicy");
-    expect(role.assume_role_policy).toMatch(/^\$\{data\.aws_iam_policy_document\.Worker_TrustPolicy_[0-9A-F]{8}\.json\}$/);
+    expect(role.assume_role_policy).toMatch(
+      /^\$\{data\.aws_iam_policy_document\.Worker_TrustPolicy_[0-9A-F]{8}\.json\}$/,
+    );
     expect(trust.statement).toEqual([
-      expect.objectContaining({ effect: "Allow", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }),
+      expect.objectContaining({
+        effect: "Allow",
+        actions: ["sts:AssumeRole"],
+        principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }],
+      }),
     ]);
   });
 
@@ -162,9 +180,19 @@ describe("the worker role", () => {
         actions: ["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"],
         resources: [queueArn],
       },
-      { sid: "WriteLogs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroupArn}:*`] },
+      {
+        sid: "WriteLogs",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        resources: [`${logGroupArn}:*`],
+      },
       // AWS has no resource-level permissions for these two: "*" is the only possible resource.
-      { sid: "WriteTraces", effect: "Allow", actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], resources: ["*"] },
+      {
+        sid: "WriteTraces",
+        effect: "Allow",
+        actions: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
+        resources: ["*"],
+      },
     ]);
   });
 
@@ -177,20 +205,33 @@ describe("the worker role", () => {
 
   test("drops the X-Ray statement when tracing is PassThrough", () => {
     const json = synthService("untraced", { lambda: { tracing: "PassThrough" } });
-    expect(dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement.map((s: { sid: string }) => s.sid)).toEqual(["ConsumeQueue", "WriteLogs"]);
+    expect(
+      dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement.map((s: { sid: string }) => s.sid),
+    ).toEqual(["ConsumeQueue", "WriteLogs"]);
     expect(onlyResource(json, "aws_lambda_function").tracing_config).toEqual({ mode: "PassThrough" });
   });
 });
 
 describe("the stack", () => {
   test("outputs the queue and DLQ URL and ARN, the function name and the alarm name", () => {
-    expect(Object.keys(orders.output).sort()).toEqual(["alarm_name", "dlq_arn", "dlq_operator_policy_arn", "dlq_url", "function_name", "queue_arn", "queue_url"]);
+    expect(Object.keys(orders.output).sort()).toEqual([
+      "alarm_name",
+      "dlq_arn",
+      "dlq_operator_policy_arn",
+      "dlq_url",
+      "function_name",
+      "queue_arn",
+      "queue_url",
+    ]);
     expect(orders.output.queue_url.value).toMatch(/^\$\{aws_sqs_queue\.Worker_Queue_[0-9A-F]{8}\.url\}$/);
     expect(orders.output.dlq_arn.value).toMatch(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_[0-9A-F]{8}\.arn\}$/);
   });
 
   test("tags every resource with the service through the provider's default tags", () => {
-    expect(orders.provider.aws[0]).toMatchObject({ region: "us-east-1", default_tags: [{ tags: { Service: "orders", ManagedBy: "cdktf" } }] });
+    expect(orders.provider.aws[0]).toMatchObject({
+      region: "us-east-1",
+      default_tags: [{ tags: { Service: "orders", ManagedBy: "cdktf" } }],
+    });
   });
 
   test("keeps local state in the project root by a relative path", () => {
@@ -200,7 +241,13 @@ describe("the stack", () => {
 
 describe("props shape the resources", () => {
   const custom = synthService("reports", {
-    lambda: { timeoutSeconds: 100, memorySizeMb: 2048, runtime: "nodejs22.x", architecture: "x86_64", logRetentionDays: 30 },
+    lambda: {
+      timeoutSeconds: 100,
+      memorySizeMb: 2048,
+      runtime: "nodejs22.x",
+      architecture: "x86_64",
+      logRetentionDays: 30,
+    },
     queue: { messageRetentionSeconds: 7200 },
     deadLetterQueue: { maxReceiveCount: 7, messageRetentionSeconds: 86_400 },
     eventSource: { batchSize: 50, maximumBatchingWindowSeconds: 5, maximumConcurrency: 40 },
@@ -214,25 +261,37 @@ describe("props shape the resources", () => {
   });
 
   test("function, mapping, DLQ, log group and alarm take the given values", () => {
-    expect(onlyResource(custom, "aws_lambda_function")).toMatchObject({ timeout: 100, memory_size: 2048, runtime: "nodejs22.x", architectures: ["x86_64"] });
+    expect(onlyResource(custom, "aws_lambda_function")).toMatchObject({
+      timeout: 100,
+      memory_size: 2048,
+      runtime: "nodejs22.x",
+      architectures: ["x86_64"],
+    });
     expect(onlyResource(custom, "aws_lambda_event_source_mapping")).toMatchObject({
       batch_size: 50,
       maximum_batching_window_in_seconds: 5,
       scaling_config: { maximum_concurrency: 40 },
     });
-    expect(resources(custom, "aws_sqs_queue").find((q) => q.name === "reports-dlq")).toMatchObject({ message_retention_seconds: 86_400 });
+    expect(resources(custom, "aws_sqs_queue").find((q) => q.name === "reports-dlq")).toMatchObject({
+      message_retention_seconds: 86_400,
+    });
     expect(onlyResource(custom, "aws_cloudwatch_log_group").retention_in_days).toBe(30);
-    expect(resourceWhere(custom, "aws_cloudwatch_metric_alarm", "alarm_name", "reports-dlq-not-empty").body).toMatchObject({ period: 60, evaluation_periods: 3 });
+    expect(
+      resourceWhere(custom, "aws_cloudwatch_metric_alarm", "alarm_name", "reports-dlq-not-empty").body,
+    ).toMatchObject({ period: 60, evaluation_periods: 3 });
   });
 
   test("an explicit visibility timeout wins over the default", () => {
     const json = synthService("explicit", { lambda: { timeoutSeconds: 50 }, queue: { visibilityTimeoutSeconds: 50 } });
-    expect(resources(json, "aws_sqs_queue").find((q) => q.name === "explicit-queue")?.visibility_timeout_seconds).toBe(50);
+    expect(resources(json, "aws_sqs_queue").find((q) => q.name === "explicit-queue")?.visibility_timeout_seconds).toBe(
+      50,
+    );
   });
 });
 
 describe("the DLQ operator policy", () => {
-  const queueArn = (json: typeof orders, part: string) => `\${aws_sqs_queue.${Object.keys(json.resource.aws_sqs_queue).find((id) => id.includes(part))}.arn}`;
+  const queueArn = (json: typeof orders, part: string) =>
+    `\${aws_sqs_queue.${Object.keys(json.resource.aws_sqs_queue).find((id) => id.includes(part))}.arn}`;
 
   test("is named <service>-dlq-operator and grants exactly what npm run dlq needs on these two queues and the alarm", () => {
     expect(onlyResource(orders, "aws_iam_policy").name).toBe("orders-dlq-operator");
@@ -254,14 +313,30 @@ describe("the DLQ operator policy", () => {
         ],
         resources: [queueArn(orders, "_DeadLetterQueue_")],
       },
-      { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [queueArn(orders, "_Queue_")] },
+      {
+        sid: "SendBackToSourceQueue",
+        effect: "Allow",
+        actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+        resources: [queueArn(orders, "_Queue_")],
+      },
       {
         sid: "ReadAlarmState",
         effect: "Allow",
         actions: ["cloudwatch:DescribeAlarms"],
-        resources: ["dlq-not-empty", "backlog-age", "errors", "throttles", "dlq-arrivals"].map((what) => `\${${resourceWhere(orders, "aws_cloudwatch_metric_alarm", "alarm_name", `orders-${what}`).address}.arn}`),
+        resources: ["dlq-not-empty", "backlog-age", "errors", "throttles", "dlq-arrivals"].map(
+          (what) =>
+            `\${${resourceWhere(orders, "aws_cloudwatch_metric_alarm", "alarm_name", `orders-${what}`).address}.arn}`,
+        ),
       },
-      { sid: "ReadWorkerLogs", effect: "Allow", actions: ["logs:FilterLogEvents"], resources: [`\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`, `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}:*`] },
+      {
+        sid: "ReadWorkerLogs",
+        effect: "Allow",
+        actions: ["logs:FilterLogEvents"],
+        resources: [
+          `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`,
+          `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}:*`,
+        ],
+      },
       { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: ["cloudwatch:GetMetricStatistics"], resources: ["*"] },
     ]);
   });
@@ -270,25 +345,59 @@ describe("the DLQ operator policy", () => {
     // Every AWS SDK command the tool sends, read from its sources, as the IAM action it needs
     // (the batch APIs are authorized by their single-message actions).
     // Every file of the tool: tools/dlq.ts, all of tools/dlq/, and the queue counters it shares with the local runner.
-    const dlqFiles = fs.readdirSync(path.join(__dirname, "..", "tools", "dlq")).filter((file) => file.endsWith(".ts")).map((file) => `tools/dlq/${file}`);
-    expect(dlqFiles).toEqual(expect.arrayContaining(["tools/dlq/operations.ts", "tools/dlq/redrive-client-side.ts", "tools/dlq/peek.ts"]));
-    const sources = ["tools/dlq.ts", ...dlqFiles, "tools/local-runner/queue-depth.ts"].map((file) => fs.readFileSync(path.join(__dirname, "..", file), "utf8"));
+    const dlqFiles = fs
+      .readdirSync(path.join(__dirname, "..", "tools", "dlq"))
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => `tools/dlq/${file}`);
+    expect(dlqFiles).toEqual(
+      expect.arrayContaining(["tools/dlq/operations.ts", "tools/dlq/redrive-client-side.ts", "tools/dlq/peek.ts"]),
+    );
+    const sources = ["tools/dlq.ts", ...dlqFiles, "tools/local-runner/queue-depth.ts"].map((file) =>
+      fs.readFileSync(path.join(__dirname, "..", file), "utf8"),
+    );
     const service = (command: string) =>
-      ["DescribeAlarms", "GetMetricStatistics"].includes(command) ? "cloudwatch" : command === "FilterLogEvents" ? "logs" : command === "DescribeTable" ? "dynamodb" : "sqs";
-    const used = new Set(sources.flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, ""))).map((command) => `${service(command)}:${command}`));
+      ["DescribeAlarms", "GetMetricStatistics"].includes(command)
+        ? "cloudwatch"
+        : command === "FilterLogEvents"
+          ? "logs"
+          : command === "DescribeTable"
+            ? "dynamodb"
+            : "sqs";
+    const used = new Set(
+      sources
+        .flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, "")))
+        .map((command) => `${service(command)}:${command}`),
+    );
     const granted = (json: typeof orders) =>
-      (dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { actions: string[] }[]).flatMap((statement) => statement.actions);
+      (
+        dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as {
+          actions: string[];
+        }[]
+      ).flatMap((statement) => statement.actions);
     const idempotent = synthService("orders", { idempotency: {} });
     expect([...used].sort()).toEqual([...new Set(granted(idempotent))].sort());
-    expect([...used].filter((action) => !action.startsWith("dynamodb:")).sort()).toEqual([...new Set(granted(orders))].sort());
-    const describe = (dataSource(idempotent, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as { sid: string }[]).find((st) => st.sid === "SeeIdempotencyTable");
-    expect(describe).toEqual({ sid: "SeeIdempotencyTable", effect: "Allow", actions: ["dynamodb:DescribeTable"], resources: [`\${${addressOf(idempotent, "aws_dynamodb_table")}.arn}`] });
+    expect([...used].filter((action) => !action.startsWith("dynamodb:")).sort()).toEqual(
+      [...new Set(granted(orders))].sort(),
+    );
+    const describe = (
+      dataSource(idempotent, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as {
+        sid: string;
+      }[]
+    ).find((st) => st.sid === "SeeIdempotencyTable");
+    expect(describe).toEqual({
+      sid: "SeeIdempotencyTable",
+      effect: "Allow",
+      actions: ["dynamodb:DescribeTable"],
+      resources: [`\${${addressOf(idempotent, "aws_dynamodb_table")}.arn}`],
+    });
   });
 
   test("adds the queue key's encrypt and decrypt actions when a customer key is used", () => {
     const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     const json = synthService("keyed", { queue: { kmsKeyArn: key } });
-    expect(dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement.at(-1)).toEqual({
+    expect(
+      dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement.at(-1),
+    ).toEqual({
       sid: "UseQueueKey",
       effect: "Allow",
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -310,10 +419,23 @@ describe("environment values", () => {
     const region = new TerraformVariable(stack, "region", { type: "string" }).stringValue;
     new SqsWorker(stack, "Worker", {
       serviceName: "env-literal",
-      lambda: { entry: TEST_ENTRY, environment: { GREETING: "Hello ${name}", DIRECTIVE: "%{ if x }y%{ endif }", PLAIN: "$5 {ok}", MIXED: `\${x} in ${region}` } },
+      lambda: {
+        entry: TEST_ENTRY,
+        environment: {
+          GREETING: "Hello ${name}",
+          DIRECTIVE: "%{ if x }y%{ endif }",
+          PLAIN: "$5 {ok}",
+          MIXED: `\${x} in ${region}`,
+        },
+      },
       alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" },
     });
     const fn = onlyResource(JSON.parse(Testing.synth(stack)), "aws_lambda_function");
-    expect(fn.environment.variables).toEqual({ GREETING: "Hello $${name}", DIRECTIVE: "%%{ if x }y%%{ endif }", PLAIN: "$5 {ok}", MIXED: "$${x} in ${var.region}" });
+    expect(fn.environment.variables).toEqual({
+      GREETING: "Hello $${name}",
+      DIRECTIVE: "%%{ if x }y%%{ endif }",
+      PLAIN: "$5 {ok}",
+      MIXED: "$${x} in ${var.region}",
+    });
   });
 });

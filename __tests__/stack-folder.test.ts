@@ -15,7 +15,11 @@ const ROOT = path.resolve(__dirname, "..");
 const run = promisify(execFile);
 const tempDir = tempDirsRemovedAfterAll();
 
-const filesIn = (dir: string) => fs.readdirSync(dir).filter((f) => f !== "assets").sort();
+const filesIn = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter((f) => f !== "assets")
+    .sort();
 
 describe("a stack folder", () => {
   test("holds only the last synth mode's configuration, plus the provider lock, in any order", async () => {
@@ -31,13 +35,19 @@ describe("a stack folder", () => {
       [".terraform.lock.hcl", "cdk.tf.json"],
       [".terraform.lock.hcl", "cdk.tf", "metadata.json"],
     ]);
-    expect(fs.readFileSync(path.join(outdir, "stacks", "orders", ".terraform.lock.hcl"), "utf8")).toBe(AWS_PROVIDER_LOCK);
+    expect(fs.readFileSync(path.join(outdir, "stacks", "orders", ".terraform.lock.hcl"), "utf8")).toBe(
+      AWS_PROVIDER_LOCK,
+    );
   });
 
   test("the provider lock pins the provider version @cdktf/provider-aws binds, with hashes for every platform", () => {
-    const bound = JSON.parse(fs.readFileSync(path.join(ROOT, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8")).cdktf.provider;
+    const bound = JSON.parse(
+      fs.readFileSync(path.join(ROOT, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"),
+    ).cdktf.provider;
     expect(bound.name).toBe("registry.terraform.io/hashicorp/aws");
-    expect(AWS_PROVIDER_LOCK).toContain(`provider "${bound.name}" {\n  version     = "${bound.version}"\n  constraints = "${bound.version}"\n`);
+    expect(AWS_PROVIDER_LOCK).toContain(
+      `provider "${bound.name}" {\n  version     = "${bound.version}"\n  constraints = "${bound.version}"\n`,
+    );
     // One zh: (registry zip SHA-256) per published platform, so other machines verify downloads.
     expect(AWS_PROVIDER_LOCK.match(/"zh:[0-9a-f]{64}"/g)?.length).toBeGreaterThanOrEqual(12);
   });
@@ -78,7 +88,8 @@ describe("the provider lock with bindings of another hashicorp/aws version (21.x
 
 describe("cdktf's HCL output, mended", () => {
   test("a lifecycle precondition list becomes one precondition block per entry", () => {
-    const raw = 'lifecycle {\n  precondition = [\n{\ncondition = "${a}"\nerror_message = "x"\n},\n{\ncondition = "${b}"\nerror_message = "y"\n},\n]\n}\n';
+    const raw =
+      'lifecycle {\n  precondition = [\n{\ncondition = "${a}"\nerror_message = "x"\n},\n{\ncondition = "${b}"\nerror_message = "y"\n},\n]\n}\n';
     expect(preconditionsAsBlocks(raw)).toBe(
       'lifecycle {\n  precondition {\ncondition = "${a}"\nerror_message = "x"\n  }\n  precondition {\ncondition = "${b}"\nerror_message = "y"\n  }\n}\n',
     );
@@ -87,7 +98,9 @@ describe("cdktf's HCL output, mended", () => {
   test("depends_on is a list of bare references, not quoted strings (deprecated)", async () => {
     const stacks = await synthApp(tempDir("hcl"), { hcl: true });
     const hcl = fs.readFileSync(path.join(stacks.orders, "cdk.tf"), "utf8");
-    expect(hcl).toMatch(/depends_on = \[aws_cloudwatch_log_group\.Worker_LogGroup_[0-9A-F]{8}, aws_iam_role_policy\.Worker_RolePolicy_[0-9A-F]{8}\]/);
+    expect(hcl).toMatch(
+      /depends_on = \[aws_cloudwatch_log_group\.Worker_LogGroup_[0-9A-F]{8}, aws_iam_role_policy\.Worker_RolePolicy_[0-9A-F]{8}\]/,
+    );
     expect(hcl).not.toMatch(/depends_on = \[\s*"/);
   });
 });
@@ -98,7 +111,13 @@ describe("under the cdktf CLI", () => {
     fs.writeFileSync(tfrc, "");
     const { stdout, stderr } = await run(
       path.join(ROOT, "node_modules", ".bin", "cdktf"),
-      ["synth", "--app", "node -r ./scripts/register-ts.js __tests__/fixtures/warning-app.ts", "--output", tempDir("cli-warn")],
+      [
+        "synth",
+        "--app",
+        "node -r ./scripts/register-ts.js __tests__/fixtures/warning-app.ts",
+        "--output",
+        tempDir("cli-warn"),
+      ],
       { cwd: ROOT, env: { ...process.env, CI: "true", CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: tfrc } },
     );
     const output = `${stdout}\n${stderr}`;

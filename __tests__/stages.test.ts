@@ -1,7 +1,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, Testing, TerraformStack } from "cdktf";
-import { ServiceStack, SqsWorker, SqsWorkerConfigError, addServiceStacks, settingsFromEnv, type ServiceStackProps } from "../modules/internal";
+import {
+  ServiceStack,
+  SqsWorker,
+  SqsWorkerConfigError,
+  addServiceStacks,
+  settingsFromEnv,
+  type ServiceStackProps,
+} from "../modules/internal";
 import { TEST_ENTRY, withEntry, type TestWorkerProps } from "./helpers/props";
 import { resources, synthService, tempDirsRemovedAfterAll, type TerraformJson } from "./helpers/synth";
 
@@ -9,7 +16,10 @@ import { resources, synthService, tempDirsRemovedAfterAll, type TerraformJson } 
 // and each prefix has its own state. A stage (ServiceStack's `stage`) gives a stack that prefix,
 // its own stack id (`dev-<service>`) and tag, so one app holds dev and prod of one service.
 
-const names = (json: TerraformJson, type: string, field: string) => resources(json, type).map((r) => r[field]).sort();
+const names = (json: TerraformJson, type: string, field: string) =>
+  resources(json, type)
+    .map((r) => r[field])
+    .sort();
 
 describe("namePrefix", () => {
   const dev = synthService("orders", { namePrefix: "dev-" });
@@ -32,7 +42,9 @@ describe("namePrefix", () => {
   });
 
   test("prefixes FIFO queue names before the .fifo suffix", () => {
-    expect(names(synthService("ledger", { namePrefix: "prod-", queue: { fifo: true } }), "aws_sqs_queue", "name")).toEqual(["prod-ledger-dlq.fifo", "prod-ledger-queue.fifo"]);
+    expect(
+      names(synthService("ledger", { namePrefix: "prod-", queue: { fifo: true } }), "aws_sqs_queue", "name"),
+    ).toEqual(["prod-ledger-dlq.fifo", "prod-ledger-queue.fifo"]);
   });
 
   test("gives each prefix its own local state file", () => {
@@ -46,13 +58,21 @@ describe("namePrefix", () => {
 
 describe("the app's stage (SQS_WORKER_STAGE)", () => {
   test("is read from the environment, and absent by default", () => {
-    expect(settingsFromEnv({ SQS_WORKER_STAGE: "dev" })).toEqual({ region: "us-east-1", backend: { kind: "local" }, stage: "dev" });
+    expect(settingsFromEnv({ SQS_WORKER_STAGE: "dev" })).toEqual({
+      region: "us-east-1",
+      backend: { kind: "local" },
+      stage: "dev",
+    });
     expect(settingsFromEnv({})).toEqual({ region: "us-east-1", backend: { kind: "local" } });
   });
 
   test("names every service's stack <stage>-<service>, prefixes its names and separates its S3 state key", () => {
     const app = Testing.app() as App;
-    const [stack] = addServiceStacks(app, { orders: withEntry({}) }, settingsFromEnv({ SQS_WORKER_STAGE: "prod", TF_STATE_BUCKET: "state" }));
+    const [stack] = addServiceStacks(
+      app,
+      { orders: withEntry({}) },
+      settingsFromEnv({ SQS_WORKER_STAGE: "prod", TF_STATE_BUCKET: "state" }),
+    );
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
     expect(stack.node.id).toBe("prod-orders");
     expect(names(json, "aws_sqs_queue", "name")).toEqual(["prod-orders-dlq", "prod-orders-queue"]);
@@ -60,13 +80,21 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
   });
 
   test("an empty SQS_WORKER_STAGE is no stage", () => {
-    const [stack] = addServiceStacks(Testing.app() as App, { orders: withEntry({}) }, settingsFromEnv({ SQS_WORKER_STAGE: "" }));
+    const [stack] = addServiceStacks(
+      Testing.app() as App,
+      { orders: withEntry({}) },
+      settingsFromEnv({ SQS_WORKER_STAGE: "" }),
+    );
     expect(stack.node.id).toBe("orders");
   });
 
   test("does not override a service's own namePrefix, which keeps naming its state", () => {
     const app = Testing.app() as App;
-    const [stack] = addServiceStacks(app, { orders: withEntry<TestWorkerProps>({ namePrefix: "blue-" }) }, settingsFromEnv({ SQS_WORKER_STAGE: "prod" }));
+    const [stack] = addServiceStacks(
+      app,
+      { orders: withEntry<TestWorkerProps>({ namePrefix: "blue-" }) },
+      settingsFromEnv({ SQS_WORKER_STAGE: "prod" }),
+    );
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
     expect(stack.node.id).toBe("prod-orders");
     expect(names(json, "aws_sqs_queue", "name")).toEqual(["blue-orders-dlq", "blue-orders-queue"]);
@@ -74,7 +102,13 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
   });
 
   test("refuses a stage ServiceStack refuses, for every service", () => {
-    expect(() => addServiceStacks(Testing.app() as App, { orders: withEntry({}), billing: withEntry({}) }, settingsFromEnv({ SQS_WORKER_STAGE: "dev!" }))).toThrow(
+    expect(() =>
+      addServiceStacks(
+        Testing.app() as App,
+        { orders: withEntry({}), billing: withEntry({}) },
+        settingsFromEnv({ SQS_WORKER_STAGE: "dev!" }),
+      ),
+    ).toThrow(
       [
         "Invalid SqsWorker configuration (2 problems):",
         `  - orders: stage ${STAGE_RULE} (given "dev!")`,
@@ -92,7 +126,9 @@ describe("dev and prod of one service in one app", () => {
   const worker = withEntry({});
   const build = (backend: ServiceStackProps["backend"] = { kind: "local" }) => {
     const app = Testing.app() as App;
-    const stacks = ["dev", "prod"].map((stage) => new ServiceStack(app, "invoices", { stage, region: "eu-west-1", backend, worker }));
+    const stacks = ["dev", "prod"].map(
+      (stage) => new ServiceStack(app, "invoices", { stage, region: "eu-west-1", backend, worker }),
+    );
     return stacks.map((stack) => ({ id: stack.node.id, json: JSON.parse(Testing.synth(stack)) as TerraformJson }));
   };
 
@@ -103,14 +139,23 @@ describe("dev and prod of one service in one app", () => {
     expect(names(prod.json, "aws_sqs_queue", "name")).toEqual(["prod-invoices-dlq", "prod-invoices-queue"]);
     expect(names(prod.json, "aws_lambda_function", "function_name")).toEqual(["prod-invoices-worker"]);
     // The worker's service name stays the service's: its environment and metrics say invoices.
-    expect(resources(prod.json, "aws_cloudwatch_dashboard").map((d) => String(d.dashboard_body))[0]).toContain("prod-invoices-queue");
+    expect(resources(prod.json, "aws_cloudwatch_dashboard").map((d) => String(d.dashboard_body))[0]).toContain(
+      "prod-invoices-queue",
+    );
   });
 
   test("name the stack, not only the service, in a config error: per-stage settings show which stage is wrong", () => {
     const app = Testing.app() as App;
     new ServiceStack(app, "invoices", { stage: "dev", region: "eu-west-1", worker });
-    const prod = () => new ServiceStack(app, "invoices", { stage: "prod", region: "eu-west-1", worker: { ...worker, lambda: { ...worker.lambda, timeoutSeconds: 1000 } } });
-    expect(prod).toThrow(/^ {2}- prod-invoices: lambda\.timeoutSeconds must be an integer from 1 to 900 .*\(given 1000\)$/m);
+    const prod = () =>
+      new ServiceStack(app, "invoices", {
+        stage: "prod",
+        region: "eu-west-1",
+        worker: { ...worker, lambda: { ...worker.lambda, timeoutSeconds: 1000 } },
+      });
+    expect(prod).toThrow(
+      /^ {2}- prod-invoices: lambda\.timeoutSeconds must be an integer from 1 to 900 .*\(given 1000\)$/m,
+    );
   });
 
   test("tell on-call, in the alarm and policy descriptions AWS shows, the DLQ command that finds this stage's queues", () => {
@@ -120,7 +165,8 @@ describe("dev and prod of one service in one app", () => {
       ...resources(prod.json, "aws_iam_policy").map((p) => String(p.description)),
     ].filter((d) => d.includes("sqs-worker dlq"));
     expect(descriptions.length).toBe(3); // errors, DLQ arrivals, the operator policy
-    for (const d of descriptions) expect(d).toMatch(/npx sqs-worker dlq invoices (logs|peek|<command>) --name-prefix prod-/);
+    for (const d of descriptions)
+      expect(d).toMatch(/npx sqs-worker dlq invoices (logs|peek|<command>) --name-prefix prod-/);
     expect(JSON.stringify(prod.json)).not.toContain("npm run dlq");
   });
 
@@ -135,9 +181,15 @@ describe("dev and prod of one service in one app", () => {
 
   test("tag every resource with the service and the stage, and say the stage in the alarm variable", () => {
     const [dev, prod] = build();
-    expect(dev.json.provider.aws[0].default_tags).toEqual([{ tags: { Service: "invoices", Stage: "dev", ManagedBy: "cdktf" } }]);
-    expect(prod.json.provider.aws[0].default_tags).toEqual([{ tags: { Service: "invoices", Stage: "prod", ManagedBy: "cdktf" } }]);
-    expect(prod.json.variable.alert_sns_arn.description).toBe("SNS topic ARN notified when the dead-letter queue of invoices (stage prod) holds messages");
+    expect(dev.json.provider.aws[0].default_tags).toEqual([
+      { tags: { Service: "invoices", Stage: "dev", ManagedBy: "cdktf" } },
+    ]);
+    expect(prod.json.provider.aws[0].default_tags).toEqual([
+      { tags: { Service: "invoices", Stage: "prod", ManagedBy: "cdktf" } },
+    ]);
+    expect(prod.json.variable.alert_sns_arn.description).toBe(
+      "SNS topic ARN notified when the dead-letter queue of invoices (stage prod) holds messages",
+    );
   });
 
   test("without a stage, nothing changes: the stack id is the service, no Stage tag, no prefix", () => {
@@ -153,41 +205,78 @@ describe("dev and prod of one service in one app", () => {
     const outdir = temp("stages-app");
     const app = new App({ outdir });
     const settings = { region: "us-east-1", backend: { kind: "local" } } as const;
-    const stacks = ["dev", "prod"].flatMap((stage) => addServiceStacks(app, { invoices: worker, billing: worker }, { ...settings, stage }));
-    expect(stacks.map((stack) => stack.node.id)).toEqual(["dev-invoices", "dev-billing", "prod-invoices", "prod-billing"]);
+    const stacks = ["dev", "prod"].flatMap((stage) =>
+      addServiceStacks(app, { invoices: worker, billing: worker }, { ...settings, stage }),
+    );
+    expect(stacks.map((stack) => stack.node.id)).toEqual([
+      "dev-invoices",
+      "dev-billing",
+      "prod-invoices",
+      "prod-billing",
+    ]);
     app.synth();
-    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["dev-billing", "dev-invoices", "prod-billing", "prod-invoices"]);
-    const queue = (stack: string) => Object.values((JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson).resource.aws_sqs_queue).map((q) => q.name);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual([
+      "dev-billing",
+      "dev-invoices",
+      "prod-billing",
+      "prod-invoices",
+    ]);
+    const queue = (stack: string) =>
+      Object.values(
+        (JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")) as TerraformJson)
+          .resource.aws_sqs_queue,
+      ).map((q) => q.name);
     expect(queue("prod-billing").sort()).toEqual(["prod-billing-dlq", "prod-billing-queue"]);
   });
 
   test("the same stage twice is refused: cdktf refuses the stack id, the worker's check the names", () => {
     const app = Testing.app() as App;
     new ServiceStack(app, "invoices", { stage: "dev", region: "us-east-1", worker });
-    expect(() => new ServiceStack(app, "invoices", { stage: "dev", region: "us-east-1", worker })).toThrow(/There is already a Construct with name 'dev-invoices'/);
+    expect(() => new ServiceStack(app, "invoices", { stage: "dev", region: "us-east-1", worker })).toThrow(
+      /There is already a Construct with name 'dev-invoices'/,
+    );
     // Another stage whose worker sets the first one's prefix would create the same AWS names.
-    expect(() => new ServiceStack(app, "invoices", { stage: "qa", region: "us-east-1", worker: { ...worker, namePrefix: "dev-" } })).toThrow(
+    expect(
+      () =>
+        new ServiceStack(app, "invoices", {
+          stage: "qa",
+          region: "us-east-1",
+          worker: { ...worker, namePrefix: "dev-" },
+        }),
+    ).toThrow(
       /invoices: serviceName gives AWS names that dev-invoices\/Worker in this app already creates .* \(given "invoices" with namePrefix "dev-"\)/,
     );
   });
 });
 
 describe("a stage ServiceStack refuses", () => {
-  const build = (stage: unknown, extra: object = {}) => new ServiceStack(Testing.app(), "orders", { region: "us-east-1", worker: withEntry({}), stage: stage as string, ...extra });
+  const build = (stage: unknown, extra: object = {}) =>
+    new ServiceStack(Testing.app(), "orders", {
+      region: "us-east-1",
+      worker: withEntry({}),
+      stage: stage as string,
+      ...extra,
+    });
   const lines = (stage: unknown, extra: object = {}): string[] => {
     try {
       build(stage, extra);
     } catch (error) {
       expect(error).toBeInstanceOf(SqsWorkerConfigError);
-      return (error as Error).message.split("\n").slice(1).map((line) => line.trim());
+      return (error as Error).message
+        .split("\n")
+        .slice(1)
+        .map((line) => line.trim());
     }
     throw new Error("no error");
   };
 
   test("not a string, empty, uppercase, ending with a hyphen, or with other characters: one line each, with the rule", () => {
-    expect(lines(3)).toEqual(['- orders: stage must be a string such as "dev" or "prod", or left out for no stage (given 3)']);
+    expect(lines(3)).toEqual([
+      '- orders: stage must be a string such as "dev" or "prod", or left out for no stage (given 3)',
+    ]);
     expect(lines("")).toEqual(['- orders: stage must not be empty: leave it out for no stage (given "")']);
-    for (const stage of ["Dev", "dev-", "-dev", "1dev", "dev_1", "dev.1", "dév"]) expect(lines(stage)).toEqual([`- orders: stage ${STAGE_RULE} (given ${JSON.stringify(stage)})`]);
+    for (const stage of ["Dev", "dev-", "-dev", "1dev", "dev_1", "dev.1", "dév"])
+      expect(lines(stage)).toEqual([`- orders: stage ${STAGE_RULE} (given ${JSON.stringify(stage)})`]);
   });
 
   test("comes with the stack's other problems, all at once", () => {
@@ -211,7 +300,12 @@ describe("a stage ServiceStack refuses", () => {
 });
 
 describe("two workers that would create the same AWS names", () => {
-  const props = (extra: object = {}) => ({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:a" }, ...extra });
+  const props = (extra: object = {}) => ({
+    serviceName: "orders",
+    lambda: { entry: TEST_ENTRY },
+    alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:a" },
+    ...extra,
+  });
 
   test("are refused in one stack, naming the other worker and the names", () => {
     const stack = new TerraformStack(Testing.app(), "shop");
@@ -233,6 +327,8 @@ describe("two workers that would create the same AWS names", () => {
     const stack = new TerraformStack(Testing.app(), "shop");
     new SqsWorker(stack, "Dev", props({ namePrefix: "dev-" }));
     expect(() => new SqsWorker(stack, "Prod", props({ namePrefix: "prod-" }))).not.toThrow();
-    expect(() => new SqsWorker(new TerraformStack(Testing.app(), "other"), "Worker", props({ namePrefix: "dev-" }))).not.toThrow();
+    expect(
+      () => new SqsWorker(new TerraformStack(Testing.app(), "other"), "Worker", props({ namePrefix: "dev-" })),
+    ).not.toThrow();
   });
 });

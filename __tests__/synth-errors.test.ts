@@ -27,7 +27,11 @@ const twoViolations = new SqsWorkerConfigError([
 function report(body: () => void, env: ConfigErrorReporting["env"] = {}) {
   const written: string[] = [];
   const exitCodes: number[] = [];
-  const completed = reportConfigErrors(body, { env, write: (text) => written.push(text), setExitCode: (code) => exitCodes.push(code) });
+  const completed = reportConfigErrors(body, {
+    env,
+    write: (text) => written.push(text),
+    setExitCode: (code) => exitCodes.push(code),
+  });
   return { completed, output: written.join(""), exitCodes };
 }
 
@@ -47,7 +51,11 @@ describe("reportConfigErrors", () => {
     const result = report(() => {
       throw twoViolations;
     });
-    expect(result).toEqual({ completed: false, output: `${configErrorLines(twoViolations).join("\n")}\n`, exitCodes: [1] });
+    expect(result).toEqual({
+      completed: false,
+      output: `${configErrorLines(twoViolations).join("\n")}\n`,
+      exitCodes: [1],
+    });
     expect(result.output).not.toMatch(/^\s*at /m);
     expect(result.output).not.toMatch(/violations|[{}[\]]/);
   });
@@ -85,9 +93,12 @@ describe("reportConfigErrors", () => {
   });
 
   test.each(["", "0", "false"])("with SQS_WORKER_DEBUG=%j still prints only the lines", (value) => {
-    const result = report(() => {
-      throw twoViolations;
-    }, { [CONFIG_ERROR_DEBUG_ENV]: value });
+    const result = report(
+      () => {
+        throw twoViolations;
+      },
+      { [CONFIG_ERROR_DEBUG_ENV]: value },
+    );
     expect(result.completed).toBe(false);
     expect(result.exitCodes).toEqual([1]);
   });
@@ -97,7 +108,11 @@ describe("reportConfigErrors", () => {
     try {
       const result = report(() => {
         const app = new App({ outdir });
-        addServiceStacks(app, { orders: { lambda: { entry: TEST_ENTRY, timeoutSeconds: 5000, memorySizeMb: 64 } } }, settingsFromEnv({}));
+        addServiceStacks(
+          app,
+          { orders: { lambda: { entry: TEST_ENTRY, timeoutSeconds: 5000, memorySizeMb: 64 } } },
+          settingsFromEnv({}),
+        );
         synthAndReport(app, null);
       });
       expect(result.completed).toBe(false);
@@ -110,7 +125,12 @@ describe("reportConfigErrors", () => {
         ]),
       );
       // No manifest and no stack configuration: nothing a later deploy could pick up.
-      expect(fs.readdirSync(outdir, { recursive: true }).map(String).filter((f) => /manifest\.json$|cdk\.tf(\.json)?$/.test(f))).toEqual([]);
+      expect(
+        fs
+          .readdirSync(outdir, { recursive: true })
+          .map(String)
+          .filter((f) => /manifest\.json$|cdk\.tf(\.json)?$/.test(f)),
+      ).toEqual([]);
     } finally {
       removeDir(outdir);
     }
@@ -119,10 +139,13 @@ describe("reportConfigErrors", () => {
 
 describe("isSqsWorkerConfigError", () => {
   test("knows the error, also from a second copy of the package (same name, a violations list)", () => {
-    const fromOtherCopy = Object.assign(new Error("Invalid SqsWorker configuration (1 problem):\n  - a: b c (given d)"), {
-      name: "SqsWorkerConfigError",
-      violations: [{ serviceName: "a", path: "b", rule: "c", given: "d" }],
-    });
+    const fromOtherCopy = Object.assign(
+      new Error("Invalid SqsWorker configuration (1 problem):\n  - a: b c (given d)"),
+      {
+        name: "SqsWorkerConfigError",
+        violations: [{ serviceName: "a", path: "b", rule: "c", given: "d" }],
+      },
+    );
     expect(isSqsWorkerConfigError(twoViolations)).toBe(true);
     expect(isSqsWorkerConfigError(fromOtherCopy)).toBe(true);
   });
@@ -142,13 +165,20 @@ test("an app with several broken services reports every one's violations in one 
   const broken = (seconds: number) => withEntry({ lambda: { timeoutSeconds: seconds } });
   let error: unknown;
   try {
-    addServiceStacks(new App(), { first: broken(0), fine: withEntry({}), second: broken(901) }, { region: "us-east-1", backend: { kind: "local" } });
+    addServiceStacks(
+      new App(),
+      { first: broken(0), fine: withEntry({}), second: broken(901) },
+      { region: "us-east-1", backend: { kind: "local" } },
+    );
   } catch (e) {
     error = e;
   }
-  const { SqsWorkerConfigError } = require("../modules/sqs-worker/config-error") as typeof import("../modules/sqs-worker/config-error");
+  const { SqsWorkerConfigError } =
+    require("../modules/sqs-worker/config-error") as typeof import("../modules/sqs-worker/config-error");
   expect(error).toBeInstanceOf(SqsWorkerConfigError);
   const services = new Set((error as InstanceType<typeof SqsWorkerConfigError>).violations.map((v) => v.serviceName));
   expect([...services].sort()).toEqual(["first", "second"]);
-  expect((error as Error).message).toMatch(/^Invalid SqsWorker configuration \(\d+ problems\):\n {2}- first: lambda\.timeoutSeconds/);
+  expect((error as Error).message).toMatch(
+    /^Invalid SqsWorker configuration \(\d+ problems\):\n {2}- first: lambda\.timeoutSeconds/,
+  );
 });

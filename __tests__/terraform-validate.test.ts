@@ -26,8 +26,17 @@ const SERVICES = {
   ...EXAMPLE_SERVICES,
   variant: {
     namePrefix: "dev-",
-    lambda: { entry: TEST_ENTRY, tracing: "PassThrough", architecture: "x86_64", environment: { AB: "1", TEMPLATE: "Hello ${name}, %{ if admin }admin%{ endif }" } },
-    queue: { kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", delaySeconds: 5, receiveWaitTimeSeconds: 20 },
+    lambda: {
+      entry: TEST_ENTRY,
+      tracing: "PassThrough",
+      architecture: "x86_64",
+      environment: { AB: "1", TEMPLATE: "Hello ${name}, %{ if admin }admin%{ endif }" },
+    },
+    queue: {
+      kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+      delaySeconds: 5,
+      receiveWaitTimeSeconds: 20,
+    },
     deadLetterQueue: { maxReceiveCount: 5 },
     eventSource: { batchSize: 100, maximumBatchingWindowSeconds: 5, maximumConcurrency: false },
     alarm: { periodSeconds: 60, evaluationPeriods: 5 },
@@ -60,7 +69,10 @@ maybe("terraform validate", () => {
         const dir = stacks[mode][stack];
         await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
         const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
-        validated.set(`${stack} ${mode}`, { lock: fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8"), result });
+        validated.set(`${stack} ${mode}`, {
+          lock: fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8"),
+          result,
+        });
       }),
     );
   });
@@ -73,15 +85,28 @@ maybe("terraform validate", () => {
     const { lock, result } = validated.get(`${stack} ${mode}`)!;
     // init verified the mirrored provider against the committed lock and left it as it was.
     expect(lock).toBe(AWS_PROVIDER_LOCK);
-    expect({ valid: result.valid, warnings: result.warning_count, diagnostics: result.diagnostics }).toEqual({ valid: true, warnings: 0, diagnostics: [] });
+    expect({ valid: result.valid, warnings: result.warning_count, diagnostics: result.diagnostics }).toEqual({
+      valid: true,
+      warnings: 0,
+      diagnostics: [],
+    });
   });
 
   test("the committed lock's h1 hash is the one Terraform computes from the provider mirror", async () => {
     if (!tool.ok) throw new Error(tool.reason);
     const dir = path.join(outdir, "lock");
     fs.mkdirSync(dir);
-    fs.writeFileSync(path.join(dir, "main.tf"), `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "${AWS_PROVIDER_VERSION}" }\n  }\n}\n`);
-    await terraformOk(tool, dir, ["providers", "lock", `-fs-mirror=${tool.mirror}`, "-platform=linux_amd64", "-no-color"]);
+    fs.writeFileSync(
+      path.join(dir, "main.tf"),
+      `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "${AWS_PROVIDER_VERSION}" }\n  }\n}\n`,
+    );
+    await terraformOk(tool, dir, [
+      "providers",
+      "lock",
+      `-fs-mirror=${tool.mirror}`,
+      "-platform=linux_amd64",
+      "-no-color",
+    ]);
     const computed = fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8").match(/"(h1:[^"]+)"/)?.[1];
     expect(computed).toBeDefined();
     expect(AWS_PROVIDER_LOCK).toContain(`"${computed}"`);

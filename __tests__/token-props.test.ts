@@ -17,7 +17,10 @@ function build(override: Props): Props {
   const base: Props = { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } };
   for (const [key, value] of Object.entries(override)) {
     const current = base[key];
-    base[key] = current && typeof current === "object" && value && typeof value === "object" && !Token.isUnresolved(value) ? { ...current, ...value } : value;
+    base[key] =
+      current && typeof current === "object" && value && typeof value === "object" && !Token.isUnresolved(value)
+        ? { ...current, ...value }
+        : value;
   }
   return base;
 }
@@ -30,7 +33,10 @@ function refusal(override: (stack: TerraformStack) => Props): string[] {
     return [];
   } catch (error) {
     if (!(error instanceof SqsWorkerConfigError)) throw error;
-    return error.message.split("\n").slice(1).map((line) => line.replace(/^ {2}- /, ""));
+    return error.message
+      .split("\n")
+      .slice(1)
+      .map((line) => line.replace(/^ {2}- /, ""));
   }
 }
 
@@ -52,21 +58,27 @@ const ENVIRONMENT_REFUSED =
 
 describe("a whole lambda.environment given as a Terraform expression", () => {
   test("Fn.merge of a literal and a variable is refused in one line naming the expression", () => {
-    expect(refusal((stack) => ({ lambda: { environment: Fn.merge([{ STAGE: "dev" }, mapVariable(stack).value]) } }))).toEqual([
-      `${ENVIRONMENT_REFUSED} (given "\${merge({\\"STAGE\\" = \\"dev\\"}, var.extra)}")`,
-    ]);
+    expect(
+      refusal((stack) => ({ lambda: { environment: Fn.merge([{ STAGE: "dev" }, mapVariable(stack).value]) } })),
+    ).toEqual([`${ENVIRONMENT_REFUSED} (given "\${merge({\\"STAGE\\" = \\"dev\\"}, var.extra)}")`]);
   });
 
   test("Token.asString of a map variable is refused in one line", () => {
-    expect(refusal((stack) => ({ lambda: { environment: Token.asString(mapVariable(stack).value) } }))).toEqual([`${ENVIRONMENT_REFUSED} (given "\${var.extra}")`]);
+    expect(refusal((stack) => ({ lambda: { environment: Token.asString(mapVariable(stack).value) } }))).toEqual([
+      `${ENVIRONMENT_REFUSED} (given "\${var.extra}")`,
+    ]);
   });
 
   test("a map variable's value is refused in one line, without a creationStack", () => {
-    expect(refusal((stack) => ({ lambda: { environment: mapVariable(stack).value } }))).toEqual([`${ENVIRONMENT_REFUSED} (given "\${var.extra}")`]);
+    expect(refusal((stack) => ({ lambda: { environment: mapVariable(stack).value } }))).toEqual([
+      `${ENVIRONMENT_REFUSED} (given "\${var.extra}")`,
+    ]);
   });
 
   test("Token.asStringMap of a variable is refused in one line, without a TfToken key", () => {
-    expect(refusal((stack) => ({ lambda: { environment: Token.asStringMap(mapVariable(stack).value) } }))).toEqual([`${ENVIRONMENT_REFUSED} (given "\${var.extra}")`]);
+    expect(refusal((stack) => ({ lambda: { environment: Token.asStringMap(mapVariable(stack).value) } }))).toEqual([
+      `${ENVIRONMENT_REFUSED} (given "\${var.extra}")`,
+    ]);
   });
 });
 
@@ -81,11 +93,17 @@ describe("Terraform expressions inside a literal lambda.environment", () => {
         },
       },
     }));
-    expect(workerFunction(json).environment).toEqual({ variables: { STAGE: "${var.stage}", WORKERS: "${var.workers}", GREETING: "hello" } });
+    expect(workerFunction(json).environment).toEqual({
+      variables: { STAGE: "${var.stage}", WORKERS: "${var.workers}", GREETING: "hello" },
+    });
   });
 
   test("a key that is a Terraform expression is refused in one line naming it", () => {
-    expect(refusal((stack) => ({ lambda: { environment: { [new TerraformVariable(stack, "key", { type: "string" }).stringValue]: "on" } } }))).toEqual([
+    expect(
+      refusal((stack) => ({
+        lambda: { environment: { [new TerraformVariable(stack, "key", { type: "string" }).stringValue]: "on" } },
+      })),
+    ).toEqual([
       'orders: lambda.environment keys must be known at synth, not Terraform expressions: Lambda\'s key pattern, its reserved keys and the guarantee switches are checked by name (values may be expressions) (given "${var.key}")',
     ]);
   });
@@ -109,19 +127,27 @@ const withValue = (path: string, value: unknown): Props => {
 };
 
 describe("props the construct decides something with", () => {
-  test.each(Object.entries(SYNTH_TIME_PROPS))("%s refuses a Terraform expression in one line saying why", (path, reason) => {
-    const service = path === "serviceName" ? "${var.given}" : "orders";
-    expect(refusal((stack) => withValue(path, tokenFor(stack, kindOf(path))))).toEqual([
-      `${service}: ${path} must be known at synth, not a Terraform expression: ${reason} (given "\${var.given}")`,
-    ]);
-  });
+  test.each(Object.entries(SYNTH_TIME_PROPS))(
+    "%s refuses a Terraform expression in one line saying why",
+    (path, reason) => {
+      const service = path === "serviceName" ? "${var.given}" : "orders";
+      expect(refusal((stack) => withValue(path, tokenFor(stack, kindOf(path))))).toEqual([
+        `${service}: ${path} must be known at synth, not a Terraform expression: ${reason} (given "\${var.given}")`,
+      ]);
+    },
+  );
 
   test("two workers given the same serviceName variable never reach an apply: the first is refused", () => {
     const stack = new TerraformStack(Testing.app(), "test");
     const service = new TerraformVariable(stack, "service", { type: "string" }).stringValue;
-    expect(() => new SqsWorker(stack, "First", { serviceName: service, lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } })).toThrow(
-      /\$\{var\.service\}: serviceName must be known at synth, not a Terraform expression/,
-    );
+    expect(
+      () =>
+        new SqsWorker(stack, "First", {
+          serviceName: service,
+          lambda: { entry: TEST_ENTRY },
+          alarm: { topicArn: TOPIC },
+        }),
+    ).toThrow(/\$\{var\.service\}: serviceName must be known at synth, not a Terraform expression/);
   });
 
   test("a refused expression is reported together with the configuration's other problems", () => {
@@ -152,20 +178,32 @@ describe("props the construct only passes on to Terraform", () => {
       .map(([prop]) => (group ? `${group}.${prop}` : prop)),
   );
 
-  test.each(numberPaths)("%s given a number variable reaches Terraform as that variable, never as cdktf's placeholder number", (path) => {
-    const json = synthesized((stack) => ({ ...withValue(path, tokenFor(stack, "number")), ...(path.startsWith("idempotency.") ? {} : { idempotency: {} }) }));
-    expect(json).toContain("var.given");
-    // A token number printed as a number (string interpolation, arithmetic) shows as ~1e+289.
-    expect(json).not.toMatch(/\de[+-]\d{3}/);
-  });
+  test.each(numberPaths)(
+    "%s given a number variable reaches Terraform as that variable, never as cdktf's placeholder number",
+    (path) => {
+      const json = synthesized((stack) => ({
+        ...withValue(path, tokenFor(stack, "number")),
+        ...(path.startsWith("idempotency.") ? {} : { idempotency: {} }),
+      }));
+      expect(json).toContain("var.given");
+      // A token number printed as a number (string interpolation, arithmetic) shows as ~1e+289.
+      expect(json).not.toMatch(/\de[+-]\d{3}/);
+    },
+  );
 
   test("lambda.architecture given a variable appears in the function as that variable", () => {
-    const json = synthesized((stack) => ({ lambda: { architecture: new TerraformVariable(stack, "arch", { type: "string" }).stringValue } }));
+    const json = synthesized((stack) => ({
+      lambda: { architecture: new TerraformVariable(stack, "arch", { type: "string" }).stringValue },
+    }));
     expect(workerFunction(json).architectures).toEqual(["${var.arch}"]);
   });
 
   test("queue.kmsKeyArn given a variable encrypts both queues with that key", () => {
-    const json = JSON.parse(synthesized((stack) => ({ queue: { kmsKeyArn: new TerraformVariable(stack, "key", { type: "string" }).stringValue } })));
+    const json = JSON.parse(
+      synthesized((stack) => ({
+        queue: { kmsKeyArn: new TerraformVariable(stack, "key", { type: "string" }).stringValue },
+      })),
+    );
     const queues = Object.values(json.resource.aws_sqs_queue as Record<string, Record<string, unknown>>);
     expect(queues.map((q) => q.kms_master_key_id)).toEqual(["${var.key}", "${var.key}"]);
   });

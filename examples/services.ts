@@ -19,7 +19,12 @@ export const EXAMPLE_SERVICES: ServiceCatalog = {
   // A heavier job with different settings: longer, bigger, fewer records per batch, more
   // parallelism and more patience before dead-lettering.
   thumbnails: {
-    lambda: { entry: path.join(WORKERS, "thumbnails.ts"), timeoutSeconds: 120, memorySizeMb: 1024, environment: { THUMBNAIL_WIDTH: "320" } },
+    lambda: {
+      entry: path.join(WORKERS, "thumbnails.ts"),
+      timeoutSeconds: 120,
+      memorySizeMb: 1024,
+      environment: { THUMBNAIL_WIDTH: "320" },
+    },
     queue: { messageRetentionSeconds: 86_400 },
     deadLetterQueue: { maxReceiveCount: 5 },
     eventSource: { batchSize: 5, maximumConcurrency: 50 },

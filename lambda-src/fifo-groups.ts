@@ -20,7 +20,9 @@ export class HeldBackError extends Error {
   constructor(record: SQSRecord, blockerId: string, lastReceive: boolean) {
     super(
       `held back: message ${blockerId} of group ${record.attributes.MessageGroupId} failed earlier in this batch` +
-        (lastReceive ? " (this is its last receive: SQS dead-letters it untried)" : "; it runs after that message succeeds or is dead-lettered"),
+        (lastReceive
+          ? " (this is its last receive: SQS dead-letters it untried)"
+          : "; it runs after that message succeeds or is dead-lettered"),
     );
     this.name = "HeldBackError";
   }
@@ -37,7 +39,10 @@ export function isLastReceive(record: SQSRecord, maxReceiveCount: number | undef
  * failed (not on its last receive), in which case it throws {@link HeldBackError} without
  * running it. The batch's records must be given one at a time, in order.
  */
-export function isolateGroups(handle: (record: SQSRecord) => Promise<void>, maxReceiveCount: number | undefined): (record: SQSRecord) => Promise<void> {
+export function isolateGroups(
+  handle: (record: SQSRecord) => Promise<void>,
+  maxReceiveCount: number | undefined,
+): (record: SQSRecord) => Promise<void> {
   const failedGroups = new Map<string, string>(); // group id → the message that failed
   return async (record) => {
     const group = record.attributes.MessageGroupId ?? "";

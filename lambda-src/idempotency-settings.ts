@@ -35,7 +35,12 @@ export const IDEMPOTENCY_ATTRIBUTES = {
  * the key), GetItem (read a record that exists), UpdateItem (mark it COMPLETED), DeleteItem
  * (release it when the business logic failed, so the retry runs).
  */
-export const IDEMPOTENCY_TABLE_ACTIONS = ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"] as const;
+export const IDEMPOTENCY_TABLE_ACTIONS = [
+  "dynamodb:DeleteItem",
+  "dynamodb:GetItem",
+  "dynamodb:PutItem",
+  "dynamodb:UpdateItem",
+] as const;
 
 /**
  * The AWS SDK packages the idempotency code loads. Lambda's Node.js runtimes provide them, so

@@ -46,7 +46,9 @@ export class IdempotencyKeyError extends Error {
  */
 export function originalMessageId(record: SQSRecord): string {
   const carried = record.messageAttributes?.[ORIGINAL_MESSAGE_ID_ATTRIBUTE]?.stringValue;
-  return typeof carried === "string" && carried !== "" && carried.length <= MAX_ORIGINAL_MESSAGE_ID_LENGTH ? carried : record.messageId;
+  return typeof carried === "string" && carried !== "" && carried.length <= MAX_ORIGINAL_MESSAGE_ID_LENGTH
+    ? carried
+    : record.messageId;
 }
 
 /** The record's idempotency key: the body key function's result, or the message's original id. */
@@ -56,7 +58,9 @@ function keyOf<T>(settings: IdempotentRecordSettings<T>, message: T, record: SQS
   try {
     key = settings.key(message, record);
   } catch (error) {
-    throw new IdempotencyKeyError(`message ${record.messageId}: idempotencyKey threw: ${(error as Error)?.message ?? String(error)}`);
+    throw new IdempotencyKeyError(
+      `message ${record.messageId}: idempotencyKey threw: ${(error as Error)?.message ?? String(error)}`,
+    );
   }
   if (typeof key !== "string" || key === "") {
     throw new IdempotencyKeyError(
@@ -115,7 +119,13 @@ export function idempotentRecords<T>(settings: IdempotentRecordSettings<T>): {
       const message = settings.parse(record);
       const completed = await runOnce({ key: keyOf(settings, message, record) }, message, record);
       if (!ran.has(record)) {
-        log(JSON.stringify({ event: "duplicate-skipped", messageId: record.messageId, duplicateOf: completed?.messageId ?? null }));
+        log(
+          JSON.stringify({
+            event: "duplicate-skipped",
+            messageId: record.messageId,
+            duplicateOf: completed?.messageId ?? null,
+          }),
+        );
       }
     },
   };

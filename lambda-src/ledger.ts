@@ -18,10 +18,14 @@ export interface LedgerPosting {
 export function checkPosting(posting: LedgerPosting, messageGroupId: string | undefined): void {
   if (typeof posting?.entryId !== "string" || posting.entryId === "") throw new Error("posting without an entryId");
   if (posting.accountId !== messageGroupId) {
-    throw new Error(`posting ${posting.entryId}: account ${posting.accountId} sent in message group ${messageGroupId}, so its order is not guaranteed`);
+    throw new Error(
+      `posting ${posting.entryId}: account ${posting.accountId} sent in message group ${messageGroupId}, so its order is not guaranteed`,
+    );
   }
-  if (!Number.isSafeInteger(posting.amountCents) || posting.amountCents === 0) throw new Error(`posting ${posting.entryId}: amount must be a non-zero integer of cents`);
-  if (!/^[A-Z]{3}$/.test(posting.currency)) throw new Error(`posting ${posting.entryId}: currency must be an ISO 4217 code`);
+  if (!Number.isSafeInteger(posting.amountCents) || posting.amountCents === 0)
+    throw new Error(`posting ${posting.entryId}: amount must be a non-zero integer of cents`);
+  if (!/^[A-Z]{3}$/.test(posting.currency))
+    throw new Error(`posting ${posting.entryId}: currency must be an ISO 4217 code`);
 }
 
 /**
@@ -38,7 +42,15 @@ export function checkPosting(posting: LedgerPosting, messageGroupId: string | un
 export const handler = makeHandler<LedgerPosting>(
   async (posting, record) => {
     checkPosting(posting, record.attributes.MessageGroupId);
-    console.log(JSON.stringify({ event: "posting-booked", accountId: posting.accountId, entryId: posting.entryId, sequenceNumber: record.attributes.SequenceNumber, messageId: record.messageId }));
+    console.log(
+      JSON.stringify({
+        event: "posting-booked",
+        accountId: posting.accountId,
+        entryId: posting.entryId,
+        sequenceNumber: record.attributes.SequenceNumber,
+        messageId: record.messageId,
+      }),
+    );
   },
   { idempotencyKey: (posting) => posting.entryId },
 );

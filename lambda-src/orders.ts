@@ -14,11 +14,14 @@ export interface OrderPlaced {
 /** Checks the body and computes the order total in cents; throws on anything it cannot price. */
 export function priceOrder(order: OrderPlaced): number {
   if (typeof order?.orderId !== "string" || order.orderId === "") throw new Error("order without an orderId");
-  if (typeof order.customerId !== "string" || order.customerId === "") throw new Error(`order ${order.orderId}: no customerId`);
+  if (typeof order.customerId !== "string" || order.customerId === "")
+    throw new Error(`order ${order.orderId}: no customerId`);
   if (!Array.isArray(order.lines) || order.lines.length === 0) throw new Error(`order ${order.orderId}: no lines`);
   return order.lines.reduce((total, line) => {
-    if (!Number.isInteger(line.quantity) || line.quantity < 1) throw new Error(`order ${order.orderId}: bad quantity for ${line.sku}`);
-    if (!Number.isInteger(line.unitPriceCents) || line.unitPriceCents < 0) throw new Error(`order ${order.orderId}: bad price for ${line.sku}`);
+    if (!Number.isInteger(line.quantity) || line.quantity < 1)
+      throw new Error(`order ${order.orderId}: bad quantity for ${line.sku}`);
+    if (!Number.isInteger(line.unitPriceCents) || line.unitPriceCents < 0)
+      throw new Error(`order ${order.orderId}: bad price for ${line.sku}`);
     return total + line.quantity * line.unitPriceCents;
   }, 0);
 }
@@ -30,5 +33,13 @@ export function priceOrder(order: OrderPlaced): number {
  */
 export const handler = makeHandler<OrderPlaced>(async (order, record) => {
   const totalCents = priceOrder(order);
-  console.log(JSON.stringify({ event: "order-accepted", orderId: order.orderId, lines: order.lines.length, totalCents, messageId: record.messageId }));
+  console.log(
+    JSON.stringify({
+      event: "order-accepted",
+      orderId: order.orderId,
+      lines: order.lines.length,
+      totalCents,
+      messageId: record.messageId,
+    }),
+  );
 });

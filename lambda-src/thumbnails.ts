@@ -18,7 +18,8 @@ const IMAGE_KEY = /\.(jpe?g|png|webp)$/i;
 
 /** The thumbnail's size: `targetWidth` wide (never wider than the original), aspect ratio kept. */
 export function thumbnailSize(request: ThumbnailRequested, targetWidth: number): { width: number; height: number } {
-  if (typeof request?.bucket !== "string" || typeof request.key !== "string") throw new Error("request without bucket and key");
+  if (typeof request?.bucket !== "string" || typeof request.key !== "string")
+    throw new Error("request without bucket and key");
   if (!IMAGE_KEY.test(request.key)) throw new Error(`${request.key}: not a JPEG, PNG or WebP image`);
   if (!(request.width > 0 && request.height > 0)) throw new Error(`${request.key}: unknown image size`);
   const width = Math.min(targetWidth, request.width);
@@ -38,5 +39,13 @@ export function thumbnailKey(key: string, width: number): string {
 export const handler = makeHandler<ThumbnailRequested>(async (request, record) => {
   const targetWidth = Number(process.env.THUMBNAIL_WIDTH ?? "320");
   const size = thumbnailSize(request, targetWidth);
-  console.log(JSON.stringify({ event: "thumbnail-planned", source: `s3://${request.bucket}/${request.key}`, target: thumbnailKey(request.key, size.width), ...size, messageId: record.messageId }));
+  console.log(
+    JSON.stringify({
+      event: "thumbnail-planned",
+      source: `s3://${request.bucket}/${request.key}`,
+      target: thumbnailKey(request.key, size.width),
+      ...size,
+      messageId: record.messageId,
+    }),
+  );
 });

@@ -117,7 +117,9 @@ function expirySecondsFromEnv(): number {
   const raw = process.env[IDEMPOTENCY_ENV.expirySeconds];
   const value = Number(raw);
   if (!raw || !Number.isInteger(value) || value <= 0) {
-    throw new WorkerConfigError(`${functionName()}: ${IDEMPOTENCY_ENV.expirySeconds} must be a positive integer (given ${JSON.stringify(raw)})`);
+    throw new WorkerConfigError(
+      `${functionName()}: ${IDEMPOTENCY_ENV.expirySeconds} must be a positive integer (given ${JSON.stringify(raw)})`,
+    );
   }
   return value;
 }
@@ -128,7 +130,9 @@ function maxReceiveCountFromEnv(): number | undefined {
   if (raw === undefined || raw === "") return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    throw new WorkerConfigError(`${functionName()}: ${WORKER_ENV.maxReceiveCount} must be a positive integer (given ${JSON.stringify(raw)})`);
+    throw new WorkerConfigError(
+      `${functionName()}: ${WORKER_ENV.maxReceiveCount} must be a positive integer (given ${JSON.stringify(raw)})`,
+    );
   }
   return value;
 }
@@ -139,7 +143,10 @@ function maxReceiveCountFromEnv(): number | undefined {
  */
 function logRecordFailure(record: SQSRecord, error: unknown, maxReceiveCount: number | undefined): void {
   const e = error as { name?: unknown; message?: unknown } | null;
-  const text = e && typeof e === "object" && "message" in e ? `${String(e.name ?? "Error")}: ${String(e.message)}` : `thrown: ${String(error)}`;
+  const text =
+    e && typeof e === "object" && "message" in e
+      ? `${String(e.name ?? "Error")}: ${String(e.message)}`
+      : `thrown: ${String(error)}`;
   console.error(
     JSON.stringify({
       event: "record-failed",
@@ -179,7 +186,9 @@ function recordHandling<T>(businessLogic: MessageProcessor<T>, options: WorkerOp
     });
   } else if (process.env.SQS_WORKER_BUNDLE_IDEMPOTENCY === "off" && tableName) {
     // Only a hand-set variable gets here: the construct sets the table and bundles with idempotency together.
-    throw new WorkerConfigError(`${functionName()}: ${IDEMPOTENCY_ENV.table} is set, but the bundle was built with idempotency off`);
+    throw new WorkerConfigError(
+      `${functionName()}: ${IDEMPOTENCY_ENV.table} is set, but the bundle was built with idempotency off`,
+    );
   } else if (options.idempotencyKey) {
     throw new WorkerConfigError(
       `${functionName()}: makeHandler got an idempotencyKey, but the function has no idempotency table (${IDEMPOTENCY_ENV.table} is not set): ` +
@@ -204,7 +213,10 @@ function recordHandling<T>(businessLogic: MessageProcessor<T>, options: WorkerOp
  * (its SQS message id, kept across the DLQ tool's client-side redrive), or
  * `options.idempotencyKey` of the body.
  */
-export function makeHandler<T = unknown>(businessLogic: MessageProcessor<T>, options: WorkerOptions<T> = {}): SqsWorkerHandler {
+export function makeHandler<T = unknown>(
+  businessLogic: MessageProcessor<T>,
+  options: WorkerOptions<T> = {},
+): SqsWorkerHandler {
   if (typeof businessLogic !== "function") {
     throw new TypeError(`makeHandler needs the business logic as a function (given ${typeof businessLogic})`);
   }
@@ -212,7 +224,9 @@ export function makeHandler<T = unknown>(businessLogic: MessageProcessor<T>, opt
     throw new TypeError(`makeHandler: options must be an object (given ${options === null ? "null" : typeof options})`);
   }
   if (options.idempotencyKey !== undefined && typeof options.idempotencyKey !== "function") {
-    throw new TypeError(`makeHandler: options.idempotencyKey must be a function of the message (given ${typeof options.idempotencyKey})`);
+    throw new TypeError(
+      `makeHandler: options.idempotencyKey must be a function of the message (given ${typeof options.idempotencyKey})`,
+    );
   }
   const processor = new BatchProcessor(EventType.SQS);
   // Read on the first invocation, not when the module loads: a service's unit tests can then

@@ -5,7 +5,12 @@
  * prints the warnings. The construct itself is the package's main entry, `sqs-worker-cdktf`.
  * The surface is recorded in api/ and checked by `npm test`.
  */
-export { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
+export {
+  ServiceStack,
+  type ServiceStackProps,
+  type ServiceWorkerProps,
+  type StateBackendConfig,
+} from "./service-stack";
 export {
   addServiceStacks,
   settingsFromEnv,

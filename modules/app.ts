@@ -1,5 +1,10 @@
 import { AnnotationMetadataEntryType, type App } from "cdktf";
-import { ServiceStack, type ServiceStackProps, type ServiceWorkerProps, type StateBackendConfig } from "./service-stack";
+import {
+  ServiceStack,
+  type ServiceStackProps,
+  type ServiceWorkerProps,
+  type StateBackendConfig,
+} from "./service-stack";
 import { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
 
 /** Worker settings per service: the key is the service name (and, without a stage, the stack id). */
@@ -36,7 +41,9 @@ export function addServiceStacks(app: App, services: ServiceCatalog, settings: A
   const stacks: ServiceStack[] = [];
   for (const [serviceName, worker] of Object.entries(services)) {
     try {
-      stacks.push(new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, ...stage, worker }));
+      stacks.push(
+        new ServiceStack(app, serviceName, { region: settings.region, backend: settings.backend, ...stage, worker }),
+      );
     } catch (error) {
       if (!(error instanceof SqsWorkerConfigError)) throw error;
       errors.push(error);
@@ -45,7 +52,9 @@ export function addServiceStacks(app: App, services: ServiceCatalog, settings: A
   // One broken service: its own error, whose stack trace (SQS_WORKER_DEBUG=1) points where it was found.
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) {
-    const combined = new SqsWorkerConfigError(errors.flatMap((error): readonly SqsWorkerViolation[] => error.violations));
+    const combined = new SqsWorkerConfigError(
+      errors.flatMap((error): readonly SqsWorkerViolation[] => error.violations),
+    );
     Object.defineProperty(combined, "cause", { value: errors[0], enumerable: false }); // the first one's trace, for debugging
     throw combined;
   }
@@ -173,7 +182,11 @@ export function reportConfigErrors(body: () => void, reporting: ConfigErrorRepor
     return true;
   } catch (error) {
     if (!isSqsWorkerConfigError(error) || debugSwitchOn(env[CONFIG_ERROR_DEBUG_ENV])) throw error;
-    write(configErrorLines(error).map((line) => `${line}\n`).join(""));
+    write(
+      configErrorLines(error)
+        .map((line) => `${line}\n`)
+        .join(""),
+    );
     setExitCode(1);
     return false;
   }

@@ -5,7 +5,13 @@
  */
 export * from "./index";
 export * from "./app-entry";
-export { WORKER_RULES, MAX_SERVICE_NAME_LENGTH, LOG_RETENTION_DAYS, findViolations, type WorkerRule } from "./sqs-worker/validate";
+export {
+  WORKER_RULES,
+  MAX_SERVICE_NAME_LENGTH,
+  LOG_RETENTION_DAYS,
+  findViolations,
+  type WorkerRule,
+} from "./sqs-worker/validate";
 export { WORKER_ADVICE, adviseSqsWorkerConfig, type WorkerAdvice } from "./sqs-worker/advice";
 export { GUARANTEE_SWITCHES, guaranteeSwitchRules, type GuaranteeSwitch } from "./sqs-worker/guarantee-switches";
 export * from "./sqs-worker/defaults";

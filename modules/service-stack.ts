@@ -67,10 +67,19 @@ export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm"> &
  * argument) and `alarm.topicArn` (the `alert_sns_arn` variable). A JavaScript caller could pass them;
  * overriding them silently would deploy names or an alarm target other than the ones written.
  */
-function refuseStackOwnedProps(serviceName: string, worker: Record<string, unknown>, alarm: Record<string, unknown> | undefined): void {
+function refuseStackOwnedProps(
+  serviceName: string,
+  worker: Record<string, unknown>,
+  alarm: Record<string, unknown> | undefined,
+): void {
   const violations: SqsWorkerViolation[] = [];
   if (worker.serviceName !== undefined) {
-    violations.push({ serviceName, path: "serviceName", rule: "is set by ServiceStack (its second argument, the service name), not in worker", given: JSON.stringify(String(worker.serviceName)) });
+    violations.push({
+      serviceName,
+      path: "serviceName",
+      rule: "is set by ServiceStack (its second argument, the service name), not in worker",
+      given: JSON.stringify(String(worker.serviceName)),
+    });
   }
   if (alarm && typeof alarm === "object" && alarm.topicArn !== undefined) {
     violations.push({
@@ -119,13 +128,16 @@ export class ServiceStack extends TerraformStack {
     const { alarm, ...worker } = (typeof given === "object" && given !== null ? given : {}) as ServiceWorkerProps;
     refuseStackOwnedProps(serviceName, worker as Record<string, unknown>, alarm as Record<string, unknown> | undefined);
     // A stage names the worker's resources unless the worker chose its own prefix.
-    const stagePrefix: { namePrefix?: string } = stage !== undefined && worker.namePrefix === undefined ? { namePrefix: stageNamePrefix(stage) } : {};
+    const stagePrefix: { namePrefix?: string } =
+      stage !== undefined && worker.namePrefix === undefined ? { namePrefix: stageNamePrefix(stage) } : {};
     const namePrefix = stagePrefix.namePrefix ?? worker.namePrefix;
     // A prefix (stage) gets its own state: dev-orders and prod-orders never share one.
     const stateName = `${typeof namePrefix === "string" ? namePrefix : ""}${serviceName}`;
     new AwsProvider(this, "aws", {
       region: props.region,
-      defaultTags: [{ tags: { Service: serviceName, ...(stage === undefined ? {} : { Stage: stage }), ManagedBy: "cdktf" } }],
+      defaultTags: [
+        { tags: { Service: serviceName, ...(stage === undefined ? {} : { Stage: stage }), ManagedBy: "cdktf" } },
+      ],
     });
     configureBackend(this, stateName, props.backend ?? { kind: "local" });
 
@@ -178,10 +190,16 @@ export class ServiceStack extends TerraformStack {
       alarm_name: [this.worker.dlqAlarm.alarmName, "Name of the dead-letter queue alarm"],
     };
     if (this.worker.dlqOperatorPolicy) {
-      outputs.dlq_operator_policy_arn = [this.worker.dlqOperatorPolicy.arn, "IAM policy to attach to on-call engineers for npx sqs-worker dlq"];
+      outputs.dlq_operator_policy_arn = [
+        this.worker.dlqOperatorPolicy.arn,
+        "IAM policy to attach to on-call engineers for npx sqs-worker dlq",
+      ];
     }
     if (this.worker.idempotencyTable) {
-      outputs.idempotency_table_name = [this.worker.idempotencyTable.name, "DynamoDB table of the worker's idempotency records"];
+      outputs.idempotency_table_name = [
+        this.worker.idempotencyTable.name,
+        "DynamoDB table of the worker's idempotency records",
+      ];
     }
     for (const [id, [value, description]] of Object.entries(outputs)) {
       new TerraformOutput(this, id, { value, description });
@@ -201,7 +219,9 @@ function namingTheStage(error: SqsWorkerConfigError, stage: string): SqsWorkerCo
     error.violations.map((violation) => ({
       ...violation,
       serviceName: serviceStackId(violation.serviceName, stage),
-      given: violation.given.split(given).join(`with stage ${show(stage)} (namePrefix ${show(stageNamePrefix(stage))})`),
+      given: violation.given
+        .split(given)
+        .join(`with stage ${show(stage)} (namePrefix ${show(stageNamePrefix(stage))})`),
     })),
   );
   Object.defineProperty(named, "cause", { value: error, enumerable: false }); // where the worker found them, for SQS_WORKER_DEBUG=1
@@ -214,12 +234,20 @@ function namingTheStage(error: SqsWorkerConfigError, stage: string): SqsWorkerCo
  */
 export function stackPropViolations(serviceName: unknown, props: unknown): SqsWorkerViolation[] {
   const name = typeof serviceName === "string" && serviceName !== "" ? serviceName : `(service ${show(serviceName)})`;
-  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName: name, path, rule, given: show(given) });
+  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({
+    serviceName: name,
+    path,
+    rule,
+    given: show(given),
+  });
   const out: SqsWorkerViolation[] = [];
-  if (typeof serviceName !== "string" || serviceName === "") out.push(violation("ServiceStack id", "must be the service name, a non-empty string", serviceName));
-  if (typeof props !== "object" || props === null) return [...out, violation("ServiceStack props", "must be an object with region (and worker, backend)", props)];
+  if (typeof serviceName !== "string" || serviceName === "")
+    out.push(violation("ServiceStack id", "must be the service name, a non-empty string", serviceName));
+  if (typeof props !== "object" || props === null)
+    return [...out, violation("ServiceStack props", "must be an object with region (and worker, backend)", props)];
   const { region, backend, stage } = props as { region?: unknown; backend?: unknown; stage?: unknown };
-  if (typeof region !== "string" || region === "") out.push(violation("region", "must be an AWS region such as us-east-1", region));
+  if (typeof region !== "string" || region === "")
+    out.push(violation("region", "must be an AWS region such as us-east-1", region));
   const stageRule = stage === undefined ? undefined : stageProblem(stage);
   if (stageRule) out.push(violation("stage", stageRule, stage));
   if (backend === undefined) return out;
@@ -227,8 +255,10 @@ export function stackPropViolations(serviceName: unknown, props: unknown): SqsWo
   if (kind === "local") return out;
   if (kind !== "s3") return [...out, violation("backend.kind", 'must be "local" or "s3"', kind ?? backend)];
   const { bucket, region: stateRegion } = backend as { bucket?: unknown; region?: unknown };
-  if (typeof bucket !== "string" || bucket === "") out.push(violation("backend.bucket", "must name the S3 bucket of the state (a non-empty string)", bucket));
-  if (typeof stateRegion !== "string" || stateRegion === "") out.push(violation("backend.region", "must be the state bucket's AWS region, such as us-east-1", stateRegion));
+  if (typeof bucket !== "string" || bucket === "")
+    out.push(violation("backend.bucket", "must name the S3 bucket of the state (a non-empty string)", bucket));
+  if (typeof stateRegion !== "string" || stateRegion === "")
+    out.push(violation("backend.region", "must be the state bucket's AWS region, such as us-east-1", stateRegion));
   return out;
 }
 

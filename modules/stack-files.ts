@@ -67,7 +67,12 @@ function writeProviderLock(file: string): void {
  * it) into one `precondition { ... }` block per entry. Exported for its unit test.
  */
 export function preconditionsAsBlocks(hcl: string): string {
-  return hcl.replace(/^([ \t]*)precondition = \[\n((?:[ \t]*\{\n[\s\S]*?\n[ \t]*\},\n)+)[ \t]*\]\n/gm, (_, indent: string, entries: string) =>
-    entries.replace(/[ \t]*\{\n([\s\S]*?)\n[ \t]*\},\n/g, (__, body: string) => `${indent}precondition {\n${body}\n${indent}}\n`),
+  return hcl.replace(
+    /^([ \t]*)precondition = \[\n((?:[ \t]*\{\n[\s\S]*?\n[ \t]*\},\n)+)[ \t]*\]\n/gm,
+    (_, indent: string, entries: string) =>
+      entries.replace(
+        /[ \t]*\{\n([\s\S]*?)\n[ \t]*\},\n/g,
+        (__, body: string) => `${indent}precondition {\n${body}\n${indent}}\n`,
+      ),
   );
 }

@@ -66,7 +66,9 @@ function rewrite(text, fromFile, toFile, sourceRoot = SOURCE, targetRoot = TARGE
     const renamed = renamePackage(specifier);
     if (renamed !== undefined) return `${keyword}${quote}${renamed}${quote}`;
     if (/^(@cdktf\/|cdktf\/|cdktf-)/.test(specifier)) {
-      throw new Error(`build-cdktn: ${path.relative(ROOT, fromFile)} imports ${specifier}, which has no CDK Terrain name in scripts/build-cdktn.js`);
+      throw new Error(
+        `build-cdktn: ${path.relative(ROOT, fromFile)} imports ${specifier}, which has no CDK Terrain name in scripts/build-cdktn.js`,
+      );
     }
     return match;
   });
@@ -79,19 +81,25 @@ function rewrite(text, fromFile, toFile, sourceRoot = SOURCE, targetRoot = TARGE
 
 /** The specifiers of `text` that still name cdktf (an empty list for a correct rewrite). */
 function cdktfSpecifiers(text) {
-  return [...text.matchAll(SPECIFIER)].map((m) => m[3]).filter((s) => s === "cdktf" || /^(@cdktf\/provider-aws|cdktf\/)/.test(s));
+  return [...text.matchAll(SPECIFIER)]
+    .map((m) => m[3])
+    .filter((s) => s === "cdktf" || /^(@cdktf\/provider-aws|cdktf\/)/.test(s));
 }
 
 /** Every file under `dir`, relative paths. */
 function filesUnder(dir) {
-  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(dir, path.join(entry.parentPath ?? entry.path, entry.name)));
 }
 
 /** Writes dist/cdktn/modules from dist/modules; returns the number of files written. */
 function build(sourceRoot = SOURCE, targetRoot = TARGET) {
-  if (!fs.existsSync(sourceRoot)) throw new Error(`build-cdktn: ${path.relative(ROOT, sourceRoot)} does not exist (run tsc -p tsconfig.build.json first)`);
+  if (!fs.existsSync(sourceRoot))
+    throw new Error(
+      `build-cdktn: ${path.relative(ROOT, sourceRoot)} does not exist (run tsc -p tsconfig.build.json first)`,
+    );
   fs.rmSync(targetRoot, { recursive: true, force: true });
   const files = filesUnder(sourceRoot).filter((file) => file.endsWith(".js") || file.endsWith(".d.ts"));
   for (const file of files) {

@@ -33,7 +33,10 @@ const jest = require.resolve("jest/bin/jest");
 const extra = process.argv.slice(2);
 const lane = (args, capture) =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [jest, "--config", "jest.e2e.config.ts", ...args, ...extra], { cwd: ROOT, stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit" });
+    const child = spawn(process.execPath, [jest, "--config", "jest.e2e.config.ts", ...args, ...extra], {
+      cwd: ROOT,
+      stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit",
+    });
     let output = "";
     if (capture) for (const stream of [child.stdout, child.stderr]) stream.on("data", (chunk) => (output += chunk));
     child.on("exit", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
@@ -44,6 +47,8 @@ Promise.all([
   lane(["--testPathIgnorePatterns", "/node_modules/", ...WAITING.map(escape)], false),
   lane(["--runTestsByPath", ...WAITING], true),
 ]).then(([busy, waiting]) => {
-  process.stderr.write(`\n--- the consumer, quick-start and DLQ tool e2e suites (run beside the others) ---\n${waiting.output}`);
+  process.stderr.write(
+    `\n--- the consumer, quick-start and DLQ tool e2e suites (run beside the others) ---\n${waiting.output}`,
+  );
   process.exit(busy.code || waiting.code);
 });

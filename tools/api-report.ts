@@ -42,7 +42,10 @@ export interface EntryPoint {
  * `node -r`) exports nothing and has no API to report.
  */
 export function entryPoints(root: string = ROOT): EntryPoint[] {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; exports: Record<string, string | { types?: string }> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
+    name: string;
+    exports: Record<string, string | { types?: string }>;
+  };
   const withConditions = Object.entries(pkg.exports)
     .filter((entry): entry is [string, { types?: string }] => typeof entry[1] !== "string")
     // The CDK Terrain entries (sqs-worker-cdktf/cdktn, /cdktn/app) are the same declarations with
@@ -51,9 +54,11 @@ export function entryPoints(root: string = ROOT): EntryPoint[] {
     .filter(([, conditions]) => !conditions.types?.startsWith("./dist/cdktn/"));
   return withConditions.map(([subpath, conditions]) => {
     const types = conditions.types;
-    if (!types || !/^\.\/dist\/.+\.d\.ts$/.test(types)) throw new Error(`package.json exports["${subpath}"] has no types under ./dist/`);
+    if (!types || !/^\.\/dist\/.+\.d\.ts$/.test(types))
+      throw new Error(`package.json exports["${subpath}"] has no types under ./dist/`);
     const source = path.join(root, types.replace(/^\.\/dist\//, "").replace(/\.d\.ts$/, ".ts"));
-    if (!fs.existsSync(source)) throw new Error(`package.json exports["${subpath}"].types: no source ${path.relative(root, source)}`);
+    if (!fs.existsSync(source))
+      throw new Error(`package.json exports["${subpath}"].types: no source ${path.relative(root, source)}`);
     const importName = subpath === "." ? pkg.name : `${pkg.name}/${subpath.replace(/^\.\//, "")}`;
     return { importName, source, report: `${REPORT_FOLDER}/${importName.replace(/\//g, "-")}.api.md` };
   });
@@ -66,7 +71,9 @@ export interface GeneratedReports {
   readonly unexported: string[];
 }
 
-type Location = { readonly kind: "local"; readonly file: string; readonly name: string } | { readonly kind: "external"; readonly module: string; readonly name: string };
+type Location =
+  | { readonly kind: "local"; readonly file: string; readonly name: string }
+  | { readonly kind: "external"; readonly module: string; readonly name: string };
 
 const DECLARATION_KINDS = new Set([
   ts.SyntaxKind.InterfaceDeclaration,
@@ -80,7 +87,8 @@ const DECLARATION_KINDS = new Set([
 /** The top-level statements of a declaration file that declare `name` (overloads and merges included). */
 function declarationsOf(file: ts.SourceFile, name: string): ts.Statement[] {
   return file.statements.filter((statement) => {
-    if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
+    if (ts.isVariableStatement(statement))
+      return statement.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === name);
     return DECLARATION_KINDS.has(statement.kind) && (statement as ts.DeclarationStatement).name?.getText(file) === name;
   });
 }
@@ -92,16 +100,31 @@ const parsed = new Map<string, ts.SourceFile>();
  * Generates the report of every entry point. `overrides` replaces the text of source files
  * (absolute path → text) without touching the disk: the test uses it to change the surface.
  */
-export function generateReports(root: string = ROOT, overrides: Readonly<Record<string, string>> = {}): GeneratedReports {
+export function generateReports(
+  root: string = ROOT,
+  overrides: Readonly<Record<string, string>> = {},
+): GeneratedReports {
   const entries = entryPoints(root);
-  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "tsconfig.build.json"), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const config = ts.getParsedCommandLineOfConfigFile(
+    path.join(root, "tsconfig.build.json"),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
     },
-  });
+  );
   if (!config) throw new Error("cannot read tsconfig.build.json");
-  const options: ts.CompilerOptions = { ...config.options, noEmit: false, declaration: true, emitDeclarationOnly: true, declarationMap: false, sourceMap: false, incremental: false };
+  const options: ts.CompilerOptions = {
+    ...config.options,
+    noEmit: false,
+    declaration: true,
+    emitDeclarationOnly: true,
+    declarationMap: false,
+    sourceMap: false,
+    incremental: false,
+  };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
   host.readFile = (fileName) => overrides[path.resolve(fileName)] ?? readFile(fileName);
@@ -123,8 +146,10 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
   const program = ts.createProgram({ rootNames: entries.map((e) => e.source), options, host });
   const outDir = path.resolve(options.outDir ?? root);
   const rootDir = path.resolve(options.rootDir ?? root);
-  const declarationPath = (source: string) => path.join(outDir, path.relative(rootDir, source)).replace(/\.ts$/, ".d.ts");
-  const sourcePath = (declaration: string) => path.join(rootDir, path.relative(outDir, declaration)).replace(/\.d\.ts$/, ".ts");
+  const declarationPath = (source: string) =>
+    path.join(outDir, path.relative(rootDir, source)).replace(/\.ts$/, ".d.ts");
+  const sourcePath = (declaration: string) =>
+    path.join(rootDir, path.relative(outDir, declaration)).replace(/\.d\.ts$/, ".ts");
 
   // The declarations the build would publish, in memory (dist path → parsed file), emitted
   // file by file as the surface reaches them: the same text as a whole build, for less work.
@@ -133,11 +158,24 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
     if (!emitted.has(file)) {
       const source = program.getSourceFile(sourcePath(file));
       if (!source) return undefined;
-      const result = program.emit(source, (fileName, text) => {
-        if (fileName.endsWith(".d.ts")) emitted.set(path.resolve(fileName), ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true));
-      }, undefined, true);
+      const result = program.emit(
+        source,
+        (fileName, text) => {
+          if (fileName.endsWith(".d.ts"))
+            emitted.set(path.resolve(fileName), ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true));
+        },
+        undefined,
+        true,
+      );
       const problems = result.diagnostics.filter((d) => d.category === ts.DiagnosticCategory.Error);
-      if (problems.length > 0) throw new Error(ts.formatDiagnostics(problems, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
+      if (problems.length > 0)
+        throw new Error(
+          ts.formatDiagnostics(problems, {
+            getCanonicalFileName: (f) => f,
+            getCurrentDirectory: () => root,
+            getNewLine: () => "\n",
+          }),
+        );
     }
     return emitted.get(file);
   }
@@ -145,7 +183,8 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
   /** Resolves a relative module specifier of an emitted declaration file. */
   function resolveRelative(from: string, specifier: string): string {
     const base = path.resolve(path.dirname(from), specifier);
-    for (const candidate of [`${base}.d.ts`, path.join(base, "index.d.ts")]) if (declarationsFor(candidate)) return candidate;
+    for (const candidate of [`${base}.d.ts`, path.join(base, "index.d.ts")])
+      if (declarationsFor(candidate)) return candidate;
     throw new Error(`${path.relative(root, from)}: cannot resolve ${specifier} among the emitted declarations`);
   }
 
@@ -158,21 +197,31 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
     if (!sf) throw new Error(`no emitted declarations for ${path.relative(root, file)}`);
     if (declarationsOf(sf, name).length > 0) return { kind: "local", file, name };
     const follow = (specifier: string, imported: string): Location | undefined =>
-      specifier.startsWith(".") ? locate(resolveRelative(file, specifier), imported, seen) : { kind: "external", module: specifier, name: imported };
+      specifier.startsWith(".")
+        ? locate(resolveRelative(file, specifier), imported, seen)
+        : { kind: "external", module: specifier, name: imported };
     for (const statement of sf.statements) {
-      if (ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.importClause) {
+      if (
+        ts.isImportDeclaration(statement) &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        statement.importClause
+      ) {
         const specifier = statement.moduleSpecifier.text;
         const clause = statement.importClause;
         if (clause.name?.text === name) return follow(specifier, "default");
         const bindings = clause.namedBindings;
-        if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === name) return { kind: "external", module: specifier, name: "*" };
+        if (bindings && ts.isNamespaceImport(bindings) && bindings.name.text === name)
+          return { kind: "external", module: specifier, name: "*" };
         if (bindings && ts.isNamedImports(bindings)) {
           const element = bindings.elements.find((e) => e.name.text === name);
           if (element) return follow(specifier, (element.propertyName ?? element.name).text);
         }
       }
       if (ts.isExportDeclaration(statement)) {
-        const specifier = statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier) ? statement.moduleSpecifier.text : undefined;
+        const specifier =
+          statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)
+            ? statement.moduleSpecifier.text
+            : undefined;
         if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
           const element = statement.exportClause.elements.find((e) => e.name.text === name);
           if (element) {
@@ -197,24 +246,40 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
     for (const statement of sf.statements) {
       if (ts.isExportDeclaration(statement)) {
         if (statement.exportClause && ts.isNamedExports(statement.exportClause)) {
-          for (const e of statement.exportClause.elements) names.set(e.name.text, { typeOnly: statement.isTypeOnly || e.isTypeOnly });
-        } else if (!statement.exportClause && statement.moduleSpecifier && ts.isStringLiteral(statement.moduleSpecifier)) {
+          for (const e of statement.exportClause.elements)
+            names.set(e.name.text, { typeOnly: statement.isTypeOnly || e.isTypeOnly });
+        } else if (
+          !statement.exportClause &&
+          statement.moduleSpecifier &&
+          ts.isStringLiteral(statement.moduleSpecifier)
+        ) {
           const specifier = statement.moduleSpecifier.text;
-          if (!specifier.startsWith(".")) throw new Error(`${path.relative(root, file)}: export * from "${specifier}" cannot be reported; name the exports`);
+          if (!specifier.startsWith("."))
+            throw new Error(
+              `${path.relative(root, file)}: export * from "${specifier}" cannot be reported; name the exports`,
+            );
           for (const [name, how] of exportedNames(resolveRelative(file, specifier), seen)) {
             if (!names.has(name)) names.set(name, { typeOnly: statement.isTypeOnly || how.typeOnly });
           }
         }
-      } else if (ts.canHaveModifiers(statement) && ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
-        if (ts.isVariableStatement(statement)) for (const d of statement.declarationList.declarations) names.set(d.name.getText(sf), { typeOnly: false });
-        else if ((statement as ts.DeclarationStatement).name) names.set((statement as ts.DeclarationStatement).name!.getText(sf), { typeOnly: false });
+      } else if (
+        ts.canHaveModifiers(statement) &&
+        ts.getModifiers(statement)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)
+      ) {
+        if (ts.isVariableStatement(statement))
+          for (const d of statement.declarationList.declarations) names.set(d.name.getText(sf), { typeOnly: false });
+        else if ((statement as ts.DeclarationStatement).name)
+          names.set((statement as ts.DeclarationStatement).name!.getText(sf), { typeOnly: false });
       }
     }
     return names;
   }
 
   /** The names a declaration refers to (leftmost identifier of each type reference), minus its own type parameters. */
-  function referencesOf(node: ts.Node, sf: ts.SourceFile): { names: Set<string>; importTypes: { module: string; name: string }[] } {
+  function referencesOf(
+    node: ts.Node,
+    sf: ts.SourceFile,
+  ): { names: Set<string>; importTypes: { module: string; name: string }[] } {
     const names = new Set<string>();
     const typeParameters = new Set<string>();
     const importTypes: { module: string; name: string }[] = [];
@@ -243,7 +308,8 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
   }
 
   const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
-  const print = (statements: ts.Statement[], sf: ts.SourceFile) => statements.map((s) => printer.printNode(ts.EmitHint.Unspecified, s, sf)).join("\n");
+  const print = (statements: ts.Statement[], sf: ts.SourceFile) =>
+    statements.map((s) => printer.printNode(ts.EmitHint.Unspecified, s, sf)).join("\n");
 
   // What each entry point exports: declaration location → public name.
   const publicNames = entries.map((entry) => {
@@ -259,14 +325,16 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
   const keyOf = (l: Location) => (l.kind === "local" ? `${l.file}#${l.name}` : `${l.module}#${l.name}`);
   const exportedBy = new Map<string, { importName: string; name: string }>();
   for (const { entry, located } of publicNames) {
-    for (const { name, location } of located.values()) if (!exportedBy.has(keyOf(location))) exportedBy.set(keyOf(location), { importName: entry.importName, name });
+    for (const { name, location } of located.values())
+      if (!exportedBy.has(keyOf(location))) exportedBy.set(keyOf(location), { importName: entry.importName, name });
   }
 
   const reports: Record<string, string> = {};
   const unexported: string[] = [];
   for (const { entry, located } of publicNames) {
     const imports = new Map<string, Set<string>>();
-    const addImport = (module: string, name: string) => imports.set(module, (imports.get(module) ?? new Set()).add(name));
+    const addImport = (module: string, name: string) =>
+      imports.set(module, (imports.get(module) ?? new Set()).add(name));
     const own = new Set([...located.values()].map((l) => keyOf(l.location)));
     const sections: string[] = [];
     const hidden: string[] = [];
@@ -288,7 +356,10 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
         resolveReference(target);
       }
       for (const { module, name } of references.importTypes) {
-        if (module.startsWith(".")) resolveReference(locate(resolveRelative(location.file, module), name.split(".")[0]) ?? { kind: "external", module, name });
+        if (module.startsWith("."))
+          resolveReference(
+            locate(resolveRelative(location.file, module), name.split(".")[0]) ?? { kind: "external", module, name },
+          );
         else addImport(module, name);
       }
       return print(statements, sf);
@@ -309,18 +380,25 @@ export function generateReports(root: string = ROOT, overrides: Readonly<Record<
     for (const { name, typeOnly, location } of [...located.values()].sort((a, b) => a.name.localeCompare(b.name))) {
       if (location.kind === "external") {
         const key = `${typeOnly ? "export type" : "export"} {|} from "${location.module}";`;
-        reExports.set(key, [...(reExports.get(key) ?? []), location.name === name ? name : `${location.name} as ${name}`]);
+        reExports.set(key, [
+          ...(reExports.get(key) ?? []),
+          location.name === name ? name : `${location.name} as ${name}`,
+        ]);
         continue;
       }
       const text = describe(location);
       const notes = [
         ...(location.name === name ? [] : [`// exported as ${name}`]),
         // A class, function or constant exported with `export type` cannot be used as a value.
-        ...(typeOnly && /^export declare (class|function|const|enum) /m.test(text) ? ["// exported as a type only"] : []),
+        ...(typeOnly && /^export declare (class|function|const|enum) /m.test(text)
+          ? ["// exported as a type only"]
+          : []),
       ];
       sections.push([...notes, text].join("\n"));
     }
-    const reExportLines = [...reExports.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, names]) => key.replace("|", ` ${names.join(", ")} `));
+    const reExportLines = [...reExports.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, names]) => key.replace("|", ` ${names.join(", ")} `));
     while (queue.length > 0) {
       const location = queue.shift() as Location & { kind: "local" };
       hidden.push(describe(location));
@@ -384,10 +462,15 @@ export function checkReports(generated: GeneratedReports, root: string = ROOT): 
   const folder = path.join(root, REPORT_FOLDER);
   for (const file of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
     const report = `${REPORT_FOLDER}/${file}`;
-    if (file.endsWith(".api.md") && !(report in generated.reports)) problems.push(`${report} reports no entry point of package.json's exports: delete it (\`${UPDATE_COMMAND}\` does)`);
+    if (file.endsWith(".api.md") && !(report in generated.reports))
+      problems.push(
+        `${report} reports no entry point of package.json's exports: delete it (\`${UPDATE_COMMAND}\` does)`,
+      );
   }
   for (const name of generated.unexported) {
-    problems.push(`${name} is used by the public surface but exported by no entry point: export it, or tag the member that uses it @internal`);
+    problems.push(
+      `${name} is used by the public surface but exported by no entry point: export it, or tag the member that uses it @internal`,
+    );
   }
   return problems;
 }
@@ -397,7 +480,8 @@ export function writeReports(generated: GeneratedReports, root: string = ROOT): 
   const folder = path.join(root, REPORT_FOLDER);
   fs.mkdirSync(folder, { recursive: true });
   for (const file of fs.readdirSync(folder)) {
-    if (file.endsWith(".api.md") && !(`${REPORT_FOLDER}/${file}` in generated.reports)) fs.rmSync(path.join(folder, file));
+    if (file.endsWith(".api.md") && !(`${REPORT_FOLDER}/${file}` in generated.reports))
+      fs.rmSync(path.join(folder, file));
   }
   const changed: string[] = [];
   for (const [report, text] of Object.entries(generated.reports)) {
@@ -420,6 +504,7 @@ if (require.main === module) {
     const generated = generateReports();
     const changed = writeReports(generated);
     process.stdout.write(changed.length > 0 ? `updated ${changed.join(", ")}\n` : `${REPORT_FOLDER}/ is up to date\n`);
-    for (const name of generated.unexported) process.stderr.write(`warning: ${name} is used by the public surface but exported by no entry point\n`);
+    for (const name of generated.unexported)
+      process.stderr.write(`warning: ${name} is used by the public surface but exported by no entry point\n`);
   });
 }

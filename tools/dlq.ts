@@ -20,7 +20,17 @@ import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { checkSubcommandOptions, CliUsageError, helpText, integerOption, parseCli, programName, usageError, type CliCommand, type CliSpec } from "./shared/cli";
+import {
+  checkSubcommandOptions,
+  CliUsageError,
+  helpText,
+  integerOption,
+  parseCli,
+  programName,
+  usageError,
+  type CliCommand,
+  type CliSpec,
+} from "./shared/cli";
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
 import { cancelRedrive, purge, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
 import { RedriveJournal, stateFolder } from "./dlq/journal";
@@ -44,32 +54,87 @@ export const DLQ_CLI: CliSpec = {
   usage: `${programName("dlq")} <service> <status|peek|redrive|cancel|purge|send|logs> [options]`,
   summary: `Operates the dead-letter queue of a service deployed with the SqsWorker construct (${docPath("runbook.md")}).`,
   options: {
-    count: { type: "string", short: "n", value: "N", for: ["peek"], description: "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why" },
+    count: {
+      type: "string",
+      short: "n",
+      value: "N",
+      for: ["peek"],
+      description:
+        "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why",
+    },
     json: { type: "boolean", for: ["peek"], description: "peek: print the messages as JSON" },
-    "client-side": { type: "boolean", for: ["redrive"], description: "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task" },
-    "max-per-second": { type: "string", value: "N", for: ["redrive"], description: "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second" },
+    "client-side": {
+      type: "boolean",
+      for: ["redrive"],
+      description:
+        "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task",
+    },
+    "max-per-second": {
+      type: "string",
+      value: "N",
+      for: ["redrive"],
+      description:
+        "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second",
+    },
     "in-doubt": {
       type: "string",
       value: "delivered|resend",
       for: ["redrive"],
-      description: "redrive --client-side: what to do with messages in doubt (a run stopped while SQS was taking their copies): delivered deletes them, resend copies them again",
+      description:
+        "redrive --client-side: what to do with messages in doubt (a run stopped while SQS was taking their copies): delivered deletes them, resend copies them again",
     },
-    yes: { type: "boolean", for: ["purge", "redrive"], description: "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)" },
-    body: { type: "string", value: "JSON", for: ["send"], description: "send: the message body (or --file, or standard input when neither is given)" },
+    yes: {
+      type: "boolean",
+      for: ["purge", "redrive"],
+      description:
+        "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)",
+    },
+    body: {
+      type: "string",
+      value: "JSON",
+      for: ["send"],
+      description: "send: the message body (or --file, or standard input when neither is given)",
+    },
     file: { type: "string", value: "PATH", for: ["send"], description: "send: read the message body from this file" },
-    attribute: { type: "string", value: "NAME=VALUE", multiple: true, for: ["send"], description: "send: a string message attribute; repeat for more" },
+    attribute: {
+      type: "string",
+      value: "NAME=VALUE",
+      multiple: true,
+      for: ["send"],
+      description: "send: a string message attribute; repeat for more",
+    },
     "group-id": { type: "string", value: "ID", for: ["send"], description: "send: the message group id (FIFO queues)" },
-    "dedup-id": { type: "string", value: "ID", for: ["send"], description: "send: the deduplication id (FIFO queues without content-based deduplication)" },
-    since: { type: "string", value: "DURATION", for: ["logs"], description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)" },
+    "dedup-id": {
+      type: "string",
+      value: "ID",
+      for: ["send"],
+      description: "send: the deduplication id (FIFO queues without content-based deduplication)",
+    },
+    since: {
+      type: "string",
+      value: "DURATION",
+      for: ["logs"],
+      description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)",
+    },
     follow: { type: "boolean", short: "f", for: ["logs"], description: "logs: keep printing new events until Ctrl-C" },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
     stage: STAGE_OPTION,
-    "name-prefix": { type: "string", value: "PREFIX", description: "the worker's namePrefix, when it sets one other than its stage's (default: <stage>- with a stage, else none)" },
-    "queue-url": { type: "string", value: "URL", description: "the dead-letter queue's URL, instead of finding it by the service's name" },
+    "name-prefix": {
+      type: "string",
+      value: "PREFIX",
+      description:
+        "the worker's namePrefix, when it sets one other than its stage's (default: <stage>- with a stage, else none)",
+    },
+    "queue-url": {
+      type: "string",
+      value: "URL",
+      description: "the dead-letter queue's URL, instead of finding it by the service's name",
+    },
     "endpoint-url": {
       type: "string",
       value: "URL",
-      description: "an AWS endpoint such as the emulator's, for every AWS call the command makes: SQS, CloudWatch, CloudWatch Logs, DynamoDB (default AWS_ENDPOINT_URL)",
+      description:
+        "an AWS endpoint such as the emulator's, for every AWS call the command makes: SQS, CloudWatch, CloudWatch Logs, DynamoDB (default AWS_ENDPOINT_URL)",
     },
   },
   more: [
@@ -113,7 +178,12 @@ function dlqNotes(): string[] {
  * only the options that apply to it.
  */
 export function dlqCommandHelp(command: (typeof COMMANDS)[number]): string {
-  const spec: CliSpec = { ...DLQ_CLI, usage: `${programName("dlq")} <service> ${command} [options]`, summary: `${command}: ${commandSummaries()[command]}.`, more: dlqNotes().join("\n") };
+  const spec: CliSpec = {
+    ...DLQ_CLI,
+    usage: `${programName("dlq")} <service> ${command} [options]`,
+    summary: `${command}: ${commandSummaries()[command]}.`,
+    more: dlqNotes().join("\n"),
+  };
   return helpText(spec, command);
 }
 
@@ -146,14 +216,18 @@ interface Args {
   endpointUrl?: string;
 }
 
-const isCommand = (word: string | undefined): word is (typeof COMMANDS)[number] => (COMMANDS as readonly (string | undefined)[]).includes(word);
+const isCommand = (word: string | undefined): word is (typeof COMMANDS)[number] =>
+  (COMMANDS as readonly (string | undefined)[]).includes(word);
 
 /**
  * Parses the command line; a {@link DlqHelp} when --help was asked; throws a usage
  * {@link DlqError} on anything else wrong, including an option of another command
  * (`status --count 3`).
  */
-export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | DlqHelp {
+export function parseDlqArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Args | DlqHelp {
   try {
     const { help, values, positionals } = parseCli(DLQ_CLI, argv);
     if (help) return { help: true, command: positionals.find(isCommand) };
@@ -193,14 +267,23 @@ export function parseDlqArgs(argv: readonly string[], env: Readonly<Record<strin
 /** --in-doubt: `delivered` or `resend`, and only with --client-side. */
 function inDoubtOption(given: string | undefined, clientSide: boolean): Args["inDoubt"] {
   if (given === undefined) return undefined;
-  if (given !== "delivered" && given !== "resend") throw usageError(DLQ_CLI, `--in-doubt must be delivered or resend (given ${JSON.stringify(given)})`);
-  if (!clientSide) throw usageError(DLQ_CLI, "--in-doubt is for redrive --client-side (the journal of copies in doubt is the client-side redrive's)");
+  if (given !== "delivered" && given !== "resend")
+    throw usageError(DLQ_CLI, `--in-doubt must be delivered or resend (given ${JSON.stringify(given)})`);
+  if (!clientSide)
+    throw usageError(
+      DLQ_CLI,
+      "--in-doubt is for redrive --client-side (the journal of copies in doubt is the client-side redrive's)",
+    );
   return given;
 }
 
 /** --region (or AWS_REGION) must look like an AWS region, such as us-east-1: a typo otherwise reaches SQS as a host name. */
 function regionOption(region: string): string {
-  if (!REGION_PATTERN.test(region)) throw usageError(DLQ_CLI, `--region (or AWS_REGION) must be an AWS region such as us-east-1 (given ${JSON.stringify(region)})`);
+  if (!REGION_PATTERN.test(region))
+    throw usageError(
+      DLQ_CLI,
+      `--region (or AWS_REGION) must be an AWS region such as us-east-1 (given ${JSON.stringify(region)})`,
+    );
   return region;
 }
 
@@ -214,7 +297,10 @@ function endpointOption(url: string | undefined): string | undefined {
     // reported below
   }
   if (protocol !== "http:" && protocol !== "https:") {
-    throw usageError(DLQ_CLI, `--endpoint-url (or AWS_ENDPOINT_URL) must be an http:// or https:// URL, such as http://127.0.0.1:4566 (given ${JSON.stringify(url)})`);
+    throw usageError(
+      DLQ_CLI,
+      `--endpoint-url (or AWS_ENDPOINT_URL) must be an http:// or https:// URL, such as http://127.0.0.1:4566 (given ${JSON.stringify(url)})`,
+    );
   }
   return url;
 }
@@ -223,7 +309,8 @@ function endpointOption(url: string | undefined): string | undefined {
 function sinceOption(given: string | undefined): number {
   if (given === undefined) return 15 * 60_000;
   const ms = parseDuration(given);
-  if (ms === undefined || ms === 0) throw usageError(DLQ_CLI, `--since must be a duration such as 30s, 15m, 2h or 1d (given ${JSON.stringify(given)})`);
+  if (ms === undefined || ms === 0)
+    throw usageError(DLQ_CLI, `--since must be a duration such as 30s, 15m, 2h or 1d (given ${JSON.stringify(given)})`);
   return ms;
 }
 
@@ -245,10 +332,17 @@ async function readBody(args: Args): Promise<string> {
     try {
       return fs.readFileSync(args.file, "utf8");
     } catch (error) {
-      throw new DlqError(`--file ${args.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, EXIT.usage);
+      throw new DlqError(
+        `--file ${args.file} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        EXIT.usage,
+      );
     }
   }
-  if (process.stdin.isTTY) throw new DlqError(`send needs a body: --body JSON, --file PATH, or JSON on standard input. usage: ${DLQ_CLI.usage}`, EXIT.usage);
+  if (process.stdin.isTTY)
+    throw new DlqError(
+      `send needs a body: --body JSON, --file PATH, or JSON on standard input. usage: ${DLQ_CLI.usage}`,
+      EXIT.usage,
+    );
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
@@ -256,7 +350,12 @@ async function readBody(args: Args): Promise<string> {
 
 /** Milliseconds as the largest whole unit: 900000 → "15m". */
 function formatDuration(ms: number): string {
-  for (const [unit, size] of [["d", 86_400_000], ["h", 3_600_000], ["m", 60_000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ["d", 86_400_000],
+    ["h", 3_600_000],
+    ["m", 60_000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms / 1000}s`;
 }
 
@@ -271,19 +370,37 @@ async function confirm(question: string): Promise<boolean> {
  * Before a native redrive: on a service with idempotency on (or when the tool cannot tell), warns
  * that the moved messages get new ids, then asks on a terminal, or needs --yes without one.
  */
-async function confirmNativeRedrive(args: Args, sqs: SQSClient, queues: WorkerQueues, err: (line: string) => void): Promise<void> {
+async function confirmNativeRedrive(
+  args: Args,
+  sqs: SQSClient,
+  queues: WorkerQueues,
+  err: (line: string) => void,
+): Promise<void> {
   if ((await queueDepth(sqs, queues.dlqUrl)) === 0) return; // redriveNative says the DLQ is empty (exit 4)
-  const dynamodb = announceSlowCalls(new DynamoDBClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }), "DynamoDB", err);
-  const state = await idempotencyState(dynamodb, { service: args.service, namePrefix: args.namePrefix, fifo: queues.fifo, projectDir: process.cwd() });
+  const dynamodb = announceSlowCalls(
+    new DynamoDBClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }),
+    "DynamoDB",
+    err,
+  );
+  const state = await idempotencyState(dynamodb, {
+    service: args.service,
+    namePrefix: args.namePrefix,
+    fifo: queues.fifo,
+    projectDir: process.cwd(),
+  });
   if (state.on === false || args.yes) {
     if (state.on !== false) err(nativeRedriveIdempotencyWarning(args.service, state));
     return;
   }
   err(nativeRedriveIdempotencyWarning(args.service, state));
   if (!process.stdin.isTTY) {
-    throw new DlqError("native redrive refused: use --client-side, or pass --yes if the worker keys on a body field (no terminal to ask on)", EXIT.refused);
+    throw new DlqError(
+      "native redrive refused: use --client-side, or pass --yes if the worker keys on a body field (no terminal to ask on)",
+      EXIT.refused,
+    );
   }
-  if (!(await confirm("Redrive with SQS's move task anyway? [y/N] "))) throw new DlqError("redrive cancelled: `redrive --client-side` keeps the original ids", EXIT.refused);
+  if (!(await confirm("Redrive with SQS's move task anyway? [y/N] ")))
+    throw new DlqError("redrive cancelled: `redrive --client-side` keeps the original ids", EXIT.refused);
 }
 
 async function run(args: Args, out: (line: string) => void, err: (line: string) => void): Promise<void> {
@@ -316,15 +433,27 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
     } else if (args.command === "redrive") {
       if (args.clientSide) {
         // A standard queue's copy is sent once: a retried SendMessageBatch whose first answer was lost would be a second copy.
-        const sendClient = queues.fifo ? sqs : announceSlowCalls(new SQSClient({ ...config, ...patientClientConfig({ maxAttempts: 1 }) }), "SQS", err);
-        await clientSideRedriveCommand({ sqs, sendClient }, queues, { service: args.service, inDoubt: args.inDoubt, maxPerSecond: args.maxPerSecond }, out, err);
+        const sendClient = queues.fifo
+          ? sqs
+          : announceSlowCalls(new SQSClient({ ...config, ...patientClientConfig({ maxAttempts: 1 }) }), "SQS", err);
+        await clientSideRedriveCommand(
+          { sqs, sendClient },
+          queues,
+          { service: args.service, inDoubt: args.inDoubt, maxPerSecond: args.maxPerSecond },
+          out,
+          err,
+        );
         return;
       }
       await confirmNativeRedrive(args, sqs, queues, err);
       const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "redrive", err);
       let summary;
       try {
-        summary = await redriveNative(sqs, queues, { maxPerSecond: args.maxPerSecond, progress: err, service: args.service });
+        summary = await redriveNative(sqs, queues, {
+          maxPerSecond: args.maxPerSecond,
+          progress: err,
+          service: args.service,
+        });
       } finally {
         lock.release();
       }
@@ -333,29 +462,48 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
         `redrive ${complete ? "complete" : "INCOMPLETE"}: ${summary.moved} of ${summary.target} moved, ${summary.failed} failed, ` +
           `${summary.skipped} skipped, ${summary.stillInDlq} still in the dead-letter queue`,
       );
-      if (!complete) throw new DlqError("not everything the redrive set out to move moved: check the dead-letter queue, then redrive again", EXIT.incomplete);
+      if (!complete)
+        throw new DlqError(
+          "not everything the redrive set out to move moved: check the dead-letter queue, then redrive again",
+          EXIT.incomplete,
+        );
     } else if (args.command === "logs") {
       const stop = new AbortController();
       process.once("SIGINT", () => stop.abort());
-      const printed = await showLogs(announceSlowCalls(new CloudWatchLogsClient(config), "CloudWatch Logs", err), queues.logGroupName, { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal });
+      const printed = await showLogs(
+        announceSlowCalls(new CloudWatchLogsClient(config), "CloudWatch Logs", err),
+        queues.logGroupName,
+        { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal },
+      );
       if (printed === 0) err(`no log events in ${queues.logGroupName} in the last ${formatDuration(args.sinceMs)}`);
     } else if (args.command === "cancel") {
       const cancelled = await cancelRedrive(sqs, queues);
       out(`cancelled redrive task ${cancelled.taskHandle} after about ${cancelled.moved} messages moved`);
     } else if (args.command === "send") {
-      const id = await sendMessage(sqs, queues, { body: (await readBody(args)).trim(), attributes: args.attributes, groupId: args.groupId, deduplicationId: args.deduplicationId });
+      const id = await sendMessage(sqs, queues, {
+        body: (await readBody(args)).trim(),
+        attributes: args.attributes,
+        groupId: args.groupId,
+        deduplicationId: args.deduplicationId,
+      });
       out(`sent message ${id} to ${queues.queueUrl}`);
     } else {
       if (!args.yes) {
-        if (!process.stdin.isTTY) throw new DlqError("purge deletes every message of the dead-letter queue: pass --yes (no terminal to ask on)", EXIT.refused);
-        if (!(await confirm(`Delete every message in ${queues.dlqUrl}? [y/N] `))) throw new DlqError("purge cancelled", EXIT.refused);
+        if (!process.stdin.isTTY)
+          throw new DlqError(
+            "purge deletes every message of the dead-letter queue: pass --yes (no terminal to ask on)",
+            EXIT.refused,
+          );
+        if (!(await confirm(`Delete every message in ${queues.dlqUrl}? [y/N] `)))
+          throw new DlqError("purge cancelled", EXIT.refused);
       }
       // Purging during a redrive would delete messages it is copying: the redrive's lock refuses it (exit 5).
       const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "purge", err);
       try {
         out(`purged about ${await purge(sqs, queues)} messages from ${queues.dlqUrl}`);
         // The messages a stopped redrive left held or in doubt are gone: its journal no longer applies.
-        if (RedriveJournal.forget(stateFolder(), queues.dlqArn)) err("journal: cleared (the messages a stopped redrive had left are purged)");
+        if (RedriveJournal.forget(stateFolder(), queues.dlqArn))
+          err("journal: cleared (the messages a stopped redrive had left are purged)");
       } finally {
         lock.release();
       }

@@ -11,8 +11,26 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
-import { cacheFolder, describeExit, FAKE_AWS_ENV, portInUse, startMoto, type MotoExit, type MotoServer } from "./emulator/moto";
+import {
+  CliUsageError,
+  helpText,
+  integerOption,
+  parseCli,
+  programName,
+  usageError,
+  USAGE_EXIT,
+  type CliCommand,
+  type CliSpec,
+} from "./shared/cli";
+import {
+  cacheFolder,
+  describeExit,
+  FAKE_AWS_ENV,
+  portInUse,
+  startMoto,
+  type MotoExit,
+  type MotoServer,
+} from "./emulator/moto";
 import { findProviderMirror, mirrorOnlyCliConfig } from "./emulator/provider-mirror";
 import { docPath } from "./shared/package-docs";
 
@@ -31,7 +49,12 @@ export const EMULATOR_CLI: CliSpec = {
     "Starts the AWS emulator (moto, patched to behave like SQS where Terraform and the worker need it) on 127.0.0.1 " +
     "in the foreground, creates an SNS topic for alert_sns_arn, and prints the environment to export. Ctrl-C stops it.",
   options: {
-    port: { type: "string", short: "p", value: "N", description: `TCP port on 127.0.0.1, 1024 to 65535 (default ${DEFAULT_EMULATOR_PORT})` },
+    port: {
+      type: "string",
+      short: "p",
+      value: "N",
+      description: `TCP port on 127.0.0.1, 1024 to 65535 (default ${DEFAULT_EMULATOR_PORT})`,
+    },
   },
   more: [
     "Python: MOTO_PYTHON, else python3 when it has moto, else moto[server] installed from PyPI on first use into",
@@ -54,7 +77,8 @@ async function createTopic(endpoint: string, name: string): Promise<string> {
   });
   const text = await response.text();
   const arn = /<TopicArn>([^<]+)<\/TopicArn>/.exec(text)?.[1];
-  if (!response.ok || !arn) throw new Error(`creating the SNS topic ${name} failed (HTTP ${response.status}): ${text.slice(0, 200)}`);
+  if (!response.ok || !arn)
+    throw new Error(`creating the SNS topic ${name} failed (HTTP ${response.status}): ${text.slice(0, 200)}`);
   return arn;
 }
 
@@ -81,7 +105,9 @@ export function playgroundEnvironment(endpoint: string, topicArn: string, cliCon
 function writeMirrorCliConfig(): string | undefined {
   const mirror = findProviderMirror();
   if (!mirror) return undefined;
-  const file = FROM_SOURCE ? path.resolve(__dirname, "..", ".emulator", "terraformrc") : path.join(cacheFolder(), "terraformrc");
+  const file = FROM_SOURCE
+    ? path.resolve(__dirname, "..", ".emulator", "terraformrc")
+    : path.join(cacheFolder(), "terraformrc");
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, mirrorOnlyCliConfig(mirror));
   return file;
@@ -148,7 +174,8 @@ async function runEmulator(argv: readonly string[]): Promise<number> {
   if (positionals.length > 0) throw usageError(EMULATOR_CLI, `unexpected argument ${positionals[0]}`);
   const port = integerOption(EMULATOR_CLI, values, "port", { min: 1024, max: 65_535 }, DEFAULT_EMULATOR_PORT);
   // Before moto starts: its readiness check would take another server's answer for its own.
-  if (await portInUse(port)) throw new Error(`port ${port} on 127.0.0.1 is in use (another emulator?): stop it or pass --port N`);
+  if (await portInUse(port))
+    throw new Error(`port ${port} on 127.0.0.1 is in use (another emulator?): stop it or pass --port N`);
   const moto = await startMoto({ port });
   let topicArn: string;
   try {

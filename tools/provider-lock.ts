@@ -27,14 +27,24 @@ export const PROVIDER_LOCK_CLI: CliSpec = {
 
 /** Locks the provider in a scratch folder and writes the lock into modules/aws-provider-lock.ts. */
 function refreshLock(): void {
-  const bound = JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")).cdktf.provider as { name: string; version: string };
+  const bound = JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")).cdktf
+    .provider as { name: string; version: string };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "provider-lock-"));
   try {
-    fs.writeFileSync(path.join(work, "main.tf"), `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "${bound.version}" }\n  }\n}\n`);
-    execFileSync("terraform", ["providers", "lock", ...PLATFORMS.map((p) => `-platform=${p}`)], { cwd: work, stdio: "inherit" });
+    fs.writeFileSync(
+      path.join(work, "main.tf"),
+      `terraform {\n  required_providers {\n    aws = { source = "hashicorp/aws", version = "${bound.version}" }\n  }\n}\n`,
+    );
+    execFileSync("terraform", ["providers", "lock", ...PLATFORMS.map((p) => `-platform=${p}`)], {
+      cwd: work,
+      stdio: "inherit",
+    });
     const lock = fs.readFileSync(path.join(work, ".terraform.lock.hcl"), "utf8");
     const source = fs.readFileSync(TARGET, "utf8");
-    const updated = source.replace(/export const AWS_PROVIDER_LOCK = `[\s\S]*?`;\n/, () => `export const AWS_PROVIDER_LOCK = \`${lock}\`;\n`);
+    const updated = source.replace(
+      /export const AWS_PROVIDER_LOCK = `[\s\S]*?`;\n/,
+      () => `export const AWS_PROVIDER_LOCK = \`${lock}\`;\n`,
+    );
     if (updated === source && !source.includes(lock)) throw new Error(`could not find AWS_PROVIDER_LOCK in ${TARGET}`);
     fs.writeFileSync(TARGET, updated);
     process.stdout.write(`wrote the lock for ${bound.name} ${bound.version} (${PLATFORMS.join(", ")}) to ${TARGET}\n`);
@@ -43,4 +53,5 @@ function refreshLock(): void {
   }
 }
 
-if (require.main === module) runWithoutArguments(PROVIDER_LOCK_CLI, process.argv.slice(2), "provider-lock", refreshLock);
+if (require.main === module)
+  runWithoutArguments(PROVIDER_LOCK_CLI, process.argv.slice(2), "provider-lock", refreshLock);

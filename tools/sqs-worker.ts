@@ -55,7 +55,9 @@ export async function main(
   }
   const command = commands.find((candidate) => candidate.name === name);
   if (!command) {
-    const what = name.startsWith("-") ? `the command comes first, before options such as ${name}` : `unknown command ${name}`;
+    const what = name.startsWith("-")
+      ? `the command comes first, before options such as ${name}`
+      : `unknown command ${name}`;
     err(`sqs-worker: ${what}. ${usage}`);
     return USAGE_EXIT;
   }

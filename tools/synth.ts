@@ -10,7 +10,8 @@ import { runWithoutArguments, type CliSpec } from "./shared/cli";
 /** The command line of `npm run synth`. */
 export const SYNTH_CLI: CliSpec = {
   usage: "npm run synth",
-  summary: "Synthesizes every example service's stack into cdktf.out/stacks/<stack> (Terraform JSON), as `cdktf synth` does, and lists them.",
+  summary:
+    "Synthesizes every example service's stack into cdktf.out/stacks/<stack> (Terraform JSON), as `cdktf synth` does, and lists them.",
   options: {},
   more: [
     "environment:",
@@ -25,8 +26,12 @@ export const SYNTH_CLI: CliSpec = {
 
 /** The stacks cdktf's manifest lists, as `<name> (<folder>)` lines. */
 export function writtenStacks(outdir: string): string[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
-  return Object.entries(manifest.stacks).map(([name, stack]) => `${name}  ${path.join(path.relative(process.cwd(), outdir), stack.synthesizedStackPath)}`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { synthesizedStackPath: string }>;
+  };
+  return Object.entries(manifest.stacks).map(
+    ([name, stack]) => `${name}  ${path.join(path.relative(process.cwd(), outdir), stack.synthesizedStackPath)}`,
+  );
 }
 
 if (require.main === module) {
@@ -37,6 +42,8 @@ if (require.main === module) {
     require("../main");
     if (process.exitCode) return; // a config error: main.ts printed its lines
     const stacks = writtenStacks(outdir);
-    process.stderr.write(`wrote ${stacks.length} stacks in ${Date.now() - started} ms:\n${stacks.map((line) => `  ${line}\n`).join("")}`);
+    process.stderr.write(
+      `wrote ${stacks.length} stacks in ${Date.now() - started} ms:\n${stacks.map((line) => `  ${line}\n`).join("")}`,
+    );
   });
 }

@@ -14,7 +14,12 @@ import * as path from "path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
 import { queueCounters } from "./local-runner/queue-depth";
-import { findQueueUrl, missingQueueUrlMessage, missingStackMessage, type StackTarget } from "./local-runner/queue-lookup";
+import {
+  findQueueUrl,
+  missingQueueUrlMessage,
+  missingStackMessage,
+  type StackTarget,
+} from "./local-runner/queue-lookup";
 import { isMissingQueue } from "./shared/aws-errors";
 import { RUN_LOG_PREFIX, WORKER_LOCAL_EXIT, exitCodeFor, summaryLine } from "./local-runner/run-report";
 import { announceNodeSupport } from "./shared/node-support";
@@ -22,7 +27,17 @@ import { LocalRunner } from "./local-runner/runner";
 import { loadDeployedWorkerConfig } from "./local-runner/stack-config";
 import { stackConfigFiles } from "./local-runner/stack-file";
 import { defaultOutdir, resolveStage, STAGE_OPTION, stackIdOf, type StageChoice } from "./shared/stage";
-import { CliUsageError, helpText, integerOption, parseCli, programName, usageError, USAGE_EXIT, type CliCommand, type CliSpec } from "./shared/cli";
+import {
+  CliUsageError,
+  helpText,
+  integerOption,
+  parseCli,
+  programName,
+  usageError,
+  USAGE_EXIT,
+  type CliCommand,
+  type CliSpec,
+} from "./shared/cli";
 
 /** The command line of `sqs-worker run` (`npm run worker:local` here), for parsing and for `--help`. */
 export const WORKER_LOCAL_CLI: CliSpec = {
@@ -35,15 +50,37 @@ export const WORKER_LOCAL_CLI: CliSpec = {
     "summary line at the end. Stop with Ctrl-C.",
   options: {
     stage: STAGE_OPTION,
-    "queue-url": { type: "string", value: "URL", description: "consume this queue instead of the one the service's stack names (<stage>-<service>-queue)" },
+    "queue-url": {
+      type: "string",
+      value: "URL",
+      description: "consume this queue instead of the one the service's stack names (<stage>-<service>-queue)",
+    },
     region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
-    "endpoint-url": { type: "string", value: "URL", description: "an AWS endpoint such as the emulator's, for every AWS call of the run: the queue's and the worker's own (default AWS_ENDPOINT_URL)" },
-    outdir: { type: "string", value: "DIR", description: "the synth output to read the service from (default: cdktf.json's output in the current folder, else cdktf.out)" },
-    "until-empty": { type: "boolean", description: "stop once the queue holds no visible, in-flight or delayed message" },
-    "wait-seconds": { type: "string", value: "N", description: "long-polling wait of each receive, 0 to 20 (default 20)" },
+    "endpoint-url": {
+      type: "string",
+      value: "URL",
+      description:
+        "an AWS endpoint such as the emulator's, for every AWS call of the run: the queue's and the worker's own (default AWS_ENDPOINT_URL)",
+    },
+    outdir: {
+      type: "string",
+      value: "DIR",
+      description:
+        "the synth output to read the service from (default: cdktf.json's output in the current folder, else cdktf.out)",
+    },
+    "until-empty": {
+      type: "boolean",
+      description: "stop once the queue holds no visible, in-flight or delayed message",
+    },
+    "wait-seconds": {
+      type: "string",
+      value: "N",
+      description: "long-polling wait of each receive, 0 to 20 (default 20)",
+    },
     "release-failed": {
       type: "boolean",
-      description: "playground: make failed messages visible again at once instead of after the visibility timeout (Lambda waits), so retries and dead-lettering take seconds",
+      description:
+        "playground: make failed messages visible again at once instead of after the visibility timeout (Lambda waits), so retries and dead-lettering take seconds",
     },
   },
   more: [
@@ -70,10 +107,17 @@ interface Args {
 }
 
 /** Parses the command line; `"help"` when --help was asked; throws a one-line {@link CliUsageError} otherwise. */
-export function parseWorkerLocalArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = process.env): Args | "help" {
+export function parseWorkerLocalArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Args | "help" {
   const { help, values, positionals } = parseCli(WORKER_LOCAL_CLI, argv);
   if (help) return "help";
-  if (positionals.length !== 1) throw usageError(WORKER_LOCAL_CLI, positionals.length === 0 ? "give the service to run" : `unexpected argument ${positionals[1]}`);
+  if (positionals.length !== 1)
+    throw usageError(
+      WORKER_LOCAL_CLI,
+      positionals.length === 0 ? "give the service to run" : `unexpected argument ${positionals[1]}`,
+    );
   return {
     service: positionals[0],
     stage: resolveStage(WORKER_LOCAL_CLI, values, env),
@@ -108,12 +152,21 @@ async function runWorker(argv: readonly string[]): Promise<number> {
   }
   announceNodeSupport(); // before the first client and the worker threads
   // The stage picks the stack, as ServiceStack named it: cdktf.out/stacks/<stage>-<service>.
-  const target: StackTarget = { service: args.service, stage: args.stage, stackId: stackIdOf(args.service, args.stage), outdir: args.outdir };
+  const target: StackTarget = {
+    service: args.service,
+    stage: args.stage,
+    stackId: stackIdOf(args.service, args.stage),
+    outdir: args.outdir,
+  };
   const { json, hcl } = stackConfigFiles(path.join(args.outdir, "stacks", target.stackId));
   if (!fs.existsSync(json) && !fs.existsSync(hcl)) throw new Error(missingStackMessage(target));
   const worker = await loadDeployedWorkerConfig(args.outdir, args.service, target.stackId);
   // Timeouts, bounded retries, and a line while SQS does not answer (tools/shared/aws-patience.ts).
-  const sqs = announceSlowCalls(new SQSClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }), "SQS", (line) => process.stderr.write(`${line}\n`));
+  const sqs = announceSlowCalls(
+    new SQSClient({ region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() }),
+    "SQS",
+    (line) => process.stderr.write(`${line}\n`),
+  );
   const place = { region: args.region, endpointUrl: args.endpointUrl };
   const queueUrl = args.queueUrl ?? (await findQueueUrl(sqs, worker.queueName, target, place));
   const runner = new LocalRunner({
@@ -135,7 +188,8 @@ async function runWorker(argv: readonly string[]): Promise<number> {
   const stoppedBy = await new Promise<string>((resolve) => {
     process.once("SIGINT", () => resolve("stopped by Ctrl-C"));
     process.once("SIGTERM", () => resolve("stopped by SIGTERM"));
-    if (args.untilEmpty) void waitUntilEmpty(sqs, queueUrl, runner, args.releaseFailed).then(() => resolve("queue empty (--until-empty)"));
+    if (args.untilEmpty)
+      void waitUntilEmpty(sqs, queueUrl, runner, args.releaseFailed).then(() => resolve("queue empty (--until-empty)"));
   });
   const stats = await runner.stop();
   process.stderr.write(`${summaryLine(args.service, stoppedBy, stats)}\n`);
@@ -152,7 +206,12 @@ const QUIET_NOTICE_MS = 15_000;
  * batch comes for a while and messages are in flight (failed ones wait out the queue's
  * visibility timeout, minutes on a real service), it says so instead of sitting silent.
  */
-async function waitUntilEmpty(sqs: SQSClient, queueUrl: string, runner: LocalRunner, releaseFailed: boolean): Promise<void> {
+async function waitUntilEmpty(
+  sqs: SQSClient,
+  queueUrl: string,
+  runner: LocalRunner,
+  releaseFailed: boolean,
+): Promise<void> {
   let emptyReadings = 0;
   let lastBatches = runner.stats.batches;
   let quietSince = Date.now();

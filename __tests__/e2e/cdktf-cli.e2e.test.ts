@@ -37,11 +37,20 @@ interface Run {
 async function run(file: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
   const started = Date.now();
   try {
-    const { stdout, stderr } = await exec(file, args, { cwd: ROOT, env: { ...env, ...extraEnv }, timeout: 300_000, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await exec(file, args, {
+      cwd: ROOT,
+      env: { ...env, ...extraEnv },
+      timeout: 300_000,
+      maxBuffer: 64 << 20,
+    });
     return { code: 0, output: `${stdout}\n${stderr}`, seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string; killed?: boolean };
-    return { code: e.killed ? -1 : (e.code ?? -1), output: `${e.stdout ?? ""}\n${e.stderr ?? ""}`, seconds: (Date.now() - started) / 1000 };
+    return {
+      code: e.killed ? -1 : (e.code ?? -1),
+      output: `${e.stdout ?? ""}\n${e.stderr ?? ""}`,
+      seconds: (Date.now() - started) / 1000,
+    };
   }
 }
 
@@ -59,7 +68,11 @@ async function queueExists(name: string): Promise<boolean> {
 beforeAll(async () => {
   if (!tool.ok) throw new Error(`the cdktf CLI suite needs terraform and the provider mirror: ${tool.reason}`);
   moto = await startMoto();
-  const config = { region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+  const config = {
+    region: FAKE_AWS_ENV.AWS_REGION,
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  };
   sqs = new SQSClient(config);
   topicArn = (await new SNSClient(config).send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn!;
   // The local backend keeps state two levels above the stacks: in `project`, not the repository.
@@ -83,17 +96,26 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
     expect(fs.existsSync(path.join(outdir, "stacks", "orders", "cdk.tf.json"))).toBe(true);
     const hcl = await cdktf("synth", "--hcl");
     expect({ code: hcl.code, output: hcl.code === 0 ? "" : hcl.output }).toEqual({ code: 0, output: "" });
-    expect(fs.readdirSync(path.join(outdir, "stacks", "orders")).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks", "orders")).filter((f) => f.startsWith("cdk.tf"))).toEqual([
+      "cdk.tf",
+    ]);
   });
 
   test("cdktf deploy orders succeeds on the first try, offline, without locking providers", async () => {
     const deploy = await cdktf("deploy", "orders", "--auto-approve", "--var", `alert_sns_arn=${topicArn}`);
-    expect({ code: deploy.code, tail: deploy.code === 0 ? "" : deploy.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: deploy.code, tail: deploy.code === 0 ? "" : deploy.output.slice(-3000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
     expect(deploy.output).not.toMatch(/providers lock|Could not retrieve providers/);
     expect(await queueExists("orders-queue")).toBe(true);
     expect(await queueExists("orders-dlq")).toBe(true);
-    expect(fs.readdirSync(path.join(outdir, "stacks", "orders")).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);
-    expect(JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources.length).toBeGreaterThan(5);
+    expect(fs.readdirSync(path.join(outdir, "stacks", "orders")).filter((f) => f.startsWith("cdk.tf"))).toEqual([
+      "cdk.tf.json",
+    ]);
+    expect(
+      JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources.length,
+    ).toBeGreaterThan(5);
   });
 
   test("cdktf diff orders reports no changes", async () => {
@@ -110,20 +132,33 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
       const [hash] = fs.readdirSync(path.join(assets, folder));
       return path.join(assets, folder, hash, "lambda.zip");
     };
-    const lambda = new LambdaClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
-    const deployedCode = async () => (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "orders-worker" }))).CodeSha256;
+    const lambda = new LambdaClient({
+      region: FAKE_AWS_ENV.AWS_REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
+    const deployedCode = async () =>
+      (await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "orders-worker" }))).CodeSha256;
     const statePath = path.join(project, "terraform.orders.tfstate");
     const before = { code: await deployedCode(), state: fs.readFileSync(statePath, "utf8") };
     // Another valid worker zip, as a tampered or stale build would be.
     fs.copyFileSync(zipOf("thumbnails"), zipOf("orders"));
     // --skip-synth: deploy uses the folder as it is; without it, synth rewrites the zip first.
-    const deploy = await cdktf("deploy", "orders", "--skip-synth", "--auto-approve", "--var", `alert_sns_arn=${topicArn}`);
+    const deploy = await cdktf(
+      "deploy",
+      "orders",
+      "--skip-synth",
+      "--auto-approve",
+      "--var",
+      `alert_sns_arn=${topicArn}`,
+    );
     expect(deploy.code).not.toBe(0);
     expect(deploy.output).toContain(CODE_CHANGED_MESSAGE);
     expect({ code: await deployedCode(), state: fs.readFileSync(statePath, "utf8") }).toEqual(before);
 
     if (!tool.ok) throw new Error(tool.reason);
-    const terraform = (...args: string[]) => run(tool.binary, ["-chdir=" + stackDir, ...args, "-input=false", "-no-color"]);
+    const terraform = (...args: string[]) =>
+      run(tool.binary, ["-chdir=" + stackDir, ...args, "-input=false", "-no-color"]);
     const hcl = await cdktf("synth", "--hcl");
     expect(hcl.code).toBe(0);
     fs.copyFileSync(zipOf("thumbnails"), zipOf("orders"));
@@ -134,7 +169,10 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
     // Terraform skips resource preconditions when it plans a destroy: a changed or missing zip never blocks one.
     fs.rmSync(zipOf("orders"));
     const destroyPlan = await terraform("plan", "-destroy");
-    expect({ code: destroyPlan.code, tail: destroyPlan.code === 0 ? "" : destroyPlan.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: destroyPlan.code, tail: destroyPlan.code === 0 ? "" : destroyPlan.output.slice(-3000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
     expect(destroyPlan.output).toMatch(/Plan: 0 to add, 0 to change, \d+ to destroy/);
     expect({ code: await deployedCode(), state: fs.readFileSync(statePath, "utf8") }).toEqual(before);
   });
@@ -154,7 +192,10 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
 
   test("cdktf destroy orders without the variable ends within 30 seconds and destroys everything", async () => {
     const destroy = await cdktf("destroy", "orders", "--auto-approve");
-    expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-3000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
     expect(destroy.seconds).toBeLessThan(30);
     expect(await queueExists("orders-queue")).toBe(false);
     expect(await queueExists("orders-dlq")).toBe(false);
@@ -163,6 +204,9 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
 
   test("cdktf destroy with the variable also works (nothing left to destroy)", async () => {
     const destroy = await cdktf("destroy", "orders", "--auto-approve", "--var", `alert_sns_arn=${topicArn}`);
-    expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-3000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-3000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
   });
 });

@@ -89,20 +89,26 @@ export class CliProcess {
 
   /** Both streams so far, for failure messages. */
   transcript(): string {
-    return this.lines.map((l) => `${l.stream === "stdout" ? "OUT" : "ERR"} +${((l.at - this.startedAt) / 1000).toFixed(1)}s ${l.text}`).join("\n");
+    return this.lines
+      .map((l) => `${l.stream === "stdout" ? "OUT" : "ERR"} +${((l.at - this.startedAt) / 1000).toFixed(1)}s ${l.text}`)
+      .join("\n");
   }
 
   /**
    * The first line (from index `from` of {@link lines} on) that matches `pattern`, waiting up to
    * `timeoutMs` for it. Rejects on timeout, or when the process ends without writing one.
    */
-  async waitForLine(pattern: RegExp, options: { timeoutMs?: number; stream?: "stdout" | "stderr"; from?: number } = {}): Promise<OutputLine & { index: number }> {
+  async waitForLine(
+    pattern: RegExp,
+    options: { timeoutMs?: number; stream?: "stdout" | "stderr"; from?: number } = {},
+  ): Promise<OutputLine & { index: number }> {
     const timeoutMs = options.timeoutMs ?? 30_000;
     let next = options.from ?? 0;
     const find = () => {
       for (; next < this.lines.length; next++) {
         const line = this.lines[next];
-        if ((!options.stream || line.stream === options.stream) && pattern.test(line.text)) return { ...line, index: next };
+        if ((!options.stream || line.stream === options.stream) && pattern.test(line.text))
+          return { ...line, index: next };
       }
       return undefined;
     };
@@ -112,9 +118,20 @@ export class CliProcess {
       const check = () => {
         const hit = find();
         if (hit) return finish(() => resolve(hit));
-        if (this.ended) finish(() => reject(new Error(`${this.label} exited without a line matching ${pattern}:\n${this.transcript()}`)));
+        if (this.ended)
+          finish(() =>
+            reject(new Error(`${this.label} exited without a line matching ${pattern}:\n${this.transcript()}`)),
+          );
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`${this.label}: no line matching ${pattern} within ${timeoutMs} ms:\n${this.transcript()}`))), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new Error(`${this.label}: no line matching ${pattern} within ${timeoutMs} ms:\n${this.transcript()}`),
+            ),
+          ),
+        timeoutMs,
+      );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         this.listeners.delete(check);
@@ -169,7 +186,11 @@ const running = new Set<CliProcess>();
  * `env` added to this process's environment (what `npm run dlq -- ...` runs, without npm in
  * between, so that signals reach the tool itself).
  */
-export function spawnCli(script: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): CliProcess {
+export function spawnCli(
+  script: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): CliProcess {
   const child = spawn(process.execPath, ["-r", "./scripts/register-ts.js", script, ...args], {
     cwd: ROOT,
     env: { ...process.env, ...env },

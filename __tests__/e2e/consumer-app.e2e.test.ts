@@ -16,7 +16,13 @@ import { prepareTerraform, terraformOk } from "../helpers/terraform";
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..", "..");
 const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-app");
-const env = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true", npm_config_audit: "false", npm_config_fund: "false" };
+const env = {
+  ...process.env,
+  CHECKPOINT_DISABLE: "1",
+  CI: "true",
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+};
 const tool = prepareTerraform();
 
 let work: string;
@@ -27,7 +33,11 @@ let json: { resource: Record<string, Record<string, Record<string, any>>> };
 beforeAll(async () => {
   if (!tool.ok) throw new Error(`the consumer test needs terraform and the provider mirror: ${tool.reason}`);
   work = makeTempDir("consumer");
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, env, maxBuffer: 64 << 20 });
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], {
+    cwd: ROOT,
+    env,
+    maxBuffer: 64 << 20,
+  });
   tarball = path.join(work, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
   app = path.join(work, "app");
   fs.cpSync(FIXTURE, app, { recursive: true });
@@ -48,13 +58,48 @@ afterAll(() => {
 describe("the packed tarball", () => {
   test("holds only compiled JavaScript, declarations, the sqs-worker command with what its commands load by path, and the docs: no tests, CI, bench, sources or snapshots", async () => {
     const { stdout } = await run("tar", ["-tzf", tarball]);
-    const files = stdout.trim().split("\n").map((f) => f.replace(/^package\//, ""));
-    expect(files).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/modules/index.js", "dist/modules/index.d.ts", "dist/modules/app-entry.js", "dist/modules/app-entry.d.ts", "dist/lambda-src/worker.js", "dist/lambda-src/worker.d.ts", "bin/sqs-worker-dlq.js"]));
+    const files = stdout
+      .trim()
+      .split("\n")
+      .map((f) => f.replace(/^package\//, ""));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "README.md",
+        "dist/modules/index.js",
+        "dist/modules/index.d.ts",
+        "dist/modules/app-entry.js",
+        "dist/modules/app-entry.d.ts",
+        "dist/lambda-src/worker.js",
+        "dist/lambda-src/worker.d.ts",
+        "bin/sqs-worker-dlq.js",
+      ]),
+    );
     // sqs-worker and each command: the local runner with the thread files it starts by path, the emulator with moto's launcher.
-    const runnerThreads = fs.readdirSync(path.join(ROOT, "tools", "local-runner")).filter((f) => f.endsWith(".js")).map((f) => `dist/tools/local-runner/${f}`);
+    const runnerThreads = fs
+      .readdirSync(path.join(ROOT, "tools", "local-runner"))
+      .filter((f) => f.endsWith(".js"))
+      .map((f) => `dist/tools/local-runner/${f}`);
     expect(runnerThreads.length).toBeGreaterThanOrEqual(3);
-    expect(files).toEqual(expect.arrayContaining(["bin/sqs-worker.js", "dist/tools/sqs-worker.js", "dist/tools/dlq.js", "dist/tools/worker-local.js", "dist/tools/local-runner/runner.js", "dist/tools/emulator.js", "dist/tools/emulator/moto.js", "dist/tools/emulator/moto_server.py", ...runnerThreads]));
-    const unexpected = files.filter((f) => !/^(package\.json|README\.md|register\.js|LICENSE|CHANGELOG\.md|docs\/[^/]+\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts)|dist\/tools\/emulator\/moto_server\.py)$/.test(f));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "bin/sqs-worker.js",
+        "dist/tools/sqs-worker.js",
+        "dist/tools/dlq.js",
+        "dist/tools/worker-local.js",
+        "dist/tools/local-runner/runner.js",
+        "dist/tools/emulator.js",
+        "dist/tools/emulator/moto.js",
+        "dist/tools/emulator/moto_server.py",
+        ...runnerThreads,
+      ]),
+    );
+    const unexpected = files.filter(
+      (f) =>
+        !/^(package\.json|README\.md|register\.js|LICENSE|CHANGELOG\.md|docs\/[^/]+\.md|bin\/[^/]+\.js|dist\/.+\.(js|d\.ts)|dist\/tools\/emulator\/moto_server\.py)$/.test(
+          f,
+        ),
+    );
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /__tests__|\.ci|bench|snap|\.test\.|examples|scripts\//.test(f))).toEqual([]);
   });
@@ -66,23 +111,45 @@ describe("a consumer app with the ts-node template", () => {
   });
 
   test("runs the package's own command: npx sqs-worker --help and each command's --help exit 0, and a real call fails with one line, not a missing module", async () => {
-    const helps = await Promise.all([[], ["dlq"], ["run"], ["emulator"]].map((command) => run("npx", ["sqs-worker", ...command, "--help"], { cwd: app, env })));
+    const helps = await Promise.all(
+      [[], ["dlq"], ["run"], ["emulator"]].map((command) =>
+        run("npx", ["sqs-worker", ...command, "--help"], { cwd: app, env }),
+      ),
+    );
     expect(helps[0].stdout).toMatch(/^usage: sqs-worker <command>/);
     expect(helps[0].stdout).toMatch(/^ {2}dlq {7}/m);
-    expect(helps[1].stdout).toMatch(/^usage: sqs-worker dlq <service> <status\|peek\|redrive\|cancel\|purge\|send\|logs>/);
+    expect(helps[1].stdout).toMatch(
+      /^usage: sqs-worker dlq <service> <status\|peek\|redrive\|cancel\|purge\|send\|logs>/,
+    );
     expect(helps[2].stdout).toMatch(/^usage: sqs-worker run <service>/);
     expect(helps[3].stdout).toMatch(/^usage: sqs-worker emulator/);
-    const noCredentials = { ...env, AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_PROFILE: "", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent", AWS_CONFIG_FILE: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true" };
-    const call = await run("npx", ["sqs-worker", "dlq", "invoices", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"], { cwd: app, env: noCredentials }).catch((e: { code: number; stderr: string }) => e);
+    const noCredentials = {
+      ...env,
+      AWS_ACCESS_KEY_ID: "",
+      AWS_SECRET_ACCESS_KEY: "",
+      AWS_PROFILE: "",
+      AWS_SHARED_CREDENTIALS_FILE: "/nonexistent",
+      AWS_CONFIG_FILE: "/nonexistent",
+      AWS_EC2_METADATA_DISABLED: "true",
+    };
+    const call = await run(
+      "npx",
+      ["sqs-worker", "dlq", "invoices", "status", "--endpoint-url", "http://127.0.0.1:1", "--region", "us-east-1"],
+      { cwd: app, env: noCredentials },
+    ).catch((e: { code: number; stderr: string }) => e);
     expect(call).toMatchObject({ code: 3 });
     expect((call as { stderr: string }).stderr).toContain("dlq: no AWS credentials found");
     expect((call as { stderr: string }).stderr).not.toContain("Cannot find module");
   });
 
   test("an option that is not the command's exits 2 naming it; the old sqs-worker-dlq still runs sqs-worker dlq", async () => {
-    const foreign = await run("npx", ["sqs-worker", "run", "invoices", "--count", "3"], { cwd: app, env }).catch((e: { code: number; stderr: string }) => e);
+    const foreign = await run("npx", ["sqs-worker", "run", "invoices", "--count", "3"], { cwd: app, env }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(foreign).toMatchObject({ code: 2 });
-    expect((foreign as { stderr: string }).stderr.trim().split("\n").pop()).toMatch(/unknown option --count\. usage: sqs-worker run <service>/);
+    expect((foreign as { stderr: string }).stderr.trim().split("\n").pop()).toMatch(
+      /unknown option --count\. usage: sqs-worker run <service>/,
+    );
     const alias = await run("npx", ["sqs-worker-dlq", "--help"], { cwd: app, env });
     expect(alias.stdout).toMatch(/^usage: sqs-worker dlq <service> /);
     expect(alias.stderr).toMatch(/^sqs-worker-dlq is deprecated: use `sqs-worker dlq`/);
@@ -92,9 +159,14 @@ describe("a consumer app with the ts-node template", () => {
     const bare = path.join(work, "no-python");
     fs.mkdirSync(bare, { recursive: true });
     const noPython = { ...env, PATH: bare, MOTO_PYTHON: "", XDG_CACHE_HOME: path.join(work, "empty-cache") };
-    const result = await run(process.execPath, [path.join(app, "node_modules", ".bin", "sqs-worker"), "emulator"], { cwd: app, env: noPython }).catch((e: { code: number; stdout: string; stderr: string }) => e);
+    const result = await run(process.execPath, [path.join(app, "node_modules", ".bin", "sqs-worker"), "emulator"], {
+      cwd: app,
+      env: noPython,
+    }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     expect(result).toMatchObject({ code: 1, stdout: "" });
-    expect((result as { stderr: string }).stderr.trim().split("\n")).toEqual([expect.stringMatching(/^emulator: moto needs Python 3 and python3 is not on PATH: install python3 /)]);
+    expect((result as { stderr: string }).stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^emulator: moto needs Python 3 and python3 is not on PATH: install python3 /),
+    ]);
   });
 
   test("exposes exactly three entry points, the app wiring only under /app: internals cannot be imported", async () => {
@@ -109,7 +181,15 @@ describe("a consumer app with the ts-node template", () => {
       ok: ["object", "object", "object"],
       internal: "ERR_PACKAGE_PATH_NOT_EXPORTED",
       root: ["SqsWorker", "SqsWorkerConfigError", "WORKER_ARCHITECTURES", "WORKER_RUNTIMES", "WORKER_TRACING_MODES"],
-      app: ["ServiceStack", "addServiceStacks", "collectWarnings", "reportConfigErrors", "runByCdktfCli", "settingsFromEnv", "synthAndReport"],
+      app: [
+        "ServiceStack",
+        "addServiceStacks",
+        "collectWarnings",
+        "reportConfigErrors",
+        "runByCdktfCli",
+        "settingsFromEnv",
+        "synthAndReport",
+      ],
     });
   });
 
@@ -129,10 +209,17 @@ describe("a consumer app with the ts-node template", () => {
   });
 
   test("bundles idempotency for the service that turns it on, from the package's worker entry, and only for it", async () => {
-    const payments = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "payments", "cdk.tf.json"), "utf8"));
+    const payments = JSON.parse(
+      fs.readFileSync(path.join(app, "cdktf.out", "stacks", "payments", "cdk.tf.json"), "utf8"),
+    );
     const fn = Object.values(payments.resource.aws_lambda_function as Record<string, any>)[0];
-    expect(fn.environment.variables).toEqual({ SQS_WORKER_IDEMPOTENCY_TABLE: "payments-idempotency", SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS: "86400" });
-    expect(Object.values(payments.resource.aws_dynamodb_table as Record<string, any>).map((t) => t.name)).toEqual(["payments-idempotency"]);
+    expect(fn.environment.variables).toEqual({
+      SQS_WORKER_IDEMPOTENCY_TABLE: "payments-idempotency",
+      SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS: "86400",
+    });
+    expect(Object.values(payments.resource.aws_dynamodb_table as Record<string, any>).map((t) => t.name)).toEqual([
+      "payments-idempotency",
+    ]);
     const zip = path.join(app, "cdktf.out", "stacks", "payments", fn.filename);
     const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: 16 << 20 });
     expect(code).toContain("CONSUMER_PAYMENT_WORKER");
@@ -140,29 +227,58 @@ describe("a consumer app with the ts-node template", () => {
     expect(code).toContain('require("@aws-sdk/client-dynamodb")');
     expect(fs.statSync(zip).size).toBeLessThanOrEqual(60 * 1024);
     // The same bytes as this repository's bundler with idempotency on; the invoices zip has none of it.
-    expect(fn.source_code_hash).toBe(bundleLambda(path.join(app, "workers", "payments.ts"), path.join(work, "in-repo-idempotent"), { idempotency: true }).sourceCodeHash);
-    const invoices = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
-    const { stdout: plain } = await run("unzip", ["-p", path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename), "index.js"], { maxBuffer: 16 << 20 });
+    expect(fn.source_code_hash).toBe(
+      bundleLambda(path.join(app, "workers", "payments.ts"), path.join(work, "in-repo-idempotent"), {
+        idempotency: true,
+      }).sourceCodeHash,
+    );
+    const invoices = Object.values(json.resource.aws_lambda_function).find(
+      (f) => f.function_name === "invoices-worker",
+    )!;
+    const { stdout: plain } = await run(
+      "unzip",
+      ["-p", path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename), "index.js"],
+      { maxBuffer: 16 << 20 },
+    );
     expect(plain).not.toContain("IdempotencyConfig");
     // eslint-disable-next-line no-console
-    console.log(`consumer zips: invoices (idempotency off) ${fs.statSync(path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename)).size} bytes, payments (on) ${fs.statSync(zip).size} bytes`);
+    console.log(
+      `consumer zips: invoices (idempotency off) ${fs.statSync(path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename)).size} bytes, payments (on) ${fs.statSync(zip).size} bytes`,
+    );
   });
 
   test("holds two workers of one service under different name prefixes without a clash", () => {
-    const names = (type: string, field: string) => Object.values(json.resource[type]).map((r) => r[field]).sort();
-    expect(names("aws_sqs_queue", "name")).toEqual(["invoices-dlq", "invoices-queue", "staging-invoices-dlq", "staging-invoices-queue"]);
+    const names = (type: string, field: string) =>
+      Object.values(json.resource[type])
+        .map((r) => r[field])
+        .sort();
+    expect(names("aws_sqs_queue", "name")).toEqual([
+      "invoices-dlq",
+      "invoices-queue",
+      "staging-invoices-dlq",
+      "staging-invoices-queue",
+    ]);
     expect(names("aws_lambda_function", "function_name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
     const alarms = ["backlog-age", "dlq-arrivals", "dlq-not-empty", "errors", "throttles"];
-    expect(names("aws_cloudwatch_metric_alarm", "alarm_name")).toEqual([...alarms.map((a) => `invoices-${a}`), ...alarms.map((a) => `staging-invoices-${a}`)]);
+    expect(names("aws_cloudwatch_metric_alarm", "alarm_name")).toEqual([
+      ...alarms.map((a) => `invoices-${a}`),
+      ...alarms.map((a) => `staging-invoices-${a}`),
+    ]);
     expect(names("aws_cloudwatch_dashboard", "dashboard_name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
     expect(names("aws_iam_role", "name")).toEqual(["invoices-worker", "staging-invoices-worker"]);
     expect(names("aws_iam_policy", "name")).toEqual(["invoices-dlq-operator", "staging-invoices-dlq-operator"]);
-    expect(names("aws_cloudwatch_log_group", "name")).toEqual(["/aws/lambda/invoices-worker", "/aws/lambda/staging-invoices-worker"]);
+    expect(names("aws_cloudwatch_log_group", "name")).toEqual([
+      "/aws/lambda/invoices-worker",
+      "/aws/lambda/staging-invoices-worker",
+    ]);
   });
 
   test("resolves a relative entry against the app's folder when started from elsewhere", async () => {
     const outdir = path.join(work, "from-elsewhere");
-    await run(path.join(app, "node_modules", ".bin", "ts-node"), [path.join(app, "main.ts")], { cwd: work, env: { ...env, CDKTF_OUTDIR: outdir } });
+    await run(path.join(app, "node_modules", ".bin", "ts-node"), [path.join(app, "main.ts")], {
+      cwd: work,
+      env: { ...env, CDKTF_OUTDIR: outdir },
+    });
     expect(fs.existsSync(path.join(outdir, "stacks", "invoices", "cdk.tf.json"))).toBe(true);
   });
 
@@ -182,7 +298,10 @@ describe("a consumer app with the ts-node template", () => {
   test("refuses, from the compiled package too, an entry without a handler export, one whose handler is not a function, or one that does not bundle", async () => {
     fs.writeFileSync(path.join(app, "workers", "no-handler.ts"), "export const handle = async () => undefined;\n");
     fs.writeFileSync(path.join(app, "workers", "not-a-function.ts"), 'export const handler = "not a function";\n');
-    fs.writeFileSync(path.join(app, "workers", "broken.ts"), 'import { x } from "./nowhere";\nexport const handler = x;\n');
+    fs.writeFileSync(
+      path.join(app, "workers", "broken.ts"),
+      'import { x } from "./nowhere";\nexport const handler = x;\n',
+    );
     const script = `
       const { App, TerraformStack } = require("cdktf");
       const { SqsWorker } = require("sqs-worker-cdktf");
@@ -192,7 +311,12 @@ describe("a consumer app with the ts-node template", () => {
         catch (e) { console.log(e.message.split("\\n")[1]); }
       }`;
     const { stdout } = await run("node", ["-e", script], { cwd: app, env });
-    expect(stdout.trim().split("\n").map((line) => line.trim())).toEqual([
+    expect(
+      stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.trim()),
+    ).toEqual([
       `- a: lambda.entry does not export \`handler\` (its exports: handle); Lambda calls index.handler (given ${JSON.stringify(path.join(app, "workers", "no-handler.ts"))})`,
       `- b: lambda.entry cannot be bundled: broken.ts:1:18: Could not resolve "./nowhere" (given ${JSON.stringify(path.join(app, "workers", "broken.ts"))})`,
       `- c: lambda.entry exports \`handler\` as a string literal, not a function; Lambda calls index.handler (given ${JSON.stringify(path.join(app, "workers", "not-a-function.ts"))})`,
@@ -205,7 +329,11 @@ describe("a consumer app with the ts-node template", () => {
       const dir = path.join(app, "cdktf.out", "stacks", stack);
       await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
       const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
-      expect({ stack, valid: result.valid, diagnostics: result.diagnostics }).toEqual({ stack, valid: true, diagnostics: [] });
+      expect({ stack, valid: result.valid, diagnostics: result.diagnostics }).toEqual({
+        stack,
+        valid: true,
+        diagnostics: [],
+      });
     }
   });
 });

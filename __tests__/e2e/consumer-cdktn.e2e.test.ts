@@ -1,7 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import { makeTempDir, removeDir } from "../helpers/synth";
-import { installConsumerApp, installNode22, layOutConsumerApp, MAX_BUFFER, NODE22_VERSION, packRepository, PEER_CONFLICT, ROOT, run, withNodeFirst } from "./consumer-setup";
+import {
+  installConsumerApp,
+  installNode22,
+  layOutConsumerApp,
+  MAX_BUFFER,
+  NODE22_VERSION,
+  packRepository,
+  PEER_CONFLICT,
+  ROOT,
+  run,
+  withNodeFirst,
+} from "./consumer-setup";
 
 // Issue 22's lane (c): a CDK Terrain app (cdktn 0.24.0, cdktn-cli 0.24.0, @cdktn/provider-aws
 // 25.7.0 binding hashicorp/aws 6.66.0) on Node 22 from the npm registry installs the packed
@@ -19,7 +30,8 @@ let app: string;
 let env: NodeJS.ProcessEnv;
 let installed: { stdout: string; stderr: string };
 const seconds: Record<string, number> = {};
-const stackJson = (name: string) => JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8")) as Json;
+const stackJson = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8")) as Json;
 const byNode: Record<string, Json> = {};
 
 /** Runs `step`, recording how long it took (printed at the end: the lane's budget is ~2 minutes). */
@@ -34,18 +46,27 @@ async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
 
 beforeAll(async () => {
   work = makeTempDir("consumer-cdktn");
-  const [tarball, node22] = await Promise.all([timed("pack", () => packRepository(work)), timed("node 22", installNode22)]);
+  const [tarball, node22] = await Promise.all([
+    timed("pack", () => packRepository(work)),
+    timed("node 22", installNode22),
+  ]);
   env = withNodeFirst(node22);
   app = layOutConsumerApp(work, FIXTURE, tarball);
   installed = await timed("npm install", () => installConsumerApp(app, env));
   // The quick start's way: plain node with the package's loader, the app's cdktf.json command.
-  await timed("synth (node -r register)", () => run("node", ["-r", "sqs-worker-cdktf/register", "main.ts"], { cwd: app, env, maxBuffer: MAX_BUFFER }));
+  await timed("synth (node -r register)", () =>
+    run("node", ["-r", "sqs-worker-cdktf/register", "main.ts"], { cwd: app, env, maxBuffer: MAX_BUFFER }),
+  );
   for (const name of ["invoices", "payments"]) byNode[name] = stackJson(name);
 }, 600_000);
 
 afterAll(() => {
   if (Object.keys(seconds).length > 0) {
-    process.stderr.write(`consumer-cdktn lane: ${Object.entries(seconds).map(([step, s]) => `${step} ${s.toFixed(1)} s`).join(", ")}\n`);
+    process.stderr.write(
+      `consumer-cdktn lane: ${Object.entries(seconds)
+        .map(([step, s]) => `${step} ${s.toFixed(1)} s`)
+        .join(", ")}\n`,
+    );
   }
   if (work) removeDir(work);
 });
@@ -66,11 +87,20 @@ describe("a cdktn 0.24 app on @cdktn/provider-aws 25.7.0 (hashicorp/aws 6.66.0),
   test("installs the tarball with a plain npm install: no peer conflict, no engine warning, and no cdktf beside cdktn", () => {
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(PEER_CONFLICT);
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(/EBADENGINE/);
-    const manifest = (name: string) => JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8"));
+    const manifest = (name: string) =>
+      JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8"));
     const bindings = manifest("@cdktn/provider-aws");
-    expect({ cdktn: manifest("cdktn").version, bindings: bindings.version, aws: bindings.cdktn.provider.version }).toEqual({ cdktn: "0.24.0", bindings: "25.7.0", aws: "6.66.0" });
+    expect({
+      cdktn: manifest("cdktn").version,
+      bindings: bindings.version,
+      aws: bindings.cdktn.provider.version,
+    }).toEqual({ cdktn: "0.24.0", bindings: "25.7.0", aws: "6.66.0" });
     // cdktf's packages are optional peers: npm must not install them (@cdktf/provider-aws alone is ~500 MB).
-    for (const name of ["cdktf", "@cdktf/provider-aws"]) expect({ name, installed: fs.existsSync(path.join(app, "node_modules", name)) }).toEqual({ name, installed: false });
+    for (const name of ["cdktf", "@cdktf/provider-aws"])
+      expect({ name, installed: fs.existsSync(path.join(app, "node_modules", name)) }).toEqual({
+        name,
+        installed: false,
+      });
   });
 
   test("type-checks with tsc --noEmit, as the app's tsconfig has it (the cdktf template's, skipLibCheck on)", async () => {
@@ -83,7 +113,9 @@ describe("a cdktn 0.24 app on @cdktn/provider-aws 25.7.0 (hashicorp/aws 6.66.0),
     // The control: skipLibCheck hides unresolved imports in declarations, so only this check
     // tells the two builds apart. The same app through the cdktf entry points names cdktf.
     const main = fs.readFileSync(path.join(app, "main.ts"), "utf8");
-    const throughCdktf = main.replace('"sqs-worker-cdktf/cdktn/app"', '"sqs-worker-cdktf/app"').replace('"sqs-worker-cdktf/cdktn"', '"sqs-worker-cdktf"');
+    const throughCdktf = main
+      .replace('"sqs-worker-cdktf/cdktn/app"', '"sqs-worker-cdktf/app"')
+      .replace('"sqs-worker-cdktf/cdktn"', '"sqs-worker-cdktf"');
     expect(throughCdktf).not.toBe(main);
     fs.writeFileSync(path.join(app, "main.ts"), throughCdktf);
     try {
@@ -128,8 +160,11 @@ describe("a cdktn 0.24 app on @cdktn/provider-aws 25.7.0 (hashicorp/aws 6.66.0),
 
   test("cdktn synth (cdktn-cli, the app's cdktf.json) writes the same stacks", async () => {
     fs.rmSync(path.join(app, "cdktf.out"), { recursive: true, force: true });
-    const { stdout } = await timed("cdktn synth", () => run("npx", ["cdktn", "synth"], { cwd: app, env, maxBuffer: MAX_BUFFER }));
+    const { stdout } = await timed("cdktn synth", () =>
+      run("npx", ["cdktn", "synth"], { cwd: app, env, maxBuffer: MAX_BUFFER }),
+    );
     expect(stdout).toContain("Generated Terraform code for the stacks: invoices, payments");
-    for (const name of ["invoices", "payments"]) expect({ name, json: stackJson(name) }).toEqual({ name, json: byNode[name] });
+    for (const name of ["invoices", "payments"])
+      expect({ name, json: stackJson(name) }).toEqual({ name, json: byNode[name] });
   });
 });

@@ -1,7 +1,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { makeTempDir, removeDir } from "../helpers/synth";
-import { consumerEnv as env, installConsumerApp, layOutConsumerApp, MAX_BUFFER, packRepository, PEER_CONFLICT, ROOT, run } from "./consumer-setup";
+import {
+  consumerEnv as env,
+  installConsumerApp,
+  layOutConsumerApp,
+  MAX_BUFFER,
+  packRepository,
+  PEER_CONFLICT,
+  ROOT,
+  run,
+} from "./consumer-setup";
 
 // Issue 22's lane (b): a cdktf 0.21 app on @cdktf/provider-aws 21.22.1 (hashicorp/aws 6.25.0)
 // installs the packed tarball with a plain `npm install` (no --force, no --legacy-peer-deps: the
@@ -12,7 +21,11 @@ import { consumerEnv as env, installConsumerApp, layOutConsumerApp, MAX_BUFFER, 
 
 const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-v6");
 
-type Json = { resource: Record<string, Record<string, Record<string, any>>>; data?: Record<string, Record<string, Record<string, any>>>; terraform: Record<string, any> };
+type Json = {
+  resource: Record<string, Record<string, Record<string, any>>>;
+  data?: Record<string, Record<string, Record<string, any>>>;
+  terraform: Record<string, any>;
+};
 
 let work: string;
 let app: string;
@@ -26,7 +39,8 @@ beforeAll(async () => {
   // A plain install: a peer conflict (ERESOLVE) fails here, as it would for the user.
   installed = await installConsumerApp(app);
   await run(process.execPath, ["-r", "sqs-worker-cdktf/register", "main.ts"], { cwd: app, env, maxBuffer: MAX_BUFFER });
-  for (const name of ["defaults", "throughput"]) synthesized[name] = JSON.parse(fs.readFileSync(stackJson(name), "utf8"));
+  for (const name of ["defaults", "throughput"])
+    synthesized[name] = JSON.parse(fs.readFileSync(stackJson(name), "utf8"));
 }, 900_000);
 
 afterAll(() => {
@@ -58,8 +72,13 @@ function reviewable(json: Json): Json {
 describe("a cdktf 0.21 app on @cdktf/provider-aws 21.22.1 (hashicorp/aws 6.25.0)", () => {
   test("installs the tarball with a plain npm install: no peer conflict, no override", () => {
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(PEER_CONFLICT);
-    const bindings = JSON.parse(fs.readFileSync(path.join(app, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"));
-    expect({ version: bindings.version, aws: bindings.cdktf.provider.version }).toEqual({ version: "21.22.1", aws: "6.25.0" });
+    const bindings = JSON.parse(
+      fs.readFileSync(path.join(app, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"),
+    );
+    expect({ version: bindings.version, aws: bindings.cdktf.provider.version }).toEqual({
+      version: "21.22.1",
+      aws: "6.25.0",
+    });
   });
 
   test("type-checks with tsc --noEmit against the 21.x bindings", async () => {

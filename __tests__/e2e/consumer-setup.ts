@@ -18,11 +18,21 @@ export const CONSUMER_APP = path.join(ROOT, "__tests__", "fixtures", "consumer-a
 export const MAX_BUFFER = 64 << 20;
 
 /** The environment of a consumer's commands: no telemetry, no audit or funding chatter. */
-export const consumerEnv: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "true", npm_config_audit: "false", npm_config_fund: "false" };
+export const consumerEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  CHECKPOINT_DISABLE: "1",
+  CI: "true",
+  npm_config_audit: "false",
+  npm_config_fund: "false",
+};
 
 /** `npm pack` of this repository into `work` (its prepare script builds dist/); the tarball's path. */
 export async function packRepository(work: string): Promise<string> {
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, env: consumerEnv, maxBuffer: MAX_BUFFER });
+  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], {
+    cwd: ROOT,
+    env: consumerEnv,
+    maxBuffer: MAX_BUFFER,
+  });
   return path.join(work, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
 }
 
@@ -48,8 +58,15 @@ export function layOutConsumerApp(work: string, fixture: string, tarball: string
  * A plain `npm install` in the app (no --force, no --legacy-peer-deps: a peer conflict fails
  * here, as it would for the user), from the npm cache when it holds the packages.
  */
-export function installConsumerApp(app: string, env: NodeJS.ProcessEnv = consumerEnv): Promise<{ stdout: string; stderr: string }> {
-  return run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, env, maxBuffer: MAX_BUFFER });
+export function installConsumerApp(
+  app: string,
+  env: NodeJS.ProcessEnv = consumerEnv,
+): Promise<{ stdout: string; stderr: string }> {
+  return run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], {
+    cwd: app,
+    env,
+    maxBuffer: MAX_BUFFER,
+  });
 }
 
 /** npm's words for a peer conflict it failed on or forced its way past. */
@@ -63,14 +80,33 @@ export const NODE22_VERSION = "22.23.3";
  * into the same cache folder as scripts/with-node22.sh, once; later runs reuse it.
  */
 export async function installNode22(): Promise<string> {
-  const prefix = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "sqs-worker", `node-${NODE22_VERSION}`);
+  const prefix = path.join(
+    process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"),
+    "sqs-worker",
+    `node-${NODE22_VERSION}`,
+  );
   const bin = path.join(prefix, "node_modules", ".bin");
-  const version = async () => (await run(path.join(bin, "node"), ["--version"]).catch(() => ({ stdout: "" }))).stdout.trim();
+  const version = async () =>
+    (await run(path.join(bin, "node"), ["--version"]).catch(() => ({ stdout: "" }))).stdout.trim();
   if ((await version()) !== `v${NODE22_VERSION}`) {
     fs.mkdirSync(prefix, { recursive: true });
-    await run("npm", ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node@${NODE22_VERSION}`], { env: consumerEnv, maxBuffer: MAX_BUFFER });
+    await run(
+      "npm",
+      [
+        "install",
+        "--prefix",
+        prefix,
+        "--no-save",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+        `node@${NODE22_VERSION}`,
+      ],
+      { env: consumerEnv, maxBuffer: MAX_BUFFER },
+    );
     const installed = await version();
-    if (installed !== `v${NODE22_VERSION}`) throw new Error(`node@${NODE22_VERSION} from the npm registry runs as ${installed || "nothing"}`);
+    if (installed !== `v${NODE22_VERSION}`)
+      throw new Error(`node@${NODE22_VERSION} from the npm registry runs as ${installed || "nothing"}`);
   }
   return bin;
 }

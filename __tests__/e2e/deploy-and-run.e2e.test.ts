@@ -8,7 +8,13 @@ import {
   ListEventSourceMappingsCommand,
   UpdateEventSourceMappingCommand,
 } from "@aws-sdk/client-lambda";
-import { DescribeContinuousBackupsCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
+import {
+  DescribeContinuousBackupsCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from "@aws-sdk/client-dynamodb";
 import { CreateTopicCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { EXAMPLE_SERVICES } from "../../examples/services";
@@ -32,14 +38,21 @@ const SERVICES: ServiceCatalog = {
   ...EXAMPLE_SERVICES,
   [SCENARIO_SERVICE]: {
     // Template markers must reach Lambda literally, not be evaluated by Terraform.
-    lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1, environment: { GREETING: "Hello ${name}, %{ if admin }admin%{ endif }" } },
+    lambda: {
+      entry: path.join(__dirname, "scenario-worker.ts"),
+      timeoutSeconds: 1,
+      environment: { GREETING: "Hello ${name}, %{ if admin }admin%{ endif }" },
+    },
     eventSource: { batchSize: 10, maximumConcurrency: 10 },
   },
 };
 /** The same scenario worker with idempotency on (issue 14). */
 const IDEMPOTENT_SERVICE = "e2e-idem";
 Object.assign(SERVICES, {
-  [IDEMPOTENT_SERVICE]: { lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1 }, idempotency: {} },
+  [IDEMPOTENT_SERVICE]: {
+    lambda: { entry: path.join(__dirname, "scenario-worker.ts"), timeoutSeconds: 1 },
+    idempotency: {},
+  },
 });
 const STACKS = Object.keys(SERVICES);
 
@@ -65,7 +78,11 @@ async function mappingsOf(functionName: string) {
 }
 
 function clients(endpoint: string) {
-  const config = { region: FAKE_AWS_ENV.AWS_REGION, endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } };
+  const config = {
+    region: FAKE_AWS_ENV.AWS_REGION,
+    endpoint,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  };
   return {
     sqs: new SQSClient(config),
     lambda: new LambdaClient(config),
@@ -80,7 +97,12 @@ const tfVars = () => ["-var", `alert_sns_arn=${topicArn}`];
 
 async function destroy(stack: string): Promise<void> {
   if (!tool.ok || destroyed.has(stack)) return;
-  await terraformOk(tool, stackDirs[stack], ["destroy", "-auto-approve", "-input=false", "-no-color", ...tfVars()], env);
+  await terraformOk(
+    tool,
+    stackDirs[stack],
+    ["destroy", "-auto-approve", "-input=false", "-no-color", ...tfVars()],
+    env,
+  );
   destroyed.add(stack);
 }
 
@@ -99,7 +121,12 @@ beforeAll(async () => {
   await Promise.all(
     STACKS.map(async (stack) => {
       await terraformOk(tool, stackDirs[stack], ["init", "-input=false", "-no-color"], env);
-      await terraformOk(tool, stackDirs[stack], ["apply", "-auto-approve", "-input=false", "-no-color", ...tfVars()], env);
+      await terraformOk(
+        tool,
+        stackDirs[stack],
+        ["apply", "-auto-approve", "-input=false", "-no-color", ...tfVars()],
+        env,
+      );
     }),
   );
 }, 600_000);
@@ -122,19 +149,32 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     const config = expected();
     const names = deriveNames(stack, config.queue.fifo);
     const url = async (name: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl!;
-    const attributes = async (name: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await url(name), AttributeNames: ["All"] }))).Attributes!;
+    const attributes = async (name: string) =>
+      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: await url(name), AttributeNames: ["All"] })))
+        .Attributes!;
     const queue = await attributes(names.queue);
     const dlq = await attributes(names.deadLetterQueue);
     expect(Number(queue.VisibilityTimeout)).toBe(config.queue.visibilityTimeoutSeconds);
     expect(Number(queue.MessageRetentionPeriod)).toBe(config.queue.messageRetentionSeconds);
-    expect(JSON.parse(queue.RedrivePolicy!)).toEqual({ deadLetterTargetArn: dlq.QueueArn, maxReceiveCount: config.deadLetterQueue.maxReceiveCount });
+    expect(JSON.parse(queue.RedrivePolicy!)).toEqual({
+      deadLetterTargetArn: dlq.QueueArn,
+      maxReceiveCount: config.deadLetterQueue.maxReceiveCount,
+    });
     expect(Number(dlq.MessageRetentionPeriod)).toBe(config.deadLetterQueue.messageRetentionSeconds);
-    expect(JSON.parse(dlq.RedriveAllowPolicy!)).toEqual({ redrivePermission: "byQueue", sourceQueueArns: [queue.QueueArn] });
+    expect(JSON.parse(dlq.RedriveAllowPolicy!)).toEqual({
+      redrivePermission: "byQueue",
+      sourceQueueArns: [queue.QueueArn],
+    });
     for (const q of [queue, dlq]) {
       expect(q.SqsManagedSseEnabled).toBe("true");
       // The ARN the construct computed from partition, region, account and name is the queue's own.
       expect(JSON.parse(q.Policy!).Statement).toEqual([
-        expect.objectContaining({ Sid: "DenyInsecureTransport", Effect: "Deny", Resource: q.QueueArn, Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+        expect.objectContaining({
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Resource: q.QueueArn,
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
       ]);
       if (config.queue.fifo) expect(q.FifoQueue).toBe("true");
     }
@@ -148,16 +188,22 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     expect(EventSourceMappings[0]).toMatchObject({
       BatchSize: config.eventSource.batchSize,
       FunctionResponseTypes: ["ReportBatchItemFailures"],
-      EventSourceArn: expect.stringMatching(new RegExp(`:${deriveNames(stack, config.queue.fifo).queue.replace(".", "\\.")}$`)),
+      EventSourceArn: expect.stringMatching(
+        new RegExp(`:${deriveNames(stack, config.queue.fifo).queue.replace(".", "\\.")}$`),
+      ),
     });
     if (config.eventSource.maximumConcurrency !== undefined) {
-      expect(EventSourceMappings[0].ScalingConfig).toEqual({ MaximumConcurrency: config.eventSource.maximumConcurrency });
+      expect(EventSourceMappings[0].ScalingConfig).toEqual({
+        MaximumConcurrency: config.eventSource.maximumConcurrency,
+      });
     }
   });
 
   test("has the configured alarm on the dead-letter queue, notifying the topic", async () => {
     const config = expected();
-    const { MetricAlarms = [] } = await aws.cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [`${stack}-dlq-not-empty`] }));
+    const { MetricAlarms = [] } = await aws.cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNames: [`${stack}-dlq-not-empty`] }),
+    );
     expect(MetricAlarms).toHaveLength(1);
     expect(MetricAlarms[0]).toMatchObject({
       Namespace: "AWS/SQS",
@@ -177,10 +223,16 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     const config = expected();
     const names = deriveNames(stack, config.queue.fifo);
     const { MetricAlarms = [] } = await aws.cloudwatch.send(
-      new DescribeAlarmsCommand({ AlarmNames: [names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm, names.deadLetterArrivalsAlarm] }),
+      new DescribeAlarmsCommand({
+        AlarmNames: [names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm, names.deadLetterArrivalsAlarm],
+      }),
     );
     const byName = Object.fromEntries(MetricAlarms.map((a) => [a.AlarmName, a]));
-    const common = { ComparisonOperator: "GreaterThanThreshold", TreatMissingData: "notBreaching", AlarmActions: [topicArn] };
+    const common = {
+      ComparisonOperator: "GreaterThanThreshold",
+      TreatMissingData: "notBreaching",
+      AlarmActions: [topicArn],
+    };
     expect(byName[names.backlogAgeAlarm]).toMatchObject({
       ...common,
       Namespace: "AWS/SQS",
@@ -189,24 +241,46 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       Threshold: config.monitoring.backlogAgeSeconds,
       Dimensions: [{ Name: "QueueName", Value: names.queue }],
     });
-    for (const [name, metric] of [[names.errorsAlarm, "Errors"], [names.throttlesAlarm, "Throttles"]] as const) {
-      expect(byName[name]).toMatchObject({ ...common, Namespace: "AWS/Lambda", MetricName: metric, Statistic: "Sum", Dimensions: [{ Name: "FunctionName", Value: names.function }] });
+    for (const [name, metric] of [
+      [names.errorsAlarm, "Errors"],
+      [names.throttlesAlarm, "Throttles"],
+    ] as const) {
+      expect(byName[name]).toMatchObject({
+        ...common,
+        Namespace: "AWS/Lambda",
+        MetricName: metric,
+        Statistic: "Sum",
+        Dimensions: [{ Name: "FunctionName", Value: names.function }],
+      });
     }
-    expect(byName[names.deadLetterArrivalsAlarm]).toMatchObject({ ...common, EvaluationPeriods: 2, DatapointsToAlarm: 1, Threshold: 0 });
+    expect(byName[names.deadLetterArrivalsAlarm]).toMatchObject({
+      ...common,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 1,
+      Threshold: 0,
+    });
     // metric_query is a set: compare in id order.
-    expect([...(byName[names.deadLetterArrivalsAlarm].Metrics ?? [])].sort((x, y) => x.Id!.localeCompare(y.Id!))).toEqual([
+    expect(
+      [...(byName[names.deadLetterArrivalsAlarm].Metrics ?? [])].sort((x, y) => x.Id!.localeCompare(y.Id!)),
+    ).toEqual([
       expect.objectContaining({ Id: "arrivals", Expression: "DIFF(visible)", ReturnData: true }),
       expect.objectContaining({
         Id: "visible",
         ReturnData: false,
         MetricStat: expect.objectContaining({
-          Metric: expect.objectContaining({ Namespace: "AWS/SQS", MetricName: "ApproximateNumberOfMessagesVisible", Dimensions: [{ Name: "QueueName", Value: names.deadLetterQueue }] }),
+          Metric: expect.objectContaining({
+            Namespace: "AWS/SQS",
+            MetricName: "ApproximateNumberOfMessagesVisible",
+            Dimensions: [{ Name: "QueueName", Value: names.deadLetterQueue }],
+          }),
           Stat: "Maximum",
         }),
       }),
     ]);
     const { DashboardBody } = await aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: names.dashboard }));
-    const dashboard = JSON.parse(DashboardBody!) as { widgets: { properties: { title: string; metrics: unknown[][] } }[] };
+    const dashboard = JSON.parse(DashboardBody!) as {
+      widgets: { properties: { title: string; metrics: unknown[][] } }[];
+    };
     expect(dashboard.widgets.map((w) => w.properties.title)).toEqual([
       "Queue depth",
       "Age of the oldest message (s)",
@@ -217,7 +291,13 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       "Event source mapping: events",
     ]);
     const [mapping] = await mappingsOf(names.function);
-    expect(dashboard.widgets[6].properties.metrics[0]).toEqual(["AWS/Lambda", "PolledEventCount", "EventSourceMappingUUID", mapping.UUID, { stat: "Sum" }]);
+    expect(dashboard.widgets[6].properties.metrics[0]).toEqual([
+      "AWS/Lambda",
+      "PolledEventCount",
+      "EventSourceMappingUUID",
+      mapping.UUID,
+      { stat: "Sum" },
+    ]);
     expect(mapping.MetricsConfig).toEqual({ Metrics: ["EventCount"] });
   });
 
@@ -226,13 +306,27 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     Object.assign(process.env, FAKE_AWS_ENV);
     const out: string[] = [];
     try {
-      expect(await dlqMain([stack, "status", "--endpoint-url", moto.endpoint], (line) => out.push(line), () => undefined)).toBe(0);
+      expect(
+        await dlqMain(
+          [stack, "status", "--endpoint-url", moto.endpoint],
+          (line) => out.push(line),
+          () => undefined,
+        ),
+      ).toBe(0);
     } finally {
       process.env = saved;
     }
     const names = deriveNames(stack, expected().queue.fifo);
-    for (const alarm of [names.alarm, names.deadLetterArrivalsAlarm, names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm]) {
-      expect(out).toContainEqual(expect.stringMatching(new RegExp(`^alarm\\s+${alarm}: (OK|ALARM|INSUFFICIENT_DATA)$`)));
+    for (const alarm of [
+      names.alarm,
+      names.deadLetterArrivalsAlarm,
+      names.backlogAgeAlarm,
+      names.errorsAlarm,
+      names.throttlesAlarm,
+    ]) {
+      expect(out).toContainEqual(
+        expect.stringMatching(new RegExp(`^alarm\\s+${alarm}: (OK|ALARM|INSUFFICIENT_DATA)$`)),
+      );
     }
   });
 
@@ -249,15 +343,27 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       Role: Role!.Arn,
     });
     const idempotencyEnv = config.idempotency
-      ? { [IDEMPOTENCY_ENV.table]: names.idempotencyTable, [IDEMPOTENCY_ENV.expirySeconds]: String(config.idempotency.expirySeconds) }
+      ? {
+          [IDEMPOTENCY_ENV.table]: names.idempotencyTable,
+          [IDEMPOTENCY_ENV.expirySeconds]: String(config.idempotency.expirySeconds),
+        }
       : {};
     // FIFO workers learn the maxReceiveCount: a message on its last receive lets its group go on.
-    const fifoEnv = config.queue.fifo ? { [WORKER_ENV.maxReceiveCount]: String(config.deadLetterQueue.maxReceiveCount) } : {};
+    const fifoEnv = config.queue.fifo
+      ? { [WORKER_ENV.maxReceiveCount]: String(config.deadLetterQueue.maxReceiveCount) }
+      : {};
     expect(fn.Environment?.Variables ?? {}).toEqual({ ...config.lambda.environment, ...idempotencyEnv, ...fifoEnv });
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
     const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
     const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
-    expect(actions).toEqual(expect.arrayContaining(["sqs:ChangeMessageVisibility", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage"]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "sqs:ChangeMessageVisibility",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "sqs:ReceiveMessage",
+      ]),
+    );
     expect(actions.some((a: string) => a.startsWith("dynamodb:"))).toBe(config.idempotency !== undefined);
   });
 
@@ -278,18 +384,37 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     });
     const ttl = await aws.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: names.idempotencyTable }));
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: "ENABLED", AttributeName: "expiration" });
-    const backups = await aws.dynamodb.send(new DescribeContinuousBackupsCommand({ TableName: names.idempotencyTable }));
-    expect(backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe("ENABLED");
+    const backups = await aws.dynamodb.send(
+      new DescribeContinuousBackupsCommand({ TableName: names.idempotencyTable }),
+    );
+    expect(backups.ContinuousBackupsDescription?.PointInTimeRecoveryDescription?.PointInTimeRecoveryStatus).toBe(
+      "ENABLED",
+    );
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
-    const statements = JSON.parse(decodeURIComponent(policy.PolicyDocument!)).Statement as { Sid: string; Action: string | string[]; Resource: string | string[] }[];
+    const statements = JSON.parse(decodeURIComponent(policy.PolicyDocument!)).Statement as {
+      Sid: string;
+      Action: string | string[];
+      Resource: string | string[];
+    }[];
     const statement = statements.find((s) => s.Sid === "IdempotencyRecords");
-    expect({ actions: [statement?.Action].flat().sort(), resources: [statement?.Resource].flat() }).toEqual({ actions: [...IDEMPOTENCY_TABLE_ACTIONS], resources: [Table!.TableArn] });
+    expect({ actions: [statement?.Action].flat().sort(), resources: [statement?.Resource].flat() }).toEqual({
+      actions: [...IDEMPOTENCY_TABLE_ACTIONS],
+      resources: [Table!.TableArn],
+    });
   });
 
   test("plans no changes after apply", async () => {
-    const plan = await terraformRun(tool as Extract<typeof tool, { ok: true }>, stackDirs[stack], ["plan", "-detailed-exitcode", "-input=false", "-no-color", ...tfVars()], env);
+    const plan = await terraformRun(
+      tool as Extract<typeof tool, { ok: true }>,
+      stackDirs[stack],
+      ["plan", "-detailed-exitcode", "-input=false", "-no-color", ...tfVars()],
+      env,
+    );
     // 0 = no changes, 2 = changes, 1 = error: print the plan when it is not 0.
-    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.stdout + plan.stderr }).toEqual({ code: 0, output: "" });
+    expect({ code: plan.code, output: plan.code === 0 ? "" : plan.stdout + plan.stderr }).toEqual({
+      code: 0,
+      output: "",
+    });
   });
 });
 
@@ -300,14 +425,18 @@ describe("the deployed worker's behaviour", () => {
   beforeAll(async () => {
     const mappings = await mappingsOf(deriveNames(SCENARIO_SERVICE).function);
     expect(mappings).toHaveLength(1);
-    for (const mapping of mappings) await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }));
+    for (const mapping of mappings)
+      await lambda.send(new UpdateEventSourceMappingCommand({ UUID: mapping.UUID, Enabled: false }));
     expect((await mappingsOf(deriveNames(SCENARIO_SERVICE).function))[0].State).toBe("Disabled");
   });
 
   test("processes every good message, dead-letters every poison message after exactly maxReceiveCount receives, loses nothing", async () => {
     const worker = readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE);
-    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).queue }))).QueueUrl!;
-    const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).deadLetterQueue }))).QueueUrl!;
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).queue })))
+      .QueueUrl!;
+    const dlqUrl = (
+      await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).deadLetterQueue }))
+    ).QueueUrl!;
     const total = 1000;
     // 5 % poison (always throws), 5 % transient (fails its first receive), the rest good.
     const messages = Array.from({ length: total }, (_, i) => ({
@@ -316,7 +445,14 @@ describe("the deployed worker's behaviour", () => {
     }));
     const logFile = path.join(projectDir, "scenario.log");
     await sendAll(sqs, queueUrl, messages);
-    const stats = await runScenario({ sqs, queueUrl, worker, logFile, until: async () => (await queueDepth(sqs, queueUrl)) === 0 && (await queueDepth(sqs, dlqUrl)) >= 50, timeoutMs: 240_000 });
+    const stats = await runScenario({
+      sqs,
+      queueUrl,
+      worker,
+      logFile,
+      until: async () => (await queueDepth(sqs, queueUrl)) === 0 && (await queueDepth(sqs, dlqUrl)) >= 50,
+      timeoutMs: 240_000,
+    });
     const log = readLog(logFile);
     const dead = await drainQueue(sqs, dlqUrl);
 
@@ -338,7 +474,11 @@ describe("the deployed worker's behaviour", () => {
     // and SQS moved it on the next receive.
     for (const id of poison) {
       const attempts = log.filter((e) => e.id === id);
-      expect({ id, attempts: attempts.map((e) => e.attempt).sort(), outcomes: [...new Set(attempts.map((e) => e.outcome))] }).toEqual({
+      expect({
+        id,
+        attempts: attempts.map((e) => e.attempt).sort(),
+        outcomes: [...new Set(attempts.map((e) => e.outcome))],
+      }).toEqual({
         id,
         attempts: [1, 2, 3],
         outcomes: ["failed"],
@@ -351,14 +491,22 @@ describe("the deployed worker's behaviour", () => {
 
   test("a message sent with `npm run dlq -- e2e send` is processed by the worker", async () => {
     const worker = readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE);
-    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).queue }))).QueueUrl!;
+    const queueUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: deriveNames(SCENARIO_SERVICE).queue })))
+      .QueueUrl!;
     const logFile = path.join(projectDir, "send.log");
     const saved = { ...process.env };
     Object.assign(process.env, FAKE_AWS_ENV);
     const out: string[] = [];
     try {
       const code = await dlqMain(
-        [SCENARIO_SERVICE, "send", "--body", JSON.stringify({ id: "sent-by-dlq", kind: "good" }), "--endpoint-url", moto.endpoint],
+        [
+          SCENARIO_SERVICE,
+          "send",
+          "--body",
+          JSON.stringify({ id: "sent-by-dlq", kind: "good" }),
+          "--endpoint-url",
+          moto.endpoint,
+        ],
         (line) => out.push(line),
         () => undefined,
       );
@@ -366,26 +514,49 @@ describe("the deployed worker's behaviour", () => {
     } finally {
       process.env = saved;
     }
-    await runScenario({ sqs, queueUrl, worker, logFile, until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 60_000 });
+    await runScenario({
+      sqs,
+      queueUrl,
+      worker,
+      logFile,
+      until: async () => (await queueDepth(sqs, queueUrl)) === 0,
+      timeoutMs: 60_000,
+    });
     expect(readLog(logFile)).toEqual([{ id: "sent-by-dlq", kind: "good", attempt: 1, outcome: "ok" }]);
   });
 
   test("a queue made directly with a visibility timeout shorter than the processing time processes messages twice", async () => {
-    const worker = { ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE), timeoutSeconds: 10, batchSize: 1 };
+    const worker = {
+      ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), SCENARIO_SERVICE),
+      timeoutSeconds: 10,
+      batchSize: 1,
+    };
     // Each job takes 2.5 s. The article's mistake: visibility 1 s; the construct's default: 6 × 10 s.
     const run = async (visibilityTimeoutSeconds: number) => {
       const queueUrl = await createQueue(sqs, `raw-visibility-${visibilityTimeoutSeconds}`, visibilityTimeoutSeconds);
       const messages = Array.from({ length: 20 }, (_, i) => ({ id: String(i), kind: "slow" as const, sleepMs: 2500 }));
       const logFile = path.join(projectDir, `duplicates-${visibilityTimeoutSeconds}.log`);
       await sendAll(sqs, queueUrl, messages);
-      await runScenario({ sqs, queueUrl, worker, logFile, until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 120_000 });
+      await runScenario({
+        sqs,
+        queueUrl,
+        worker,
+        logFile,
+        until: async () => (await queueDepth(sqs, queueUrl)) === 0,
+        timeoutMs: 120_000,
+      });
       const ok = readLog(logFile).filter((e) => e.outcome === "ok");
-      return { processed: new Set(ok.map((e) => e.id)).size, duplicates: ok.length - new Set(ok.map((e) => e.id)).size };
+      return {
+        processed: new Set(ok.map((e) => e.id)).size,
+        duplicates: ok.length - new Set(ok.map((e) => e.id)).size,
+      };
     };
     const short = await run(1);
     const correct = await run(60);
     // eslint-disable-next-line no-console
-    console.log(`visibility 1 s < 2.5 s processing: ${short.duplicates} duplicate runs of ${short.processed} messages; visibility 60 s: ${correct.duplicates}`);
+    console.log(
+      `visibility 1 s < 2.5 s processing: ${short.duplicates} duplicate runs of ${short.processed} messages; visibility 60 s: ${correct.duplicates}`,
+    );
     expect(short.processed).toBe(20);
     expect(short.duplicates).toBeGreaterThan(0);
     expect(correct).toEqual({ processed: 20, duplicates: 0 });
@@ -393,12 +564,16 @@ describe("the deployed worker's behaviour", () => {
 
   describe("with idempotency on (issue 14)", () => {
     /** The idempotent service's deployed worker; the threads reach the emulated DynamoDB table through AWS_ENDPOINT_URL. */
-    const idempotentWorker = (overrides: object = {}) => ({ ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), IDEMPOTENT_SERVICE), ...overrides });
+    const idempotentWorker = (overrides: object = {}) => ({
+      ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), IDEMPOTENT_SERVICE),
+      ...overrides,
+    });
     const awsEnvironment = () => ({ ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint });
     /** Business-logic runs (the side effect: one log line per completed run) per message id. */
     const runsPerId = (logFile: string) => {
       const runs: Record<string, number> = {};
-      for (const entry of readLog(logFile).filter((e) => e.outcome === "ok")) runs[entry.id] = (runs[entry.id] ?? 0) + 1;
+      for (const entry of readLog(logFile).filter((e) => e.outcome === "ok"))
+        runs[entry.id] = (runs[entry.id] ?? 0) + 1;
       return runs;
     };
     const once = (ids: readonly string[]) => Object.fromEntries(ids.map((id) => [id, 1]));
@@ -414,12 +589,26 @@ describe("the deployed worker's behaviour", () => {
         const worker = idempotentWorker({ timeoutSeconds: 10, batchSize: 1 });
         expect(worker.environment[IDEMPOTENCY_ENV.table]).toBe(deriveNames(IDEMPOTENT_SERVICE).idempotencyTable);
         const queueUrl = await createQueue(sqs, queueName, 1);
-        const messages = Array.from({ length: 20 }, (_, i) => ({ id: `${queueName}-${i}`, kind: "slow" as const, sleepMs: 2500 }));
+        const messages = Array.from({ length: 20 }, (_, i) => ({
+          id: `${queueName}-${i}`,
+          kind: "slow" as const,
+          sleepMs: 2500,
+        }));
         const logFile = path.join(projectDir, `${queueName}.log`);
         await send(sqs, queueUrl, messages);
-        const stats = await runScenario({ sqs, queueUrl, worker, logFile, environment: awsEnvironment(), until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 180_000 });
+        const stats = await runScenario({
+          sqs,
+          queueUrl,
+          worker,
+          logFile,
+          environment: awsEnvironment(),
+          until: async () => (await queueDepth(sqs, queueUrl)) === 0,
+          timeoutMs: 180_000,
+        });
         // eslint-disable-next-line no-console
-        console.log(`idempotency on, ${_kind}, visibility 1 s < 2.5 s jobs: ${stats.records} receives of ${messages.length} messages, runs ${JSON.stringify(runsPerId(logFile))}`);
+        console.log(
+          `idempotency on, ${_kind}, visibility 1 s < 2.5 s jobs: ${stats.records} receives of ${messages.length} messages, runs ${JSON.stringify(runsPerId(logFile))}`,
+        );
         expect(stats.records).toBeGreaterThan(messages.length);
         expect(runsPerId(logFile)).toEqual(once(messages.map((m) => m.id)));
       },
@@ -433,12 +622,26 @@ describe("the deployed worker's behaviour", () => {
       // until the record's expiry (4 days) and the message would never run.
       const worker = idempotentWorker({ timeoutSeconds: 2, batchSize: 1 });
       const queueUrl = await createQueue(sqs, "idem-crash", 3);
-      const messages = Array.from({ length: 5 }, (_, i) => ({ id: `crash-${i}`, kind: "stall-first" as const, sleepMs: 10_000 }));
+      const messages = Array.from({ length: 5 }, (_, i) => ({
+        id: `crash-${i}`,
+        kind: "stall-first" as const,
+        sleepMs: 10_000,
+      }));
       const logFile = path.join(projectDir, "idem-crash.log");
       await sendAll(sqs, queueUrl, messages);
-      const stats = await runScenario({ sqs, queueUrl, worker, logFile, environment: awsEnvironment(), until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 60_000 });
+      const stats = await runScenario({
+        sqs,
+        queueUrl,
+        worker,
+        logFile,
+        environment: awsEnvironment(),
+        until: async () => (await queueDepth(sqs, queueUrl)) === 0,
+        timeoutMs: 60_000,
+      });
       // eslint-disable-next-line no-console
-      console.log(`idempotency on, attempts killed by the 2 s timeout: ${stats.timedOutBatches} timed out, runs ${JSON.stringify(runsPerId(logFile))}`);
+      console.log(
+        `idempotency on, attempts killed by the 2 s timeout: ${stats.timedOutBatches} timed out, runs ${JSON.stringify(runsPerId(logFile))}`,
+      );
       expect(stats.timedOutBatches).toBeGreaterThanOrEqual(messages.length);
       expect(runsPerId(logFile)).toEqual(once(messages.map((m) => m.id)));
       expect(readLog(logFile).every((e) => e.attempt >= 2)).toBe(true);
@@ -450,12 +653,26 @@ describe("the deployed worker's behaviour", () => {
         // after the visibility timeout: 3 s, so that the test does not wait a minute for it.
         const queueUrl = await createQueue(sqs, `idem-producer-${label}`, 3);
         // Ten jobs, each sent twice as two SQS messages (two message ids, one jobKey).
-        const jobs = Array.from({ length: 10 }, (_, i) => ({ id: `${label}-${i}`, kind: "good" as const, jobKey: `${label}-job-${i}` }));
+        const jobs = Array.from({ length: 10 }, (_, i) => ({
+          id: `${label}-${i}`,
+          kind: "good" as const,
+          jobKey: `${label}-job-${i}`,
+        }));
         const logFile = path.join(projectDir, `producer-${label}.log`);
         await sendAll(sqs, queueUrl, [...jobs, ...jobs]);
-        const stats = await runScenario({ sqs, queueUrl, worker: idempotentWorker(), logFile, environment: { ...awsEnvironment(), ...bodyKey }, until: async () => (await queueDepth(sqs, queueUrl)) === 0, timeoutMs: 60_000 });
+        const stats = await runScenario({
+          sqs,
+          queueUrl,
+          worker: idempotentWorker(),
+          logFile,
+          environment: { ...awsEnvironment(), ...bodyKey },
+          until: async () => (await queueDepth(sqs, queueUrl)) === 0,
+          timeoutMs: 60_000,
+        });
         // eslint-disable-next-line no-console
-        console.log(`producer duplicates keyed by ${label}: ${stats.records} receives, ${stats.failedRecords} in-progress retries, runs ${JSON.stringify(runsPerId(logFile))}`);
+        console.log(
+          `producer duplicates keyed by ${label}: ${stats.records} receives, ${stats.failedRecords} in-progress retries, runs ${JSON.stringify(runsPerId(logFile))}`,
+        );
         return { jobs: jobs.map((j) => j.id), runs: runsPerId(logFile) };
       };
       const byMessageId = await run("message-id", {});

@@ -24,7 +24,11 @@ export interface DeployedApp {
  * handles a suite needs. The alarm topic is created first, as an operator would. With `stages`,
  * every service once per stage (stacks `<stage>-<service>`), side by side.
  */
-export async function deployApp(prefix: string, services: ServiceCatalog, options: { stages?: readonly string[] } = {}): Promise<DeployedApp> {
+export async function deployApp(
+  prefix: string,
+  services: ServiceCatalog,
+  options: { stages?: readonly string[] } = {},
+): Promise<DeployedApp> {
   const tool = prepareTerraform();
   if (!tool.ok) throw new Error(`the e2e suite needs terraform and the provider mirror: ${tool.reason}`);
   const moto = await startMoto();
@@ -39,7 +43,11 @@ export async function deployApp(prefix: string, services: ServiceCatalog, option
     if (torn) return;
     torn = true;
     try {
-      await Promise.allSettled(Object.values(stackDirs).map((dir) => terraformOk(tool, dir, ["destroy", "-auto-approve", "-input=false", "-no-color", ...vars()], env)));
+      await Promise.allSettled(
+        Object.values(stackDirs).map((dir) =>
+          terraformOk(tool, dir, ["destroy", "-auto-approve", "-input=false", "-no-color", ...vars()], env),
+        ),
+      );
     } finally {
       await moto.stop();
       removeDir(projectDir);
@@ -47,7 +55,11 @@ export async function deployApp(prefix: string, services: ServiceCatalog, option
     }
   };
   try {
-    const sns = new SNSClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    const sns = new SNSClient({
+      region: FAKE_AWS_ENV.AWS_REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
     topicArn = (await sns.send(new CreateTopicCommand({ Name: "alerts" }))).TopicArn!;
     stackDirs = await synthApp(outdir, { services, stages: options.stages });
     await Promise.all(

@@ -54,7 +54,11 @@ class Scenario {
     readonly service: string,
     readonly fifo: boolean,
   ) {
-    this.sqs = new SQSClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    this.sqs = new SQSClient({
+      region: "us-east-1",
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
     this.stateDir = fs.mkdtempSync(path.join(STATE_ROOT, `${service}-`));
     scenarios.push(this);
   }
@@ -71,13 +75,22 @@ class Scenario {
   async setUp(n: number): Promise<this> {
     const suffix = this.fifo ? ".fifo" : "";
     const fifoAttributes = this.fifo ? { FifoQueue: "true" } : {};
-    this.dlqUrl = (await this.sqs.send(new CreateQueueCommand({ QueueName: `${this.service}-dlq${suffix}`, Attributes: fifoAttributes }))).QueueUrl!;
-    const dlqArn = (await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn;
+    this.dlqUrl = (
+      await this.sqs.send(
+        new CreateQueueCommand({ QueueName: `${this.service}-dlq${suffix}`, Attributes: fifoAttributes }),
+      )
+    ).QueueUrl!;
+    const dlqArn = (
+      await this.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.dlqUrl, AttributeNames: ["QueueArn"] }))
+    ).Attributes!.QueueArn;
     this.queueUrl = (
       await this.sqs.send(
         new CreateQueueCommand({
           QueueName: `${this.service}-queue${suffix}`,
-          Attributes: { ...fifoAttributes, RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
+          Attributes: {
+            ...fifoAttributes,
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
+          },
         }),
       )
     ).QueueUrl!;
@@ -88,27 +101,44 @@ class Scenario {
         ...(this.fifo ? { MessageGroupId: `g${m % 4}`, MessageDeduplicationId: `d${m}` } : {}),
       }));
       const sent = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.dlqUrl, Entries: entries }));
-      if ((sent.Failed ?? []).length > 0) throw new Error(`filling ${this.dlqName} failed: ${JSON.stringify(sent.Failed)}`);
+      if ((sent.Failed ?? []).length > 0)
+        throw new Error(`filling ${this.dlqName} failed: ${JSON.stringify(sent.Failed)}`);
     }
     return this;
   }
 
   /** `npm run dlq -- <service> <args> --endpoint-url <moto> --region us-east-1` as a child process. */
   dlq(...args: string[]): CliProcess {
-    const cli = spawnCli("tools/dlq.ts", [this.service, ...args, "--endpoint-url", this.moto.endpoint, "--region", "us-east-1"], {
-      ...FAKE_AWS_ENV,
-      SQS_WORKER_STATE_DIR: this.stateDir,
-      CHECKPOINT_DISABLE: "1",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    });
-    void cli.exited.then((exit) => this.log.push(`--- ${this.service}: dlq ${args.join(" ")} (exit ${exit.code ?? exit.signal}, ${(exit.ms / 1000).toFixed(1)} s)`, cli.transcript()));
+    const cli = spawnCli(
+      "tools/dlq.ts",
+      [this.service, ...args, "--endpoint-url", this.moto.endpoint, "--region", "us-east-1"],
+      {
+        ...FAKE_AWS_ENV,
+        SQS_WORKER_STATE_DIR: this.stateDir,
+        CHECKPOINT_DISABLE: "1",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      },
+    );
+    void cli.exited.then((exit) =>
+      this.log.push(
+        `--- ${this.service}: dlq ${args.join(" ")} (exit ${exit.code ?? exit.signal}, ${(exit.ms / 1000).toFixed(1)} s)`,
+        cli.transcript(),
+      ),
+    );
     return cli;
   }
 
   /** Visible + in flight + delayed (what a queue holds). */
   async depth(url: string): Promise<{ visible: number; inFlight: number; total: number }> {
     const { Attributes = {} } = await this.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible", "ApproximateNumberOfMessagesDelayed"] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: [
+          "ApproximateNumberOfMessages",
+          "ApproximateNumberOfMessagesNotVisible",
+          "ApproximateNumberOfMessagesDelayed",
+        ],
+      }),
     );
     const visible = Number(Attributes.ApproximateNumberOfMessages);
     const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible);
@@ -120,10 +150,22 @@ class Scenario {
     const found: number[] = [];
     const deadline = Date.now() + 45_000;
     while (Date.now() < deadline) {
-      const { Messages = [] } = await this.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, VisibilityTimeout: 120, WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: url,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 120,
+          WaitTimeSeconds: 0,
+        }),
+      );
       if (Messages.length > 0) {
         found.push(...Messages.map((m) => (JSON.parse(m.Body!) as { n: number }).n));
-        await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: url, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+        await this.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: url,
+            Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+          }),
+        );
         continue;
       }
       if ((await this.depth(url)).total === 0) return found.sort((a, b) => a - b);
@@ -138,7 +180,13 @@ class Scenario {
     const inQueue = await this.drain(this.queueUrl);
     const duplicates = inQueue.filter((v, i) => i > 0 && inQueue[i - 1] === v);
     const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !inQueue.includes(i));
-    expect({ service: this.service, inDlq, duplicates, missing, copies: inQueue.length }).toEqual({ service: this.service, inDlq: [], duplicates: [], missing: [], copies: n });
+    expect({ service: this.service, inDlq, duplicates, missing, copies: inQueue.length }).toEqual({
+      service: this.service,
+      inDlq: [],
+      duplicates: [],
+      missing: [],
+      copies: n,
+    });
   }
 
   /** Waits until moto answers again (after a resume). */
@@ -219,11 +267,19 @@ function ageJournal(file: string, ms = 6 * 60_000): void {
   const age = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(age);
     if (value && typeof value === "object") {
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, (k === "at" || k === "receivingUntil") && typeof v === "number" ? v - ms : age(v)]));
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [
+          k,
+          (k === "at" || k === "receivingUntil") && typeof v === "number" ? v - ms : age(v),
+        ]),
+      );
     }
     return value;
   };
-  const lines = fs.readFileSync(file, "utf8").split("\n").filter((l) => l.trim() !== "");
+  const lines = fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
   fs.writeFileSync(file, lines.map((l) => JSON.stringify(age(JSON.parse(l)))).join("\n") + "\n");
 }
 
@@ -239,12 +295,22 @@ const WAITING = /^waiting for SQS: (\w+) on (\S+) has not answered for (\d+) s$/
  * names the call it is blocked on. Returns that call. The journal is watched from its
  * compaction by this run on (a new file: its inode changes).
  */
-async function freezeAtRecord(s: Scenario, cli: CliProcess, record: Announcing, occurrence: number, previousInode: number | undefined): Promise<{ call: string; frozenAt: number; waitingAfterMs: number }> {
+async function freezeAtRecord(
+  s: Scenario,
+  cli: CliProcess,
+  record: Announcing,
+  occurrence: number,
+  previousInode: number | undefined,
+): Promise<{ call: string; frozenAt: number; waitingAfterMs: number }> {
   const deadline = Date.now() + 60_000;
   let lastSize = -1;
   for (;;) {
-    if (cli.done) throw new Error(`${s.service}: the run ended before its journal had ${occurrence} "${record}" records:\n${cli.transcript()}`);
-    if (Date.now() > deadline) throw new Error(`${s.service}: no ${occurrence}th "${record}" record within 60 s:\n${cli.transcript()}`);
+    if (cli.done)
+      throw new Error(
+        `${s.service}: the run ended before its journal had ${occurrence} "${record}" records:\n${cli.transcript()}`,
+      );
+    if (Date.now() > deadline)
+      throw new Error(`${s.service}: no ${occurrence}th "${record}" record within 60 s:\n${cli.transcript()}`);
     let stat: fs.Stats | undefined;
     try {
       stat = fs.statSync(s.journalFile);
@@ -283,7 +349,9 @@ async function killPoint(
   for (let attempt = 1; ; attempt++) {
     const hit = await freezeAtRecord(s, cli, plan.record, occurrence, previousInode);
     if (plan.mustHit && hit.call !== ANNOUNCES[plan.record] && attempt < 4) {
-      report.push(`${s.service} ${label}: froze at "${plan.record}" #${occurrence} but the tool waited on ${hit.call}; resumed, trying the next one`);
+      report.push(
+        `${s.service} ${label}: froze at "${plan.record}" #${occurrence} but the tool waited on ${hit.call}; resumed, trying the next one`,
+      );
       s.moto.resume();
       occurrence++;
       continue;
@@ -292,8 +360,13 @@ async function killPoint(
     s.moto.resume();
     await s.answering();
     // A rerun (killed too) first cleared the lock the previous kill left.
-    if (plan.killedBefore !== undefined) expect(cli.transcript()).toContain(`lock: cleared a stale hold by pid ${plan.killedBefore} (no longer running) since `);
-    report.push(`${s.service} ${label}: kill -9 while blocked on ${hit.call} (froze at journal "${plan.record}" #${occurrence}; waiting line after ${(hit.waitingAfterMs / 1000).toFixed(1)} s)`);
+    if (plan.killedBefore !== undefined)
+      expect(cli.transcript()).toContain(
+        `lock: cleared a stale hold by pid ${plan.killedBefore} (no longer running) since `,
+      );
+    report.push(
+      `${s.service} ${label}: kill -9 while blocked on ${hit.call} (froze at journal "${plan.record}" #${occurrence}; waiting line after ${(hit.waitingAfterMs / 1000).toFixed(1)} s)`,
+    );
     return { call: hit.call, pid: cli.pid };
   }
 }
@@ -318,7 +391,17 @@ function summaryOf(cli: CliProcess): Summary {
   const m = SUMMARY.exec(last);
   if (!m) throw new Error(`no summary as the last stdout line:\n${cli.transcript()}`);
   const n = (i: number) => Number(m[i] ?? 0);
-  return { word: m[1], moved: n(2), target: n(3), failed: n(4), skipped: n(5), still: n(6), inDoubt: n(7), elsewhere: n(8), copiedBefore: n(9) };
+  return {
+    word: m[1],
+    moved: n(2),
+    target: n(3),
+    failed: n(4),
+    skipped: n(5),
+    still: n(6),
+    inDoubt: n(7),
+    elsewhere: n(8),
+    copiedBefore: n(9),
+  };
 }
 
 /**
@@ -346,7 +429,8 @@ async function rerun(
   );
   const context = `${s.service} ${label}:\n${transcript}`;
   expect({ context, code: exit.code }).toEqual({ context, code: expected.code });
-  if (expected.killedPid !== undefined) expect(transcript).toContain(`lock: cleared a stale hold by pid ${expected.killedPid} (no longer running) since `);
+  if (expected.killedPid !== undefined)
+    expect(transcript).toContain(`lock: cleared a stale hold by pid ${expected.killedPid} (no longer running) since `);
   if (facts.copied.size + facts.inDoubt.size > 0) expect(cli.stderr.some((l) => l.startsWith("journal: "))).toBe(true);
   const truth = {
     context,
@@ -356,7 +440,13 @@ async function rerun(
     failed: 0,
     inDoubt: expected.doubtsStay ? facts.inDoubt.size : 0,
   };
-  expect({ context, still: summary.still, copiedBefore: summary.copiedBefore, failed: summary.failed, inDoubt: summary.inDoubt }).toEqual(truth);
+  expect({
+    context,
+    still: summary.still,
+    copiedBefore: summary.copiedBefore,
+    failed: summary.failed,
+    inDoubt: summary.inDoubt,
+  }).toEqual(truth);
   const copiesSent = summary.moved - summary.copiedBefore;
   if (s.fifo && !expected.doubtsStay) {
     // A resent copy in doubt that had arrived is dropped by SQS's deduplication: it counts as moved, adds nothing.
@@ -366,12 +456,21 @@ async function rerun(
     expect({ context, arrived: queueAfter - queueBefore }).toEqual({ context, arrived: copiesSent });
   }
   if (expected.code === 0) {
-    expect({ context, word: summary.word, moved: summary.moved, still: summary.still }).toEqual({ context, word: "complete", moved: summary.target, still: 0 });
+    expect({ context, word: summary.word, moved: summary.moved, still: summary.still }).toEqual({
+      context,
+      word: "complete",
+      moved: summary.target,
+      still: 0,
+    });
   }
   if (expected.doubtsStay && facts.inDoubt.size > 0) {
     if (s.fifo) {
       // FIFO: a message in doubt holds its group's later messages behind it (order), so they stay too.
-      expect({ context, word: summary.word, accounted: summary.moved + summary.still }).toEqual({ context, word: "INCOMPLETE", accounted: summary.target });
+      expect({ context, word: summary.word, accounted: summary.moved + summary.still }).toEqual({
+        context,
+        word: "INCOMPLETE",
+        accounted: summary.target,
+      });
       expect(summary.still).toBeGreaterThanOrEqual(facts.inDoubt.size);
     } else {
       // Everything but the copies in doubt moved; only they stay.
@@ -383,7 +482,9 @@ async function rerun(
       });
     }
     expect(cli.stderr).toContainEqual(
-      expect.stringMatching(new RegExp(`^dlq: ${facts.inDoubt.size} messages are in doubt: .*--in-doubt delivered.*--in-doubt resend`)),
+      expect.stringMatching(
+        new RegExp(`^dlq: ${facts.inDoubt.size} messages are in doubt: .*--in-doubt delivered.*--in-doubt resend`),
+      ),
     );
   }
   return summary;
@@ -406,7 +507,12 @@ describe("kill -9 while the endpoint is frozen, at several points, then rerun: e
   let fifo: MotoServer;
   let fifoNoDedup: MotoServer;
   beforeAll(async () => {
-    [standard, standardReceive, fifo, fifoNoDedup] = await Promise.all([motoServer(), motoServer(), motoServer(), motoServer({ fifoDedupSeconds: 0 })]);
+    [standard, standardReceive, fifo, fifoNoDedup] = await Promise.all([
+      motoServer(),
+      motoServer(),
+      motoServer(),
+      motoServer({ fifoDedupSeconds: 0 }),
+    ]);
   }, 60_000);
 
   const N = 60;
@@ -417,11 +523,20 @@ describe("kill -9 while the endpoint is frozen, at several points, then rerun: e
     // Batch 1: copies accepted, the originals' delete under way.
     const k1 = await killPoint(s, report, "kill 1 (batch 1's delete)", { record: "sent", occurrence: 1 });
     // The rerun's 2nd send (3rd batch overall): SQS may or may not take the copies.
-    const k2 = await killPoint(s, report, "kill 2 (rerun's batch 2 send)", { record: "sending", occurrence: 2, mustHit: true, killedBefore: k1.pid });
+    const k2 = await killPoint(s, report, "kill 2 (rerun's batch 2 send)", {
+      record: "sending",
+      occurrence: 2,
+      mustHit: true,
+      killedBefore: k1.pid,
+    });
     if (k2.call === "SendMessageBatch") {
       await rerun(s, report, "rerun after kill 2", { code: 7, doubtsStay: true, killedPid: k2.pid });
       const answer = await inDoubtAnswer(s, N);
-      await rerun(s, report, `rerun with --in-doubt ${answer}`, { code: 0, doubtsStay: false, extra: ["--in-doubt", answer] });
+      await rerun(s, report, `rerun with --in-doubt ${answer}`, {
+        code: 0,
+        doubtsStay: false,
+        extra: ["--in-doubt", answer],
+      });
     } else {
       await rerun(s, report, "rerun after kill 2", { code: 0, doubtsStay: false, killedPid: k2.pid });
     }
@@ -439,9 +554,21 @@ describe("kill -9 while the endpoint is frozen, at several points, then rerun: e
   /** FIFO, normal window: kill on SendMessageBatch first (the rerun resends with the same deduplication id: dropped), then Receive and Delete. */
   async function fifoChain(report: string[]): Promise<void> {
     const s = await new Scenario(fifo, "kfifo", true).setUp(N);
-    const k1 = await killPoint(s, report, "kill 1 (batch 1's send)", { record: "sending", occurrence: 1, mustHit: true });
-    const k2 = await killPoint(s, report, "kill 2 (rerun's batch 3, receive)", { record: "receiving", occurrence: 3, killedBefore: k1.pid });
-    const k3 = await killPoint(s, report, "kill 3 (next rerun's batch 2, delete)", { record: "sent", occurrence: 2, killedBefore: k2.pid });
+    const k1 = await killPoint(s, report, "kill 1 (batch 1's send)", {
+      record: "sending",
+      occurrence: 1,
+      mustHit: true,
+    });
+    const k2 = await killPoint(s, report, "kill 2 (rerun's batch 3, receive)", {
+      record: "receiving",
+      occurrence: 3,
+      killedBefore: k1.pid,
+    });
+    const k3 = await killPoint(s, report, "kill 3 (next rerun's batch 2, delete)", {
+      record: "sent",
+      occurrence: 2,
+      killedBefore: k2.pid,
+    });
     await rerun(s, report, "rerun after kill 3", { code: 0, doubtsStay: false, killedPid: k3.pid });
     await s.expectExactlyOnce(N);
   }
@@ -449,41 +576,46 @@ describe("kill -9 while the endpoint is frozen, at several points, then rerun: e
   /** FIFO after the 5-minute window, on a moto without deduplication: the copies in doubt are not resent, the operator answers. */
   async function fifoAfterWindow(report: string[]): Promise<void> {
     const s = await new Scenario(fifoNoDedup, "klate", true).setUp(N);
-    const k1 = await killPoint(s, report, "kill 1 (batch 2's send)", { record: "sending", occurrence: 2, mustHit: true });
+    const k1 = await killPoint(s, report, "kill 1 (batch 2's send)", {
+      record: "sending",
+      occurrence: 2,
+      mustHit: true,
+    });
     ageJournal(s.journalFile);
     report.push(`klate: journal aged by 6 minutes`);
     if (k1.call === "SendMessageBatch") {
       await rerun(s, report, "rerun 6 min later (journal time)", { code: 7, doubtsStay: true, killedPid: k1.pid });
       const answer = await inDoubtAnswer(s, N);
-      await rerun(s, report, `rerun with --in-doubt ${answer}`, { code: 0, doubtsStay: false, extra: ["--in-doubt", answer] });
+      await rerun(s, report, `rerun with --in-doubt ${answer}`, {
+        code: 0,
+        doubtsStay: false,
+        extra: ["--in-doubt", answer],
+      });
     } else {
       await rerun(s, report, "rerun 6 min later (journal time)", { code: 0, doubtsStay: false, killedPid: k1.pid });
     }
     await s.expectExactlyOnce(N);
   }
 
-  test(
-    "standard (delete, send; receive), FIFO within the window (send, receive, delete), FIFO after it on a moto without deduplication (send)",
-    async () => {
-      const report: string[] = [];
-      const chains = [standardChain, standardReceiveChain, fifoChain, fifoAfterWindow];
-      const results = await Promise.allSettled(chains.map((chain) => chain(report)));
-      console.log(`kill points:\n${report.join("\n")}`);
-      const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
-      if (failures.length > 0) {
-        dumpRuns(scenarios.filter((s) => ["kstd", "krecv", "kfifo", "klate"].includes(s.service)));
-        throw new Error(failures.map((e: Error) => e.message).join("\n\n=====\n\n"));
-      }
-      // Each queue type had a kill while SQS was taking the copies.
-      expect(report.filter((l) => /^kstd .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);
-      expect(report.filter((l) => /^kfifo .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);
-      expect(report.filter((l) => /^klate .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);
-    },
-    150_000,
-  );
+  test("standard (delete, send; receive), FIFO within the window (send, receive, delete), FIFO after it on a moto without deduplication (send)", async () => {
+    const report: string[] = [];
+    const chains = [standardChain, standardReceiveChain, fifoChain, fifoAfterWindow];
+    const results = await Promise.allSettled(chains.map((chain) => chain(report)));
+    console.log(`kill points:\n${report.join("\n")}`);
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+    if (failures.length > 0) {
+      dumpRuns(scenarios.filter((s) => ["kstd", "krecv", "kfifo", "klate"].includes(s.service)));
+      throw new Error(failures.map((e: Error) => e.message).join("\n\n=====\n\n"));
+    }
+    // Each queue type had a kill while SQS was taking the copies.
+    expect(report.filter((l) => /^kstd .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);
+    expect(report.filter((l) => /^kfifo .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);
+    expect(report.filter((l) => /^klate .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);
+  }, 150_000);
 });
 
-const LOCK_LINE = /^dlq: a redrive of (\S+) is running: pid (\d+) on (\S+) \(user ([^)]+)\) since (\S+) \((\d+ (?:s|min|h) ago)\); wait for it to end, or if that process is gone remove (\S+\.lock)$/;
+const LOCK_LINE =
+  /^dlq: a redrive of (\S+) is running: pid (\d+) on (\S+) \(user ([^)]+)\) since (\S+) \((\d+ (?:s|min|h) ago)\); wait for it to end, or if that process is gone remove (\S+\.lock)$/;
 
 describe("one redrive at a time, Ctrl-C, a stalled endpoint, the copy rate", () => {
   let moto: MotoServer;
@@ -494,11 +626,17 @@ describe("one redrive at a time, Ctrl-C, a stalled endpoint, the copy rate", () 
   test("two redrives started together: one refuses with the lock line (exit 5), the other moves everything; purge during it refuses (exit 5)", async () => {
     const s = await new Scenario(moto, "twice", false).setUp(40);
     // 40 copies at 20 per second: the winner holds the lock for about 2 s.
-    const [a, b] = [s.dlq("redrive", "--client-side", "--max-per-second", "20"), s.dlq("redrive", "--client-side", "--max-per-second", "20")];
+    const [a, b] = [
+      s.dlq("redrive", "--client-side", "--max-per-second", "20"),
+      s.dlq("redrive", "--client-side", "--max-per-second", "20"),
+    ];
     const first = await Promise.race([a.exited.then(() => a), b.exited.then(() => b)]);
     const winner = first === a ? b : a;
     const loser = first;
-    expect({ code: (await loser.exited).code, err: loser.stderr }).toEqual({ code: 5, err: [expect.stringMatching(LOCK_LINE)] });
+    expect({ code: (await loser.exited).code, err: loser.stderr }).toEqual({
+      code: 5,
+      err: [expect.stringMatching(LOCK_LINE)],
+    });
     const [, dlqName, pid, host, , since, , lockFile] = LOCK_LINE.exec(loser.stderr[0])!;
     expect({ dlqName, pid: Number(pid), host }).toEqual({ dlqName: "twice-dlq", pid: winner.pid, host: os.hostname() });
     expect(Number.isNaN(Date.parse(since))).toBe(false);
@@ -510,7 +648,10 @@ describe("one redrive at a time, Ctrl-C, a stalled endpoint, the copy rate", () 
     expect({ code: purged.code, err: purge.stderr }).toEqual({ code: 5, err: [expect.stringMatching(LOCK_LINE)] });
     expect(winner.done).toBe(false); // the refusal happened while the redrive ran
     const won = await winner.exit(60_000);
-    expect({ code: won.code, out: winner.stdout.at(-1) }).toEqual({ code: 0, out: "redrive complete: 40 of 40 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue" });
+    expect({ code: won.code, out: winner.stdout.at(-1) }).toEqual({
+      code: 0,
+      out: "redrive complete: 40 of 40 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue",
+    });
     expect(fs.existsSync(lockFile)).toBe(false);
     await s.expectExactlyOnce(40);
   }, 60_000);
@@ -532,7 +673,9 @@ describe("one redrive at a time, Ctrl-C, a stalled endpoint, the copy rate", () 
     expect(inQueue + inDlq).toBe(60);
     const again = s.dlq("redrive", "--client-side");
     expect((await again.exit(60_000)).code).toBe(0);
-    expect(again.stdout.at(-1)).toBe(`redrive complete: ${inDlq} of ${inDlq} moved, 0 failed, 0 skipped, 0 still in the dead-letter queue`);
+    expect(again.stdout.at(-1)).toBe(
+      `redrive complete: ${inDlq} of ${inDlq} moved, 0 failed, 0 skipped, 0 still in the dead-letter queue`,
+    );
     await s.expectExactlyOnce(60);
   }, 90_000);
 

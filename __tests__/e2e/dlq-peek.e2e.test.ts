@@ -16,13 +16,19 @@ const saved = { ...process.env };
 async function makePair(service: string, fifo: boolean): Promise<{ queueUrl: string; dlqUrl: string }> {
   const suffix = fifo ? ".fifo" : "";
   const fifoAttributes = fifo ? { FifoQueue: "true" } : {};
-  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${service}-dlq${suffix}`, Attributes: fifoAttributes }))).QueueUrl!;
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn;
+  const dlqUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: `${service}-dlq${suffix}`, Attributes: fifoAttributes }))
+  ).QueueUrl!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn;
   const queueUrl = (
     await sqs.send(
       new CreateQueueCommand({
         QueueName: `${service}-queue${suffix}`,
-        Attributes: { ...fifoAttributes, RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
+        Attributes: {
+          ...fifoAttributes,
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
+        },
       }),
     )
   ).QueueUrl!;
@@ -34,20 +40,32 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   const out: string[] = [];
   const err: string[] = [];
   const started = Date.now();
-  const code = await main([...argv, "--endpoint-url", moto.endpoint, "--region", "us-east-1"], (l) => out.push(l), (l) => err.push(l));
+  const code = await main(
+    [...argv, "--endpoint-url", moto.endpoint, "--region", "us-east-1"],
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join("\n"), err: err.join("\n"), ms: Date.now() - started };
 }
 
 async function counts(url: string): Promise<{ visible: string; inFlight: string }> {
   const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }),
+    new GetQueueAttributesCommand({
+      QueueUrl: url,
+      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    }),
   );
-  return { visible: Attributes.ApproximateNumberOfMessages!, inFlight: Attributes.ApproximateNumberOfMessagesNotVisible! };
+  return {
+    visible: Attributes.ApproximateNumberOfMessages!,
+    inFlight: Attributes.ApproximateNumberOfMessagesNotVisible!,
+  };
 }
 
 beforeAll(async () => {
   moto = await startMoto();
-  Object.assign(process.env, FAKE_AWS_ENV, { SQS_WORKER_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "dlq-peek-state-")) });
+  Object.assign(process.env, FAKE_AWS_ENV, {
+    SQS_WORKER_STATE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), "dlq-peek-state-")),
+  });
   sqs = new SQSClient({ region: "us-east-1", endpoint: moto.endpoint });
 });
 afterAll(async () => {
@@ -64,7 +82,15 @@ describe("peek against moto", () => {
     for (let i = 0; i < batches.length; i += 20) {
       await Promise.all(
         batches.slice(i, i + 20).map((b) =>
-          sqs.send(new SendMessageBatchCommand({ QueueUrl: big.dlqUrl, Entries: Array.from({ length: 10 }, (_, n) => ({ Id: String(n), MessageBody: JSON.stringify({ job: b * 10 + n }) })) })),
+          sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: big.dlqUrl,
+              Entries: Array.from({ length: 10 }, (_, n) => ({
+                Id: String(n),
+                MessageBody: JSON.stringify({ job: b * 10 + n }),
+              })),
+            }),
+          ),
         ),
       );
     }
@@ -93,7 +119,12 @@ describe("peek against moto", () => {
       await sqs.send(
         new SendMessageBatchCommand({
           QueueUrl: fifo.dlqUrl,
-          Entries: entries.slice(i, i + 10).map((e, k) => ({ Id: String(k), MessageBody: JSON.stringify({ n: e.n }), MessageGroupId: e.group, MessageDeduplicationId: `d${e.n}` })),
+          Entries: entries.slice(i, i + 10).map((e, k) => ({
+            Id: String(k),
+            MessageBody: JSON.stringify({ n: e.n }),
+            MessageGroupId: e.group,
+            MessageDeduplicationId: `d${e.n}`,
+          })),
         }),
       );
     }
@@ -102,14 +133,18 @@ describe("peek against moto", () => {
     // One receive hands out 10 (three groups and 7 of tenant-busy); then SQS holds back the rest of tenant-busy.
     const lines = result.out.split("\n").filter((l) => /received \dx/.test(l));
     expect(lines).toHaveLength(10);
-    for (let i = 0; i < 3; i++) expect(result.out).toMatch(new RegExp(`^\\S+  group tenant-${i}  received 1x  first sent \\d{4}-`, "m"));
+    for (let i = 0; i < 3; i++)
+      expect(result.out).toMatch(new RegExp(`^\\S+  group tenant-${i}  received 1x  first sent \\d{4}-`, "m"));
     expect(lines.filter((l) => l.includes("  group tenant-busy  "))).toHaveLength(7);
-    expect(result.err).toMatch(/^peek: showing 10 of 15 asked: the queue reported 5 more visible and 0 in flight with another reader; FIFO: SQS returns no more of a message group while one of its messages is in flight/m);
+    expect(result.err).toMatch(
+      /^peek: showing 10 of 15 asked: the queue reported 5 more visible and 0 in flight with another reader; FIFO: SQS returns no more of a message group while one of its messages is in flight/m,
+    );
     expect(await counts(fifo.dlqUrl)).toEqual({ visible: "15", inFlight: "0" });
   });
 
   test("native redrive and cancel: moto lacks SQS's message move task, said in one line (exit 3)", async () => {
-    const line = "dlq: the endpoint does not support ListMessageMoveTasks (SQS's message move task; the emulator lacks it): use redrive --client-side";
+    const line =
+      "dlq: the endpoint does not support ListMessageMoveTasks (SQS's message move task; the emulator lacks it): use redrive --client-side";
     const redrive = await cli("bulk", "redrive", "--yes");
     expect({ code: redrive.code, lastLine: redrive.err.split("\n").pop() }).toEqual({ code: 3, lastLine: line });
     expect(redrive.err).not.toMatch(/Unexpected token|Deserialization/);

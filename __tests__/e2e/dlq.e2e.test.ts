@@ -1,6 +1,18 @@
 import { spawn } from "child_process";
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from "@aws-sdk/client-sqs";
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from "@aws-sdk/client-cloudwatch-logs";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,13 +31,19 @@ const saved = { ...process.env };
 async function makePair(service: string, fifo: boolean): Promise<{ queueUrl: string; dlqUrl: string }> {
   const suffix = fifo ? ".fifo" : "";
   const fifoAttributes = fifo ? { FifoQueue: "true" } : {};
-  const dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: `${service}-dlq${suffix}`, Attributes: fifoAttributes }))).QueueUrl!;
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn;
+  const dlqUrl = (
+    await sqs.send(new CreateQueueCommand({ QueueName: `${service}-dlq${suffix}`, Attributes: fifoAttributes }))
+  ).QueueUrl!;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn;
   const queueUrl = (
     await sqs.send(
       new CreateQueueCommand({
         QueueName: `${service}-queue${suffix}`,
-        Attributes: { ...fifoAttributes, RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }) },
+        Attributes: {
+          ...fifoAttributes,
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 3 }),
+        },
       }),
     )
   ).QueueUrl!;
@@ -35,7 +53,11 @@ async function makePair(service: string, fifo: boolean): Promise<{ queueUrl: str
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await main([...argv, "--endpoint-url", moto.endpoint, "--region", "us-east-1"], (l) => out.push(l), (l) => err.push(l));
+  const code = await main(
+    [...argv, "--endpoint-url", moto.endpoint, "--region", "us-east-1"],
+    (l) => out.push(l),
+    (l) => err.push(l),
+  );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
@@ -58,7 +80,10 @@ describe("npm run dlq against an emulated standard worker", () => {
         new SendMessageCommand({
           QueueUrl: pair.dlqUrl,
           MessageBody: JSON.stringify({ order: i }),
-          MessageAttributes: { tenant: { DataType: "String", StringValue: `t${i}` }, blob: { DataType: "Binary", BinaryValue: Buffer.from([i, 255]) } },
+          MessageAttributes: {
+            tenant: { DataType: "String", StringValue: `t${i}` },
+            blob: { DataType: "Binary", BinaryValue: Buffer.from([i, 255]) },
+          },
         }),
       );
     }
@@ -67,15 +92,22 @@ describe("npm run dlq against an emulated standard worker", () => {
   test("status shows both queues' counts, the oldest message's age from CloudWatch (none in moto) and the alarm", async () => {
     const result = await cli("shop", "status");
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/^queue\s+visible 0, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m);
-    expect(result.out).toMatch(/^dead-letter queue\s+visible 5, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m);
+    expect(result.out).toMatch(
+      /^queue\s+visible 0, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m,
+    );
+    expect(result.out).toMatch(
+      /^dead-letter queue\s+visible 5, in flight 0, delayed 0, oldest not available \(no CloudWatch datapoint\)$/m,
+    );
     expect(result.out).toContain("alarm              shop-dlq-not-empty: not deployed");
     expect(result.out).toContain("alarm              shop-backlog-age: not deployed");
   });
 
   test("status is read-only: it leaves every DLQ message's receive count as it was", async () => {
     const counts = async () => {
-      const peeked = JSON.parse((await cli("shop", "peek", "-n", "10", "--json")).out) as { id: string; receiveCount: number }[];
+      const peeked = JSON.parse((await cli("shop", "peek", "-n", "10", "--json")).out) as {
+        id: string;
+        receiveCount: number;
+      }[];
       return Object.fromEntries(peeked.map((m) => [m.id, m.receiveCount]));
     };
     const before = await counts();
@@ -98,7 +130,11 @@ describe("npm run dlq against an emulated standard worker", () => {
       attributes: expect.objectContaining({ tenant: expect.objectContaining({ DataType: "String" }) }),
     });
     expect(await queueDepth(sqs, pair.dlqUrl)).toBe(5);
-    const visible = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: pair.dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }))).Attributes;
+    const visible = (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: pair.dlqUrl, AttributeNames: ["ApproximateNumberOfMessages"] }),
+      )
+    ).Attributes;
     expect(visible?.ApproximateNumberOfMessages).toBe("5");
   });
 
@@ -108,7 +144,14 @@ describe("npm run dlq against an emulated standard worker", () => {
     expect(result.out).toBe("redrive complete: 5 of 5 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue");
     expect(result.err).toContain("redrive (client side): 5 of 5 moved, 0 failed, 0 skipped");
     expect(await queueDepth(sqs, pair.dlqUrl)).toBe(0);
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ["All"], VisibilityTimeout: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pair.queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ["All"],
+        VisibilityTimeout: 0,
+      }),
+    );
     expect(Messages).toHaveLength(5);
     for (const m of Messages) {
       const order = JSON.parse(m.Body!).order;
@@ -118,8 +161,14 @@ describe("npm run dlq against an emulated standard worker", () => {
   });
 
   test("redrive and purge of an empty DLQ exit 4 with a clear message", async () => {
-    expect(await cli("shop", "redrive", "--client-side")).toMatchObject({ code: 4, err: "dlq: the dead-letter queue is empty: nothing to redrive" });
-    expect(await cli("shop", "purge", "--yes")).toMatchObject({ code: 4, err: "dlq: the dead-letter queue is empty: nothing to purge" });
+    expect(await cli("shop", "redrive", "--client-side")).toMatchObject({
+      code: 4,
+      err: "dlq: the dead-letter queue is empty: nothing to redrive",
+    });
+    expect(await cli("shop", "purge", "--yes")).toMatchObject({
+      code: 4,
+      err: "dlq: the dead-letter queue is empty: nothing to purge",
+    });
   });
 
   test("purge refuses without --yes when not attached to a terminal, and empties the DLQ with it", async () => {
@@ -139,13 +188,28 @@ describe("npm run dlq on FIFO queues", () => {
     const pair = await makePair("ledger2", true);
     for (let i = 0; i < 4; i++) {
       await sqs.send(
-        new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ n: i }), MessageGroupId: `account-${i % 2}`, MessageDeduplicationId: `dedup-${i}` }),
+        new SendMessageCommand({
+          QueueUrl: pair.dlqUrl,
+          MessageBody: JSON.stringify({ n: i }),
+          MessageGroupId: `account-${i % 2}`,
+          MessageDeduplicationId: `dedup-${i}`,
+        }),
       );
     }
     const result = await cli("ledger2", "redrive", "--client-side");
     expect(result.code).toBe(0);
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }));
-    const received = Messages.map((m) => ({ n: JSON.parse(m.Body!).n as number, group: m.Attributes?.MessageGroupId, dedup: m.Attributes?.MessageDeduplicationId }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: pair.queueUrl,
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ["All"],
+      }),
+    );
+    const received = Messages.map((m) => ({
+      n: JSON.parse(m.Body!).n as number,
+      group: m.Attributes?.MessageGroupId,
+      dedup: m.Attributes?.MessageDeduplicationId,
+    }));
     const byGroup = (g: string) => received.filter((r) => r.group === g).map((r) => r.n);
     expect(byGroup("account-0")).toEqual([0, 2]);
     expect(byGroup("account-1")).toEqual([1, 3]);
@@ -159,10 +223,27 @@ describe("npm run dlq on FIFO queues", () => {
     const pair = await makePair("ledger3", true);
     // The original send is still within the source queue's 5-minute window (moto keeps the
     // window for messages still in the queue): a copy with the original's id would be dropped.
-    await sqs.send(new SendMessageCommand({ QueueUrl: pair.queueUrl, MessageBody: '{"n":0}', MessageGroupId: "g", MessageDeduplicationId: "order-0" }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: '{"n":0}', MessageGroupId: "g", MessageDeduplicationId: "order-0" }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: pair.queueUrl,
+        MessageBody: '{"n":0}',
+        MessageGroupId: "g",
+        MessageDeduplicationId: "order-0",
+      }),
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: pair.dlqUrl,
+        MessageBody: '{"n":0}',
+        MessageGroupId: "g",
+        MessageDeduplicationId: "order-0",
+      }),
+    );
     const result = await cli("ledger3", "redrive", "--client-side");
-    expect(result).toMatchObject({ code: 0, out: "redrive complete: 1 of 1 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue" });
+    expect(result).toMatchObject({
+      code: 0,
+      out: "redrive complete: 1 of 1 moved, 0 failed, 0 skipped, 0 still in the dead-letter queue",
+    });
     expect(await queueDepth(sqs, pair.queueUrl)).toBe(2);
   });
 });
@@ -170,7 +251,8 @@ describe("npm run dlq on FIFO queues", () => {
 describe("a redrive while a consumer keeps failing messages into the DLQ", () => {
   test("ends by itself after moving no more than the DLQ held when it started", async () => {
     const pair = await makePair("busy", false);
-    for (let i = 0; i < 25; i++) await sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ i }) }));
+    for (let i = 0; i < 25; i++)
+      await sqs.send(new SendMessageCommand({ QueueUrl: pair.dlqUrl, MessageBody: JSON.stringify({ i }) }));
     let arrivals = 0;
     const feeder = setInterval(() => {
       arrivals++;
@@ -185,7 +267,9 @@ describe("a redrive while a consumer keeps failing messages into the DLQ", () =>
     expect(result.code).toBe(0);
     // The target is what the DLQ held when the redrive read its counters: the 25, plus any
     // arrival that came before that read; never the arrivals that followed.
-    const [, moved, target, still] = result.out.match(/^redrive complete: (\d+) of (\d+) moved, 0 failed, 0 skipped, (\d+) still in the dead-letter queue$/)!.map(Number);
+    const [, moved, target, still] = result.out
+      .match(/^redrive complete: (\d+) of (\d+) moved, 0 failed, 0 skipped, (\d+) still in the dead-letter queue$/)!
+      .map(Number);
     expect(moved).toBe(target);
     expect(target).toBeGreaterThanOrEqual(25);
     expect(target).toBeLessThan(25 + arrivals);
@@ -208,8 +292,16 @@ describe("npm run dlq errors", () => {
   });
 
   test("a --queue-url in another region than --region exits 3", async () => {
-    const result = await cli("shop", "status", "--queue-url", "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq");
-    expect(result).toMatchObject({ code: 3, err: "dlq: --queue-url is in eu-west-1 but the region is us-east-1: pass --region eu-west-1" });
+    const result = await cli(
+      "shop",
+      "status",
+      "--queue-url",
+      "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq",
+    );
+    expect(result).toMatchObject({
+      code: 3,
+      err: "dlq: --queue-url is in eu-west-1 but the region is us-east-1: pass --region eu-west-1",
+    });
   });
 
   test("bad usage exits 2", async () => {
@@ -221,17 +313,38 @@ describe("npm run dlq errors", () => {
 describe("npm run dlq send", () => {
   test("puts one JSON message with its attributes on the service's queue", async () => {
     const pair = await makePair("mail", false);
-    const result = await cli("mail", "send", "--body", '{"to":"a@example.com"}', "--attribute", "tenant=acme", "--attribute", "trace=x=1");
+    const result = await cli(
+      "mail",
+      "send",
+      "--body",
+      '{"to":"a@example.com"}',
+      "--attribute",
+      "tenant=acme",
+      "--attribute",
+      "trace=x=1",
+    );
     expect(result).toMatchObject({ code: 0, out: expect.stringMatching(/^sent message \S+ to .*mail-queue$/) });
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }));
-    expect(Messages.map((m) => [m.Body, m.MessageAttributes?.tenant?.StringValue, m.MessageAttributes?.trace?.StringValue])).toEqual([['{"to":"a@example.com"}', "acme", "x=1"]]);
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }),
+    );
+    expect(
+      Messages.map((m) => [m.Body, m.MessageAttributes?.tenant?.StringValue, m.MessageAttributes?.trace?.StringValue]),
+    ).toEqual([['{"to":"a@example.com"}', "acme", "x=1"]]);
   });
 
   test("refuses a body that is not JSON, and a FIFO message without a group id, with exit 2", async () => {
     await makePair("fifomail", true);
-    expect(await cli("mail", "send", "--body", "not json")).toMatchObject({ code: 2, err: expect.stringContaining("the message body is not JSON") });
-    expect(await cli("fifomail", "send", "--body", "{}")).toMatchObject({ code: 2, err: "dlq: the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)" });
-    expect(await cli("fifomail", "send", "--body", "{}", "--group-id", "g1", "--dedup-id", "d1")).toMatchObject({ code: 0 });
+    expect(await cli("mail", "send", "--body", "not json")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining("the message body is not JSON"),
+    });
+    expect(await cli("fifomail", "send", "--body", "{}")).toMatchObject({
+      code: 2,
+      err: "dlq: the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)",
+    });
+    expect(await cli("fifomail", "send", "--body", "{}", "--group-id", "g1", "--dedup-id", "d1")).toMatchObject({
+      code: 0,
+    });
   });
 });
 
@@ -265,8 +378,14 @@ describe("npm run dlq logs", () => {
 
   test("a worker without a log group, and a bad --since, are one line each", async () => {
     await makePair("silent", false);
-    expect(await cli("silent", "logs")).toMatchObject({ code: 3, err: "dlq: no log group /aws/lambda/silent-worker: the worker is not deployed here, or has never run" });
-    expect(await cli("silent", "logs", "--since", "yesterday")).toMatchObject({ code: 2, err: expect.stringContaining('--since must be a duration such as 30s, 15m, 2h or 1d (given "yesterday")') });
+    expect(await cli("silent", "logs")).toMatchObject({
+      code: 3,
+      err: "dlq: no log group /aws/lambda/silent-worker: the worker is not deployed here, or has never run",
+    });
+    expect(await cli("silent", "logs", "--since", "yesterday")).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--since must be a duration such as 30s, 15m, 2h or 1d (given "yesterday")'),
+    });
   });
 });
 
@@ -276,12 +395,33 @@ describe("finding the queues", () => {
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "renamed-jobs" }))).QueueUrl!;
     const project = fs.mkdtempSync(path.join(os.tmpdir(), "dlq-outputs-"));
     try {
-      fs.writeFileSync(path.join(project, "terraform.dev-billing.tfstate"), JSON.stringify({ outputs: { queue_url: { value: queueUrl }, dlq_url: { value: dlqUrl } } }));
-      const queues = await resolveWorkerQueues(sqs, { service: "billing", region: "us-east-1", namePrefix: "dev-", projectDir: project });
-      expect(queues).toMatchObject({ queueUrl, dlqUrl, fifo: false, alarmName: "dev-billing-dlq-not-empty", logGroupName: "/aws/lambda/dev-billing-worker" });
+      fs.writeFileSync(
+        path.join(project, "terraform.dev-billing.tfstate"),
+        JSON.stringify({ outputs: { queue_url: { value: queueUrl }, dlq_url: { value: dlqUrl } } }),
+      );
+      const queues = await resolveWorkerQueues(sqs, {
+        service: "billing",
+        region: "us-east-1",
+        namePrefix: "dev-",
+        projectDir: project,
+      });
+      expect(queues).toMatchObject({
+        queueUrl,
+        dlqUrl,
+        fifo: false,
+        alarmName: "dev-billing-dlq-not-empty",
+        logGroupName: "/aws/lambda/dev-billing-worker",
+      });
       expect(queues.dlqArn).toMatch(/:renamed-dead-letters$/);
       // Without that state, the name lookup (with the prefix) says what it looked for.
-      await expect(resolveWorkerQueues(sqs, { service: "billing", region: "us-east-1", namePrefix: "dev-", projectDir: os.tmpdir() })).rejects.toThrow(
+      await expect(
+        resolveWorkerQueues(sqs, {
+          service: "billing",
+          region: "us-east-1",
+          namePrefix: "dev-",
+          projectDir: os.tmpdir(),
+        }),
+      ).rejects.toThrow(
         'no queues of billing in us-east-1 on AWS: tried dev-billing-queue and dev-billing-dlq, then dev-billing-queue.fifo and dev-billing-dlq.fifo (no stage, --name-prefix "dev-")',
       );
     } finally {
@@ -296,15 +436,33 @@ describe("a client-side redrive killed half-way (kill -9) and run again", () => 
     const total = 300;
     for (let i = 0; i < total; i += 10) {
       await sqs.send(
-        new SendMessageBatchCommand({ QueueUrl: pair.dlqUrl, Entries: Array.from({ length: 10 }, (_, n) => ({ Id: String(n), MessageBody: JSON.stringify({ i: i + n }) })) }),
+        new SendMessageBatchCommand({
+          QueueUrl: pair.dlqUrl,
+          Entries: Array.from({ length: 10 }, (_, n) => ({ Id: String(n), MessageBody: JSON.stringify({ i: i + n }) })),
+        }),
       );
     }
     // The first run, as a separate process, killed without warning after its first progress line.
-    const child = spawn(process.execPath, ["-r", "./scripts/register-ts.js", "tools/dlq.ts", "crash", "redrive", "--client-side", "--endpoint-url", moto.endpoint, "--region", "us-east-1"], {
-      cwd: path.resolve(__dirname, "..", ".."),
-      env: { ...process.env, ...FAKE_AWS_ENV },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "-r",
+        "./scripts/register-ts.js",
+        "tools/dlq.ts",
+        "crash",
+        "redrive",
+        "--client-side",
+        "--endpoint-url",
+        moto.endpoint,
+        "--region",
+        "us-east-1",
+      ],
+      {
+        cwd: path.resolve(__dirname, "..", ".."),
+        env: { ...process.env, ...FAKE_AWS_ENV },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     await new Promise<void>((resolve, reject) => {
       child.stderr!.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("redrive (client side):")) {
@@ -321,11 +479,16 @@ describe("a client-side redrive killed half-way (kill -9) and run again", () => 
     // The rerun waits for the messages the killed run held (60 s) and moves them too.
     const rerun = await cli("crash", "redrive", "--client-side");
     const target = left.visible + left.inFlight;
-    expect(rerun).toMatchObject({ code: 0, out: `redrive complete: ${target} of ${target} moved, 0 failed, 0 skipped, 0 still in the dead-letter queue` });
+    expect(rerun).toMatchObject({
+      code: 0,
+      out: `redrive complete: ${target} of ${target} moved, 0 failed, 0 skipped, 0 still in the dead-letter queue`,
+    });
 
     const moved = new Set<number>();
     for (;;) {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
+      );
       if (Messages.length === 0) break;
       for (const m of Messages) moved.add(JSON.parse(m.Body!).i);
     }

@@ -46,11 +46,18 @@ async function sh(line: string, cwd = app): Promise<{ code: number; output: stri
 async function startEmulator(line: string): Promise<void> {
   const port = await freePort();
   // Its own process group: Ctrl-C (SIGINT to the group, as a terminal sends it) reaches npx and the emulator.
-  emulator = spawn("bash", ["-c", `exec ${line} --port ${port}`], { cwd: app, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  for (const stream of [emulator.stdout!, emulator.stderr!]) stream.on("data", (chunk: Buffer) => (emulatorOutput += chunk.toString()));
+  emulator = spawn("bash", ["-c", `exec ${line} --port ${port}`], {
+    cwd: app,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  for (const stream of [emulator.stdout!, emulator.stderr!])
+    stream.on("data", (chunk: Buffer) => (emulatorOutput += chunk.toString()));
   const deadline = Date.now() + 120_000;
   while (!/^\s*export TF_VAR_alert_sns_arn=/m.test(emulatorOutput)) {
-    if (Date.now() > deadline || emulator.exitCode !== null) throw new Error(`the emulator did not start:\n${emulatorOutput}`);
+    if (Date.now() > deadline || emulator.exitCode !== null)
+      throw new Error(`the emulator did not start:\n${emulatorOutput}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   env = { ...env, ...exportedVariables(emulatorOutput) };
@@ -60,15 +67,28 @@ async function startEmulator(line: string): Promise<void> {
  * A failed `cdktf deploy` usually hides Terraform's error (docs/deploying.md: cdktf 0.21 ends its
  * display before drawing it), so the failure shows what `terraform plan` says in the stack folder.
  */
-async function withPlanOnFailure(line: string, result: { code: number; output: string }): Promise<{ code: number; output: string }> {
+async function withPlanOnFailure(
+  line: string,
+  result: { code: number; output: string },
+): Promise<{ code: number; output: string }> {
   const stack = /cdktf deploy (\S+)/.exec(line)?.[1];
   if (result.code === 0 || !stack) return result;
-  const plan = await sh(`terraform plan -input=false -no-color 2>&1 | tail -40`, path.join(app, "cdktf.out", "stacks", stack));
-  return { ...result, output: `${result.output.slice(-1500)}\n--- terraform plan in the stack folder:\n${plan.output}` };
+  const plan = await sh(
+    `terraform plan -input=false -no-color 2>&1 | tail -40`,
+    path.join(app, "cdktf.out", "stacks", stack),
+  );
+  return {
+    ...result,
+    output: `${result.output.slice(-1500)}\n--- terraform plan in the stack folder:\n${plan.output}`,
+  };
 }
 
 async function queueExists(name: string): Promise<boolean> {
-  const sqs = new SQSClient({ region: env.AWS_REGION, endpoint: env.AWS_ENDPOINT_URL, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  const sqs = new SQSClient({
+    region: env.AWS_REGION,
+    endpoint: env.AWS_ENDPOINT_URL,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
   try {
     await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     return true;
@@ -85,27 +105,53 @@ beforeAll(async () => {
   work = makeTempDir("quick-start");
   // The machine's terraform settings: the provider mirror only (never the registry), no prompts left open.
   const { TF_INPUT: _ignored, ...offline } = tool.env;
-  env = { ...offline, CHECKPOINT_DISABLE: "1", npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" };
-  const packed = await exec("npm", ["pack", "--json", "--pack-destination", work], { cwd: ROOT, env, maxBuffer: 64 << 20 });
+  env = {
+    ...offline,
+    CHECKPOINT_DISABLE: "1",
+    npm_config_audit: "false",
+    npm_config_fund: "false",
+    npm_config_update_notifier: "false",
+  };
+  const packed = await exec("npm", ["pack", "--json", "--pack-destination", work], {
+    cwd: ROOT,
+    env,
+    maxBuffer: 64 << 20,
+  });
   tarball = path.join(work, JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")))[0].filename);
   app = path.join(work, "invoices");
   fs.mkdirSync(app);
   // The README's `cdktf init` line, with the answers its prompts would ask for.
-  const init = await exec(CDKTF, ["init", "--template=typescript", "--local", "--project-name=invoices", "--project-description=quick start", "--enable-crash-reporting=false"], {
-    cwd: app,
-    env,
-    maxBuffer: 64 << 20,
-  });
+  const init = await exec(
+    CDKTF,
+    [
+      "init",
+      "--template=typescript",
+      "--local",
+      "--project-name=invoices",
+      "--project-description=quick start",
+      "--enable-crash-reporting=false",
+    ],
+    {
+      cwd: app,
+      env,
+      maxBuffer: 64 << 20,
+    },
+  );
   expect(init.stdout).toContain("Your CDKTF TypeScript project is ready!");
   // What the README says of today's template: TypeScript 7, which ts-node cannot run (the install line pins 5).
-  expect(JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")).devDependencies.typescript).toMatch(/^\^7\./);
+  expect(JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")).devDependencies.typescript).toMatch(
+    /^\^7\./,
+  );
 }, 600_000);
 
 afterAll(async () => {
   if (emulator?.pid && emulator.exitCode === null) {
     const exited = new Promise((resolve) => emulator!.once("exit", resolve));
     process.kill(-emulator.pid, "SIGINT");
-    const stopped = await Promise.race([exited.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 15_000))]);
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise((resolve) => setTimeout(() => resolve(false), 15_000)),
+    ]);
     if (!stopped) process.kill(-emulator.pid, "SIGKILL");
   }
   if (work) removeDir(work);
@@ -118,7 +164,10 @@ describe("the README's quick start, in a folder made by today's cdktf init", () 
     const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
     expect(install && install.kind === "command" ? README_TARBALL.exec(install.line)![1] : undefined).toBe(version);
     // Every kind of step is there: the test below would pass vacuously on an empty section.
-    expect(steps.filter((s) => s.kind === "file").map((s) => (s as { path: string }).path)).toEqual(["workers/invoices.ts", "main.ts"]);
+    expect(steps.filter((s) => s.kind === "file").map((s) => (s as { path: string }).path)).toEqual([
+      "workers/invoices.ts",
+      "main.ts",
+    ]);
     expect(steps.filter((s) => s.kind === "cdktf-app")).toHaveLength(1);
     expect(steps.filter((s) => s.kind === "command").length).toBeGreaterThanOrEqual(8);
   });
@@ -137,7 +186,11 @@ describe("the README's quick start, in a folder made by today's cdktf init", () 
         const line = step.line.replace(README_TARBALL, tarball);
         const result = await withPlanOnFailure(line, await sh(line));
         outputs.set(step.line, result);
-        expect({ line, code: result.code, tail: result.code === 0 ? "" : result.output.slice(-4000) }).toEqual({ line, code: 0, tail: "" });
+        expect({ line, code: result.code, tail: result.code === 0 ? "" : result.output.slice(-4000) }).toEqual({
+          line,
+          code: 0,
+          tail: "",
+        });
       }
     }
     const printed = (pattern: RegExp) => [...outputs.entries()].find(([line]) => pattern.test(line))?.[1].output ?? "";
@@ -157,14 +210,21 @@ describe("the README's quick start, in a folder made by today's cdktf init", () 
     // One cdktf command for both stacks, as a team deploying a release to two stages would.
     const line = "npx cdktf deploy dev-invoices prod-invoices --auto-approve";
     const deploy = await withPlanOnFailure(line, await sh(line));
-    expect({ code: deploy.code, tail: deploy.code === 0 ? "" : deploy.output.slice(-4000) }).toEqual({ code: 0, tail: "" });
-    for (const name of ["dev-invoices-queue", "dev-invoices-dlq", "prod-invoices-queue", "prod-invoices-dlq"]) expect({ name, exists: await queueExists(name) }).toEqual({ name, exists: true });
+    expect({ code: deploy.code, tail: deploy.code === 0 ? "" : deploy.output.slice(-4000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
+    for (const name of ["dev-invoices-queue", "dev-invoices-dlq", "prod-invoices-queue", "prod-invoices-dlq"])
+      expect({ name, exists: await queueExists(name) }).toEqual({ name, exists: true });
     expect(fs.existsSync(path.join(app, "terraform.dev-invoices.tfstate"))).toBe(true);
     expect(fs.existsSync(path.join(app, "terraform.prod-invoices.tfstate"))).toBe(true);
     const prodStatus = await sh("npx sqs-worker dlq invoices status --stage prod");
     expect(prodStatus.output).toMatch(/^alarm +prod-invoices-dlq-not-empty: OK$/m);
     const destroy = await sh("npx cdktf destroy dev-invoices prod-invoices --auto-approve");
-    expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-4000) }).toEqual({ code: 0, tail: "" });
+    expect({ code: destroy.code, tail: destroy.code === 0 ? "" : destroy.output.slice(-4000) }).toEqual({
+      code: 0,
+      tail: "",
+    });
     expect(await queueExists("prod-invoices-queue")).toBe(false);
   });
 

@@ -32,17 +32,21 @@ export interface ScenarioLogEntry {
  * (and the service's idempotency on) the body field it names is the idempotency key.
  */
 const bodyKey = process.env.SCENARIO_BODY_KEY as keyof ScenarioMessage | undefined;
-export const handler = makeHandler<ScenarioMessage>(async (m, record) => {
-  const attempt = Number(record.attributes.ApproximateReceiveCount);
-  const log = (outcome: ScenarioLogEntry["outcome"]) => {
-    const entry: ScenarioLogEntry = { id: m.id, kind: m.kind, attempt, outcome };
-    if (process.env.SCENARIO_LOG) appendFileSync(process.env.SCENARIO_LOG, `${JSON.stringify(entry)}\n`);
-  };
-  const stalls = m.kind === "stall-first" ? attempt === 1 : m.kind === "stall-until-fixed" ? !process.env.SCENARIO_FIXED : true;
-  if (m.sleepMs && stalls) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
-  if (m.kind === "poison" || (m.kind === "transient" && attempt === 1)) {
-    log("failed");
-    throw new Error(`${m.kind} message ${m.id} failed on attempt ${attempt}`);
-  }
-  log("ok");
-}, bodyKey ? { idempotencyKey: (m) => String(m[bodyKey]) } : {});
+export const handler = makeHandler<ScenarioMessage>(
+  async (m, record) => {
+    const attempt = Number(record.attributes.ApproximateReceiveCount);
+    const log = (outcome: ScenarioLogEntry["outcome"]) => {
+      const entry: ScenarioLogEntry = { id: m.id, kind: m.kind, attempt, outcome };
+      if (process.env.SCENARIO_LOG) appendFileSync(process.env.SCENARIO_LOG, `${JSON.stringify(entry)}\n`);
+    };
+    const stalls =
+      m.kind === "stall-first" ? attempt === 1 : m.kind === "stall-until-fixed" ? !process.env.SCENARIO_FIXED : true;
+    if (m.sleepMs && stalls) await new Promise((resolve) => setTimeout(resolve, m.sleepMs));
+    if (m.kind === "poison" || (m.kind === "transient" && attempt === 1)) {
+      log("failed");
+      throw new Error(`${m.kind} message ${m.id} failed on attempt ${attempt}`);
+    }
+    log("ok");
+  },
+  bodyKey ? { idempotencyKey: (m) => String(m[bodyKey]) } : {},
+);

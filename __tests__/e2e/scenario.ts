@@ -19,7 +19,10 @@ export async function sendAll(sqs: SQSClient, queueUrl: string, messages: readon
     await Promise.all(
       chunks.slice(i, i + 8).map(async (chunk) => {
         const result = await sqs.send(
-          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: chunk.map((m, n) => ({ Id: String(n), MessageBody: JSON.stringify(m) })) }),
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: chunk.map((m, n) => ({ Id: String(n), MessageBody: JSON.stringify(m) })),
+          }),
         );
         if (result.Failed?.length) throw new Error(`send failed: ${JSON.stringify(result.Failed)}`);
       }),
@@ -32,18 +35,32 @@ export { queueDepth } from "../../tools/local-runner/queue-depth";
 /** Creates a plain queue (no construct, no DLQ) with the given visibility timeout; FIFO when the name ends in .fifo. */
 export async function createQueue(sqs: SQSClient, name: string, visibilityTimeoutSeconds: number): Promise<string> {
   const fifo = name.endsWith(".fifo") ? { FifoQueue: "true" } : {};
-  const result = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds), ...fifo } }));
+  const result = await sqs.send(
+    new CreateQueueCommand({
+      QueueName: name,
+      Attributes: { VisibilityTimeout: String(visibilityTimeoutSeconds), ...fifo },
+    }),
+  );
   return result.QueueUrl!;
 }
 
 /** Sends every message to a FIFO queue, each in its own message group (so they run in parallel), deduplicated by its index. */
-export async function sendAllFifo(sqs: SQSClient, queueUrl: string, messages: readonly ScenarioMessage[]): Promise<void> {
+export async function sendAllFifo(
+  sqs: SQSClient,
+  queueUrl: string,
+  messages: readonly ScenarioMessage[],
+): Promise<void> {
   for (let i = 0; i < messages.length; i += 10) {
     const chunk = messages.slice(i, i + 10);
     const result = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: queueUrl,
-        Entries: chunk.map((m, n) => ({ Id: String(n), MessageBody: JSON.stringify(m), MessageGroupId: `group-${i + n}`, MessageDeduplicationId: `dedup-${i + n}` })),
+        Entries: chunk.map((m, n) => ({
+          Id: String(n),
+          MessageBody: JSON.stringify(m),
+          MessageGroupId: `group-${i + n}`,
+          MessageDeduplicationId: `dedup-${i + n}`,
+        })),
       }),
     );
     if (result.Failed?.length) throw new Error(`send failed: ${JSON.stringify(result.Failed)}`);
@@ -55,11 +72,22 @@ export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Mess
   const all: Message[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 300, MessageSystemAttributeNames: ["All"] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 300,
+        MessageSystemAttributeNames: ["All"],
+      }),
     );
     if (Messages.length === 0) return all;
     all.push(...Messages);
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
   }
 }
 
@@ -94,14 +122,17 @@ export async function runScenario(options: {
     worker: options.worker,
     waitTimeSeconds: 1,
     extraEnvironment: { ...options.environment, SCENARIO_LOG: options.logFile },
-    log: (l) => { if (process.env.RUNNER_LOG) console.error(l); },
+    log: (l) => {
+      if (process.env.RUNNER_LOG) console.error(l);
+    },
   });
   await runner.start();
   const deadline = Date.now() + options.timeoutMs;
   try {
     let hits = 0;
     while (hits < 2) {
-      if (Date.now() > deadline) throw new Error(`scenario did not finish within ${options.timeoutMs} ms: ${JSON.stringify(runner.stats)}`);
+      if (Date.now() > deadline)
+        throw new Error(`scenario did not finish within ${options.timeoutMs} ms: ${JSON.stringify(runner.stats)}`);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       hits = (await options.until()) ? hits + 1 : 0;
     }

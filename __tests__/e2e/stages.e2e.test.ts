@@ -18,7 +18,11 @@ const run = promisify(execFile);
 let app: DeployedApp;
 
 beforeAll(async () => {
-  app = await deployApp("stages", { invoices: { lambda: { entry: TEST_ENTRY, timeoutSeconds: 10 } } }, { stages: ["dev", "prod"] });
+  app = await deployApp(
+    "stages",
+    { invoices: { lambda: { entry: TEST_ENTRY, timeoutSeconds: 10 } } },
+    { stages: ["dev", "prod"] },
+  );
 }, 300_000);
 afterAll(async () => {
   await app?.tearDown();
@@ -26,13 +30,24 @@ afterAll(async () => {
 
 /** This process's environment without npm's variables (the usage would say `npm run`), a stage, or the SDK's warning switch. */
 const cleanEnv = (): NodeJS.ProcessEnv =>
-  Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("npm_") && name !== "SQS_WORKER_STAGE" && name !== SDK_NODE_WARNING_SWITCH));
+  Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith("npm_") && name !== "SQS_WORKER_STAGE" && name !== SDK_NODE_WARNING_SWITCH,
+    ),
+  );
 
 /** `sqs-worker <args>` from the app's folder against the emulator (its sources stand in for the package's bin). */
-async function sqsWorker(args: readonly string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function sqsWorker(
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const argv = ["-r", path.join(ROOT, "scripts", "register-ts.js"), path.join(ROOT, "tools", "sqs-worker.ts"), ...args];
   try {
-    const { stdout, stderr } = await run(process.execPath, argv, { cwd: app.projectDir, env: { ...cleanEnv(), ...app.env, ...env }, timeout: 90_000 });
+    const { stdout, stderr } = await run(process.execPath, argv, {
+      cwd: app.projectDir,
+      env: { ...cleanEnv(), ...app.env, ...env },
+      timeout: 90_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -50,11 +65,24 @@ function visible(status: string, queue: "queue" | "dead-letter queue"): number {
 }
 
 test("dev and prod of one service deploy side by side: their own queues, and their own state named as the stacks", async () => {
-  const sqs = new SQSClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: app.moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+  const sqs = new SQSClient({
+    region: FAKE_AWS_ENV.AWS_REGION,
+    endpoint: app.moto.endpoint,
+    credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+  });
   const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({}));
-  expect(QueueUrls.map((url) => url.split("/").pop()).sort()).toEqual(["dev-invoices-dlq", "dev-invoices-queue", "prod-invoices-dlq", "prod-invoices-queue"]);
+  expect(QueueUrls.map((url) => url.split("/").pop()).sort()).toEqual([
+    "dev-invoices-dlq",
+    "dev-invoices-queue",
+    "prod-invoices-dlq",
+    "prod-invoices-queue",
+  ]);
   const output = (stack: string) =>
-    (JSON.parse(fs.readFileSync(path.join(app.projectDir, `terraform.${stack}.tfstate`), "utf8")) as { outputs: Record<string, { value: string }> }).outputs.queue_url.value;
+    (
+      JSON.parse(fs.readFileSync(path.join(app.projectDir, `terraform.${stack}.tfstate`), "utf8")) as {
+        outputs: Record<string, { value: string }>;
+      }
+    ).outputs.queue_url.value;
   expect(output("dev-invoices")).toMatch(/\/dev-invoices-queue$/);
   expect(output("prod-invoices")).toMatch(/\/prod-invoices-queue$/);
   expect(fs.readdirSync(path.join(app.outdir, "stacks")).sort()).toEqual(["dev-invoices", "prod-invoices"]);
@@ -76,8 +104,15 @@ test("sqs-worker dlq --stage reads and writes that stage's queues; --stage wins 
   expect(visible(dev.stdout, "queue")).toBe(0);
   expect(dev.stdout).toContain("alarm              dev-invoices-dlq-not-empty: ");
 
-  expect(visible((await sqsWorker(["dlq", "invoices", "status"], { SQS_WORKER_STAGE: "prod" })).stdout, "queue")).toBe(1);
-  expect(visible((await sqsWorker(["dlq", "invoices", "status", "--stage", "dev"], { SQS_WORKER_STAGE: "prod" })).stdout, "queue")).toBe(0);
+  expect(visible((await sqsWorker(["dlq", "invoices", "status"], { SQS_WORKER_STAGE: "prod" })).stdout, "queue")).toBe(
+    1,
+  );
+  expect(
+    visible(
+      (await sqsWorker(["dlq", "invoices", "status", "--stage", "dev"], { SQS_WORKER_STAGE: "prod" })).stdout,
+      "queue",
+    ),
+  ).toBe(0);
 });
 
 test("sqs-worker run --stage runs that stage's stack (cdktf.out/stacks/prod-invoices) against its queue", async () => {

@@ -45,7 +45,11 @@ async function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promis
     return { code: 0, output: plain(`${stdout}\n${stderr}`), seconds: (Date.now() - started) / 1000 };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string; killed?: boolean };
-    return { code: e.killed ? -1 : (e.code ?? -1), output: plain(`${e.stdout ?? ""}\n${e.stderr ?? ""}`), seconds: (Date.now() - started) / 1000 };
+    return {
+      code: e.killed ? -1 : (e.code ?? -1),
+      output: plain(`${e.stdout ?? ""}\n${e.stderr ?? ""}`),
+      seconds: (Date.now() - started) / 1000,
+    };
   }
 }
 
@@ -92,33 +96,48 @@ describe("a config error", () => {
   });
 
   test("under npm run synth's command prints each line once and exits 1", async () => {
-    const synth = await run(process.execPath, ["-r", "./scripts/register-ts.js", "__tests__/fixtures/config-error-app.ts"], {
-      ...env,
-      CDKTF_OUTDIR: path.join(outdir, "direct"),
-    });
+    const synth = await run(
+      process.execPath,
+      ["-r", "./scripts/register-ts.js", "__tests__/fixtures/config-error-app.ts"],
+      {
+        ...env,
+        CDKTF_OUTDIR: path.join(outdir, "direct"),
+      },
+    );
     expect(synth.code).toBe(1);
     for (const line of VIOLATIONS) expect([line, count(synth.output, line)]).toEqual([line, 1]);
     expectNoTraceNorDump(synth.output);
   });
 
   test("SQS_WORKER_DEBUG=1 shows the stack trace, under npm run synth's command and under cdktf synth", async () => {
-    const direct = await run(process.execPath, ["-r", "./scripts/register-ts.js", "__tests__/fixtures/config-error-app.ts"], {
-      ...env,
-      CDKTF_OUTDIR: path.join(outdir, "debug"),
-      SQS_WORKER_DEBUG: "1",
-    });
+    const direct = await run(
+      process.execPath,
+      ["-r", "./scripts/register-ts.js", "__tests__/fixtures/config-error-app.ts"],
+      {
+        ...env,
+        CDKTF_OUTDIR: path.join(outdir, "debug"),
+        SQS_WORKER_DEBUG: "1",
+      },
+    );
     expect(direct.code).not.toBe(0);
     expect(direct.output).toMatch(/^SqsWorkerConfigError: Invalid SqsWorker configuration/m);
     expect(direct.output).toMatch(/^\s*at validateAndBundle /m);
-    const cli = await run(CDKTF, ["synth", "--app", FIXTURE_APP, "--output", path.join(outdir, "debug-cli")], { ...env, SQS_WORKER_DEBUG: "1" });
+    const cli = await run(CDKTF, ["synth", "--app", FIXTURE_APP, "--output", path.join(outdir, "debug-cli")], {
+      ...env,
+      SQS_WORKER_DEBUG: "1",
+    });
     expect(cli.code).not.toBe(0);
     expect(cli.output).toMatch(/^\s*at validateAndBundle /m);
   });
 
   test("main.ts with a stage that makes bad names: npm run synth and cdktf synth print the lines, no trace", async () => {
     const stageEnv = { ...env, SQS_WORKER_STAGE: "dev!" };
-    const line = '- orders: stage must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as "dev" or "prod" (it starts the stack id and every AWS name: <stage>-<service>) (given "dev!")';
-    const npm = await run("npm", ["run", "--silent", "synth"], { ...stageEnv, CDKTF_OUTDIR: path.join(outdir, "main-npm") });
+    const line =
+      '- orders: stage must be lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen, such as "dev" or "prod" (it starts the stack id and every AWS name: <stage>-<service>) (given "dev!")';
+    const npm = await run("npm", ["run", "--silent", "synth"], {
+      ...stageEnv,
+      CDKTF_OUTDIR: path.join(outdir, "main-npm"),
+    });
     expect(npm.code).not.toBe(0);
     expect(count(npm.output, line)).toBe(1);
     expectNoTraceNorDump(npm.output);
@@ -129,10 +148,14 @@ describe("a config error", () => {
   });
 
   test("an error that is not a config error (a bug) still shows its stack trace", async () => {
-    const bug = await run(process.execPath, ["-r", "./scripts/register-ts.js", "__tests__/fixtures/config-error-app.ts"], {
-      ...env,
-      CONFIG_ERROR_APP_BUG: "1",
-    });
+    const bug = await run(
+      process.execPath,
+      ["-r", "./scripts/register-ts.js", "__tests__/fixtures/config-error-app.ts"],
+      {
+        ...env,
+        CONFIG_ERROR_APP_BUG: "1",
+      },
+    );
     expect(bug.code).not.toBe(0);
     expect(bug.output).toMatch(/^Error: a bug in the app, not a config error$/m);
     expect(bug.output).toMatch(/^\s*at .*config-error-app\.ts/m);
@@ -148,9 +171,14 @@ describe("deploying without the alarm topic", () => {
 
   beforeAll(async () => {
     if (!tool.ok) throw new Error(`this suite needs terraform and the provider mirror: ${tool.reason}`);
-    if (process.platform !== "linux" || !fs.existsSync("/usr/bin/script")) throw new Error("this suite needs util-linux's script for a pseudo-terminal");
+    if (process.platform !== "linux" || !fs.existsSync("/usr/bin/script"))
+      throw new Error("this suite needs util-linux's script for a pseudo-terminal");
     moto = await startMoto();
-    sqs = new SQSClient({ region: FAKE_AWS_ENV.AWS_REGION, endpoint: moto.endpoint, credentials: { accessKeyId: "testing", secretAccessKey: "testing" } });
+    sqs = new SQSClient({
+      region: FAKE_AWS_ENV.AWS_REGION,
+      endpoint: moto.endpoint,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
+    });
     // The local backend keeps state two levels above the stacks: in `project`, not the repository.
     project = makeTempDir("deploy-no-topic");
     outdir = path.join(project, "cdktf.out");
@@ -178,7 +206,11 @@ describe("deploying without the alarm topic", () => {
     expect({ code: terminal.code, fast: terminal.seconds < 30 }).toEqual({ code: 1, fast: true });
     expect(terminal.output).toContain("Invoking Terraform CLI failed with exit code 1");
     expect(await queueExists("orders-queue")).toBe(false);
-    expect(fs.existsSync(path.join(project, "terraform.orders.tfstate")) ? JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources : []).toEqual([]);
+    expect(
+      fs.existsSync(path.join(project, "terraform.orders.tfstate"))
+        ? JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources
+        : [],
+    ).toEqual([]);
   });
 
   // Without a terminal: cdktf-cli.e2e.test.ts ("cdktf diff without the variable fails within seconds").

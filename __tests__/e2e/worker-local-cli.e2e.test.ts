@@ -40,12 +40,30 @@ function withoutStage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * Starts `tools/worker-local.ts` as `npm run worker:local` does, against moto. `onStderr` sees
  * the text so far after each chunk and may act on the process (send it a signal).
  */
-function workerLocal(args: readonly string[], onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<Run> {
-  const child = spawn(process.execPath, ["-r", "./scripts/register-ts.js", "tools/worker-local.ts", ...args, "--endpoint-url", moto.endpoint, "--region", "us-east-1", "--wait-seconds", "1"], {
-    cwd: ROOT,
-    env: { ...withoutStage(process.env), ...FAKE_AWS_ENV },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+function workerLocal(
+  args: readonly string[],
+  onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void,
+): Promise<Run> {
+  const child = spawn(
+    process.execPath,
+    [
+      "-r",
+      "./scripts/register-ts.js",
+      "tools/worker-local.ts",
+      ...args,
+      "--endpoint-url",
+      moto.endpoint,
+      "--region",
+      "us-east-1",
+      "--wait-seconds",
+      "1",
+    ],
+    {
+      cwd: ROOT,
+      env: { ...withoutStage(process.env), ...FAKE_AWS_ENV },
+      stdio: ["ignore", "ignore", "pipe"],
+    },
+  );
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -66,7 +84,11 @@ async function send(body: unknown): Promise<string> {
 
 beforeAll(async () => {
   moto = await startMoto();
-  sqs = new SQSClient({ region: "us-east-1", endpoint: moto.endpoint, credentials: { accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY } });
+  sqs = new SQSClient({
+    region: "us-east-1",
+    endpoint: moto.endpoint,
+    credentials: { accessKeyId: FAKE_AWS_ENV.AWS_ACCESS_KEY_ID, secretAccessKey: FAKE_AWS_ENV.AWS_SECRET_ACCESS_KEY },
+  });
   // `ghost` is synthesized and never deployed: its queue is missing.
   const services = {
     fx: { lambda: { entry: RECORD_FAILURE_WORKER, timeoutSeconds: 5 }, deadLetterQueue: { maxReceiveCount: 2 } },
@@ -78,10 +100,17 @@ beforeAll(async () => {
   await synthApp(hclOut, { services, hcl: true });
   // The queues Terraform would create, made directly: what matters here is the runner.
   dlqUrl = (await sqs.send(new CreateQueueCommand({ QueueName: "fx-dlq" }))).QueueUrl!;
-  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }))).Attributes!.QueueArn;
+  const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] })))
+    .Attributes!.QueueArn;
   queueUrl = (
     await sqs.send(
-      new CreateQueueCommand({ QueueName: "fx-queue", Attributes: { VisibilityTimeout: "30", RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) } }),
+      new CreateQueueCommand({
+        QueueName: "fx-queue",
+        Attributes: {
+          VisibilityTimeout: "30",
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }),
+        },
+      }),
     )
   ).QueueUrl!;
 }, 180_000);
@@ -98,11 +127,17 @@ describe("npm run worker:local against the emulator", () => {
     const run = await workerLocal(["fx", "--outdir", jsonOut, "--until-empty", "--release-failed"]);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.recordsFailed);
     expect(run.stderr).toContain(`run fx: record ${poison} failed (receive 1 of 2): Error: poison message`);
-    expect(run.stderr).toContain(`run fx: record ${poison} failed (receive 2 of 2, its last: dead-lettered): Error: poison message`);
-    expect(run.stderr).toContain(`run fx: record ${silent} failed (receive 2 of 2, its last: dead-lettered): no reason logged`);
+    expect(run.stderr).toContain(
+      `run fx: record ${poison} failed (receive 2 of 2, its last: dead-lettered): Error: poison message`,
+    );
+    expect(run.stderr).toContain(
+      `run fx: record ${silent} failed (receive 2 of 2, its last: dead-lettered): no reason logged`,
+    );
     expect(run.stderr).not.toContain(`record ${ok} failed`);
     // Captured, and still written out as the worker wrote it.
-    expect(run.stderr).toContain(JSON.stringify({ event: "record-failed", messageId: poison, error: "Error: poison message" }));
+    expect(run.stderr).toContain(
+      JSON.stringify({ event: "record-failed", messageId: poison, error: "Error: poison message" }),
+    );
     expect(run.last).toMatch(
       /^run fx: queue empty \(--until-empty\): 5 records in \d+ batches, 1 deleted, 4 failed receives of 2 messages \(2 dead-lettered\); exit 4 \(records failed\)$/,
     );
@@ -114,7 +149,9 @@ describe("npm run worker:local against the emulator", () => {
     await send({});
     await send({});
     const run = await workerLocal(["fx", "--outdir", hclOut, "--until-empty"]);
-    expect(run.last).toMatch(/^run fx: queue empty \(--until-empty\): 2 records in \d batche?s?, 2 deleted, none failed; exit 0 \(clean\)$/);
+    expect(run.last).toMatch(
+      /^run fx: queue empty \(--until-empty\): 2 records in \d batche?s?, 2 deleted, none failed; exit 0 \(clean\)$/,
+    );
     expect(run.code).toBe(WORKER_LOCAL_EXIT.ok);
   });
 
@@ -130,12 +167,19 @@ describe("npm run worker:local against the emulator", () => {
   test("a zip swapped after synth is refused before anything runs, exit 1", async () => {
     const swapped = temp("cli-swapped");
     fs.cpSync(jsonOut, swapped, { recursive: true });
-    const zips = (service: string) => fs.readdirSync(path.join(swapped, "stacks", service, "assets"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith("lambda.zip"));
+    const zips = (service: string) =>
+      fs
+        .readdirSync(path.join(swapped, "stacks", service, "assets"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith("lambda.zip"));
     const fxZip = path.join(swapped, "stacks", "fx", "assets", zips("fx")[0]);
     fs.writeFileSync(fxZip, Buffer.concat([fs.readFileSync(fxZip), Buffer.from(" ")]));
     const run = await workerLocal(["fx", "--outdir", swapped]);
     expect(run.code).toBe(WORKER_LOCAL_EXIT.error);
-    expect(run.last).toMatch(new RegExp(`^run: ${fxZip.replace(/[.+]/g, "\\$&")} does not match the stack: its SHA-256 is \\S+ but the function's source_code_hash is \\S+; synthesize the app again \\(cdktf synth\\)$`));
+    expect(run.last).toMatch(
+      new RegExp(
+        `^run: ${fxZip.replace(/[.+]/g, "\\$&")} does not match the stack: its SHA-256 is \\S+ but the function's source_code_hash is \\S+; synthesize the app again \\(cdktf synth\\)$`,
+      ),
+    );
   });
 
   test("stopped with Ctrl-C after a failure: the summary says so, exit 4", async () => {
@@ -148,7 +192,9 @@ describe("npm run worker:local against the emulator", () => {
       }
     });
     expect(run.stderr).toContain(`run fx: record ${poison} failed (receive 1 of 2): Error: still broken`);
-    expect(run.last).toMatch(/^run fx: stopped by Ctrl-C: 1 record in 1 batch, 0 deleted, 1 failed receive of 1 message \(0 dead-lettered\); exit 4 \(records failed\)$/);
+    expect(run.last).toMatch(
+      /^run fx: stopped by Ctrl-C: 1 record in 1 batch, 0 deleted, 1 failed receive of 1 message \(0 dead-lettered\); exit 4 \(records failed\)$/,
+    );
     expect(run.code).toBe(WORKER_LOCAL_EXIT.recordsFailed);
   });
 });

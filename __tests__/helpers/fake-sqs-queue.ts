@@ -30,7 +30,8 @@ export class FakeSqsQueue {
 
   /** Adds messages with these ids and JSON bodies. */
   send(...messages: readonly [id: string, body: unknown][]): void {
-    for (const [id, body] of messages) this.messages.push({ id, body: JSON.stringify(body), receiveCount: 0, visible: true, receiptHandle: "" });
+    for (const [id, body] of messages)
+      this.messages.push({ id, body: JSON.stringify(body), receiveCount: 0, visible: true, receiptHandle: "" });
   }
 
   /** True when no message is left, visible or in flight. */
@@ -40,7 +41,10 @@ export class FakeSqsQueue {
 
   /** The client to hand the runner. */
   get client(): SQSClient {
-    return { send: async (command: { constructor: { name: string }; input: Record<string, any> }) => this.answer(command.constructor.name, command.input) } as unknown as SQSClient;
+    return {
+      send: async (command: { constructor: { name: string }; input: Record<string, any> }) =>
+        this.answer(command.constructor.name, command.input),
+    } as unknown as SQSClient;
   }
 
   private async answer(name: string, input: Record<string, any>): Promise<unknown> {
@@ -49,7 +53,14 @@ export class FakeSqsQueue {
         return {
           Attributes: {
             QueueArn: this.queueArn,
-            ...(this.maxReceiveCount ? { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: `${this.queueArn}-dlq`, maxReceiveCount: this.maxReceiveCount }) } : {}),
+            ...(this.maxReceiveCount
+              ? {
+                  RedrivePolicy: JSON.stringify({
+                    deadLetterTargetArn: `${this.queueArn}-dlq`,
+                    maxReceiveCount: this.maxReceiveCount,
+                  }),
+                }
+              : {}),
           },
         };
       case "ReceiveMessageCommand": {
@@ -59,7 +70,11 @@ export class FakeSqsQueue {
         return { Messages: messages, $metadata: { attempts: 1 } };
       }
       case "DeleteMessageBatchCommand":
-        return { Successful: input.Entries.filter((e: { ReceiptHandle: string }) => this.remove(e.ReceiptHandle)).map((e: { Id: string }) => ({ Id: e.Id })) };
+        return {
+          Successful: input.Entries.filter((e: { ReceiptHandle: string }) => this.remove(e.ReceiptHandle)).map(
+            (e: { Id: string }) => ({ Id: e.Id }),
+          ),
+        };
       case "ChangeMessageVisibilityBatchCommand":
         for (const entry of input.Entries) {
           const message = this.messages.find((m) => m.receiptHandle === entry.ReceiptHandle);

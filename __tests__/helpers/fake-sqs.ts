@@ -57,11 +57,26 @@ export class FakeSqs {
 
   /** A client whose `send` runs against this fake (and crashes where told). */
   client(): SQSClient {
-    return { send: (command: { constructor: { name: string }; input: Record<string, any> }) => this.send(command.constructor.name, command.input) } as unknown as SQSClient;
+    return {
+      send: (command: { constructor: { name: string }; input: Record<string, any> }) =>
+        this.send(command.constructor.name, command.input),
+    } as unknown as SQSClient;
   }
 
-  add(url: string, body: string, options: { group?: string; dedup?: string; attributes?: FakeMessage["attributes"] } = {}): FakeMessage {
-    const message: FakeMessage = { id: `m-${this.nextId++}`, body, attributes: options.attributes ?? {}, group: options.group, dedup: options.dedup, receiveCount: 0, invisibleUntil: 0 };
+  add(
+    url: string,
+    body: string,
+    options: { group?: string; dedup?: string; attributes?: FakeMessage["attributes"] } = {},
+  ): FakeMessage {
+    const message: FakeMessage = {
+      id: `m-${this.nextId++}`,
+      body,
+      attributes: options.attributes ?? {},
+      group: options.group,
+      dedup: options.dedup,
+      receiveCount: 0,
+      invisibleUntil: 0,
+    };
     this.queues.get(url)!.messages.push(message);
     return message;
   }
@@ -112,7 +127,11 @@ export class FakeSqs {
               ReceiptHandle: m.handle,
               Body: m.body,
               MessageAttributes: m.attributes,
-              Attributes: { ApproximateReceiveCount: String(m.receiveCount), ...(m.group ? { MessageGroupId: m.group } : {}), ...(m.dedup ? { MessageDeduplicationId: m.dedup } : {}) },
+              Attributes: {
+                ApproximateReceiveCount: String(m.receiveCount),
+                ...(m.group ? { MessageGroupId: m.group } : {}),
+                ...(m.dedup ? { MessageDeduplicationId: m.dedup } : {}),
+              },
             };
           }),
         };
@@ -121,8 +140,13 @@ export class FakeSqs {
         const Successful = input.Entries.map((entry: Record<string, any>) => {
           const seen = entry.MessageDeduplicationId ? queue.deduplicated.get(entry.MessageDeduplicationId) : undefined;
           if (seen && this.now - seen.at < this.dedupWindowMs) return { Id: entry.Id, MessageId: seen.id };
-          const message = this.add(queue.url, entry.MessageBody, { group: entry.MessageGroupId, dedup: entry.MessageDeduplicationId, attributes: entry.MessageAttributes });
-          if (entry.MessageDeduplicationId) queue.deduplicated.set(entry.MessageDeduplicationId, { at: this.now, id: message.id });
+          const message = this.add(queue.url, entry.MessageBody, {
+            group: entry.MessageGroupId,
+            dedup: entry.MessageDeduplicationId,
+            attributes: entry.MessageAttributes,
+          });
+          if (entry.MessageDeduplicationId)
+            queue.deduplicated.set(entry.MessageDeduplicationId, { at: this.now, id: message.id });
           return { Id: entry.Id, MessageId: message.id };
         });
         return { Successful, Failed: [] };

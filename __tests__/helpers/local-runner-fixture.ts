@@ -13,7 +13,11 @@ export const RECORD_FAILURE_WORKER = path.join(__dirname, "..", "fixtures", "loc
  * written to `dir` with a matching `sourceCodeHash`, as synth would give it: service `fx`,
  * one batch in flight, maxReceiveCount 2.
  */
-export function fixtureWorker(dir: string, source: string, overrides: Partial<DeployedWorkerConfig> = {}): DeployedWorkerConfig {
+export function fixtureWorker(
+  dir: string,
+  source: string,
+  overrides: Partial<DeployedWorkerConfig> = {},
+): DeployedWorkerConfig {
   const zip = createReproducibleZip([{ name: "index.js", data: Buffer.from(source) }]);
   const zipPath = path.join(dir, "lambda.zip");
   fs.writeFileSync(zipPath, zip);

@@ -17,7 +17,10 @@ export const ORDERS_QUEUES: WorkerQueues = {
 export type Handler = (input: Record<string, any>) => unknown;
 
 /** A stub SQS client answering each command by its class name, and recording every call. */
-export function stubSqs(handlers: Record<string, Handler>): { client: SQSClient; calls: { command: string; input: Record<string, any> }[] } {
+export function stubSqs(handlers: Record<string, Handler>): {
+  client: SQSClient;
+  calls: { command: string; input: Record<string, any> }[];
+} {
   const calls: { command: string; input: Record<string, any> }[] = [];
   const client = {
     send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {

@@ -44,7 +44,12 @@ export function dataSource(json: TerraformJson, type: string, name: string): Rec
 }
 
 /** The resource of `type` whose `field` is `value`, with its address; fails the test when there is none. */
-export function resourceWhere(json: TerraformJson, type: string, field: string, value: unknown): { address: string; body: Record<string, any> } {
+export function resourceWhere(
+  json: TerraformJson,
+  type: string,
+  field: string,
+  value: unknown,
+): { address: string; body: Record<string, any> } {
   const entry = Object.entries(json.resource[type] ?? {}).find(([, body]) => body[field] === value);
   if (!entry) throw new Error(`no ${type} with ${field} = ${JSON.stringify(value)}`);
   return { address: `${type}.${entry[0]}`, body: entry[1] };
@@ -101,7 +106,9 @@ export async function synthApp(
     const app = new App({ outdir, hclOutput: options.hcl ?? false });
     const settings = { region: "us-east-1", backend: { kind: "local" } } as const;
     stacks = options.stages
-      ? options.stages.flatMap((stage) => addServiceStacks(app, options.services ?? EXAMPLE_SERVICES, { ...settings, stage }))
+      ? options.stages.flatMap((stage) =>
+          addServiceStacks(app, options.services ?? EXAMPLE_SERVICES, { ...settings, stage }),
+        )
       : addServiceStacks(app, options.services ?? EXAMPLE_SERVICES, settings);
     app.synth();
   } finally {

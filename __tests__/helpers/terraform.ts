@@ -17,8 +17,7 @@ export function findTerraform(): string | undefined {
 
 /** What a test needs to run terraform offline, or why it cannot. */
 export type TerraformToolchain =
-  | { ok: true; binary: string; env: NodeJS.ProcessEnv; dir: string; mirror: string }
-  | { ok: false; reason: string };
+  { ok: true; binary: string; env: NodeJS.ProcessEnv; dir: string; mirror: string } | { ok: false; reason: string };
 
 /**
  * Prepares offline terraform: a CLI config file that installs providers only from the
@@ -30,7 +29,10 @@ export function prepareTerraform(): TerraformToolchain {
   if (!binary) return { ok: false, reason: "no terraform binary on PATH" };
   const mirror = findProviderMirror();
   if (!mirror) {
-    return { ok: false, reason: `no hashicorp/aws ${AWS_PROVIDER_VERSION} provider mirror found (set TF_PROVIDER_MIRROR)` };
+    return {
+      ok: false,
+      reason: `no hashicorp/aws ${AWS_PROVIDER_VERSION} provider mirror found (set TF_PROVIDER_MIRROR)`,
+    };
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sqs-worker-tf-"));
   const cliConfig = path.join(dir, "terraformrc");
@@ -78,6 +80,9 @@ export async function terraformOk(
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<string> {
   const run = await terraformRun(tool, cwd, args, extraEnv);
-  if (run.code !== 0) throw new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${run.code}):\n${run.stdout.slice(-5000)}\n${run.stderr.slice(-5000)}`);
+  if (run.code !== 0)
+    throw new Error(
+      `terraform ${args.join(" ")} failed in ${cwd} (exit ${run.code}):\n${run.stdout.slice(-5000)}\n${run.stderr.slice(-5000)}`,
+    );
   return run.stdout;
 }

@@ -1,4 +1,9 @@
-import { DEFAULT_DLQ_RETENTION_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, defaultVisibilityTimeout, type ResolvedSqsWorkerConfig } from "./defaults";
+import {
+  DEFAULT_DLQ_RETENTION_SECONDS,
+  MAX_VISIBILITY_TIMEOUT_SECONDS,
+  defaultVisibilityTimeout,
+  type ResolvedSqsWorkerConfig,
+} from "./defaults";
 import { SQS_METRIC_PERIOD_SECONDS } from "./limits";
 import { offers } from "./provider-features";
 import { isUnresolved } from "./tokens";
@@ -33,7 +38,11 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   {
     id: "visibility-below-six-times-timeout",
     summary: `the visibility timeout is below 6 × the Lambda timeout + the batching window (capped at ${MAX_VISIBILITY_TIMEOUT_SECONDS}); names the value to use.`,
-    inputs: (c) => [c.queue.visibilityTimeoutSeconds, c.lambda.timeoutSeconds, c.eventSource.maximumBatchingWindowSeconds],
+    inputs: (c) => [
+      c.queue.visibilityTimeoutSeconds,
+      c.lambda.timeoutSeconds,
+      c.eventSource.maximumBatchingWindowSeconds,
+    ],
     departs: (c) => c.queue.visibilityTimeoutSeconds < recommendedVisibility(c),
     message: (c) =>
       `queue.visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds} is below AWS's advice of 6 × lambda.timeoutSeconds + ` +
@@ -42,10 +51,14 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "max-receive-count-below-five-without-concurrency-cap",
-    summary: "`maxReceiveCount` below 5 while `eventSource.maximumConcurrency` is removed (and no provisioned pollers bound the scaling), so throttled receives can dead-letter healthy messages. (The article's 3 with a maximum concurrency of 10 does not warn.)",
+    summary:
+      "`maxReceiveCount` below 5 while `eventSource.maximumConcurrency` is removed (and no provisioned pollers bound the scaling), so throttled receives can dead-letter healthy messages. (The article's 3 with a maximum concurrency of 10 does not warn.)",
     inputs: (c) => [c.deadLetterQueue.maxReceiveCount],
     // Provisioned mode caps the scaling with its maximum pollers instead.
-    departs: (c) => c.deadLetterQueue.maxReceiveCount < 5 && c.eventSource.maximumConcurrency === undefined && c.eventSource.provisionedPollers === undefined,
+    departs: (c) =>
+      c.deadLetterQueue.maxReceiveCount < 5 &&
+      c.eventSource.maximumConcurrency === undefined &&
+      c.eventSource.provisionedPollers === undefined,
     message: (c) =>
       `deadLetterQueue.maxReceiveCount ${c.deadLetterQueue.maxReceiveCount} is below 5 while eventSource.maximumConcurrency is ` +
       `removed: receives of throttled invocations count too, so healthy messages can reach the dead-letter queue. ` +
@@ -53,7 +66,8 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "reserved-concurrency-below-maximum-concurrency",
-    summary: "`lambda.reservedConcurrency` below the mapping's maximum concurrency: invocations are throttled and burn receives.",
+    summary:
+      "`lambda.reservedConcurrency` below the mapping's maximum concurrency: invocations are throttled and burn receives.",
     inputs: (c) => [c.lambda.reservedConcurrency, c.eventSource.maximumConcurrency],
     departs: (c) =>
       c.lambda.reservedConcurrency !== undefined &&
@@ -66,7 +80,8 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "dlq-retention-not-above-source-retention",
-    summary: "on a standard queue the DLQ retention is not longer than the source's; a moved message keeps its original enqueue time and can expire in the DLQ.",
+    summary:
+      "on a standard queue the DLQ retention is not longer than the source's; a moved message keeps its original enqueue time and can expire in the DLQ.",
     inputs: (c) => [c.deadLetterQueue.messageRetentionSeconds, c.queue.messageRetentionSeconds],
     // FIFO queues reset the enqueue timestamp on the move; standard queues keep it.
     departs: (c) => !c.queue.fifo && c.deadLetterQueue.messageRetentionSeconds <= c.queue.messageRetentionSeconds,
@@ -88,7 +103,8 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "idempotency-expiry-below-message-retention",
-    summary: "`idempotency.expirySeconds` below `queue.messageRetentionSeconds`: SQS can still deliver a message (again) after its record has expired, and that delivery runs the job again.",
+    summary:
+      "`idempotency.expirySeconds` below `queue.messageRetentionSeconds`: SQS can still deliver a message (again) after its record has expired, and that delivery runs the job again.",
     inputs: (c) => [c.idempotency?.expirySeconds, c.queue.messageRetentionSeconds],
     departs: (c) => c.idempotency !== undefined && c.idempotency.expirySeconds < c.queue.messageRetentionSeconds,
     message: (c) =>
@@ -99,7 +115,8 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   {
     // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (dates as AWS-RULES.md records them)
     id: "runtime-nodejs22-deprecated",
-    summary: "`lambda.runtime` is `nodejs22.x` while the bound provider offers `nodejs24.x` (hashicorp/aws >= 6.19): AWS deprecates nodejs22.x on 2027-04-30 and blocks creating functions on it from 2027-06-01.",
+    summary:
+      "`lambda.runtime` is `nodejs22.x` while the bound provider offers `nodejs24.x` (hashicorp/aws >= 6.19): AWS deprecates nodejs22.x on 2027-04-30 and blocks creating functions on it from 2027-06-01.",
     inputs: (c) => [c.lambda.runtime],
     departs: (c) => c.lambda.runtime === "nodejs22.x" && offers(c.provider.awsVersion, "nodejs24Runtime"),
     message: () =>
@@ -109,7 +126,8 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "provisioned-pollers-billed-while-idle",
-    summary: "`eventSource.provisionedPollers` is set: its minimum pollers are billed all the time, also while the queue is empty. Choose provisioned mode for sustained high throughput or spikes that must be absorbed in seconds; the default mode with maximum concurrency 10 costs nothing while idle.",
+    summary:
+      "`eventSource.provisionedPollers` is set: its minimum pollers are billed all the time, also while the queue is empty. Choose provisioned mode for sustained high throughput or spikes that must be absorbed in seconds; the default mode with maximum concurrency 10 costs nothing while idle.",
     inputs: (c) => [c.eventSource.provisionedPollers?.minimum],
     departs: (c) => c.eventSource.provisionedPollers !== undefined,
     message: (c) =>

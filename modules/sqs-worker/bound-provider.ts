@@ -63,7 +63,11 @@ export function useBoundProviderSource(source: BoundProviderSource): () => void 
 }
 
 /** A source that always answers `awsVersion` (for tests and the lanes that cannot install it). */
-export function fixedBoundProvider(awsVersion: string, bindings = "@cdktf/provider-aws", bindingsVersion = "(pretended)"): BoundProviderSource {
+export function fixedBoundProvider(
+  awsVersion: string,
+  bindings = "@cdktf/provider-aws",
+  bindingsVersion = "(pretended)",
+): BoundProviderSource {
   return () => ({ bindings, bindingsVersion, awsVersion });
 }
 
@@ -73,12 +77,17 @@ export function boundProvider(): BoundProvider {
     const found = source();
     if (found) return found;
   }
-  throw new Error(`sqs-worker-cdktf: cannot tell which hashicorp/aws version the installed provider bindings target (is ${BINDINGS} installed?)`);
+  throw new Error(
+    `sqs-worker-cdktf: cannot tell which hashicorp/aws version the installed provider bindings target (is ${BINDINGS} installed?)`,
+  );
 }
 
 /** The numeric parts of a version such as `6.22.1` (a pre-release suffix is ignored). */
 function parts(version: string): number[] {
-  return version.split("-")[0].split(".").map((p) => Number.parseInt(p, 10) || 0);
+  return version
+    .split("-")[0]
+    .split(".")
+    .map((p) => Number.parseInt(p, 10) || 0);
 }
 
 /** True when `version` is `needed` or newer (numeric comparison, part by part). */

@@ -146,14 +146,28 @@ const SETTLED_MS = 2000;
  * Failing to write (a read-only node_modules, a full disk) is not an error: the next synth
  * builds again.
  */
-export function writeCachedZip(cacheDir: string, identity: string, inputs: readonly string[], zip: Buffer, codeSizeBytes: number, buildStartedMs: number): void {
+export function writeCachedZip(
+  cacheDir: string,
+  identity: string,
+  inputs: readonly string[],
+  zip: Buffer,
+  codeSizeBytes: number,
+  buildStartedMs: number,
+): void {
   let partial: string | undefined;
   try {
     const dependencies = withPackageManifests(inputs);
     const files = dependencies.map((file): [string, string] => [file, sha256Hex(fs.readFileSync(file))]);
     // After hashing: an edit between esbuild's read and the hash leaves a recent time here.
     if (dependencies.some((file) => fs.statSync(file).mtimeMs > buildStartedMs - SETTLED_MS)) return;
-    const header: EntryHeader = { format: ENTRY_FORMAT, identity, files, folders: folderTimes(inputs), zipSha256: sha256Hex(zip), codeSizeBytes };
+    const header: EntryHeader = {
+      format: ENTRY_FORMAT,
+      identity,
+      files,
+      folders: folderTimes(inputs),
+      zipSha256: sha256Hex(zip),
+      codeSizeBytes,
+    };
     fs.mkdirSync(cacheDir, { recursive: true });
     const target = entryPath(cacheDir, identity);
     partial = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;

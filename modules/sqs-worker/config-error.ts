@@ -25,7 +25,9 @@ export class SqsWorkerConfigError extends Error {
 
   constructor(violations: readonly SqsWorkerViolation[]) {
     const count = violations.length === 1 ? "1 problem" : `${violations.length} problems`;
-    super(`Invalid SqsWorker configuration (${count}):\n${violations.map((v) => `  - ${formatViolation(v)}`).join("\n")}`);
+    super(
+      `Invalid SqsWorker configuration (${count}):\n${violations.map((v) => `  - ${formatViolation(v)}`).join("\n")}`,
+    );
     this.name = "SqsWorkerConfigError";
     this.violations = violations;
   }

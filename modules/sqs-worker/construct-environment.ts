@@ -22,9 +22,14 @@ function environmentValue(value: number): string {
  */
 export function constructEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, string> {
   return {
-    ...(config.queue.fifo ? { [WORKER_ENV.maxReceiveCount]: environmentValue(config.deadLetterQueue.maxReceiveCount) } : {}),
+    ...(config.queue.fifo
+      ? { [WORKER_ENV.maxReceiveCount]: environmentValue(config.deadLetterQueue.maxReceiveCount) }
+      : {}),
     ...(config.idempotency
-      ? { [IDEMPOTENCY_ENV.table]: names.idempotencyTable, [IDEMPOTENCY_ENV.expirySeconds]: environmentValue(config.idempotency.expirySeconds) }
+      ? {
+          [IDEMPOTENCY_ENV.table]: names.idempotencyTable,
+          [IDEMPOTENCY_ENV.expirySeconds]: environmentValue(config.idempotency.expirySeconds),
+        }
       : {}),
   };
 }
@@ -36,6 +41,9 @@ export function constructEnvironment(config: ResolvedSqsWorkerConfig, names: Wor
 export function functionEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, unknown> {
   // A value that is a number or object token (a number variable, `variable.value`) is written as
   // the expression it stands for: Lambda takes text, and only strings carry a token into a map.
-  const given = environmentEntries(config.lambda.environment).map(([key, value]) => [key, typeof value !== "string" && isUnresolved(value) ? Token.asString(value) : value]);
+  const given = environmentEntries(config.lambda.environment).map(([key, value]) => [
+    key,
+    typeof value !== "string" && isUnresolved(value) ? Token.asString(value) : value,
+  ]);
   return { ...Object.fromEntries(given), ...constructEnvironment(config, names) };
 }

@@ -98,7 +98,8 @@ export function resolveEntry(entry: unknown, baseDir: string = appDirectory()): 
  * cycle), at least {@link MIN_BACKLOG_AGE_SECONDS}. A token visibility gives a token threshold.
  */
 export function defaultBacklogAgeSeconds(visibilityTimeoutSeconds: number): number {
-  if (isUnresolved(visibilityTimeoutSeconds)) return Fn.max([Token.asNumber(Op.mul(2, visibilityTimeoutSeconds)), MIN_BACKLOG_AGE_SECONDS]);
+  if (isUnresolved(visibilityTimeoutSeconds))
+    return Fn.max([Token.asNumber(Op.mul(2, visibilityTimeoutSeconds)), MIN_BACKLOG_AGE_SECONDS]);
   return Math.max(2 * visibilityTimeoutSeconds, MIN_BACKLOG_AGE_SECONDS);
 }
 
@@ -173,14 +174,19 @@ export interface ResolvedSqsWorkerConfig {
 }
 
 /** Fills in every default of {@link SqsWorkerProps}; derived defaults use the resolved inputs. */
-export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: string, provider: BoundProvider = boundProvider()): ResolvedSqsWorkerConfig {
+export function resolveSqsWorkerConfig(
+  props: SqsWorkerProps,
+  stackRegion?: string,
+  provider: BoundProvider = boundProvider(),
+): ResolvedSqsWorkerConfig {
   const timeoutSeconds = props.lambda?.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   const maximumBatchingWindowSeconds =
     props.eventSource?.maximumBatchingWindowSeconds ?? DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS;
   const maximumConcurrency = props.eventSource?.maximumConcurrency;
   const provisionedPollers = props.eventSource?.provisionedPollers;
   const fifo = props.queue?.fifo ?? false;
-  const visibilityTimeoutSeconds = props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds);
+  const visibilityTimeoutSeconds =
+    props.queue?.visibilityTimeoutSeconds ?? defaultVisibilityTimeout(timeoutSeconds, maximumBatchingWindowSeconds);
   const messageRetentionSeconds = props.queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS;
   return {
     serviceName: props.serviceName,
@@ -225,7 +231,10 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
           ? undefined
           : (maximumConcurrency ?? (provisionedPollers === undefined ? DEFAULT_MAXIMUM_CONCURRENCY : undefined)),
       maximumConcurrencyGiven: maximumConcurrency !== undefined,
-      provisionedPollers: provisionedPollers === undefined ? undefined : { minimum: provisionedPollers.minimum, maximum: provisionedPollers.maximum },
+      provisionedPollers:
+        provisionedPollers === undefined
+          ? undefined
+          : { minimum: provisionedPollers.minimum, maximum: provisionedPollers.maximum },
     },
     alarm: {
       topicArn: props.alarm.topicArn,
@@ -234,9 +243,13 @@ export function resolveSqsWorkerConfig(props: SqsWorkerProps, stackRegion?: stri
     },
     monitoring: {
       backlogAgeSeconds:
-        props.monitoring?.backlogAgeSeconds === false ? undefined : (props.monitoring?.backlogAgeSeconds ?? defaultBacklogAgeSeconds(visibilityTimeoutSeconds)),
+        props.monitoring?.backlogAgeSeconds === false
+          ? undefined
+          : (props.monitoring?.backlogAgeSeconds ?? defaultBacklogAgeSeconds(visibilityTimeoutSeconds)),
       maxFailedInvocations:
-        props.monitoring?.maxFailedInvocations === false ? undefined : (props.monitoring?.maxFailedInvocations ?? DEFAULT_MAX_FAILED_INVOCATIONS),
+        props.monitoring?.maxFailedInvocations === false
+          ? undefined
+          : (props.monitoring?.maxFailedInvocations ?? DEFAULT_MAX_FAILED_INVOCATIONS),
       throttlesAlarm: props.monitoring?.throttlesAlarm ?? true,
       deadLetterArrivalsAlarm: props.monitoring?.deadLetterArrivalsAlarm ?? true,
       periodSeconds: props.monitoring?.periodSeconds ?? DEFAULT_MONITORING_PERIOD_SECONDS,

@@ -8,6 +8,8 @@ import { App, type TerraformResource } from "cdktf";
  */
 export function unquoteDependsOnInHcl(resource: TerraformResource, dependencies: readonly TerraformResource[]): void {
   if (!App.of(resource).hclOutput) return;
-  const addresses = dependencies.map((dependency) => `${dependency.terraformResourceType}.${dependency.friendlyUniqueId}`);
+  const addresses = dependencies.map(
+    (dependency) => `${dependency.terraformResourceType}.${dependency.friendlyUniqueId}`,
+  );
   resource.addOverride("depends_on", `[${addresses.join(", ")}]`);
 }

@@ -42,12 +42,17 @@ export const MAX_ENVIRONMENT_BYTES = 4096;
 
 /** The entries of an environment given as an object (anything else has none: the shape check reports it). */
 export function environmentEntries(environment: unknown): [string, unknown][] {
-  return environment && typeof environment === "object" && !Array.isArray(environment) ? Object.entries(environment) : [];
+  return environment && typeof environment === "object" && !Array.isArray(environment)
+    ? Object.entries(environment)
+    : [];
 }
 
 /** The total size Lambda counts: UTF-8 bytes of every key and value. */
 export function environmentBytes(environment: unknown): number {
-  return environmentEntries(environment).reduce((total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(String(value)), 0);
+  return environmentEntries(environment).reduce(
+    (total, [key, value]) => total + Buffer.byteLength(key) + Buffer.byteLength(String(value)),
+    0,
+  );
 }
 
 /** A cdktf token inside a string: `${TfToken[TOKEN.12]}`. */

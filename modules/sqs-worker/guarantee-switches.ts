@@ -46,19 +46,24 @@ export interface GuaranteeSwitch {
 export const GUARANTEE_SWITCHES: readonly GuaranteeSwitch[] = [
   {
     key: "POWERTOOLS_IDEMPOTENCY_DISABLED",
-    source: "@aws-lambda-powertools/idempotency 2.35.0, lib/cjs/IdempotencyConfig.js (getBooleanFromEnv, extended parsing)",
+    source:
+      "@aws-lambda-powertools/idempotency 2.35.0, lib/cjs/IdempotencyConfig.js (getBooleanFromEnv, extended parsing)",
     withIdempotency:
       "Powertools reads it (true, 1, yes, on, ...) and skips the idempotency table, which is created and never written, so a duplicate runs twice; refused whatever its value, since false is one edit from off",
-    withoutIdempotency: "it does nothing now and would turn idempotency off without a word the day `idempotency: {}` is added",
+    withoutIdempotency:
+      "it does nothing now and would turn idempotency off without a word the day `idempotency: {}` is added",
   },
   {
     key: "AWS_ENDPOINT_URL_DYNAMODB",
-    source: "AWS SDK for JavaScript v3 endpoint configuration: @smithy/core 3.41.1, dist-cjs/submodules/endpoints/index.js (getEndpointUrlConfig, service id DynamoDB)",
-    withIdempotency: "it sends the idempotency table's calls to another endpoint, where the records live (or fail) outside the table the construct created and granted",
+    source:
+      "AWS SDK for JavaScript v3 endpoint configuration: @smithy/core 3.41.1, dist-cjs/submodules/endpoints/index.js (getEndpointUrlConfig, service id DynamoDB)",
+    withIdempotency:
+      "it sends the idempotency table's calls to another endpoint, where the records live (or fail) outside the table the construct created and granted",
   },
   {
     key: "AWS_ENDPOINT_URL",
-    source: "AWS SDK for JavaScript v3 endpoint configuration: @smithy/core 3.41.1, dist-cjs/submodules/endpoints/index.js (getEndpointUrlConfig)",
+    source:
+      "AWS SDK for JavaScript v3 endpoint configuration: @smithy/core 3.41.1, dist-cjs/submodules/endpoints/index.js (getEndpointUrlConfig)",
     withIdempotency:
       "it sends every AWS SDK call, the idempotency table's included, to another endpoint, where the records live (or fail) outside the table the construct created and granted",
   },
@@ -89,7 +94,19 @@ function refuse(key: string, rule: string, appliesTo: (c: Config) => boolean): W
 /** The rule-table rows for {@link GUARANTEE_SWITCHES}: one per switch and case (idempotency on, and off where refused). */
 export function guaranteeSwitchRules(switches: readonly GuaranteeSwitch[] = GUARANTEE_SWITCHES): WorkerRule[] {
   return switches.flatMap((s) => [
-    refuse(s.key, `must not set ${s.key} while idempotency is on: ${s.withIdempotency}`, (c) => c.idempotency !== undefined),
-    ...(s.withoutIdempotency ? [refuse(s.key, `must not set ${s.key}, even with idempotency off: ${s.withoutIdempotency}`, (c) => c.idempotency === undefined)] : []),
+    refuse(
+      s.key,
+      `must not set ${s.key} while idempotency is on: ${s.withIdempotency}`,
+      (c) => c.idempotency !== undefined,
+    ),
+    ...(s.withoutIdempotency
+      ? [
+          refuse(
+            s.key,
+            `must not set ${s.key}, even with idempotency off: ${s.withoutIdempotency}`,
+            (c) => c.idempotency === undefined,
+          ),
+        ]
+      : []),
   ]);
 }

@@ -48,16 +48,19 @@ function walk(node: unknown, visit: (n: AnyNode) => void): void {
     for (const child of node) walk(child, visit);
   } else if (node && typeof node === "object" && typeof (node as { type?: unknown }).type === "string") {
     visit(node as AnyNode);
-    for (const [key, value] of Object.entries(node)) if (key !== "loc" && value && typeof value === "object") walk(value, visit);
+    for (const [key, value] of Object.entries(node))
+      if (key !== "loc" && value && typeof value === "object") walk(value, visit);
   }
 }
 
 /** The top-level bindings of `program`, and (on demand) the names it assigns anywhere. */
 function moduleFacts(program: Program): ModuleFacts {
   const bindings = new Map<string, Binding>();
-  const bind = (name: string, binding: Binding) => bindings.set(name, bindings.has(name) ? { kind: "opaque" } : binding);
+  const bind = (name: string, binding: Binding) =>
+    bindings.set(name, bindings.has(name) ? { kind: "opaque" } : binding);
   for (const statement of program.body) {
-    const node = statement.type === "ExportNamedDeclaration" && statement.declaration ? statement.declaration : statement;
+    const node =
+      statement.type === "ExportNamedDeclaration" && statement.declaration ? statement.declaration : statement;
     if (node.type === "VariableDeclaration") {
       for (const d of node.declarations) {
         if (d.id.type === "Identifier") bind(d.id.name, { kind: "value", init: d.init ?? null });
@@ -78,7 +81,14 @@ function moduleFacts(program: Program): ModuleFacts {
     if (!assigned) {
       const names = new Set<string>();
       walk(program, (n) => {
-        const target = n.type === "AssignmentExpression" ? n.left : n.type === "UpdateExpression" ? n.argument : n.type === "ForInStatement" || n.type === "ForOfStatement" ? n.left : undefined;
+        const target =
+          n.type === "AssignmentExpression"
+            ? n.left
+            : n.type === "UpdateExpression"
+              ? n.argument
+              : n.type === "ForInStatement" || n.type === "ForOfStatement"
+                ? n.left
+                : undefined;
         if (target && target.type !== "VariableDeclaration") for (const name of patternNames(target)) names.add(name);
       });
       assigned = names;
@@ -96,7 +106,8 @@ function either(a: string | undefined, b: string | undefined): string | undefine
 
 /** What `a + b` gives, from what its operands are: a string when either is one. */
 function plusResult(left: string | undefined, right: string | undefined): string {
-  const isString = (d: string | undefined) => d === "a string" || d === "a string literal" || d === "a template literal";
+  const isString = (d: string | undefined) =>
+    d === "a string" || d === "a string literal" || d === "a template literal";
   const isNumber = (d: string | undefined) => d === "a number" || d === "a number literal";
   if (isString(left) || isString(right)) return "a string";
   return isNumber(left) && isNumber(right) ? "a number" : "a string or number";
@@ -128,7 +139,11 @@ function describe(node: Expression | null, facts: ModuleFacts, depth = 0): strin
     case "UnaryExpression":
       if (node.operator === "void") return "undefined";
       // Whatever the operand, these operators give a primitive.
-      return node.operator === "typeof" ? "a string" : node.operator === "!" || node.operator === "delete" ? "a boolean" : "a number";
+      return node.operator === "typeof"
+        ? "a string"
+        : node.operator === "!" || node.operator === "delete"
+          ? "a boolean"
+          : "a number";
     case "BinaryExpression":
       if (COMPARISONS.has(node.operator)) return "a boolean";
       if (node.operator !== "+") return "a number";
@@ -154,7 +169,8 @@ function describeName(name: string, facts: ModuleFacts, depth: number): string |
   const binding = facts.bindings.get(name);
   if (!binding) return name === "undefined" ? "undefined" : undefined; // a global such as `process`: unknown
   if (depth > MAX_ALIAS_DEPTH) return undefined;
-  const described = binding.kind === "class" ? "a class" : binding.kind === "value" ? describe(binding.init, facts, depth) : undefined;
+  const described =
+    binding.kind === "class" ? "a class" : binding.kind === "value" ? describe(binding.init, facts, depth) : undefined;
   return described !== undefined && !facts.assigned().has(name) ? described : undefined;
 }
 
@@ -199,8 +215,15 @@ export function readHandlerExport(code: string, name: string): HandlerExportRead
   for (const statement of program.body) {
     if (statement.type !== "ExportNamedDeclaration") continue;
     const declaration = statement.declaration;
-    if (declaration?.type === "VariableDeclaration" || declaration?.type === "ClassDeclaration" || declaration?.type === "FunctionDeclaration") {
-      const declared = declaration.type === "VariableDeclaration" ? declaration.declarations.flatMap((d) => patternNames(d.id)) : [declaration.id.name];
+    if (
+      declaration?.type === "VariableDeclaration" ||
+      declaration?.type === "ClassDeclaration" ||
+      declaration?.type === "FunctionDeclaration"
+    ) {
+      const declared =
+        declaration.type === "VariableDeclaration"
+          ? declaration.declarations.flatMap((d) => patternNames(d.id))
+          : [declaration.id.name];
       if (declared.includes(name)) return { reExportsAllFromPackage, nonFunction: describeName(name, facts, 0) };
     }
     const specifier = statement.specifiers.find((s) => specifierName(s.exported) === name);

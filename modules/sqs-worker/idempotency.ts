@@ -34,6 +34,7 @@ export function createIdempotencyTable(scope: Construct, names: WorkerNames): Dy
 
 /** The worker role's statement: exactly the item actions Powertools performs, on this table only. */
 export function idempotencyStatements(tableArn: string): DataAwsIamPolicyDocumentStatement[] {
-  return [{ sid: "IdempotencyRecords", effect: "Allow", actions: [...IDEMPOTENCY_TABLE_ACTIONS], resources: [tableArn] }];
+  return [
+    { sid: "IdempotencyRecords", effect: "Allow", actions: [...IDEMPOTENCY_TABLE_ACTIONS], resources: [tableArn] },
+  ];
 }
-

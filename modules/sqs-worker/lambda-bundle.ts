@@ -166,7 +166,12 @@ function packageVersion(): string {
  * The key of the on-disk cache, together with the contents of the files the build read.
  */
 function bundleIdentity(entry: string, options: BundleOptions): string {
-  return JSON.stringify({ entry, build: buildOptions(entry, options), esbuild: esbuildVersion, bundler: bundlerIdentity() });
+  return JSON.stringify({
+    entry,
+    build: buildOptions(entry, options),
+    esbuild: esbuildVersion,
+    bundler: bundlerIdentity(),
+  });
 }
 
 /** esbuild's first error as one line: `file:line:column: text`. */
@@ -190,7 +195,9 @@ function firstBuildError(error: unknown): string {
  */
 function checkHandlerExport(entry: string): void {
   const result = buildSync({ ...buildOptions(entry), format: "esm", minify: false, packages: "external" });
-  const entryInput = Object.entries(result.metafile!.inputs).find(([file]) => path.resolve(path.dirname(entry), file) === entry)?.[1];
+  const entryInput = Object.entries(result.metafile!.inputs).find(
+    ([file]) => path.resolve(path.dirname(entry), file) === entry,
+  )?.[1];
   if (entryInput?.format === "cjs") return;
   // Not named `exports`: in CommonJS output that would shadow the module's own exports object.
   const exported = Object.values(result.metafile!.outputs)[0].exports;
@@ -203,10 +210,14 @@ function checkHandlerExport(entry: string): void {
     );
   }
   if (reading.nonFunction === "a class") {
-    throw new LambdaBundleError(`exports \`${HANDLER_EXPORT}\` as a class, not a function; Lambda calls index.handler without \`new\`, which throws a TypeError`);
+    throw new LambdaBundleError(
+      `exports \`${HANDLER_EXPORT}\` as a class, not a function; Lambda calls index.handler without \`new\`, which throws a TypeError`,
+    );
   }
   if (reading.nonFunction) {
-    throw new LambdaBundleError(`exports \`${HANDLER_EXPORT}\` as ${reading.nonFunction}, not a function; Lambda calls index.handler`);
+    throw new LambdaBundleError(
+      `exports \`${HANDLER_EXPORT}\` as ${reading.nonFunction}, not a function; Lambda calls index.handler`,
+    );
   }
 }
 
@@ -218,7 +229,12 @@ function checkHandlerExport(entry: string): void {
  */
 function ensureZipOnDisk(zipPath: string, zip: Buffer, sha256Hex: string): void {
   const existing = fs.statSync(zipPath, { throwIfNoEntry: false });
-  if (existing?.isFile() && existing.size === zip.length && createHash("sha256").update(fs.readFileSync(zipPath)).digest("hex") === sha256Hex) return;
+  if (
+    existing?.isFile() &&
+    existing.size === zip.length &&
+    createHash("sha256").update(fs.readFileSync(zipPath)).digest("hex") === sha256Hex
+  )
+    return;
   fs.mkdirSync(path.dirname(zipPath), { recursive: true, mode: 0o700 });
   const partial = `${zipPath}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   fs.writeFileSync(partial, zip, { flag: "wx", mode: 0o600 });
@@ -285,7 +301,9 @@ export function bundleLambda(
     zip = createReproducibleZip([{ name: BUNDLE_FILE_NAME, data: code }]);
     codeSizeBytes = code.length;
     const workingDir = path.dirname(absoluteEntry);
-    inputs = Object.keys(result.metafile!.inputs).map((file) => path.resolve(workingDir, file)).sort();
+    inputs = Object.keys(result.metafile!.inputs)
+      .map((file) => path.resolve(workingDir, file))
+      .sort();
     if (identity !== undefined) writeCachedZip(cacheDir!, identity, inputs, zip, codeSizeBytes, startedMs);
   }
   const digest = createHash("sha256").update(zip);

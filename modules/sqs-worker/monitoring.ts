@@ -119,13 +119,21 @@ export function createMonitoring(scope: Construct, worker: MonitoredWorker): Wor
           {
             id: "visible",
             returnData: false,
-            metric: { ...sqsMetric(worker.deadLetterQueueName), metricName: "ApproximateNumberOfMessagesVisible", period: config.alarm.periodSeconds, stat: "Maximum" },
+            metric: {
+              ...sqsMetric(worker.deadLetterQueueName),
+              metricName: "ApproximateNumberOfMessagesVisible",
+              period: config.alarm.periodSeconds,
+              stat: "Maximum",
+            },
           },
         ],
       });
 
   const dashboard = config.monitoring.dashboard
-    ? new CloudwatchDashboard(scope, "Dashboard", { dashboardName: names.dashboard, dashboardBody: dashboardJson(scope, dashboardBody(worker)) })
+    ? new CloudwatchDashboard(scope, "Dashboard", {
+        dashboardName: names.dashboard,
+        dashboardBody: dashboardJson(scope, dashboardBody(worker)),
+      })
     : undefined;
 
   return { backlogAgeAlarm, errorsAlarm, throttlesAlarm, deadLetterArrivalsAlarm, dashboard };
@@ -143,8 +151,22 @@ function dashboardJson(scope: Construct, body: Record<string, unknown>): string 
 }
 
 /** One graph of the dashboard. */
-function widget(title: string, x: number, y: number, metrics: unknown[][], properties: Record<string, unknown> = {}, width = 12): Record<string, unknown> {
-  return { type: "metric", x, y, width, height: 6, properties: { title, metrics, view: "timeSeries", period: 60, ...properties } };
+function widget(
+  title: string,
+  x: number,
+  y: number,
+  metrics: unknown[][],
+  properties: Record<string, unknown> = {},
+  width = 12,
+): Record<string, unknown> {
+  return {
+    type: "metric",
+    x,
+    y,
+    width,
+    height: 6,
+    properties: { title, metrics, view: "timeSeries", period: 60, ...properties },
+  };
 }
 
 /**
@@ -167,18 +189,63 @@ export function dashboardBody(worker: MonitoredWorker): Record<string, unknown> 
   // reference is a token cdktf resolves, and a dashboard of them cost ~15 ms per stack.
   const { config, names } = worker;
   const queue = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", names.queue];
-  const fn = (metric: string, options: Record<string, unknown> = {}) => ["AWS/Lambda", metric, "FunctionName", names.function, options];
-  const esm = (metric: string) => ["AWS/Lambda", metric, "EventSourceMappingUUID", worker.eventSourceMappingUuid, { stat: "Sum" }];
+  const fn = (metric: string, options: Record<string, unknown> = {}) => [
+    "AWS/Lambda",
+    metric,
+    "FunctionName",
+    names.function,
+    options,
+  ];
+  const esm = (metric: string) => [
+    "AWS/Lambda",
+    metric,
+    "EventSourceMappingUUID",
+    worker.eventSourceMappingUuid,
+    { stat: "Sum" },
+  ];
   const region = { region: worker.region };
   return {
     widgets: [
-      widget("Queue depth", 0, 0, [[...queue, { stat: "Maximum", label: "visible" }], ["AWS/SQS", "ApproximateNumberOfMessagesNotVisible", "QueueName", names.queue, { stat: "Maximum", label: "in flight" }]], region),
-      widget("Age of the oldest message (s)", 12, 0, [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", names.queue, { stat: "Maximum" }]], {
-        ...region,
-        ...limit("backlog-age alarm", config.monitoring.backlogAgeSeconds),
-      }),
-      widget("Dead-letter queue depth", 0, 6, [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", names.deadLetterQueue, { stat: "Maximum" }]], region),
-      widget("Invocations, errors, throttles", 12, 6, [fn("Invocations", { stat: "Sum" }), fn("Errors", { stat: "Sum" }), fn("Throttles", { stat: "Sum" })], region),
+      widget(
+        "Queue depth",
+        0,
+        0,
+        [
+          [...queue, { stat: "Maximum", label: "visible" }],
+          [
+            "AWS/SQS",
+            "ApproximateNumberOfMessagesNotVisible",
+            "QueueName",
+            names.queue,
+            { stat: "Maximum", label: "in flight" },
+          ],
+        ],
+        region,
+      ),
+      widget(
+        "Age of the oldest message (s)",
+        12,
+        0,
+        [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", names.queue, { stat: "Maximum" }]],
+        {
+          ...region,
+          ...limit("backlog-age alarm", config.monitoring.backlogAgeSeconds),
+        },
+      ),
+      widget(
+        "Dead-letter queue depth",
+        0,
+        6,
+        [["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", names.deadLetterQueue, { stat: "Maximum" }]],
+        region,
+      ),
+      widget(
+        "Invocations, errors, throttles",
+        12,
+        6,
+        [fn("Invocations", { stat: "Sum" }), fn("Errors", { stat: "Sum" }), fn("Throttles", { stat: "Sum" })],
+        region,
+      ),
       widget("Duration (ms)", 0, 12, [fn("Duration", { stat: "p50" }), fn("Duration", { stat: "p99" })], {
         ...region,
         ...(isUnresolved(config.lambda.timeoutSeconds) ? {} : limit("timeout", config.lambda.timeoutSeconds * 1000)),
@@ -187,7 +254,19 @@ export function dashboardBody(worker: MonitoredWorker): Record<string, unknown> 
         ...region,
         ...limit("maximum concurrency", config.eventSource.maximumConcurrency),
       }),
-      widget("Event source mapping: events", 0, 18, [esm("PolledEventCount"), esm("FilteredOutEventCount"), esm("FailedInvokeEventCount"), esm("DroppedEventCount")], region, 24),
+      widget(
+        "Event source mapping: events",
+        0,
+        18,
+        [
+          esm("PolledEventCount"),
+          esm("FilteredOutEventCount"),
+          esm("FailedInvokeEventCount"),
+          esm("DroppedEventCount"),
+        ],
+        region,
+        24,
+      ),
     ],
   };
 }

@@ -92,12 +92,19 @@ function describeClash(claim: Claim, owner: Owner): string {
 }
 
 /** The claims of another worker in the same app that `names` would repeat, and that worker's path. */
-export function findNameClash(scope: IConstruct, names: WorkerNames, config: OptionalResources): { owner: string; clashes: string[] } | undefined {
+export function findNameClash(
+  scope: IConstruct,
+  names: WorkerNames,
+  config: OptionalResources,
+): { owner: string; clashes: string[] } | undefined {
   const registry = registries.get(scope.node.root);
   if (!registry) return undefined;
   const clashing = claims(names, config).filter((claim) => registry.has(claimKey(claim)));
   if (clashing.length === 0) return undefined;
-  return { owner: registry.get(claimKey(clashing[0]))!.path, clashes: clashing.map((claim) => describeClash(claim, registry.get(claimKey(claim))!)) };
+  return {
+    owner: registry.get(claimKey(clashing[0]))!.path,
+    clashes: clashing.map((claim) => describeClash(claim, registry.get(claimKey(claim))!)),
+  };
 }
 
 /** Records the names of a worker that was built (`path` is its construct path). */

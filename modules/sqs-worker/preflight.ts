@@ -53,14 +53,23 @@ export function validateAndBundle(
       bundle = bundleLambda(config.lambda.entry, undefined, { idempotency: config.idempotency !== undefined });
     } catch (error) {
       if (!(error instanceof LambdaBundleError)) throw error;
-      violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule: error.message, given: show(config.lambda.entryGiven) });
+      violations.push({
+        serviceName: config.serviceName,
+        path: "lambda.entry",
+        rule: error.message,
+        given: show(config.lambda.entryGiven),
+      });
     }
   }
   // Lambda refuses an oversized package only at apply, after the queues and the role exist.
   for (const rule of bundle ? bundleSizeProblems(bundle) : []) {
-    violations.push({ serviceName: config.serviceName, path: "lambda.entry", rule, given: show(config.lambda.entryGiven) });
+    violations.push({
+      serviceName: config.serviceName,
+      path: "lambda.entry",
+      rule,
+      given: show(config.lambda.entryGiven),
+    });
   }
   if (violations.length > 0 || !bundle) throw new SqsWorkerConfigError(violations);
   return bundle;
 }
-

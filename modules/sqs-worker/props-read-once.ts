@@ -45,7 +45,8 @@ export function snapshotProps(props: unknown): unknown {
     if (!isGroupLike(value)) continue;
     const copy = readOnce(value, Object.keys(PROP_SHAPE[group]));
     // Only a literal is copied: a Map or class instance stays as given, for the shape check to refuse.
-    if (group === "lambda" && isObjectLiteral(copy.environment)) copy.environment = Object.freeze(readOnce(copy.environment, []));
+    if (group === "lambda" && isObjectLiteral(copy.environment))
+      copy.environment = Object.freeze(readOnce(copy.environment, []));
     top[group] = Object.freeze(copy);
   }
   return Object.freeze(top);

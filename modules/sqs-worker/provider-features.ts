@@ -76,7 +76,9 @@ export const PROVIDER_FEATURES = {
     feature: "data aws_region's region attribute (name is deprecated from 6.0)",
     needsAws: "6.0.0",
     cdktfBindings: "21.0.0",
-    sources: ["https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/version-6-upgrade.html.markdown#data-source-aws_region"],
+    sources: [
+      "https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/version-6-upgrade.html.markdown#data-source-aws_region",
+    ],
   },
 } as const satisfies Record<string, ProviderFeature>;
 

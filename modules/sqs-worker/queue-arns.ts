@@ -14,7 +14,11 @@ import { offers } from "./provider-features";
  * @see https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/version-6-upgrade.html.markdown#data-source-aws_region
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html#amazonsqs-resources-for-iam-policies
  */
-export function queueArns(scope: Construct, names: WorkerNames, awsVersion: string): { readonly queue: string; readonly deadLetterQueue: string; readonly region: string } {
+export function queueArns(
+  scope: Construct,
+  names: WorkerNames,
+  awsVersion: string,
+): { readonly queue: string; readonly deadLetterQueue: string; readonly region: string } {
   const partition = new DataAwsPartition(scope, "Partition").partition;
   const regionData = new DataAwsRegion(scope, "Region");
   // By name: the 5.x bindings this compiles against have no `region` getter.

@@ -57,10 +57,18 @@ export const XRAY_WRITE_ACTIONS = ["xray:PutTelemetryRecords", "xray:PutTraceSeg
 export const WORKER_KMS_ACTIONS = ["kms:Decrypt"] as const;
 
 /** Extra statements of the worker policy for tracing and a customer managed key. */
-export function optionalWorkerStatements(options: { tracing: boolean; kmsKeyArn?: string }): DataAwsIamPolicyDocumentStatement[] {
+export function optionalWorkerStatements(options: {
+  tracing: boolean;
+  kmsKeyArn?: string;
+}): DataAwsIamPolicyDocumentStatement[] {
   const statements: DataAwsIamPolicyDocumentStatement[] = [];
   if (options.kmsKeyArn) {
-    statements.push({ sid: "DecryptQueueMessages", effect: "Allow", actions: [...WORKER_KMS_ACTIONS], resources: [options.kmsKeyArn] });
+    statements.push({
+      sid: "DecryptQueueMessages",
+      effect: "Allow",
+      actions: [...WORKER_KMS_ACTIONS],
+      resources: [options.kmsKeyArn],
+    });
   }
   if (options.tracing) {
     statements.push({ sid: "WriteTraces", effect: "Allow", actions: [...XRAY_WRITE_ACTIONS], resources: ["*"] });
@@ -86,7 +94,10 @@ export function tlsOnlyQueueStatements(queueArn: string): DataAwsIamPolicyDocume
 }
 
 /** The dead-letter queue's redrive allow policy: only this worker's source queue may use it. */
-export function redriveAllowPolicy(sourceQueueArn: string): { redrivePermission: "byQueue"; sourceQueueArns: string[] } {
+export function redriveAllowPolicy(sourceQueueArn: string): {
+  redrivePermission: "byQueue";
+  sourceQueueArns: string[];
+} {
   return { redrivePermission: "byQueue", sourceQueueArns: [sourceQueueArn] };
 }
 
@@ -129,10 +140,20 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
       ],
       resources: [scope.deadLetterQueueArn],
     },
-    { sid: "SendBackToSourceQueue", effect: "Allow", actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"], resources: [scope.queueArn] },
+    {
+      sid: "SendBackToSourceQueue",
+      effect: "Allow",
+      actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
+      resources: [scope.queueArn],
+    },
     { sid: "ReadAlarmState", effect: "Allow", actions: ["cloudwatch:DescribeAlarms"], resources: [...scope.alarmArns] },
     // `logs` reads the worker's log group; IAM names it with and without the ":*" of its streams.
-    { sid: "ReadWorkerLogs", effect: "Allow", actions: ["logs:FilterLogEvents"], resources: [scope.logGroupArn, `${scope.logGroupArn}:*`] },
+    {
+      sid: "ReadWorkerLogs",
+      effect: "Allow",
+      actions: ["logs:FilterLogEvents"],
+      resources: [scope.logGroupArn, `${scope.logGroupArn}:*`],
+    },
     // status reads the queues' ApproximateAgeOfOldestMessage; CloudWatch supports no resource-level
     // permissions for metric reads, so `*` is the only possible resource.
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html
@@ -141,10 +162,20 @@ export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPol
   if (scope.idempotencyTableArn) {
     // Metadata only (no item reads): a native redrive gives moved messages new ids, which the
     // default idempotency key does not survive, so the tool warns when the table exists.
-    statements.push({ sid: "SeeIdempotencyTable", effect: "Allow", actions: ["dynamodb:DescribeTable"], resources: [scope.idempotencyTableArn] });
+    statements.push({
+      sid: "SeeIdempotencyTable",
+      effect: "Allow",
+      actions: ["dynamodb:DescribeTable"],
+      resources: [scope.idempotencyTableArn],
+    });
   }
   if (scope.kmsKeyArn) {
-    statements.push({ sid: "UseQueueKey", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [scope.kmsKeyArn] });
+    statements.push({
+      sid: "UseQueueKey",
+      effect: "Allow",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [scope.kmsKeyArn],
+    });
   }
   return statements;
 }

@@ -41,7 +41,12 @@ export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKin
     maximumMessageBytes: "number",
   },
   deadLetterQueue: { maxReceiveCount: "number", messageRetentionSeconds: "number", operatorPolicy: "boolean" },
-  eventSource: { batchSize: "number", maximumBatchingWindowSeconds: "number", maximumConcurrency: "number or false", provisionedPollers: "pollers" },
+  eventSource: {
+    batchSize: "number",
+    maximumBatchingWindowSeconds: "number",
+    maximumConcurrency: "number or false",
+    provisionedPollers: "pollers",
+  },
   alarm: { topicArn: "string", periodSeconds: "number", evaluationPeriods: "number" },
   monitoring: {
     backlogAgeSeconds: "number or false",
@@ -59,7 +64,12 @@ export const PROP_SHAPE: Readonly<Record<string, Readonly<Record<string, PropKin
  * given as something else than an object, and unknown keys matching a pattern (checked before
  * the "did you mean" search).
  */
-const GROUP_HINTS: Readonly<Record<string, { readonly notAnObject?: string; readonly unknownKey?: { readonly pattern: RegExp; readonly rule: string } }>> = {
+const GROUP_HINTS: Readonly<
+  Record<
+    string,
+    { readonly notAnObject?: string; readonly unknownKey?: { readonly pattern: RegExp; readonly rule: string } }
+  >
+> = {
   idempotency: {
     notAnObject: " (`idempotency: {}` turns it on with the defaults; leave it out for off)",
     // The key function is code that runs in Lambda, so it cannot be a construct prop.
@@ -111,7 +121,9 @@ function hasKind(value: unknown, kind: PropKind): boolean {
       return (
         isObjectLiteral(value) &&
         Object.keys(value).every((key) => (POLLER_KEYS as readonly string[]).includes(key)) &&
-        POLLER_KEYS.every((key) => isUnresolved(value[key]) || (typeof value[key] === "number" && !Number.isNaN(value[key])))
+        POLLER_KEYS.every(
+          (key) => isUnresolved(value[key]) || (typeof value[key] === "number" && !Number.isNaN(value[key])),
+        )
       );
   }
 }
@@ -171,7 +183,12 @@ export function closestProp(group: string, key: string): string | undefined {
  * prop, in prop order. Empty when the shape is right; the range rules come after.
  */
 export function findShapeViolations(props: unknown, scope?: IConstruct): SqsWorkerViolation[] {
-  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({ serviceName: serviceLabel(isPlainObject(props) ? props.serviceName : undefined, scope), path, rule, given: showValue(given, scope) });
+  const violation = (path: string, rule: string, given: unknown): SqsWorkerViolation => ({
+    serviceName: serviceLabel(isPlainObject(props) ? props.serviceName : undefined, scope),
+    path,
+    rule,
+    given: showValue(given, scope),
+  });
   if (!isPlainObject(props)) return [violation("props", "must be an object", props)];
 
   const violations: SqsWorkerViolation[] = [];
@@ -193,16 +210,19 @@ export function findShapeViolations(props: unknown, scope?: IConstruct): SqsWork
     }
   };
 
-  if (props.serviceName === undefined) violations.push(violation("serviceName", "is required: every AWS name derives from it", undefined));
+  if (props.serviceName === undefined)
+    violations.push(violation("serviceName", "is required: every AWS name derives from it", undefined));
   checkGroup("", props);
   for (const group of GROUPS) {
     const values = props[group];
     if (values === undefined || isUnresolved(values)) continue; // a token group: see synth-time-props.ts
-    if (!isPlainObject(values)) violations.push(violation(group, `must be an object${GROUP_HINTS[group]?.notAnObject ?? ""}`, values));
+    if (!isPlainObject(values))
+      violations.push(violation(group, `must be an object${GROUP_HINTS[group]?.notAnObject ?? ""}`, values));
     else checkGroup(group, values);
   }
   if ((!isPlainObject(props.alarm) || props.alarm.topicArn === undefined) && !isUnresolved(props.alarm)) {
-    if (props.alarm === undefined || isPlainObject(props.alarm)) violations.push(violation("alarm.topicArn", "is required: the SNS topic the alarm notifies", undefined));
+    if (props.alarm === undefined || isPlainObject(props.alarm))
+      violations.push(violation("alarm.topicArn", "is required: the SNS topic the alarm notifies", undefined));
   }
   return violations;
 }

@@ -131,7 +131,8 @@ export class SqsWorker extends Construct {
     const fifo = config.queue.fifo ? { fifoQueue: true } : {};
     // Left out unless given, so SQS's default applies; on both queues, so that a message the
     // source queue took fits in the DLQ and can be redriven back.
-    const messageSize = config.queue.maximumMessageBytes === undefined ? {} : { maxMessageSize: config.queue.maximumMessageBytes };
+    const messageSize =
+      config.queue.maximumMessageBytes === undefined ? {} : { maxMessageSize: config.queue.maximumMessageBytes };
 
     // Both queues' ARNs, known before either exists: the queue policies and the DLQ's redrive
     // allow policy are then attributes of the queues themselves. As separate resources
@@ -146,7 +147,9 @@ export class SqsWorker extends Construct {
       ...messageSize,
       ...fifo,
       ...encryption,
-      policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueTlsPolicy", { statement: tlsOnlyQueueStatements(arns.deadLetterQueue) }).json,
+      policy: new DataAwsIamPolicyDocument(this, "DeadLetterQueueTlsPolicy", {
+        statement: tlsOnlyQueueStatements(arns.deadLetterQueue),
+      }).json,
       // Only this worker's source queue may use the DLQ.
       redriveAllowPolicy: Fn.jsonencode(redriveAllowPolicy(arns.queue)),
     });
@@ -161,7 +164,8 @@ export class SqsWorker extends Construct {
       ...fifo,
       ...(config.queue.fifo ? { contentBasedDeduplication: config.queue.contentBasedDeduplication } : {}),
       ...encryption,
-      policy: new DataAwsIamPolicyDocument(this, "QueueTlsPolicy", { statement: tlsOnlyQueueStatements(arns.queue) }).json,
+      policy: new DataAwsIamPolicyDocument(this, "QueueTlsPolicy", { statement: tlsOnlyQueueStatements(arns.queue) })
+        .json,
       redrivePolicy: Fn.jsonencode({
         deadLetterTargetArn: this.deadLetterQueue.arn,
         maxReceiveCount: config.deadLetterQueue.maxReceiveCount,
@@ -188,7 +192,6 @@ export class SqsWorker extends Construct {
       name: names.logGroup,
       retentionInDays: config.lambda.logRetentionDays,
     });
-
 
     const trustPolicy = new DataAwsIamPolicyDocument(this, "TrustPolicy", { statement: lambdaTrustStatements() });
     this.role = new IamRole(this, "Role", {
@@ -232,7 +235,11 @@ export class SqsWorker extends Construct {
       tracingConfig: { mode: config.lambda.tracing },
       environment:
         Object.keys(environment).length > 0
-          ? { variables: Object.fromEntries(Object.entries(environment).map(([key, value]) => [key, literalForTerraform(value)])) }
+          ? {
+              variables: Object.fromEntries(
+                Object.entries(environment).map(([key, value]) => [key, literalForTerraform(value)]),
+              ),
+            }
           : undefined,
       // The log group must exist first, or Lambda creates one without retention.
       // The role's policy too: a traced function writes to X-Ray from its first invocation.
@@ -254,10 +261,15 @@ export class SqsWorker extends Construct {
       // Polled, filtered, failed and dropped event counts, for the dashboard and for debugging.
       metricsConfig: { metrics: ["EventCount"] },
       scalingConfig:
-        config.eventSource.maximumConcurrency === undefined ? undefined : { maximumConcurrency: config.eventSource.maximumConcurrency },
+        config.eventSource.maximumConcurrency === undefined
+          ? undefined
+          : { maximumConcurrency: config.eventSource.maximumConcurrency },
       // Provisioned mode (exclusive with the scaling config above: the rule table saw to it).
       provisionedPollerConfig: config.eventSource.provisionedPollers
-        ? { minimumPollers: config.eventSource.provisionedPollers.minimum, maximumPollers: config.eventSource.provisionedPollers.maximum }
+        ? {
+            minimumPollers: config.eventSource.provisionedPollers.minimum,
+            maximumPollers: config.eventSource.provisionedPollers.maximum,
+          }
         : undefined,
       // Lambda checks the role's SQS permissions when the mapping is created.
       dependsOn: [this.rolePolicy],
@@ -283,7 +295,12 @@ export class SqsWorker extends Construct {
             statement: dlqOperatorStatements({
               queueArn: this.queue.arn,
               deadLetterQueueArn: this.deadLetterQueue.arn,
-              alarmArns: [this.dlqAlarm, ...Object.values(this.monitoring).filter((m): m is CloudwatchMetricAlarm => m instanceof CloudwatchMetricAlarm)].map((a) => a.arn),
+              alarmArns: [
+                this.dlqAlarm,
+                ...Object.values(this.monitoring).filter(
+                  (m): m is CloudwatchMetricAlarm => m instanceof CloudwatchMetricAlarm,
+                ),
+              ].map((a) => a.arn),
               logGroupArn: this.logGroup.arn,
               kmsKeyArn: config.queue.kmsKeyArn,
               idempotencyTableArn: this.idempotencyTable?.arn,

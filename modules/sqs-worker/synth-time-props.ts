@@ -16,9 +16,11 @@ import { isUnresolved, serviceLabel, showValue } from "./tokens";
 export const SYNTH_TIME_PROPS: Readonly<Record<string, string>> = {
   serviceName:
     "every AWS name derives from it, so the name rules and the check that no two workers of the app create the same names need its value (two workers given the same variable would only collide at apply)",
-  namePrefix: "it is part of every AWS name, so the name rules and the check that no two workers of the app create the same names need its value",
+  namePrefix:
+    "it is part of every AWS name, so the name rules and the check that no two workers of the app create the same names need its value",
   "lambda.entry": "the construct bundles this file at synth",
-  "lambda.runtime": "it decides which runtimes the bound provider must accept, and a value it rejects would fail after review, at validate or apply",
+  "lambda.runtime":
+    "it decides which runtimes the bound provider must accept, and a value it rejects would fail after review, at validate or apply",
   "lambda.tracing": "it decides whether the worker role gets the X-Ray write actions",
   "lambda.environment":
     "a whole-map expression hides its keys, so the reserved-key, SQS_WORKER_ prefix, guarantee-switch and 4 KB rules could not be checked; write an object literal, whose values may be expressions ({ STAGE: var.stage })",
@@ -33,7 +35,8 @@ export const SYNTH_TIME_PROPS: Readonly<Record<string, string>> = {
 };
 
 /** The rule for a group given as a Terraform expression. */
-export const GROUP_RULE = "must be an object written at synth, not a Terraform expression: the construct reads and checks its props one by one";
+export const GROUP_RULE =
+  "must be an object written at synth, not a Terraform expression: the construct reads and checks its props one by one";
 
 /** The rule for an environment key that is a Terraform expression. */
 export const ENVIRONMENT_KEY_RULE =
@@ -90,7 +93,12 @@ export function checkSynthTimeValues(props: Record<string, unknown>, scope?: ICo
     if (group === "lambda" && typeof environment === "object" && environment !== null) {
       const tokenKeys = Object.keys(environment).filter((key) => isUnresolved(key));
       if (tokenKeys.length > 0) {
-        violations.push({ serviceName: service, path: "lambda.environment", rule: ENVIRONMENT_KEY_RULE, given: tokenKeys.map((key) => showValue(key, scope)).join(", ") });
+        violations.push({
+          serviceName: service,
+          path: "lambda.environment",
+          rule: ENVIRONMENT_KEY_RULE,
+          given: tokenKeys.map((key) => showValue(key, scope)).join(", "),
+        });
         groupCopy.environment = Object.fromEntries(Object.entries(environment).filter(([key]) => !isUnresolved(key)));
       }
     }

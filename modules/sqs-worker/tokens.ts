@@ -32,7 +32,8 @@ export function terraformExpression(value: unknown, scope: IConstruct | undefine
  */
 export function showValue(value: unknown, scope?: IConstruct): string {
   const token = isUnresolved(value);
-  if (!token && (typeof value !== "object" || value === null)) return typeof value === "string" ? JSON.stringify(value) : String(value);
+  if (!token && (typeof value !== "object" || value === null))
+    return typeof value === "string" ? JSON.stringify(value) : String(value);
   const resolved = terraformExpression(value, scope);
   if (resolved === undefined && token) return "a Terraform expression";
   const shown = resolved === undefined ? value : resolved;

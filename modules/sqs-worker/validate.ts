@@ -1,9 +1,24 @@
 import type { SqsWorkerViolation } from "./config-error";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
-import { CONSTRUCT_ENVIRONMENT_PREFIX, ENVIRONMENT_KEY_PATTERN, MAX_ENVIRONMENT_BYTES, RESERVED_ENVIRONMENT_KEYS, environmentBytes, environmentEntries } from "./environment";
+import {
+  CONSTRUCT_ENVIRONMENT_PREFIX,
+  ENVIRONMENT_KEY_PATTERN,
+  MAX_ENVIRONMENT_BYTES,
+  RESERVED_ENVIRONMENT_KEYS,
+  environmentBytes,
+  environmentEntries,
+} from "./environment";
 import { guaranteeSwitchRules } from "./guarantee-switches";
 import { entryFileProblem } from "./entry-file";
-import { ALARM_WINDOW_SECONDS, DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS, FIFO_MAX_BATCH_SIZE, LEGACY_MAX_MESSAGE_BYTES, RANGES, alarmWindowLimit, type RangedProp } from "./limits";
+import {
+  ALARM_WINDOW_SECONDS,
+  DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS,
+  FIFO_MAX_BATCH_SIZE,
+  LEGACY_MAX_MESSAGE_BYTES,
+  RANGES,
+  alarmWindowLimit,
+  type RangedProp,
+} from "./limits";
 import { PROVIDER_FEATURES, neededProvider, offers, type ProviderFeatureKey } from "./provider-features";
 import { REGION_PATTERN, REGION_SOURCE, partitionOfRegion } from "./aws-identifiers";
 import { functionEnvironment } from "./construct-environment";
@@ -40,7 +55,11 @@ export function show(value: unknown): string {
 }
 
 /** A rule that a numeric prop is an integer within its range in {@link RANGES}. */
-function integerBetween(path: RangedProp, read: (c: Config) => number | undefined, appliesTo?: (c: Config) => boolean): WorkerRule {
+function integerBetween(
+  path: RangedProp,
+  read: (c: Config) => number | undefined,
+  appliesTo?: (c: Config) => boolean,
+): WorkerRule {
   const { min, max } = RANGES[path];
   return {
     path,
@@ -70,7 +89,12 @@ function oneOf(path: string, read: (c: Config) => unknown, allowed: readonly str
  * it: older providers reject it at `terraform validate` or plan, after review. The message names
  * the service, the feature, the version it needs and the installed one.
  */
-function providerGate(key: ProviderFeatureKey, path: string, read: (c: Config) => unknown, used: (c: Config) => boolean): WorkerRule {
+function providerGate(
+  key: ProviderFeatureKey,
+  path: string,
+  read: (c: Config) => unknown,
+  used: (c: Config) => boolean,
+): WorkerRule {
   const feature = PROVIDER_FEATURES[key];
   // The feature as it reads after the prop path: `"nodejs24.x"`, `above 262144`, or nothing.
   const what = feature.feature.startsWith(`${path} `) ? `${feature.feature.slice(path.length + 1)} ` : "";
@@ -80,12 +104,16 @@ function providerGate(key: ProviderFeatureKey, path: string, read: (c: Config) =
     inputs: (c) => [read(c)],
     appliesTo: used,
     holds: (c) => offers(c.provider.awsVersion, key),
-    given: (c) => `${show(read(c))}; installed: ${c.provider.bindings} ${c.provider.bindingsVersion}, hashicorp/aws ${c.provider.awsVersion}`,
+    given: (c) =>
+      `${show(read(c))}; installed: ${c.provider.bindings} ${c.provider.bindingsVersion}, hashicorp/aws ${c.provider.awsVersion}`,
   };
 }
 
 /** A rule that a number read from the configuration is an integer within `RANGES[path]`; for props below a group's object. */
-function pollerBetween(path: "eventSource.provisionedPollers.minimum" | "eventSource.provisionedPollers.maximum", key: "minimum" | "maximum"): WorkerRule {
+function pollerBetween(
+  path: "eventSource.provisionedPollers.minimum" | "eventSource.provisionedPollers.maximum",
+  key: "minimum" | "maximum",
+): WorkerRule {
   return integerBetween(path, (c) => c.eventSource.provisionedPollers?.[key]);
 }
 
@@ -95,13 +123,19 @@ function namesOf(c: Config) {
 }
 
 /** A rule that a derived resource name (name prefix included) matches AWS's pattern for it. */
-function nameMatches(what: string, read: (c: Config) => string, pattern: (c: Config) => RegExp, describe: string): WorkerRule {
+function nameMatches(
+  what: string,
+  read: (c: Config) => string,
+  pattern: (c: Config) => RegExp,
+  describe: string,
+): WorkerRule {
   return {
     path: "serviceName",
     rule: `must give a valid ${what} name: ${describe}`,
     inputs: (c) => [c.serviceName, c.namePrefix],
     holds: (c) => pattern(c).test(read(c)),
-    given: (c) => `${show(c.serviceName)}${c.namePrefix ? ` with namePrefix ${show(c.namePrefix)}` : ""}, ${what} name ${show(read(c))}`,
+    given: (c) =>
+      `${show(c.serviceName)}${c.namePrefix ? ` with namePrefix ${show(c.namePrefix)}` : ""}, ${what} name ${show(read(c))}`,
   };
 }
 
@@ -112,7 +146,12 @@ function queueNamePattern(fifo: boolean): RegExp {
 
 /** A rule that a derived queue name fits SQS's pattern for its type. */
 function queueNameRule(what: string, read: (c: Config) => string): WorkerRule {
-  return nameMatches(what, read, (c) => queueNamePattern(c.queue.fifo), "1 to 80 characters of A-Z a-z 0-9 _ -, a FIFO name ending in .fifo");
+  return nameMatches(
+    what,
+    read,
+    (c) => queueNamePattern(c.queue.fifo),
+    "1 to 80 characters of A-Z a-z 0-9 _ -, a FIFO name ending in .fifo",
+  );
 }
 
 const isFifo = (c: Config) => c.queue.fifo;
@@ -152,7 +191,16 @@ export function minimumRetentionSeconds(c: Pick<Config, "queue" | "deadLetterQue
  * Sovereign Cloud. An ARN in any other is a typo that only fails at apply.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
  */
-export const AWS_PARTITIONS = ["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"] as const;
+export const AWS_PARTITIONS = [
+  "aws",
+  "aws-cn",
+  "aws-us-gov",
+  "aws-iso",
+  "aws-iso-b",
+  "aws-iso-e",
+  "aws-iso-f",
+  "aws-eusc",
+] as const;
 
 /** Values CloudWatch Logs accepts for `retention_in_days`. */
 export const LOG_RETENTION_DAYS = [
@@ -176,7 +224,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     // The region of the stack's AWS provider (ServiceStack's `region`): checked here so that it
     // comes with the worker's other problems instead of failing the plan on its own.
     path: "region",
-    rule: "must be a well-formed AWS Region name such as us-east-1 or us-gov-west-1 (lowercase <area>-<place>-<number>): the stack's AWS provider stops the plan on any other (\"invalid AWS Region\")",
+    rule: 'must be a well-formed AWS Region name such as us-east-1 or us-gov-west-1 (lowercase <area>-<place>-<number>): the stack\'s AWS provider stops the plan on any other ("invalid AWS Region")',
     inputs: (c) => [c.stackRegion],
     appliesTo: (c) => typeof c.stackRegion === "string",
     holds: (c) => REGION_PATTERN.test(c.stackRegion as string),
@@ -195,7 +243,12 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   },
   queueNameRule("queue", (c) => namesOf(c).queue),
   queueNameRule("dead-letter queue", (c) => namesOf(c).deadLetterQueue),
-  nameMatches("function and role", (c) => namesOf(c).function, () => /^[A-Za-z0-9_-]{1,64}$/, "1 to 64 characters of A-Z a-z 0-9 _ -"),
+  nameMatches(
+    "function and role",
+    (c) => namesOf(c).function,
+    () => /^[A-Za-z0-9_-]{1,64}$/,
+    "1 to 64 characters of A-Z a-z 0-9 _ -",
+  ),
   {
     path: "lambda.entry",
     rule: "is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker)",
@@ -209,7 +262,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     appliesTo: (c) => typeof c.lambda.entryGiven === "string" && c.lambda.entryGiven !== "",
     // Never throws: a link loop or a NUL byte is reported here with the other problems.
     holds: (c) => entryFileProblem(c.lambda.entry) === undefined,
-    given: (c) => `${show(c.lambda.entryGiven)}, resolved to ${show(c.lambda.entry)}: ${entryFileProblem(c.lambda.entry)}`,
+    given: (c) =>
+      `${show(c.lambda.entryGiven)}, resolved to ${show(c.lambda.entry)}: ${entryFileProblem(c.lambda.entry)}`,
   },
   oneOf(
     "lambda.runtime",
@@ -217,7 +271,12 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     WORKER_RUNTIMES,
     " (AWS blocks creating nodejs20.x functions since 2026-08-31)",
   ),
-  providerGate("nodejs24Runtime", "lambda.runtime", (c) => c.lambda.runtime, (c) => c.lambda.runtime === "nodejs24.x"),
+  providerGate(
+    "nodejs24Runtime",
+    "lambda.runtime",
+    (c) => c.lambda.runtime,
+    (c) => c.lambda.runtime === "nodejs24.x",
+  ),
   oneOf("lambda.architecture", (c) => c.lambda.architecture, WORKER_ARCHITECTURES),
   oneOf("lambda.tracing", (c) => c.lambda.tracing, WORKER_TRACING_MODES),
   integerBetween("lambda.timeoutSeconds", (c) => c.lambda.timeoutSeconds),
@@ -228,22 +287,39 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     // Not skipped for "${" in a value: it is written out literally (see literalForTerraform).
     inputs: () => [],
     // A Terraform expression of any kind is written as given (Terraform converts it, or says why not at plan).
-    holds: (c) => environmentEntries(c.lambda.environment).every(([, value]) => typeof value === "string" || isUnresolved(value)),
-    given: (c) => environmentEntries(c.lambda.environment).filter(([, value]) => typeof value !== "string" && !isUnresolved(value)).map(([key, value]) => `${key}=${show(value)}`).join(", "),
+    holds: (c) =>
+      environmentEntries(c.lambda.environment).every(([, value]) => typeof value === "string" || isUnresolved(value)),
+    given: (c) =>
+      environmentEntries(c.lambda.environment)
+        .filter(([, value]) => typeof value !== "string" && !isUnresolved(value))
+        .map(([key, value]) => `${key}=${show(value)}`)
+        .join(", "),
   },
   {
     path: "lambda.environment",
     rule: `keys must match ${ENVIRONMENT_KEY_PATTERN.source} (a letter, then letters, digits or _)`,
     inputs: () => [],
     holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => ENVIRONMENT_KEY_PATTERN.test(key)),
-    given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => !ENVIRONMENT_KEY_PATTERN.test(key)).map(show).join(", "),
+    given: (c) =>
+      environmentEntries(c.lambda.environment)
+        .map(([key]) => key)
+        .filter((key) => !ENVIRONMENT_KEY_PATTERN.test(key))
+        .map(show)
+        .join(", "),
   },
   {
     path: "lambda.environment",
     rule: "must not set keys Lambda reserves for itself (its defined runtime environment variables)",
     inputs: () => [],
-    holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => !(RESERVED_ENVIRONMENT_KEYS as readonly string[]).includes(key)),
-    given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => (RESERVED_ENVIRONMENT_KEYS as readonly string[]).includes(key)).join(", "),
+    holds: (c) =>
+      environmentEntries(c.lambda.environment).every(
+        ([key]) => !(RESERVED_ENVIRONMENT_KEYS as readonly string[]).includes(key),
+      ),
+    given: (c) =>
+      environmentEntries(c.lambda.environment)
+        .map(([key]) => key)
+        .filter((key) => (RESERVED_ENVIRONMENT_KEYS as readonly string[]).includes(key))
+        .join(", "),
   },
   {
     path: "lambda.environment",
@@ -258,8 +334,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     path: "lambda.environment",
     rule: `must not set keys starting with ${CONSTRUCT_ENVIRONMENT_PREFIX}: the construct sets those itself (the idempotency table's name and expiry, a FIFO queue's maxReceiveCount)`,
     inputs: () => [],
-    holds: (c) => environmentEntries(c.lambda.environment).every(([key]) => !key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)),
-    given: (c) => environmentEntries(c.lambda.environment).map(([key]) => key).filter((key) => key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)).join(", "),
+    holds: (c) =>
+      environmentEntries(c.lambda.environment).every(([key]) => !key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX)),
+    given: (c) =>
+      environmentEntries(c.lambda.environment)
+        .map(([key]) => key)
+        .filter((key) => key.startsWith(CONSTRUCT_ENVIRONMENT_PREFIX))
+        .join(", "),
   },
   // Variables that would switch a guarantee off without a word (Powertools' idempotency switch, ...).
   ...guaranteeSwitchRules(),
@@ -279,7 +360,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice",
     inputs: (c) => [c.queue.visibilityTimeoutSeconds, c.lambda.timeoutSeconds],
     holds: (c) => c.queue.visibilityTimeoutSeconds >= c.lambda.timeoutSeconds,
-    given: (c) => `visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}, lambda.timeoutSeconds ${c.lambda.timeoutSeconds}`,
+    given: (c) =>
+      `visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}, lambda.timeoutSeconds ${c.lambda.timeoutSeconds}`,
   },
   integerBetween("queue.messageRetentionSeconds", (c) => c.queue.messageRetentionSeconds),
   integerBetween("queue.delaySeconds", (c) => c.queue.delaySeconds),
@@ -321,7 +403,10 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "must be in the stack's region and partition: SQS encrypts a queue only with a KMS key of the queue's own region",
     inputs: (c) => [c.queue.kmsKeyArn, c.stackRegion],
     appliesTo: (c) =>
-      c.queue.kmsKeyArn !== undefined && KMS_KEY_ARN.test(c.queue.kmsKeyArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
+      c.queue.kmsKeyArn !== undefined &&
+      KMS_KEY_ARN.test(c.queue.kmsKeyArn) &&
+      typeof c.stackRegion === "string" &&
+      REGION_PATTERN.test(c.stackRegion),
     holds: (c) => {
       const [, partition, , region] = (c.queue.kmsKeyArn as string).split(":");
       return region === c.stackRegion && partition === partitionOfRegion(c.stackRegion as string);
@@ -346,8 +431,19 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       "must be at least queue.delaySeconds + deadLetterQueue.maxReceiveCount × queue.visibilityTimeoutSeconds: a message is first received after its delay, " +
       "each failed receive hides it for one visibility timeout, and SQS moves it to the dead-letter queue only when it is received again after its last failure, " +
       "so with less a poison message expires before it reaches the dead-letter queue, and no alarm fires",
-    inputs: (c) => [c.queue.messageRetentionSeconds, c.queue.delaySeconds, c.deadLetterQueue.maxReceiveCount, c.queue.visibilityTimeoutSeconds],
-    appliesTo: (c) => [c.queue.messageRetentionSeconds, c.queue.delaySeconds, c.deadLetterQueue.maxReceiveCount, c.queue.visibilityTimeoutSeconds].every(Number.isFinite),
+    inputs: (c) => [
+      c.queue.messageRetentionSeconds,
+      c.queue.delaySeconds,
+      c.deadLetterQueue.maxReceiveCount,
+      c.queue.visibilityTimeoutSeconds,
+    ],
+    appliesTo: (c) =>
+      [
+        c.queue.messageRetentionSeconds,
+        c.queue.delaySeconds,
+        c.deadLetterQueue.maxReceiveCount,
+        c.queue.visibilityTimeoutSeconds,
+      ].every(Number.isFinite),
     holds: (c) => c.queue.messageRetentionSeconds >= minimumRetentionSeconds(c),
     given: (c) =>
       `messageRetentionSeconds ${c.queue.messageRetentionSeconds}, at least ${minimumRetentionSeconds(c)} needed: delaySeconds ${c.queue.delaySeconds} + ` +
@@ -375,10 +471,16 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "above 10 needs eventSource.maximumBatchingWindowSeconds of at least 1",
     inputs: (c) => [c.eventSource.batchSize, c.eventSource.maximumBatchingWindowSeconds],
     holds: (c) => c.eventSource.batchSize <= 10 || c.eventSource.maximumBatchingWindowSeconds >= 1,
-    given: (c) => `batchSize ${c.eventSource.batchSize}, maximumBatchingWindowSeconds ${c.eventSource.maximumBatchingWindowSeconds}`,
+    given: (c) =>
+      `batchSize ${c.eventSource.batchSize}, maximumBatchingWindowSeconds ${c.eventSource.maximumBatchingWindowSeconds}`,
   },
   integerBetween("eventSource.maximumConcurrency", (c) => c.eventSource.maximumConcurrency),
-  providerGate("provisionedPollers", "eventSource.provisionedPollers", (c) => c.eventSource.provisionedPollers?.minimum, (c) => c.eventSource.provisionedPollers !== undefined),
+  providerGate(
+    "provisionedPollers",
+    "eventSource.provisionedPollers",
+    (c) => c.eventSource.provisionedPollers?.minimum,
+    (c) => c.eventSource.provisionedPollers !== undefined,
+  ),
   {
     // AWS: "These are mutually exclusive options"; the provider does not check it, so it would
     // fail at apply, after the queues and the function exist. Only a cap the user wrote counts:
@@ -399,7 +501,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     inputs: (c) => [c.eventSource.provisionedPollers?.minimum, c.eventSource.provisionedPollers?.maximum],
     appliesTo: (c) => c.eventSource.provisionedPollers !== undefined,
     holds: (c) => c.eventSource.provisionedPollers!.minimum <= c.eventSource.provisionedPollers!.maximum,
-    given: (c) => `minimum ${c.eventSource.provisionedPollers?.minimum}, maximum ${c.eventSource.provisionedPollers?.maximum}`,
+    given: (c) =>
+      `minimum ${c.eventSource.provisionedPollers?.minimum}, maximum ${c.eventSource.provisionedPollers?.maximum}`,
   },
   {
     path: "alarm.topicArn",
@@ -421,15 +524,20 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     rule: "must be in the stack's region and partition: a CloudWatch alarm can only notify an SNS topic in its own region",
     inputs: (c) => [c.alarm.topicArn, c.stackRegion],
     // A malformed stack region is reported on its own (the region row), not as a mismatch too.
-    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
-    holds: (c) => c.alarm.topicArn.split(":")[3] === c.stackRegion && c.alarm.topicArn.split(":")[1] === partitionOfRegion(c.stackRegion as string),
+    appliesTo: (c) =>
+      SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
+    holds: (c) =>
+      c.alarm.topicArn.split(":")[3] === c.stackRegion &&
+      c.alarm.topicArn.split(":")[1] === partitionOfRegion(c.stackRegion as string),
     given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
     path: "alarm.periodSeconds",
     rule: "must be 10, 20, 30 or a positive multiple of 60",
     inputs: (c) => [c.alarm.periodSeconds],
-    holds: (c) => [10, 20, 30].includes(c.alarm.periodSeconds) || (Number.isInteger(c.alarm.periodSeconds / 60) && c.alarm.periodSeconds > 0),
+    holds: (c) =>
+      [10, 20, 30].includes(c.alarm.periodSeconds) ||
+      (Number.isInteger(c.alarm.periodSeconds / 60) && c.alarm.periodSeconds > 0),
   },
   {
     path: "alarm.evaluationPeriods",
@@ -456,8 +564,10 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       "or remove that alarm with monitoring.deadLetterArrivalsAlarm: false",
     inputs: (c) => [c.alarm.periodSeconds],
     appliesTo: (c) => c.monitoring.deadLetterArrivalsAlarm,
-    holds: (c) => c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS <= alarmWindowLimit(c.alarm.periodSeconds),
-    given: (c) => `${c.alarm.periodSeconds}, a ${c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} s window`,
+    holds: (c) =>
+      c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS <= alarmWindowLimit(c.alarm.periodSeconds),
+    given: (c) =>
+      `${c.alarm.periodSeconds}, a ${c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} s window`,
   },
   integerBetween("monitoring.backlogAgeSeconds", (c) => c.monitoring.backlogAgeSeconds),
   integerBetween("monitoring.maxFailedInvocations", (c) => c.monitoring.maxFailedInvocations),
@@ -465,7 +575,10 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     path: "monitoring.periodSeconds",
     rule: `must be a multiple of 60 from 60 to ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day)`,
     inputs: (c) => [c.monitoring.periodSeconds],
-    holds: (c) => Number.isInteger(c.monitoring.periodSeconds / 60) && c.monitoring.periodSeconds >= 60 && c.monitoring.periodSeconds <= ALARM_WINDOW_SECONDS.periodUnderAnHour,
+    holds: (c) =>
+      Number.isInteger(c.monitoring.periodSeconds / 60) &&
+      c.monitoring.periodSeconds >= 60 &&
+      c.monitoring.periodSeconds <= ALARM_WINDOW_SECONDS.periodUnderAnHour,
   },
   integerBetween("idempotency.expirySeconds", (c) => c.idempotency?.expirySeconds),
   {
@@ -476,7 +589,8 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     inputs: (c) => [c.idempotency?.expirySeconds, c.queue.visibilityTimeoutSeconds],
     appliesTo: (c) => c.idempotency !== undefined,
     holds: (c) => c.idempotency!.expirySeconds >= c.queue.visibilityTimeoutSeconds,
-    given: (c) => `expirySeconds ${c.idempotency?.expirySeconds}, queue.visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}`,
+    given: (c) =>
+      `expirySeconds ${c.idempotency?.expirySeconds}, queue.visibilityTimeoutSeconds ${c.queue.visibilityTimeoutSeconds}`,
   },
 ];
 

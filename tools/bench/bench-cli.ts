@@ -3,7 +3,8 @@ import type { CliSpec } from "../shared/cli";
 /** `npm run bench` takes no options (its knobs are environment variables); `--help` says so. */
 export const BENCH_CLI: CliSpec = {
   usage: "npm run bench [-- --help]",
-  summary: "Measures synth speed, memory and scale, and the worker's size and per-batch overhead; prints a table and writes bench/results.json.",
+  summary:
+    "Measures synth speed, memory and scale, and the worker's size and per-batch overhead; prints a table and writes bench/results.json.",
   options: {},
   more: [
     "environment:",

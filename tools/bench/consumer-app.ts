@@ -72,7 +72,10 @@ if (typeof aws.sqsQueue.SqsQueue !== "function") throw new Error("no SqsQueue");
 /** services.ts: the example catalog with each entry relative to the app ("workers/<file>"). */
 function servicesSource(): string {
   const catalog = Object.fromEntries(
-    Object.entries(EXAMPLE_SERVICES).map(([name, service]) => [name, { ...service, lambda: { ...service.lambda, entry: `workers/${path.basename(service.lambda.entry)}` } }]),
+    Object.entries(EXAMPLE_SERVICES).map(([name, service]) => [
+      name,
+      { ...service, lambda: { ...service.lambda, entry: `workers/${path.basename(service.lambda.entry)}` } },
+    ]),
   );
   return `import type { ServiceCatalog } from "sqs-worker-cdktf/app";\n\nexport const SERVICES: ServiceCatalog = ${JSON.stringify(catalog, null, 2)};\n`;
 }
@@ -91,29 +94,62 @@ export interface ConsumerSetup {
  * else from the registry.
  */
 export function setUpConsumerApp(work: string, env: NodeJS.ProcessEnv): ConsumerSetup {
-  const quiet = { env: { ...env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" }, maxBuffer: 64 << 20 };
+  const quiet = {
+    env: { ...env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false" },
+    maxBuffer: 64 << 20,
+  };
   let started = Date.now();
-  const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", work], { ...quiet, cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  const tarball = path.join(work, (JSON.parse(packed.slice(packed.indexOf("["))) as { filename: string }[])[0].filename);
+  const packed = execFileSync("npm", ["pack", "--json", "--pack-destination", work], {
+    ...quiet,
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const tarball = path.join(
+    work,
+    (JSON.parse(packed.slice(packed.indexOf("["))) as { filename: string }[])[0].filename,
+  );
   const packMs = Date.now() - started;
 
   const dir = path.join(work, "consumer");
-  const devDependencies = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).devDependencies as Record<string, string>;
+  const devDependencies = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
+    .devDependencies as Record<string, string>;
   const pin = (name: string) => `${name}@${devDependencies[name]}`;
   fs.mkdirSync(path.join(dir, "workers"), { recursive: true });
-  fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: "consumer-app", version: "1.0.0", private: true, main: "main.js" }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    `${JSON.stringify({ name: "consumer-app", version: "1.0.0", private: true, main: "main.js" }, null, 2)}\n`,
+  );
   fs.writeFileSync(path.join(dir, "tsconfig.json"), `${JSON.stringify(TEMPLATE_TSCONFIG, null, 2)}\n`);
-  fs.writeFileSync(path.join(dir, "cdktf.json"), `${JSON.stringify({ language: "typescript", app: QUICK_START_APP, projectId: "consumer-app", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }, null, 2)}\n`);
+  fs.writeFileSync(
+    path.join(dir, "cdktf.json"),
+    `${JSON.stringify({ language: "typescript", app: QUICK_START_APP, projectId: "consumer-app", sendCrashReports: "false", terraformProviders: [], terraformModules: [], context: {} }, null, 2)}\n`,
+  );
   fs.writeFileSync(path.join(dir, "main.ts"), MAIN);
   fs.writeFileSync(path.join(dir, "naive.ts"), NAIVE);
   fs.writeFileSync(path.join(dir, "services.ts"), servicesSource());
   for (const service of Object.values(EXAMPLE_SERVICES)) {
-    const source = fs.readFileSync(service.lambda.entry, "utf8").replace(/from "\.\/worker"/g, 'from "sqs-worker-cdktf/worker"');
+    const source = fs
+      .readFileSync(service.lambda.entry, "utf8")
+      .replace(/from "\.\/worker"/g, 'from "sqs-worker-cdktf/worker"');
     fs.writeFileSync(path.join(dir, "workers", path.basename(service.lambda.entry)), source);
   }
   started = Date.now();
   // The README's install line: the tarball, its tested peers, TypeScript 5, the cdktf CLI; ts-node for the template's app.
-  const packages = [tarball, pin("cdktf"), pin("constructs"), pin("@cdktf/provider-aws"), pin("typescript"), pin("cdktf-cli"), pin("ts-node"), pin("@types/node")];
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--save-exact", ...packages], { ...quiet, cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
+  const packages = [
+    tarball,
+    pin("cdktf"),
+    pin("constructs"),
+    pin("@cdktf/provider-aws"),
+    pin("typescript"),
+    pin("cdktf-cli"),
+    pin("ts-node"),
+    pin("@types/node"),
+  ];
+  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--save-exact", ...packages], {
+    ...quiet,
+    cwd: dir,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   return { dir, tarball, packMs, installMs: Date.now() - started };
 }

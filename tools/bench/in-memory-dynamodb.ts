@@ -16,7 +16,10 @@ type Item = Record<string, { S?: string; N?: string }>;
 export async function withInMemoryDynamoDb<T>(run: () => Promise<T>): Promise<T> {
   const items = new Map<string, Item>();
   const original = DynamoDBClient.prototype.send;
-  DynamoDBClient.prototype.send = async function send(this: DynamoDBClient, command: { constructor: { name: string }; input: any }) {
+  DynamoDBClient.prototype.send = async function send(
+    this: DynamoDBClient,
+    command: { constructor: { name: string }; input: any },
+  ) {
     const input = command.input;
     const key = (input.Item ?? input.Key).id.S as string;
     switch (command.constructor.name) {
@@ -27,8 +30,15 @@ export async function withInMemoryDynamoDb<T>(run: () => Promise<T>): Promise<T>
         const free =
           !existing ||
           Number(existing.expiration?.N) < now ||
-          (existing.status?.S === "INPROGRESS" && existing.in_progress_expiration !== undefined && Number(existing.in_progress_expiration.N) < nowMs);
-        if (!free) throw new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: existing as never });
+          (existing.status?.S === "INPROGRESS" &&
+            existing.in_progress_expiration !== undefined &&
+            Number(existing.in_progress_expiration.N) < nowMs);
+        if (!free)
+          throw new ConditionalCheckFailedException({
+            message: "The conditional request failed",
+            $metadata: {},
+            Item: existing as never,
+          });
         items.set(key, input.Item);
         return {};
       }

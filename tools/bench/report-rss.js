@@ -5,5 +5,6 @@
 const fs = require("fs");
 const path = require("path");
 process.on("exit", () => {
-  if (process.env.BENCH_RSS_DIR) fs.writeFileSync(path.join(process.env.BENCH_RSS_DIR, String(process.pid)), String(process.resourceUsage().maxRSS));
+  if (process.env.BENCH_RSS_DIR)
+    fs.writeFileSync(path.join(process.env.BENCH_RSS_DIR, String(process.pid)), String(process.resourceUsage().maxRSS));
 });

@@ -8,7 +8,9 @@ import { App } from "cdktf";
 import { addServiceStacks, synthAndReport, type ServiceCatalog } from "../../modules/app-entry";
 
 /** The example workers, shared round-robin: three bundles per app, as in a platform whose services share code. */
-const ENTRIES = ["orders.ts", "thumbnails.ts", "ledger.ts"].map((file) => path.join(__dirname, "..", "..", "lambda-src", file));
+const ENTRIES = ["orders.ts", "thumbnails.ts", "ledger.ts"].map((file) =>
+  path.join(__dirname, "..", "..", "lambda-src", file),
+);
 
 /** N services with settings that vary the way a real catalog does (timeouts, batches, FIFO, idempotency). */
 export function generatedCatalog(count: number): ServiceCatalog {

@@ -40,7 +40,8 @@ export class DlqError extends Error {
 const MOVE_TASK_CALLS = ["StartMessageMoveTask", "ListMessageMoveTasks", "CancelMessageMoveTask"];
 
 /** Error names an endpoint answers a call it does not know with (AWS, LocalStack, ElasticMQ and the like). */
-const UNKNOWN_CALL_ERRORS = /^(UnknownOperation(Exception)?|InvalidAction|UnsupportedOperation|NotImplemented(Exception)?)$/;
+const UNKNOWN_CALL_ERRORS =
+  /^(UnknownOperation(Exception)?|InvalidAction|UnsupportedOperation|NotImplemented(Exception)?)$/;
 
 /**
  * When `error` says the endpoint does not implement the call (not an AWS answer): an HTTP error
@@ -49,12 +50,18 @@ const UNKNOWN_CALL_ERRORS = /^(UnknownOperation(Exception)?|InvalidAction|Unsupp
  * gateway errors 502 to 504 are left alone: they say the endpoint is away, not that it lacks the call.
  */
 function unsupportedCall(error: unknown): { status?: number } | undefined {
-  const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> } };
+  const e = error as {
+    name?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $response?: { headers?: Record<string, string> };
+  };
   const status = e?.$metadata?.httpStatusCode;
   if (UNKNOWN_CALL_ERRORS.test(e?.name ?? "")) return { status };
   if (status === undefined || status < 400 || (status >= 502 && status <= 504)) return undefined;
   const contentType = e.$response?.headers?.["content-type"] ?? "";
-  const unparsable = e.name === "SyntaxError" || /Deserialization error/.test(e.message ?? "") || /text\/html/i.test(contentType);
+  const unparsable =
+    e.name === "SyntaxError" || /Deserialization error/.test(e.message ?? "") || /text\/html/i.test(contentType);
   return unparsable ? { status } : undefined;
 }
 
@@ -65,7 +72,8 @@ function unsupportedCall(error: unknown): { status?: number } | undefined {
  */
 function failedCallName(error: unknown, operation: string | undefined): string | undefined {
   if (operation) return operation.replace(/Command$/, "");
-  const request = (error as { $response?: { body?: { req?: { getHeader?: (name: string) => unknown } } } } | undefined)?.$response?.body?.req;
+  const request = (error as { $response?: { body?: { req?: { getHeader?: (name: string) => unknown } } } } | undefined)
+    ?.$response?.body?.req;
   const target = typeof request?.getHeader === "function" ? request.getHeader("x-amz-target") : undefined;
   if (typeof target === "string" && /^\w+\.\w+$/.test(target)) return target.split(".")[1];
   const message = (error as { message?: string } | undefined)?.message ?? "";
@@ -79,14 +87,22 @@ function failedCallName(error: unknown, operation: string | undefined): string |
 export function explainAwsError(error: unknown, what: string, operation?: string): Error {
   const e = error as { name?: string; message?: string };
   if (e.name === "CredentialsProviderError" || /Could not load credentials/i.test(e.message ?? "")) {
-    return new DlqError("no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", EXIT.config);
+    return new DlqError(
+      "no AWS credentials found: set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+      EXIT.config,
+    );
   }
   if (isMissingQueue(error)) {
     return new DlqError(`${what} does not exist: check the service name, --region and --queue-url`, EXIT.config);
   }
-  const code = (error as { code?: string }).code ?? e.message?.match(/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/)?.[1];
+  const code =
+    (error as { code?: string }).code ??
+    e.message?.match(/\b(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)\b/)?.[1];
   if (code && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH)$/.test(code)) {
-    return new DlqError(`cannot reach the AWS endpoint (${code}): check --endpoint-url or AWS_ENDPOINT_URL (is the emulator running?), --region, and the network`, EXIT.config);
+    return new DlqError(
+      `cannot reach the AWS endpoint (${code}): check --endpoint-url or AWS_ENDPOINT_URL (is the emulator running?), --region, and the network`,
+      EXIT.config,
+    );
   }
   const unsupported = unsupportedCall(error);
   if (unsupported) {
@@ -99,9 +115,15 @@ export function explainAwsError(error: unknown, what: string, operation?: string
       );
     }
     if (MOVE_TASK_CALLS.includes(call)) {
-      return new DlqError(`the endpoint does not support ${call} (SQS's message move task; the emulator lacks it): use redrive --client-side`, EXIT.config);
+      return new DlqError(
+        `the endpoint does not support ${call} (SQS's message move task; the emulator lacks it): use redrive --client-side`,
+        EXIT.config,
+      );
     }
-    return new DlqError(`the endpoint does not support ${call} (${answered}): check --endpoint-url and AWS_ENDPOINT_URL`, EXIT.config);
+    return new DlqError(
+      `the endpoint does not support ${call} (${answered}): check --endpoint-url and AWS_ENDPOINT_URL`,
+      EXIT.config,
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -21,7 +21,10 @@ export async function idempotencyState(
 ): Promise<IdempotencyState> {
   const prefix = options.namePrefix ?? "";
   const outputs = options.projectDir ? readStackQueueOutputs(options.projectDir, options.service, prefix) : undefined;
-  if (outputs) return outputs.idempotencyTableName ? { on: true, table: outputs.idempotencyTableName, source: outputs.source } : { on: false };
+  if (outputs)
+    return outputs.idempotencyTableName
+      ? { on: true, table: outputs.idempotencyTableName, source: outputs.source }
+      : { on: false };
   const table = deriveNames(options.service, options.fifo, prefix).idempotencyTable;
   try {
     await dynamodb.send(new DescribeTableCommand({ TableName: table }));
@@ -39,7 +42,10 @@ export async function idempotencyState(
  * default idempotency key (the message id) does not recognise a job that had completed before
  * its message was dead-lettered; the client-side redrive keeps the original id.
  */
-export function nativeRedriveIdempotencyWarning(service: string, state: Exclude<IdempotencyState, { on: false }>): string {
+export function nativeRedriveIdempotencyWarning(
+  service: string,
+  state: Exclude<IdempotencyState, { on: false }>,
+): string {
   const which =
     state.on === true
       ? `${service} has idempotency on (table ${state.table})`

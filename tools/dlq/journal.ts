@@ -43,7 +43,13 @@ export interface JournalState {
 
 /** One line of the journal. */
 type JournalRecord =
-  | { t: "state"; copied: Record<string, { at: number; handle?: string }>; inDoubt: Record<string, { at: number }>; held: Record<string, string>; receivingUntil?: number }
+  | {
+      t: "state";
+      copied: Record<string, { at: number; handle?: string }>;
+      inDoubt: Record<string, { at: number }>;
+      held: Record<string, string>;
+      receivingUntil?: number;
+    }
   | { t: "receiving"; at: number; visibility: number }
   | { t: "received"; at: number; handles: Record<string, string> }
   | { t: "sending"; at: number; ids: string[] }
@@ -151,7 +157,12 @@ export class RedriveJournal {
     const dir = path.join(folder, "redrive");
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = path.join(dir, `${dlqKey(dlqArn)}.journal`);
-    const lines = fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter((line) => line.trim() !== "") : [];
+    const lines = fs.existsSync(file)
+      ? fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .filter((line) => line.trim() !== "")
+      : [];
     const found = replay(lines, now);
     const state: JournalRecord = {
       t: "state",

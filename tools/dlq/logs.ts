@@ -1,4 +1,8 @@
-import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from "@aws-sdk/client-cloudwatch-logs";
+import {
+  FilterLogEventsCommand,
+  type CloudWatchLogsClient,
+  type FilteredLogEvent,
+} from "@aws-sdk/client-cloudwatch-logs";
 import { DlqError, EXIT } from "./errors";
 
 /** `15m`, `2h`, `30s`, `1d` as milliseconds; undefined for anything else. */
@@ -21,7 +25,14 @@ export function formatLogEvent(event: FilteredLogEvent): string {
 export async function showLogs(
   logs: CloudWatchLogsClient,
   logGroupName: string,
-  options: { sinceMs: number; follow: boolean; out: (line: string) => void; pollMs?: number; signal?: AbortSignal; now?: () => number },
+  options: {
+    sinceMs: number;
+    follow: boolean;
+    out: (line: string) => void;
+    pollMs?: number;
+    signal?: AbortSignal;
+    now?: () => number;
+  },
 ): Promise<number> {
   const now = options.now ?? Date.now;
   const seen = new Set<string>();
@@ -35,7 +46,10 @@ export async function showLogs(
         page = await logs.send(new FilterLogEventsCommand({ logGroupName, startTime, nextToken }));
       } catch (error) {
         if ((error as { name?: string }).name === "ResourceNotFoundException") {
-          throw new DlqError(`no log group ${logGroupName}: the worker is not deployed here, or has never run`, EXIT.config);
+          throw new DlqError(
+            `no log group ${logGroupName}: the worker is not deployed here, or has never run`,
+            EXIT.config,
+          );
         }
         throw error;
       }

@@ -38,7 +38,11 @@ async function requireMessages(sqs: SQSClient, queues: WorkerQueues, verb: strin
  * once a minute): the latest Maximum of the last 15 minutes, or undefined without a datapoint.
  * Read-only, unlike receiving a sample, which would raise the messages' receive counts.
  */
-async function oldestAgeSeconds(cloudwatch: CloudWatchClient, queueUrl: string, now: number): Promise<number | undefined> {
+async function oldestAgeSeconds(
+  cloudwatch: CloudWatchClient,
+  queueUrl: string,
+  now: number,
+): Promise<number | undefined> {
   const { Datapoints = [] } = await cloudwatch.send(
     new GetMetricStatisticsCommand({
       Namespace: "AWS/SQS",
@@ -55,10 +59,20 @@ async function oldestAgeSeconds(cloudwatch: CloudWatchClient, queueUrl: string, 
 }
 
 /** Queue and DLQ counts, the age of each one's oldest message, and the alarm's state. Receives nothing. */
-export async function status(sqs: SQSClient, cloudwatch: CloudWatchClient, queues: WorkerQueues, now = Date.now()): Promise<DlqStatus> {
+export async function status(
+  sqs: SQSClient,
+  cloudwatch: CloudWatchClient,
+  queues: WorkerQueues,
+  now = Date.now(),
+): Promise<DlqStatus> {
   const [queue, dlq] = [await queueCounters(sqs, queues.queueUrl), await queueCounters(sqs, queues.dlqUrl)];
-  const [queueAge, dlqAge] = [await oldestAgeSeconds(cloudwatch, queues.queueUrl, now), await oldestAgeSeconds(cloudwatch, queues.dlqUrl, now)];
-  const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: [...queues.alarmNames] }));
+  const [queueAge, dlqAge] = [
+    await oldestAgeSeconds(cloudwatch, queues.queueUrl, now),
+    await oldestAgeSeconds(cloudwatch, queues.dlqUrl, now),
+  ];
+  const { MetricAlarms = [] } = await cloudwatch.send(
+    new DescribeAlarmsCommand({ AlarmNames: [...queues.alarmNames] }),
+  );
   const states = new Map(MetricAlarms.map((alarm) => [alarm.AlarmName, alarm.StateValue]));
   return {
     queue: { ...queue, oldestAgeSeconds: queueAge },
@@ -82,24 +96,43 @@ export async function redriveNative(
   const target = await requireMessages(sqs, queues, "redrive");
   const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 1 }));
   if (Results[0]?.Status === "RUNNING") {
-    throw new DlqError(`a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish, or cancel it with: ${programName("dlq")} ${options.service ?? "<service>"} cancel`, EXIT.busy);
+    throw new DlqError(
+      `a redrive is already running for this dead-letter queue (task ${Results[0].TaskHandle}): wait for it to finish, or cancel it with: ${programName("dlq")} ${options.service ?? "<service>"} cancel`,
+      EXIT.busy,
+    );
   }
   const { TaskHandle } = await sqs.send(
-    new StartMessageMoveTaskCommand({ SourceArn: queues.dlqArn, DestinationArn: queues.queueArn, MaxNumberOfMessagesPerSecond: options.maxPerSecond }),
+    new StartMessageMoveTaskCommand({
+      SourceArn: queues.dlqArn,
+      DestinationArn: queues.queueArn,
+      MaxNumberOfMessagesPerSecond: options.maxPerSecond,
+    }),
   );
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 2000));
-    const { Results: tasks = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 10 }));
+    const { Results: tasks = [] } = await sqs.send(
+      new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 10 }),
+    );
     const task = tasks.find((t) => t.TaskHandle === TaskHandle) ?? tasks[0];
     if (!task) throw new Error("the move task disappeared from ListMessageMoveTasks");
-    options.progress?.(`redrive: ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${task.ApproximateNumberOfMessagesToMove ?? "?"} moved (${task.Status})`);
+    options.progress?.(
+      `redrive: ${task.ApproximateNumberOfMessagesMoved ?? 0} of ${task.ApproximateNumberOfMessagesToMove ?? "?"} moved (${task.Status})`,
+    );
     if (task.Status !== "RUNNING") {
       const moved = task.ApproximateNumberOfMessagesMoved ?? 0;
       const end = await queueCounters(sqs, queues.dlqUrl);
-      if (task.Status !== "COMPLETED") options.progress?.(`redrive ended ${task.Status}: ${task.FailureReason ?? "no reason given"}`);
+      if (task.Status !== "COMPLETED")
+        options.progress?.(`redrive ended ${task.Status}: ${task.FailureReason ?? "no reason given"}`);
       // SQS's task moves what the DLQ held when it started; its counts are approximate.
       const toMove = task.ApproximateNumberOfMessagesToMove ?? target;
-      return { target: toMove, moved, failed: task.Status === "COMPLETED" ? 0 : Math.max(0, toMove - moved), skipped: 0, stillInDlq: end.visible + end.inFlight, status: task.Status! };
+      return {
+        target: toMove,
+        moved,
+        failed: task.Status === "COMPLETED" ? 0 : Math.max(0, toMove - moved),
+        skipped: 0,
+        stillInDlq: end.visible + end.inFlight,
+        status: task.Status!,
+      };
     }
   }
 }
@@ -128,11 +161,17 @@ export function redriveComplete(summary: RedriveSummary): boolean {
  * Cancels the running message move task of this DLQ (CancelMessageMoveTask): what `redrive`
  * says to do when one is already running. Messages already moved stay moved.
  */
-export async function cancelRedrive(sqs: SQSClient, queues: WorkerQueues): Promise<{ taskHandle: string; moved: number }> {
+export async function cancelRedrive(
+  sqs: SQSClient,
+  queues: WorkerQueues,
+): Promise<{ taskHandle: string; moved: number }> {
   const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: queues.dlqArn, MaxResults: 1 }));
   const running = Results.find((task) => task.Status === "RUNNING");
-  if (!running) throw new DlqError("no redrive is running for this dead-letter queue: nothing to cancel", EXIT.nothingRunning);
-  const { ApproximateNumberOfMessagesMoved = 0 } = await sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: running.TaskHandle! }));
+  if (!running)
+    throw new DlqError("no redrive is running for this dead-letter queue: nothing to cancel", EXIT.nothingRunning);
+  const { ApproximateNumberOfMessagesMoved = 0 } = await sqs.send(
+    new CancelMessageMoveTaskCommand({ TaskHandle: running.TaskHandle! }),
+  );
   return { taskHandle: running.TaskHandle!, moved: ApproximateNumberOfMessagesMoved };
 }
 
@@ -160,10 +199,18 @@ export async function sendMessage(sqs: SQSClient, queues: WorkerQueues, message:
   try {
     JSON.parse(message.body);
   } catch (error) {
-    throw new DlqError(`the message body is not JSON (${(error as Error).message}): the worker would fail it`, EXIT.usage);
+    throw new DlqError(
+      `the message body is not JSON (${(error as Error).message}): the worker would fail it`,
+      EXIT.usage,
+    );
   }
-  if (queues.fifo && !message.groupId) throw new DlqError("the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)", EXIT.usage);
-  if (!queues.fifo && (message.groupId || message.deduplicationId)) throw new DlqError("--group-id and --dedup-id are for FIFO queues only", EXIT.usage);
+  if (queues.fifo && !message.groupId)
+    throw new DlqError(
+      "the queue is FIFO: pass --group-id (and --dedup-id unless it deduplicates on content)",
+      EXIT.usage,
+    );
+  if (!queues.fifo && (message.groupId || message.deduplicationId))
+    throw new DlqError("--group-id and --dedup-id are for FIFO queues only", EXIT.usage);
   const { MessageId } = await sqs.send(
     new SendMessageCommand({
       QueueUrl: queues.queueUrl,

@@ -1,4 +1,9 @@
-import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { queueCounters, type QueueCounters } from "../local-runner/queue-depth";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";
@@ -52,7 +57,12 @@ export interface PeekOptions {
  * comes back while the peek still runs. The queue's counts are read whenever a receive brings
  * fewer than asked, so a queue that holds fewer than `max` costs no empty receive.
  */
-export async function peekMessages(sqs: SQSClient, url: string, max: number, options: PeekOptions = {}): Promise<PeekResult> {
+export async function peekMessages(
+  sqs: SQSClient,
+  url: string,
+  max: number,
+  options: PeekOptions = {},
+): Promise<PeekResult> {
   const now = options.now ?? Date.now;
   const deadline = now() + (options.budgetMs ?? PEEK_BUDGET_MS);
   const maxEmpty = options.maxEmptyReceives ?? MAX_EMPTY_RECEIVES;
@@ -87,7 +97,8 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number, opt
       let fresh = 0;
       for (const m of Messages) {
         const before = held.get(m.MessageId!);
-        if (before) before.ReceiptHandle = m.ReceiptHandle; // received again (its visibility ended): only the new handle releases it
+        if (before)
+          before.ReceiptHandle = m.ReceiptHandle; // received again (its visibility ended): only the new handle releases it
         else if (held.size < max) {
           held.set(m.MessageId!, m);
           fresh++;
@@ -114,7 +125,12 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number, opt
   } finally {
     unreleased = await release(sqs, url, [...held.values()]);
   }
-  return { messages: [...held.values()], shortBecause: held.size < max ? shortBecause : undefined, counts: held.size < max ? counts : undefined, unreleased };
+  return {
+    messages: [...held.values()],
+    shortBecause: held.size < max ? shortBecause : undefined,
+    counts: held.size < max ? counts : undefined,
+    unreleased,
+  };
 }
 
 /** Makes `messages` visible again at once (visibility 0), 10 per call; returns how many it could not release. */
@@ -146,8 +162,12 @@ export function peekShortfallLine(result: PeekResult, asked: number, budgetMs = 
     ? `the queue reported ${c.visible} more visible and ${othersInFlight} in flight with another reader${c.delayed ? `, ${c.delayed} delayed` : ""}`
     : "the queue's counts were not read";
   const why = {
-    "no-more-visible": othersInFlight > 0 ? "the others are in flight with another reader (they show again when its visibility timeout ends)" : "the dead-letter queue holds no more",
-    "fifo-groups-held": "FIFO: SQS returns no more of a message group while one of its messages is in flight (held by this peek or another reader)",
+    "no-more-visible":
+      othersInFlight > 0
+        ? "the others are in flight with another reader (they show again when its visibility timeout ends)"
+        : "the dead-letter queue holds no more",
+    "fifo-groups-held":
+      "FIFO: SQS returns no more of a message group while one of its messages is in flight (held by this peek or another reader)",
     "empty-receives": `SQS returned nothing more in ${MAX_EMPTY_RECEIVES} receives in a row`,
     budget: `SQS returned no more within the peek's ${Math.round(budgetMs / 1000)} s`,
     stopped: "stopped by Ctrl-C",
@@ -165,7 +185,10 @@ export async function peekCommand(
   err: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
 ): Promise<void> {
   if (options.count > MAX_PEEK) {
-    throw new DlqError(`peek shows at most ${MAX_PEEK} messages (given -n ${options.count}): every message shown is held invisible until the peek ends`, EXIT.usage);
+    throw new DlqError(
+      `peek shows at most ${MAX_PEEK} messages (given -n ${options.count}): every message shown is held invisible until the peek ends`,
+      EXIT.usage,
+    );
   }
   const stop = new AbortController();
   const onSigint = () => stop.abort();
@@ -177,9 +200,15 @@ export async function peekCommand(
     process.removeListener("SIGINT", onSigint);
   }
   if (result.unreleased > 0) {
-    err(`peek: ${result.unreleased} messages could not be made visible again: they show again when their visibility timeout ends (about ${Math.round(PEEK_BUDGET_MS / 1000) + RELEASE_MARGIN_SECONDS} s at most)`);
+    err(
+      `peek: ${result.unreleased} messages could not be made visible again: they show again when their visibility timeout ends (about ${Math.round(PEEK_BUDGET_MS / 1000) + RELEASE_MARGIN_SECONDS} s at most)`,
+    );
   }
-  if (result.shortBecause === "stopped") throw new DlqError(`peek stopped by Ctrl-C: released the ${result.messages.length} messages it held`, EXIT.interrupted);
+  if (result.shortBecause === "stopped")
+    throw new DlqError(
+      `peek stopped by Ctrl-C: released the ${result.messages.length} messages it held`,
+      EXIT.interrupted,
+    );
   const messages = result.messages;
   if (messages.length === 0 && result.shortBecause === "no-more-visible" && (result.counts?.inFlight ?? 0) === 0) {
     throw new DlqError("the dead-letter queue is empty", EXIT.empty);
@@ -197,7 +226,9 @@ export async function peekCommand(
   else if (rows.length > 0) {
     for (const r of rows) {
       const group = "messageGroupId" in r ? `  group ${r.messageGroupId}` : "";
-      out(`${r.id}${group}  received ${r.receiveCount}x  first sent ${r.firstSent}\n  body: ${r.body}\n  attributes: ${JSON.stringify(r.attributes)}`);
+      out(
+        `${r.id}${group}  received ${r.receiveCount}x  first sent ${r.firstSent}\n  body: ${r.body}\n  attributes: ${JSON.stringify(r.attributes)}`,
+      );
     }
   }
 }

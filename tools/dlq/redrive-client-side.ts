@@ -3,7 +3,14 @@
  * originals, with a journal (./journal.ts) around every call that changes a queue, so that a run
  * stopped at any point is finished by the next one without a second copy.
  */
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  type Message,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { queueCounters } from "../local-runner/queue-depth";
 import { PATIENCE, isThrottled } from "../shared/aws-patience";
 import { DlqError, EXIT } from "./errors";
@@ -58,7 +65,21 @@ export interface ClientSideRedriveTally {
 
 /** A tally with every count at zero. */
 export function newTally(): ClientSideRedriveTally {
-  return { target: 0, moved: 0, failed: 0, skipped: 0, inDoubt: 0, fromJournal: 0, withoutOriginalId: 0, originalsLeft: 0, elsewhere: 0, stillInDlq: 0, holding: 0, receiveInterrupted: false, resent: 0 };
+  return {
+    target: 0,
+    moved: 0,
+    failed: 0,
+    skipped: 0,
+    inDoubt: 0,
+    fromJournal: 0,
+    withoutOriginalId: 0,
+    originalsLeft: 0,
+    elsewhere: 0,
+    stillInDlq: 0,
+    holding: 0,
+    receiveInterrupted: false,
+    resent: 0,
+  };
 }
 
 /** Options of {@link redriveClientSide}. */
@@ -95,7 +116,11 @@ export interface ClientSideRedriveOptions {
  *   handled (a copy failing back is skipped); it keeps bodies, attributes, FIFO groups and order,
  *   and adds the original message id (see ./send-batches.ts).
  */
-export async function redriveClientSide(sqs: SQSClient, queues: WorkerQueues, options: ClientSideRedriveOptions): Promise<ClientSideRedriveTally> {
+export async function redriveClientSide(
+  sqs: SQSClient,
+  queues: WorkerQueues,
+  options: ClientSideRedriveOptions,
+): Promise<ClientSideRedriveTally> {
   const run = new ClientSideRedrive(sqs, queues, options);
   await run.finishWhatTheStoppedRunLeft();
   await run.move();
@@ -143,13 +168,18 @@ class ClientSideRedrive {
     const { found } = this.journal;
     const withHandle = [...this.copiedBefore].filter(([, entry]) => entry.handle !== undefined);
     if (this.copiedBefore.size > 0) {
-      this.say(`journal: ${this.copiedBefore.size} copies were sent by a stopped run whose originals it had not deleted: deleting those originals, not copying them again`);
+      this.say(
+        `journal: ${this.copiedBefore.size} copies were sent by a stopped run whose originals it had not deleted: deleting those originals, not copying them again`,
+      );
     }
     const deletedNow = new Set<string>();
     for (let i = 0; i < withHandle.length; i += 10) {
       const chunk = withHandle.slice(i, i + 10);
       const result = await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: this.queues.dlqUrl, Entries: chunk.map(([, entry], n) => ({ Id: String(n), ReceiptHandle: entry.handle! })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queues.dlqUrl,
+          Entries: chunk.map(([, entry], n) => ({ Id: String(n), ReceiptHandle: entry.handle! })),
+        }),
       );
       // A handle that no longer works (the message was received again since) leaves it for "on sight".
       const deleted = (result.Successful ?? []).map((ok) => chunk[Number(ok.Id)][0]);
@@ -182,7 +212,9 @@ class ClientSideRedrive {
     let { inFlight } = await queueCounters(this.sqs, this.queues.dlqUrl);
     if (inFlight === 0 || this.now() >= deadline) return;
     this.tally.receiveInterrupted = true;
-    this.say(`journal: the stopped run was receiving; waiting up to ${Math.ceil((deadline - this.now()) / 1000)} s for the ${inFlight} messages in flight to become visible again`);
+    this.say(
+      `journal: the stopped run was receiving; waiting up to ${Math.ceil((deadline - this.now()) / 1000)} s for the ${inFlight} messages in flight to become visible again`,
+    );
     while (inFlight > 0 && this.now() < deadline && !this.stopped()) {
       await this.sleep(Math.min(2000, deadline - this.now()));
       ({ inFlight } = await queueCounters(this.sqs, this.queues.dlqUrl));
@@ -196,7 +228,9 @@ class ClientSideRedrive {
       this.journal.resolved(ids, "delivered");
       for (const [id, entry] of this.doubtful) this.copiedBefore.set(id, { at: entry.at });
       this.doubtful.clear();
-      this.say(`journal: ${ids.length} messages in doubt taken as delivered (--in-doubt delivered): their originals are deleted without a copy`);
+      this.say(
+        `journal: ${ids.length} messages in doubt taken as delivered (--in-doubt delivered): their originals are deleted without a copy`,
+      );
     } else if (this.options.inDoubt === "resend") {
       this.journal.resolved(ids, "resend");
       for (const id of ids) this.resendOnSight.add(id);
@@ -206,8 +240,12 @@ class ClientSideRedrive {
       const resendable = ids.filter((id) => this.resendable(id)).length;
       this.say(
         `journal: ${ids.length} copies were being sent when a run stopped, and SQS may or may not have taken them` +
-          (resendable > 0 ? `; ${resendable} are resent with their deduplication id, which SQS drops if the first copy arrived (FIFO, within 5 minutes)` : "") +
-          (resendable < ids.length ? `; ${ids.length - resendable} stay in the dead-letter queue until you answer with --in-doubt delivered or --in-doubt resend` : ""),
+          (resendable > 0
+            ? `; ${resendable} are resent with their deduplication id, which SQS drops if the first copy arrived (FIFO, within 5 minutes)`
+            : "") +
+          (resendable < ids.length
+            ? `; ${ids.length - resendable} stay in the dead-letter queue until you answer with --in-doubt delivered or --in-doubt resend`
+            : ""),
       );
     }
   }
@@ -215,7 +253,9 @@ class ClientSideRedrive {
   /** A copy in doubt can be resent safely: FIFO, well inside SQS's deduplication window. */
   private resendable(id: string): boolean {
     const entry = this.doubtful.get(id);
-    return entry !== undefined && this.queues.fifo && this.now() - entry.at < FIFO_DEDUPLICATION_WINDOW_MS - WINDOW_MARGIN_MS;
+    return (
+      entry !== undefined && this.queues.fifo && this.now() - entry.at < FIFO_DEDUPLICATION_WINDOW_MS - WINDOW_MARGIN_MS
+    );
   }
 
   /** The main loop: receive, sort, copy, delete, until the target is reached, nothing new comes back, or Ctrl-C. */
@@ -237,7 +277,9 @@ class ClientSideRedrive {
         if (this.stopped() || result === "nothing") break;
         if (result === "progress") {
           idleSince = undefined;
-          this.say(`redrive (client side): ${this.tally.moved} of ${this.tally.target} moved, ${this.tally.failed} failed, ${this.tally.skipped} skipped`);
+          this.say(
+            `redrive (client side): ${this.tally.moved} of ${this.tally.target} moved, ${this.tally.failed} failed, ${this.tally.skipped} skipped`,
+          );
           continue;
         }
         const now = await queueCounters(this.sqs, this.queues.dlqUrl);
@@ -286,7 +328,9 @@ class ClientSideRedrive {
     if (this.stopped()) return "nothing";
 
     const onSight = Messages.filter((m) => this.copiedBefore.has(m.MessageId!));
-    const inDoubt = Messages.filter((m) => this.doubtful.has(m.MessageId!) && !this.resendable(m.MessageId!) && !this.seen.has(m.MessageId!));
+    const inDoubt = Messages.filter(
+      (m) => this.doubtful.has(m.MessageId!) && !this.resendable(m.MessageId!) && !this.seen.has(m.MessageId!),
+    );
     const rest = Messages.filter((m) => !onSight.includes(m) && !inDoubt.includes(m));
     const room = this.tally.target - this.handled() - onSight.length - inDoubt.length;
     const fresh = rest.filter((m) => !this.seen.has(m.MessageId!)).slice(0, Math.max(0, room));
@@ -314,7 +358,10 @@ class ClientSideRedrive {
   private async deleteCopiedBefore(messages: readonly Message[]): Promise<void> {
     if (messages.length === 0) return;
     const result = await this.sqs.send(
-      new DeleteMessageBatchCommand({ QueueUrl: this.queues.dlqUrl, Entries: messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })) }),
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.queues.dlqUrl,
+        Entries: messages.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle! })),
+      }),
     );
     const deleted = (result.Successful ?? []).map((ok) => messages[Number(ok.Id)].MessageId!);
     this.journal.deleted(deleted);
@@ -334,7 +381,10 @@ class ClientSideRedrive {
     for (const [b, batch] of batches.entries()) {
       if (this.stopped()) {
         // Ctrl-C between batches: the rest was never sent; it goes back to the DLQ as it was.
-        const unsent = batches.slice(b).flat().map((e) => fresh[Number(e.Id)]);
+        const unsent = batches
+          .slice(b)
+          .flat()
+          .map((e) => fresh[Number(e.Id)]);
         for (const m of unsent) this.seen.delete(m.MessageId!);
         return;
       }
@@ -349,12 +399,16 @@ class ClientSideRedrive {
   }
 
   /** One SendMessageBatch of copies, journaled before and after, then the originals' delete. */
-  private async sendAndDelete(pairs: readonly { entry: ReturnType<typeof copyEntry>; original: Message }[]): Promise<void> {
+  private async sendAndDelete(
+    pairs: readonly { entry: ReturnType<typeof copyEntry>; original: Message }[],
+  ): Promise<void> {
     const ids = pairs.map((p) => p.original.MessageId!);
     this.journal.sending(ids, this.now());
     let result;
     try {
-      result = await (this.options.sendClient ?? this.sqs).send(new SendMessageBatchCommand({ QueueUrl: this.queues.queueUrl, Entries: pairs.map((p) => p.entry) }));
+      result = await (this.options.sendClient ?? this.sqs).send(
+        new SendMessageBatchCommand({ QueueUrl: this.queues.queueUrl, Entries: pairs.map((p) => p.entry) }),
+      );
     } catch (error) {
       if (refusedWhole(error)) {
         // SQS answered that it took nothing (throttled, access denied, a bad request).
@@ -385,7 +439,10 @@ class ClientSideRedrive {
     let deletedIds: string[] = [];
     try {
       const deleted = await this.sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: this.queues.dlqUrl, Entries: accepted.map((p, n) => ({ Id: String(n), ReceiptHandle: p.original.ReceiptHandle! })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: this.queues.dlqUrl,
+          Entries: accepted.map((p, n) => ({ Id: String(n), ReceiptHandle: p.original.ReceiptHandle! })),
+        }),
       );
       deletedIds = (deleted.Successful ?? []).map((ok) => accepted[Number(ok.Id)].original.MessageId!);
     } finally {
@@ -418,10 +475,17 @@ class ClientSideRedrive {
       const chunk = messages.slice(i, i + 10);
       for (const [id] of chunk) this.holding.delete(id);
       const result = await this.sqs
-        .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.queues.dlqUrl, Entries: chunk.map(([, handle], n) => ({ Id: String(n), ReceiptHandle: handle, VisibilityTimeout: 0 })) }))
+        .send(
+          new ChangeMessageVisibilityBatchCommand({
+            QueueUrl: this.queues.dlqUrl,
+            Entries: chunk.map(([, handle], n) => ({ Id: String(n), ReceiptHandle: handle, VisibilityTimeout: 0 })),
+          }),
+        )
         .catch(() => undefined);
       // A handle SQS no longer knows (the message was deleted, or received again since) is not ours to release any more either.
-      const gone = (result?.Failed ?? []).filter((no) => /ReceiptHandleIsInvalid|MessageNotInflight/.test(no.Code ?? ""));
+      const gone = (result?.Failed ?? []).filter((no) =>
+        /ReceiptHandleIsInvalid|MessageNotInflight/.test(no.Code ?? ""),
+      );
       this.journal.released([...(result?.Successful ?? []), ...gone].map((entry) => chunk[Number(entry.Id)][0]));
     }
   }

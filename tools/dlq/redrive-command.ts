@@ -7,7 +7,12 @@ import { PATIENCE, isNoAnswer } from "../shared/aws-patience";
 import { docPath } from "../shared/package-docs";
 import { DlqError, EXIT } from "./errors";
 import { RedriveJournal, stateFolder } from "./journal";
-import { REDRIVE_VISIBILITY_SECONDS, newTally, redriveClientSide, type ClientSideRedriveTally } from "./redrive-client-side";
+import {
+  REDRIVE_VISIBILITY_SECONDS,
+  newTally,
+  redriveClientSide,
+  type ClientSideRedriveTally,
+} from "./redrive-client-side";
 import { acquireRedriveLock } from "./redrive-lock";
 import type { WorkerQueues } from "./resolve";
 
@@ -25,10 +30,18 @@ export function redriveSummaryLine(outcome: RedriveOutcome, tally: ClientSideRed
   if (counted) parts.push(`${tally.stillInDlq} still in the dead-letter queue`);
   if (tally.inDoubt > 0) parts.push(`${tally.inDoubt} in doubt`);
   if (counted && tally.elsewhere > 0) {
-    parts.push(tally.receiveInterrupted ? `${tally.elsewhere} in flight (received by the stopped run, or another reader)` : `${tally.elsewhere} in flight with another reader`);
+    parts.push(
+      tally.receiveInterrupted
+        ? `${tally.elsewhere} in flight (received by the stopped run, or another reader)`
+        : `${tally.elsewhere} in flight with another reader`,
+    );
   }
-  if (tally.resent > 0) parts.push(`${tally.resent} in doubt sent again (each a duplicate if its first copy had arrived)`);
-  if (tally.originalsLeft > 0) parts.push(`${tally.originalsLeft} originals of moved copies left in the dead-letter queue (the next run deletes them)`);
+  if (tally.resent > 0)
+    parts.push(`${tally.resent} in doubt sent again (each a duplicate if its first copy had arrived)`);
+  if (tally.originalsLeft > 0)
+    parts.push(
+      `${tally.originalsLeft} originals of moved copies left in the dead-letter queue (the next run deletes them)`,
+    );
   const before = tally.fromJournal > 0 ? ` (${tally.fromJournal} copied by the stopped run)` : "";
   return `redrive ${outcome}: ${parts.join(", ")}${before}`;
 }
@@ -36,7 +49,13 @@ export function redriveSummaryLine(outcome: RedriveOutcome, tally: ClientSideRed
 /** True when the run moved everything it set out to move, with nothing in doubt or left behind. */
 export function clientSideComplete(tally: ClientSideRedriveTally): boolean {
   const strandedByTheStoppedRun = tally.receiveInterrupted && tally.elsewhere > 0;
-  return tally.failed === 0 && tally.inDoubt === 0 && tally.originalsLeft === 0 && !strandedByTheStoppedRun && tally.moved >= tally.target;
+  return (
+    tally.failed === 0 &&
+    tally.inDoubt === 0 &&
+    tally.originalsLeft === 0 &&
+    !strandedByTheStoppedRun &&
+    tally.moved >= tally.target
+  );
 }
 
 /** What `redrive --client-side` needs from the command line. */
@@ -69,7 +88,9 @@ export async function clientSideRedriveCommand(
       err("stopped at once: the journal lets the next run finish what this one started");
       process.exit(EXIT.interrupted);
     }
-    err("stopping: finishing the current AWS call, then releasing the messages this run holds (Ctrl-C again to quit at once; the next run finishes from the journal)");
+    err(
+      "stopping: finishing the current AWS call, then releasing the messages this run holds (Ctrl-C again to quit at once; the next run finishes from the journal)",
+    );
     stop.abort();
   };
   process.on("SIGINT", onSigint);
@@ -91,7 +112,9 @@ export async function clientSideRedriveCommand(
     if (isNoAnswer(error)) {
       out(redriveSummaryLine("GAVE UP", tally, false));
       if (tally.holding + tally.inDoubt > 0) {
-        err(`${tally.holding + tally.inDoubt} messages this run held return to the dead-letter queue within ${REDRIVE_VISIBILITY_SECONDS} s (the next run releases them at once)`);
+        err(
+          `${tally.holding + tally.inDoubt} messages this run held return to the dead-letter queue within ${REDRIVE_VISIBILITY_SECONDS} s (the next run releases them at once)`,
+        );
       }
       const call = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
       throw new DlqError(
@@ -139,7 +162,10 @@ export async function clientSideRedriveCommand(
     );
   }
   if (tally.originalsLeft > 0) {
-    throw new DlqError(`${tally.originalsLeft} originals whose copies SQS accepted could not be deleted: run the same command again (it deletes them without a second copy)`, EXIT.incomplete);
+    throw new DlqError(
+      `${tally.originalsLeft} originals whose copies SQS accepted could not be deleted: run the same command again (it deletes them without a second copy)`,
+      EXIT.incomplete,
+    );
   }
   if (tally.receiveInterrupted && tally.elsewhere > 0) {
     throw new DlqError(
@@ -147,5 +173,9 @@ export async function clientSideRedriveCommand(
       EXIT.incomplete,
     );
   }
-  if (!complete) throw new DlqError("not everything the redrive set out to move moved: check the dead-letter queue, then redrive again", EXIT.incomplete);
+  if (!complete)
+    throw new DlqError(
+      "not everything the redrive set out to move moved: check the dead-letter queue, then redrive again",
+      EXIT.incomplete,
+    );
 }

@@ -67,7 +67,13 @@ function ago(since: string, now: number): string {
  * naming the holder. A stale hold (its process no longer runs on this host) is cleared first,
  * with a line on `notice`.
  */
-export function acquireRedriveLock(folder: string, dlqArn: string, dlqName: string, command: string, notice: (line: string) => void): RedriveLock {
+export function acquireRedriveLock(
+  folder: string,
+  dlqArn: string,
+  dlqName: string,
+  command: string,
+  notice: (line: string) => void,
+): RedriveLock {
   const dir = path.join(folder, "redrive");
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${dlqKey(dlqArn)}.lock`);
@@ -110,7 +116,10 @@ export function acquireRedriveLock(folder: string, dlqArn: string, dlqName: stri
   } finally {
     fs.rmSync(mine, { force: true });
   }
-  throw new DlqError(`could not take the lock ${file}: other processes took it at the same moment; run again`, EXIT.busy);
+  throw new DlqError(
+    `could not take the lock ${file}: other processes took it at the same moment; run again`,
+    EXIT.busy,
+  );
 }
 
 /**
@@ -132,7 +141,11 @@ function clearStale(file: string, stale: LockHolder | undefined, notice: (line: 
       // a third process took the lock meanwhile; the live holder's run goes on regardless
     }
   } else {
-    notice(stale ? `lock: cleared a stale hold by pid ${stale.pid} (no longer running) since ${stale.since}` : `lock: cleared an unreadable lock file ${file}`);
+    notice(
+      stale
+        ? `lock: cleared a stale hold by pid ${stale.pid} (no longer running) since ${stale.since}`
+        : `lock: cleared an unreadable lock file ${file}`,
+    );
   }
   fs.rmSync(aside, { force: true });
 }

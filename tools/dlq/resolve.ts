@@ -1,4 +1,9 @@
-import { GetQueueAttributesCommand, GetQueueUrlCommand, ListDeadLetterSourceQueuesCommand, type SQSClient } from "@aws-sdk/client-sqs";
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ListDeadLetterSourceQueuesCommand,
+  type SQSClient,
+} from "@aws-sdk/client-sqs";
 import { deriveNames, type WorkerNames } from "../../modules/sqs-worker/names";
 import { isMissingQueue, whereAsked, type AwsPlace } from "../shared/aws-errors";
 import { describeStage, namePrefixOf, synthesizedStacksHint, type StageChoice } from "../shared/stage";
@@ -24,7 +29,13 @@ export interface WorkerQueues {
 function namedByConstruct(names: WorkerNames): Pick<WorkerQueues, "alarmName" | "alarmNames" | "logGroupName"> {
   return {
     alarmName: names.alarm,
-    alarmNames: [names.alarm, names.deadLetterArrivalsAlarm, names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm],
+    alarmNames: [
+      names.alarm,
+      names.deadLetterArrivalsAlarm,
+      names.backlogAgeAlarm,
+      names.errorsAlarm,
+      names.throttlesAlarm,
+    ],
     logGroupName: names.logGroup,
   };
 }
@@ -87,13 +98,23 @@ export interface QueueLookup {
 export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup): Promise<WorkerQueues> {
   const stage = options.stage ?? { stage: undefined, from: undefined };
   const prefix = options.namePrefix ?? namePrefixOf(stage);
-  const outputs = options.dlqUrl || !options.projectDir ? undefined : readStackQueueOutputs(options.projectDir, options.service, prefix);
+  const outputs =
+    options.dlqUrl || !options.projectDir
+      ? undefined
+      : readStackQueueOutputs(options.projectDir, options.service, prefix);
   if (outputs) {
     try {
       const dlqArn = await arnOf(sqs, outputs.dlqUrl);
       const fifo = dlqArn.endsWith(".fifo");
       const names = deriveNames(options.service, fifo, prefix);
-      return { queueUrl: outputs.queueUrl, queueArn: await arnOf(sqs, outputs.queueUrl), dlqUrl: outputs.dlqUrl, dlqArn, fifo, ...namedByConstruct(names) };
+      return {
+        queueUrl: outputs.queueUrl,
+        queueArn: await arnOf(sqs, outputs.queueUrl),
+        dlqUrl: outputs.dlqUrl,
+        dlqArn,
+        fifo,
+        ...namedByConstruct(names),
+      };
     } catch (error) {
       throw explainAwsError(error, `a queue named in ${outputs.source}`);
     }
@@ -101,16 +122,29 @@ export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup):
   if (options.dlqUrl) {
     const urlRegion = regionOfQueueUrl(options.dlqUrl);
     if (urlRegion && urlRegion !== options.region) {
-      throw new DlqError(`--queue-url is in ${urlRegion} but the region is ${options.region}: pass --region ${urlRegion}`, EXIT.config);
+      throw new DlqError(
+        `--queue-url is in ${urlRegion} but the region is ${options.region}: pass --region ${urlRegion}`,
+        EXIT.config,
+      );
     }
     try {
       const dlqArn = await arnOf(sqs, options.dlqUrl);
       const { queueUrls = [] } = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: options.dlqUrl }));
       if (queueUrls.length !== 1) {
-        throw new DlqError(`${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`, EXIT.config);
+        throw new DlqError(
+          `${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`,
+          EXIT.config,
+        );
       }
       const fifo = dlqArn.endsWith(".fifo");
-      return { queueUrl: queueUrls[0], queueArn: await arnOf(sqs, queueUrls[0]), dlqUrl: options.dlqUrl, dlqArn, fifo, ...namedByConstruct(deriveNames(options.service, fifo, prefix)) };
+      return {
+        queueUrl: queueUrls[0],
+        queueArn: await arnOf(sqs, queueUrls[0]),
+        dlqUrl: options.dlqUrl,
+        dlqArn,
+        fifo,
+        ...namedByConstruct(deriveNames(options.service, fifo, prefix)),
+      };
     } catch (error) {
       throw explainAwsError(error, `queue ${options.dlqUrl}`);
     }
@@ -119,7 +153,14 @@ export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup):
     const names = deriveNames(options.service, fifo, prefix);
     const [queueUrl, dlqUrl] = [await urlOf(sqs, names.queue), await urlOf(sqs, names.deadLetterQueue)];
     if (queueUrl && dlqUrl) {
-      return { queueUrl, queueArn: await arnOf(sqs, queueUrl), dlqUrl, dlqArn: await arnOf(sqs, dlqUrl), fifo, ...namedByConstruct(names) };
+      return {
+        queueUrl,
+        queueArn: await arnOf(sqs, queueUrl),
+        dlqUrl,
+        dlqArn: await arnOf(sqs, dlqUrl),
+        fifo,
+        ...namedByConstruct(names),
+      };
     }
   }
   throw new DlqError(noQueuesMessage({ ...options, stage, namePrefix: prefix }), EXIT.config);
@@ -130,11 +171,23 @@ export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup):
  * where, with which stage and prefix; that a stage or a prefix may be missing or another; and,
  * in an app's folder, the stacks its synth wrote (`stacks in cdktf.out: dev-invoices, ...`).
  */
-export function noQueuesMessage(lookup: QueueLookup & { readonly stage: StageChoice; readonly namePrefix: string }): string {
-  const pairs = [false, true].map((fifo) => deriveNames(lookup.service, fifo, lookup.namePrefix)).map((names) => `${names.queue} and ${names.deadLetterQueue}`);
+export function noQueuesMessage(
+  lookup: QueueLookup & { readonly stage: StageChoice; readonly namePrefix: string },
+): string {
+  const pairs = [false, true]
+    .map((fifo) => deriveNames(lookup.service, fifo, lookup.namePrefix))
+    .map((names) => `${names.queue} and ${names.deadLetterQueue}`);
   const stagePrefix = namePrefixOf(lookup.stage);
-  const prefix = lookup.namePrefix === stagePrefix ? (lookup.namePrefix ? `name prefix ${lookup.namePrefix}` : "no name prefix") : `--name-prefix ${JSON.stringify(lookup.namePrefix)}`;
-  const stacks = lookup.projectDir === undefined ? "" : synthesizedStacksHint(lookup.service, lookup.outdir ?? "cdktf.out", lookup.projectDir);
+  const prefix =
+    lookup.namePrefix === stagePrefix
+      ? lookup.namePrefix
+        ? `name prefix ${lookup.namePrefix}`
+        : "no name prefix"
+      : `--name-prefix ${JSON.stringify(lookup.namePrefix)}`;
+  const stacks =
+    lookup.projectDir === undefined
+      ? ""
+      : synthesizedStacksHint(lookup.service, lookup.outdir ?? "cdktf.out", lookup.projectDir);
   const place: AwsPlace = { region: lookup.region, endpointUrl: lookup.endpointUrl };
   return (
     `no queues of ${lookup.service} ${whereAsked(place)}: tried ${pairs.join(", then ")} (${describeStage(lookup.stage)}, ${prefix}); ` +

@@ -70,7 +70,9 @@ export function copyEntry(message: Message, id: string, fifo: boolean): SendMess
     Id: id,
     MessageBody: message.Body!,
     MessageAttributes: copyAttributes(message),
-    ...(fifo ? { MessageGroupId: message.Attributes?.MessageGroupId, MessageDeduplicationId: redriveDeduplicationId(message) } : {}),
+    ...(fifo
+      ? { MessageGroupId: message.Attributes?.MessageGroupId, MessageDeduplicationId: redriveDeduplicationId(message) }
+      : {}),
   };
 }
 
@@ -79,14 +81,17 @@ export function copyEntry(message: Message, id: string, fifo: boolean): SendMess
  * FIFO queue a batch holds at most one message per group, so that when a send fails the later
  * messages of its group are still unsent (the caller stops there) and the group's order holds.
  */
-export function splitIntoBatches(entries: readonly SendMessageBatchRequestEntry[], fifo: boolean): SendMessageBatchRequestEntry[][] {
+export function splitIntoBatches(
+  entries: readonly SendMessageBatchRequestEntry[],
+  fifo: boolean,
+): SendMessageBatchRequestEntry[][] {
   const batches: SendMessageBatchRequestEntry[][] = [];
   const remaining = [...entries];
   while (remaining.length > 0) {
     const batch: SendMessageBatchRequestEntry[] = [];
     const groups = new Set<string>();
     let bytes = 0;
-    for (let i = 0; i < remaining.length && batch.length < MAX_BATCH_ENTRIES; ) {
+    for (let i = 0; i < remaining.length && batch.length < MAX_BATCH_ENTRIES;) {
       const entry = remaining[i];
       const size = messageBytes(entry.MessageBody ?? "", entry.MessageAttributes);
       const group = entry.MessageGroupId ?? "";

@@ -18,7 +18,11 @@ export interface StackQueueOutputs {
  * has no queue outputs (an S3 backend, or a stack not applied yet), and the tool looks the
  * queues up by name instead.
  */
-export function readStackQueueOutputs(projectDir: string, service: string, namePrefix: string): StackQueueOutputs | undefined {
+export function readStackQueueOutputs(
+  projectDir: string,
+  service: string,
+  namePrefix: string,
+): StackQueueOutputs | undefined {
   const file = path.join(projectDir, `terraform.${namePrefix}${service}.tfstate`);
   let state: { outputs?: Record<string, { value?: unknown }> };
   try {
@@ -30,6 +34,11 @@ export function readStackQueueOutputs(projectDir: string, service: string, nameP
   const dlqUrl = state.outputs?.dlq_url?.value;
   const table = state.outputs?.idempotency_table_name?.value;
   return typeof queueUrl === "string" && typeof dlqUrl === "string"
-    ? { queueUrl, dlqUrl, idempotencyTableName: typeof table === "string" && table !== "" ? table : undefined, source: file }
+    ? {
+        queueUrl,
+        dlqUrl,
+        idempotencyTableName: typeof table === "string" && table !== "" ? table : undefined,
+        source: file,
+      }
     : undefined;
 }

@@ -20,7 +20,9 @@ export function generatedBlocks(): Record<string, string> {
     switches: [
       "| variable | refused | read by |",
       "|---|---|---|",
-      ...GUARANTEE_SWITCHES.map((s) => `| \`${s.key}\` | ${s.withoutIdempotency ? "always" : "with idempotency on"} | ${s.source} |`),
+      ...GUARANTEE_SWITCHES.map(
+        (s) => `| \`${s.key}\` | ${s.withoutIdempotency ? "always" : "with idempotency on"} | ${s.source} |`,
+      ),
     ].join("\n"),
   };
 }
@@ -39,7 +41,8 @@ export function withGeneratedBlocks(text: string): string {
 /** `npm run docs` takes no options; `--help` says what it does. */
 export const DOCS_CLI: CliSpec = {
   usage: "npm run docs [-- --help]",
-  summary: "Rewrites the generated rule, warning and refused-variable lists of docs/construct.md from the rule, advice and guarantee-switch tables.",
+  summary:
+    "Rewrites the generated rule, warning and refused-variable lists of docs/construct.md from the rule, advice and guarantee-switch tables.",
   options: {},
 };
 

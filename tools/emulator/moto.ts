@@ -89,7 +89,9 @@ export function portInUse(port: number, host = "127.0.0.1"): Promise<boolean> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
-    server.once("error", (error: NodeJS.ErrnoException) => (error.code === "EADDRINUSE" ? resolve(true) : reject(error)));
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      error.code === "EADDRINUSE" ? resolve(true) : reject(error),
+    );
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(false)));
   });
 }
@@ -122,9 +124,11 @@ export interface MotoPythonOptions {
 export function motoPython(options: MotoPythonOptions = {}): string {
   const env = { ...process.env, ...options.env };
   const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const venv = options.venv ?? (FROM_SOURCE ? path.join(ROOT, ".venv-moto") : path.join(cacheFolder(env), `moto-${MOTO_VERSION}`));
+  const venv =
+    options.venv ?? (FROM_SOURCE ? path.join(ROOT, ".venv-moto") : path.join(cacheFolder(env), `moto-${MOTO_VERSION}`));
   const venvPython = path.join(venv, "bin", "python");
-  const canImportMoto = (python: string) => spawnSync(python, ["-c", "import moto.server, moto.sqs"], { stdio: "ignore", env }).status === 0;
+  const canImportMoto = (python: string) =>
+    spawnSync(python, ["-c", "import moto.server, moto.sqs"], { stdio: "ignore", env }).status === 0;
   const candidates = [env.MOTO_PYTHON, "python3"].filter(Boolean) as string[];
   for (const python of candidates) if (canImportMoto(python)) return python;
   if (fs.existsSync(path.join(venv, INSTALLED_MARKER)) && canImportMoto(venvPython)) return venvPython;
@@ -133,24 +137,38 @@ export function motoPython(options: MotoPythonOptions = {}): string {
 
   const python = spawnSync("python3", ["--version"], { encoding: "utf8", env });
   if (python.error || python.status !== 0) {
-    const why = python.error ? "python3 is not on PATH" : `python3 --version failed: ${(python.stderr || python.stdout).trim().split("\n")[0]}`;
-    throw new Error(`moto needs Python 3 and ${why}: install python3 with its venv module (e.g. apt-get install python3 python3-venv, or brew install python), or set MOTO_PYTHON to a Python that has moto[server]==${MOTO_VERSION}`);
+    const why = python.error
+      ? "python3 is not on PATH"
+      : `python3 --version failed: ${(python.stderr || python.stdout).trim().split("\n")[0]}`;
+    throw new Error(
+      `moto needs Python 3 and ${why}: install python3 with its venv module (e.g. apt-get install python3 python3-venv, or brew install python), or set MOTO_PYTHON to a Python that has moto[server]==${MOTO_VERSION}`,
+    );
   }
   const started = Date.now();
-  say(`emulator: installing moto[server]==${MOTO_VERSION} from PyPI into ${venv} (first use only; ${python.stdout.trim() || "python3"}) ...`);
+  say(
+    `emulator: installing moto[server]==${MOTO_VERSION} from PyPI into ${venv} (first use only; ${python.stdout.trim() || "python3"}) ...`,
+  );
   fs.rmSync(venv, { recursive: true, force: true }); // a stopped install's leftovers
   fs.mkdirSync(path.dirname(venv), { recursive: true });
   const run = (command: string, args: string[], what: string) => {
     const result = spawnSync(command, args, { stdio: ["ignore", "inherit", "inherit"], env });
     if (result.status !== 0) {
       fs.rmSync(venv, { recursive: true, force: true });
-      throw new Error(`installing moto failed: ${what} exited with ${result.status ?? result.signal ?? result.error?.message} (output above)`);
+      throw new Error(
+        `installing moto failed: ${what} exited with ${result.status ?? result.signal ?? result.error?.message} (output above)`,
+      );
     }
   };
   run("python3", ["-m", "venv", venv], "python3 -m venv (on Debian and Ubuntu: apt-get install python3-venv)");
-  run(path.join(venv, "bin", "pip"), ["install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`], "pip install");
+  run(
+    path.join(venv, "bin", "pip"),
+    ["install", "--quiet", "--disable-pip-version-check", `moto[server]==${MOTO_VERSION}`],
+    "pip install",
+  );
   fs.writeFileSync(path.join(venv, INSTALLED_MARKER), `moto[server]==${MOTO_VERSION}\n`);
-  say(`emulator: installed moto ${MOTO_VERSION} in ${Math.round((Date.now() - started) / 1000)} s; next starts use it as is`);
+  say(
+    `emulator: installed moto ${MOTO_VERSION} in ${Math.round((Date.now() - started) / 1000)} s; next starts use it as is`,
+  );
   return venvPython;
 }
 
@@ -164,7 +182,9 @@ const isRunning = (child: ChildProcess) => child.exitCode === null && child.sign
 async function waitUntilReady(endpoint: string, child: ChildProcess, log: () => string): Promise<void> {
   const deadline = Date.now() + 30_000;
   const exitedEarly = () =>
-    new Error(`moto exited with ${describeExit({ code: child.exitCode, signal: child.signalCode })} before it was ready:\n${log()}`);
+    new Error(
+      `moto exited with ${describeExit({ code: child.exitCode, signal: child.signalCode })} before it was ready:\n${log()}`,
+    );
   while (Date.now() < deadline) {
     let answered = false;
     try {
@@ -192,7 +212,10 @@ export async function startMoto(options: { port?: number; fifoDedupSeconds?: num
   const python = motoPython();
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  const dedup = options.fifoDedupSeconds === undefined ? {} : { SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS: String(options.fifoDedupSeconds) };
+  const dedup =
+    options.fifoDedupSeconds === undefined
+      ? {}
+      : { SQS_WORKER_EMULATOR_FIFO_DEDUP_SECONDS: String(options.fifoDedupSeconds) };
   const child = spawn(python, [LAUNCHER, "-H", "127.0.0.1", "-p", String(port)], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...FAKE_AWS_ENV, ...dedup },

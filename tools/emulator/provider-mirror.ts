@@ -19,7 +19,9 @@ const MIRROR_CANDIDATES = [
 ];
 
 /** A folder holding registry.terraform.io/hashicorp/aws/<version>/<os_arch>, or undefined. */
-export function findProviderMirror(env: Readonly<Record<string, string | undefined>> = process.env): string | undefined {
+export function findProviderMirror(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
   const candidates = env.TF_PROVIDER_MIRROR ? [env.TF_PROVIDER_MIRROR] : MIRROR_CANDIDATES;
   const platform = `${os.platform()}_${os.arch() === "x64" ? "amd64" : os.arch()}`;
   return candidates.find((dir) =>

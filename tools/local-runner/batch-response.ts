@@ -22,7 +22,8 @@ export function judgeBatch(
 ): BatchVerdict {
   if (!outcome.ok) return { kind: "batch-failed", reason: outcome.error.message };
   const result = outcome.result;
-  if (!reportBatchItemFailures || result === null || result === undefined) return { kind: "partial", failedIds: new Set() };
+  if (!reportBatchItemFailures || result === null || result === undefined)
+    return { kind: "partial", failedIds: new Set() };
   if (typeof result !== "object") return { kind: "batch-failed", reason: "malformed response" };
   const failures = (result as { batchItemFailures?: unknown }).batchItemFailures;
   if (failures === undefined || failures === null) return { kind: "partial", failedIds: new Set() };

@@ -50,7 +50,10 @@ function describe(error) {
   const message = String(error && error.message);
   const records = error && Array.isArray(error.recordErrors) ? error.recordErrors : [];
   if (records.length === 0) return message;
-  const shown = records.slice(0, 3).map((e) => String(e && e.message)).join("; ");
+  const shown = records
+    .slice(0, 3)
+    .map((e) => String(e && e.message))
+    .join("; ");
   const more = records.length > 3 ? ` (and ${records.length - 3} more)` : "";
   return `${message.replace(/\s*See individual errors below\.?$/, "")} Record errors: ${shown}${more}`;
 }

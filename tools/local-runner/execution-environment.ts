@@ -41,7 +41,12 @@ const THREAD_FILE = path.join(__dirname, "environment-thread.js");
  * provides them (NODE_PATH includes /var/runtime/node_modules), so a bundle with idempotency
  * leaves @aws-sdk/client-dynamodb out; here the runner's own node_modules plays that part.
  */
-export const RUNTIME_NODE_PATH = path.resolve(require.resolve("@aws-sdk/client-dynamodb/package.json"), "..", "..", "..");
+export const RUNTIME_NODE_PATH = path.resolve(
+  require.resolve("@aws-sdk/client-dynamodb/package.json"),
+  "..",
+  "..",
+  "..",
+);
 
 /**
  * A Lambda-like execution environment: one worker thread (its own copy of the bundle and of
@@ -96,7 +101,12 @@ export class ExecutionEnvironment {
         reject(error);
       };
       const initTimer = setTimeout(
-        () => settle(new Error(`init did not finish within ${initTimeoutMs / 1000} s (Lambda's init limit is 10 s); its thread was stopped`)),
+        () =>
+          settle(
+            new Error(
+              `init did not finish within ${initTimeoutMs / 1000} s (Lambda's init limit is 10 s); its thread was stopped`,
+            ),
+          ),
         initTimeoutMs,
       );
       const onReady = (message: { ready?: boolean }) => {
@@ -149,10 +159,22 @@ export class ExecutionEnvironment {
       const onMessage = ({ requestId: id, ...outcome }: { requestId: string } & InvocationOutcome) => {
         if (id === requestId) finish(outcome as InvocationOutcome, false);
       };
-      const onError = (error: Error) => finish({ ok: false, error: { name: error.name, message: error.message } }, true);
-      const onExit = (code: number) => finish({ ok: false, error: { name: "Runtime.ExitError", message: `environment exited with ${code}` } }, true);
+      const onError = (error: Error) =>
+        finish({ ok: false, error: { name: error.name, message: error.message } }, true);
+      const onExit = (code: number) =>
+        finish({ ok: false, error: { name: "Runtime.ExitError", message: `environment exited with ${code}` } }, true);
       const timer = setTimeout(
-        () => finish({ ok: false, error: { name: "Sandbox.Timedout", message: `Task timed out after ${this.settings.timeoutSeconds}.00 seconds` } }, true),
+        () =>
+          finish(
+            {
+              ok: false,
+              error: {
+                name: "Sandbox.Timedout",
+                message: `Task timed out after ${this.settings.timeoutSeconds}.00 seconds`,
+              },
+            },
+            true,
+          ),
         timeoutMs,
       );
       worker.on("message", onMessage);

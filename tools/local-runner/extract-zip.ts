@@ -29,8 +29,13 @@ export function extractZip(zip: Buffer, zipPath: string, destDir: string): void 
   const targets: [string, Buffer][] = [];
   for (const [name, data] of readZip(zip)) {
     const target = path.resolve(root, name);
-    const reason = unsafeEntryReason(name) ?? (target.startsWith(root + path.sep) ? undefined : "resolves outside the extraction folder");
-    if (reason) throw new Error(`${zipPath}: refusing zip entry ${JSON.stringify(name)}: it ${reason}, so it could be written outside ${root}`);
+    const reason =
+      unsafeEntryReason(name) ??
+      (target.startsWith(root + path.sep) ? undefined : "resolves outside the extraction folder");
+    if (reason)
+      throw new Error(
+        `${zipPath}: refusing zip entry ${JSON.stringify(name)}: it ${reason}, so it could be written outside ${root}`,
+      );
     targets.push([target, data]);
   }
   for (const [target, data] of targets) {

@@ -1,7 +1,14 @@
 import * as path from "path";
 import { GetQueueUrlCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { isMissingQueue, whereAsked, type AwsPlace } from "../shared/aws-errors";
-import { describeStage, shownPath, stagesOf, synthesizedStacks, synthesizedStacksHint, type StageChoice } from "../shared/stage";
+import {
+  describeStage,
+  shownPath,
+  stagesOf,
+  synthesizedStacks,
+  synthesizedStacksHint,
+  type StageChoice,
+} from "../shared/stage";
 
 /** Where the runner looks for a queue: for lookups and for saying where it looked. */
 export type QueuePlace = AwsPlace;
@@ -27,7 +34,9 @@ export function stackFolderOf(target: StackTarget, cwd: string = process.cwd()):
  * write (`stacks in cdktf.out: dev-orders, prod-orders (orders: --stage dev or --stage prod)`).
  */
 export function missingStackMessage(target: StackTarget, cwd: string = process.cwd()): string {
-  const stacks = synthesizedStacksHint(target.service, target.outdir, cwd) || `no ${shownPath(path.join(target.outdir, "stacks"), cwd)} in ${cwd}`;
+  const stacks =
+    synthesizedStacksHint(target.service, target.outdir, cwd) ||
+    `no ${shownPath(path.join(target.outdir, "stacks"), cwd)} in ${cwd}`;
   // When the service's other stages are synthesized the app is: the way out is the stage, not a synth.
   const otherStages = stagesOf(target.service, synthesizedStacks(target.outdir, cwd) ?? []).length > 0;
   return (
@@ -43,8 +52,16 @@ export function missingStackMessage(target: StackTarget, cwd: string = process.c
  * stage that was deployed instead; the line names the queue, the stack, where it looked and the
  * ways out, with the service's other synthesized stages.
  */
-export function missingQueueMessage(queueName: string, target: StackTarget, place: QueuePlace, cwd: string = process.cwd()): string {
-  const others = stagesOf(target.service, (synthesizedStacks(target.outdir, cwd) ?? []).filter((stack) => stack !== target.stackId));
+export function missingQueueMessage(
+  queueName: string,
+  target: StackTarget,
+  place: QueuePlace,
+  cwd: string = process.cwd(),
+): string {
+  const others = stagesOf(
+    target.service,
+    (synthesizedStacks(target.outdir, cwd) ?? []).filter((stack) => stack !== target.stackId),
+  );
   const otherStages = others.length > 0 ? `, run another stage of it (${others.join(" or ")})` : "";
   return (
     `no queue named "${queueName}" ${whereAsked(place)}: the stack ${target.stackId} (${stackFolderOf(target, cwd)}, ${describeStage(target.stage)}) names it; ` +
@@ -61,7 +78,12 @@ export function missingQueueUrlMessage(queueUrl: string, place: QueuePlace): str
  * The URL of the queue named `queueName`. A missing queue becomes {@link missingQueueMessage};
  * any other failure one line naming the queue and where it was asked.
  */
-export async function findQueueUrl(sqs: SQSClient, queueName: string, target: StackTarget, place: QueuePlace): Promise<string> {
+export async function findQueueUrl(
+  sqs: SQSClient,
+  queueName: string,
+  target: StackTarget,
+  place: QueuePlace,
+): Promise<string> {
   try {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
     if (!QueueUrl) throw new Error(`GetQueueUrl returned no URL for "${queueName}" ${whereAsked(place)}`);

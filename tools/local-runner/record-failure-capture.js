@@ -48,7 +48,7 @@ function noteRecordFailure(collected, args) {
   // The first line wins: the contract is one per failed record, and a later duplicate must not
   // replace the reason the record actually failed with.
   if (collected.has(entry.messageId)) return;
-  const error = typeof entry.error === "string" ? entry.error : JSON.stringify(entry.error) ?? "no reason logged";
+  const error = typeof entry.error === "string" ? entry.error : (JSON.stringify(entry.error) ?? "no reason logged");
   collected.set(entry.messageId, error.replace(/\s*\n\s*/g, " "));
 }
 

@@ -50,7 +50,11 @@ export interface RecordFailure {
 
 /** True when SQS moves this record to the dead-letter queue instead of delivering it again. */
 export function isDeadLettered(failure: Pick<RecordFailure, "receiveCount" | "maxReceiveCount">): boolean {
-  return failure.maxReceiveCount !== undefined && failure.receiveCount !== undefined && failure.receiveCount >= failure.maxReceiveCount;
+  return (
+    failure.maxReceiveCount !== undefined &&
+    failure.receiveCount !== undefined &&
+    failure.receiveCount >= failure.maxReceiveCount
+  );
 }
 
 /** What the worker plumbing logs for a FIFO record it did not run (lambda-src/fifo-groups.ts, HeldBackError). */
@@ -67,9 +71,13 @@ export function isHeldBack(failure: Pick<RecordFailure, "reason">): boolean {
  */
 export function failedRecordLine(serviceName: string, failure: RecordFailure): string {
   const { messageId, receiveCount, maxReceiveCount, reason } = failure;
-  const receive = receiveCount === undefined ? "receive count unknown" : `receive ${receiveCount} of ${maxReceiveCount ?? "? (maxReceiveCount unknown)"}`;
+  const receive =
+    receiveCount === undefined
+      ? "receive count unknown"
+      : `receive ${receiveCount} of ${maxReceiveCount ?? "? (maxReceiveCount unknown)"}`;
   const fate = isDeadLettered(failure) ? ", its last: dead-lettered" : "";
-  if (isHeldBack(failure)) return `${RUN_LOG_PREFIX} ${serviceName}: record ${messageId} held back, not run (${receive}${fate}): ${reason.replace(HELD_BACK, "")}`;
+  if (isHeldBack(failure))
+    return `${RUN_LOG_PREFIX} ${serviceName}: record ${messageId} held back, not run (${receive}${fate}): ${reason.replace(HELD_BACK, "")}`;
   return `${RUN_LOG_PREFIX} ${serviceName}: record ${messageId} failed (${receive}${fate}): ${reason}`;
 }
 
@@ -79,7 +87,12 @@ export function failedRecordLine(serviceName: string, failure: RecordFailure): s
  * FullBatchFailureError: every record failed on its own), the per-record lines that follow
  * carry them, so this line does not repeat them.
  */
-export function failedBatchLine(serviceName: string, size: number, error: { readonly name?: string; readonly message: string }, reasonsFollow = false): string {
+export function failedBatchLine(
+  serviceName: string,
+  size: number,
+  error: { readonly name?: string; readonly message: string },
+  reasonsFollow = false,
+): string {
   const what = reasonsFollow ? "every record failed, each reason below" : error.message;
   return `${RUN_LOG_PREFIX} ${serviceName}: batch of ${size} failed whole${error.name ? ` (${error.name})` : ""}: ${what}`;
 }
@@ -97,14 +110,24 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * receives of 1 message (1 dead-lettered); exit 4 (records failed)`.
  */
 export function summaryLine(serviceName: string, stoppedBy: string, counts: RunCounts): string {
-  const parts = [`${plural(counts.records, "record")} in ${plural(counts.batches, "batch", "batches")}`, `${counts.deleted} deleted`];
+  const parts = [
+    `${plural(counts.records, "record")} in ${plural(counts.batches, "batch", "batches")}`,
+    `${counts.deleted} deleted`,
+  ];
   if (counts.failedRecords === 0) parts.push("none failed");
   else {
-    const heldBack = counts.heldBack > 0 ? `, ${counts.heldBack} of them held back behind a failed message of their FIFO group` : "";
-    parts.push(`${plural(counts.failedRecords, "failed receive")} of ${plural(counts.failedMessages, "message")} (${counts.deadLettered} dead-lettered${heldBack})`);
+    const heldBack =
+      counts.heldBack > 0 ? `, ${counts.heldBack} of them held back behind a failed message of their FIFO group` : "";
+    parts.push(
+      `${plural(counts.failedRecords, "failed receive")} of ${plural(counts.failedMessages, "message")} (${counts.deadLettered} dead-lettered${heldBack})`,
+    );
   }
-  if (counts.failedBatches > 0) parts.push(`${plural(counts.failedBatches, "batch", "batches")} failed whole (${counts.timedOutBatches} timed out)`);
-  if (counts.deleteErrors > 0) parts.push(`${plural(counts.deleteErrors, "delete")} failed (those messages come again)`);
+  if (counts.failedBatches > 0)
+    parts.push(
+      `${plural(counts.failedBatches, "batch", "batches")} failed whole (${counts.timedOutBatches} timed out)`,
+    );
+  if (counts.deleteErrors > 0)
+    parts.push(`${plural(counts.deleteErrors, "delete")} failed (those messages come again)`);
   const code = exitCodeFor(counts);
   const meaning = code === WORKER_LOCAL_EXIT.ok ? "clean" : "records failed";
   return `${RUN_LOG_PREFIX} ${serviceName}: ${stoppedBy}: ${parts.join(", ")}; exit ${code} (${meaning})`;

@@ -14,7 +14,14 @@ import { ExecutionEnvironment, type InvocationOutcome } from "./execution-enviro
 import { extractZip } from "./extract-zip";
 import { isMissingQueue } from "../shared/aws-errors";
 import { maxReceiveCountOf } from "./redrive-policy";
-import { failedBatchLine, failedRecordLine, isDeadLettered, isHeldBack, RUN_LOG_PREFIX, type RunCounts } from "./run-report";
+import {
+  failedBatchLine,
+  failedRecordLine,
+  isDeadLettered,
+  isHeldBack,
+  RUN_LOG_PREFIX,
+  type RunCounts,
+} from "./run-report";
 import { toSqsEvent } from "./sqs-event";
 import type { DeployedWorkerConfig } from "./stack-config";
 import { checkZipMatchesStack } from "./zip-hash";
@@ -175,7 +182,10 @@ export class LocalRunner {
     const messages: Message[] = [];
     const windowEnds = Date.now() + worker.maximumBatchingWindowSeconds * 1000;
     do {
-      const wait = messages.length === 0 ? (this.options.waitTimeSeconds ?? 20) : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
+      const wait =
+        messages.length === 0
+          ? (this.options.waitTimeSeconds ?? 20)
+          : Math.max(0, Math.ceil((windowEnds - Date.now()) / 1000));
       const response = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
@@ -197,9 +207,13 @@ export class LocalRunner {
   private async release(failed: readonly Message[]): Promise<void> {
     if (!this.options.releaseFailed) return;
     for (let i = 0; i < failed.length; i += 10) {
-      const entries = failed.slice(i, i + 10).map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      const entries = failed
+        .slice(i, i + 10)
+        .map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
       try {
-        await this.options.sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }));
+        await this.options.sqs.send(
+          new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }),
+        );
       } catch (error) {
         this.log(`${RUN_LOG_PREFIX}: could not release failed messages: ${(error as Error).message}`);
       }
@@ -252,8 +266,18 @@ export class LocalRunner {
         this.stats.failedBatches++;
         if (!outcome.ok && outcome.error.name === "Sandbox.Timedout") this.stats.timedOutBatches++;
         if (this.stats.batchErrors.length < 10) this.stats.batchErrors.push(verdict.reason);
-        const reasonsFollow = !outcome.ok && outcome.error.name === "FullBatchFailureError" && messages.every((m) => outcome.recordErrors?.[m.MessageId ?? ""] !== undefined);
-        this.log(failedBatchLine(worker.serviceName, messages.length, outcome.ok ? { message: verdict.reason } : { name: outcome.error.name, message: verdict.reason }, reasonsFollow));
+        const reasonsFollow =
+          !outcome.ok &&
+          outcome.error.name === "FullBatchFailureError" &&
+          messages.every((m) => outcome.recordErrors?.[m.MessageId ?? ""] !== undefined);
+        this.log(
+          failedBatchLine(
+            worker.serviceName,
+            messages.length,
+            outcome.ok ? { message: verdict.reason } : { name: outcome.error.name, message: verdict.reason },
+            reasonsFollow,
+          ),
+        );
         this.noteFailures(messages, outcome, verdict.reason);
         await this.release(messages); // otherwise every record reappears after the visibility timeout
         continue;
@@ -272,12 +296,15 @@ export class LocalRunner {
             }),
           );
           this.stats.deleted += result.Successful?.length ?? 0;
-          for (const failed of result.Failed ?? []) this.log(`${RUN_LOG_PREFIX}: delete failed: ${failed.Code} ${failed.Message}`);
+          for (const failed of result.Failed ?? [])
+            this.log(`${RUN_LOG_PREFIX}: delete failed: ${failed.Code} ${failed.Message}`);
         } catch (error) {
           // As on Lambda: the records were processed but stay in the queue, to be delivered
           // again after the visibility timeout (at-least-once). The runner goes on.
           this.stats.deleteErrors++;
-          this.log(`${RUN_LOG_PREFIX}: delete of ${chunk.length} processed messages failed (they will be delivered again): ${(error as Error).message}`);
+          this.log(
+            `${RUN_LOG_PREFIX}: delete of ${chunk.length} processed messages failed (they will be delivered again): ${(error as Error).message}`,
+          );
         }
       }
     }

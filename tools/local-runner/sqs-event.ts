@@ -41,7 +41,8 @@ export function toSqsRecord(message: Message, source: EventSource): SQSRecord {
     eventSourceARN: source.queueArn,
     awsRegion: source.region,
   };
-  if (message.MD5OfMessageAttributes) (record as SQSRecord & { md5OfMessageAttributes: string }).md5OfMessageAttributes = message.MD5OfMessageAttributes;
+  if (message.MD5OfMessageAttributes)
+    (record as SQSRecord & { md5OfMessageAttributes: string }).md5OfMessageAttributes = message.MD5OfMessageAttributes;
   return record;
 }
 

@@ -1,6 +1,12 @@
 import * as path from "path";
 import { maxReceiveCountOf } from "./redrive-policy";
-import { loadStackResources, readStackJson, singleBlock, type StackConfiguration, type StackResources } from "./stack-file";
+import {
+  loadStackResources,
+  readStackJson,
+  singleBlock,
+  type StackConfiguration,
+  type StackResources,
+} from "./stack-file";
 
 /** What the local runner needs to behave like the deployed worker, read from synth output. */
 export interface DeployedWorkerConfig {
@@ -54,7 +60,11 @@ function literal(value: unknown): string | undefined {
 }
 
 /** The worker's settings from a parsed stack configuration (JSON or HCL: {@link loadStackResources} gives both one shape). */
-function workerConfigFromStack(serviceName: string, stackDir: string, { file, resources }: StackConfiguration): DeployedWorkerConfig {
+function workerConfigFromStack(
+  serviceName: string,
+  stackDir: string,
+  { file, resources }: StackConfiguration,
+): DeployedWorkerConfig {
   const fn = only(resources, "aws_lambda_function", file);
   const esm = only(resources, "aws_lambda_event_source_mapping", file);
   const queueRef = String(esm.event_source_arn).match(/^\$\{aws_sqs_queue\.([^.]+)\.arn\}$/);
@@ -71,7 +81,10 @@ function workerConfigFromStack(serviceName: string, stackDir: string, { file, re
     timeoutSeconds: fn.timeout ?? 3,
     memorySizeMb: fn.memory_size ?? 128,
     environment: Object.fromEntries(
-      Object.entries((singleBlock(fn.environment)?.variables ?? {}) as Record<string, string>).map(([key, value]) => [key, fromTerraformLiteral(value)]),
+      Object.entries((singleBlock(fn.environment)?.variables ?? {}) as Record<string, string>).map(([key, value]) => [
+        key,
+        fromTerraformLiteral(value),
+      ]),
     ),
     batchSize: esm.batch_size ?? 10,
     maximumBatchingWindowSeconds: esm.maximum_batching_window_in_seconds ?? 0,
@@ -86,7 +99,11 @@ function workerConfigFromStack(serviceName: string, stackDir: string, { file, re
  * (its zip, handler, timeout, environment) and the event source mapping. JSON only;
  * {@link loadDeployedWorkerConfig} reads the HCL form (`cdktf synth --hcl`) too.
  */
-export function readDeployedWorkerConfig(outdir: string, serviceName: string, stackId: string = serviceName): DeployedWorkerConfig {
+export function readDeployedWorkerConfig(
+  outdir: string,
+  serviceName: string,
+  stackId: string = serviceName,
+): DeployedWorkerConfig {
   const stackDir = path.join(outdir, "stacks", stackId);
   return workerConfigFromStack(serviceName, stackDir, readStackJson(stackId, stackDir));
 }
@@ -95,7 +112,11 @@ export function readDeployedWorkerConfig(outdir: string, serviceName: string, st
  * Reads one service's synthesized stack whichever synth mode wrote it: `cdk.tf.json`
  * (`npm run synth`, `cdktf synth`) or `cdk.tf` (`cdktf synth --hcl`). What the local runner uses.
  */
-export async function loadDeployedWorkerConfig(outdir: string, serviceName: string, stackId: string = serviceName): Promise<DeployedWorkerConfig> {
+export async function loadDeployedWorkerConfig(
+  outdir: string,
+  serviceName: string,
+  stackId: string = serviceName,
+): Promise<DeployedWorkerConfig> {
   const stackDir = path.join(outdir, "stacks", stackId);
   return workerConfigFromStack(serviceName, stackDir, await loadStackResources(stackId, stackDir));
 }

@@ -19,7 +19,9 @@ export function stackConfigFiles(stackDir: string): { readonly json: string; rea
 
 function noStack(stackId: string, stackDir: string): Error {
   const { json, hcl } = stackConfigFiles(stackDir);
-  return new Error(`no synthesized stack "${stackId}": neither ${json} nor ${hcl} exists; synthesize the app first (cdktf synth)`);
+  return new Error(
+    `no synthesized stack "${stackId}": neither ${json} nor ${hcl} exists; synthesize the app first (cdktf synth)`,
+  );
 }
 
 /**
@@ -57,7 +59,10 @@ function readJson(file: string): StackConfiguration {
 export function readStackJson(stackId: string, stackDir: string): StackConfiguration {
   const { json, hcl } = stackConfigFiles(stackDir);
   if (fs.existsSync(json)) return readJson(json);
-  if (fs.existsSync(hcl)) throw new Error(`${hcl} is HCL and this reader takes ${json} only: use loadDeployedWorkerConfig, or synthesize as JSON (cdktf synth)`);
+  if (fs.existsSync(hcl))
+    throw new Error(
+      `${hcl} is HCL and this reader takes ${json} only: use loadDeployedWorkerConfig, or synthesize as JSON (cdktf synth)`,
+    );
   throw noStack(stackId, stackDir);
 }
 

@@ -23,5 +23,9 @@ export function whereAsked(place: AwsPlace): string {
 export function isMissingQueue(error: unknown): boolean {
   const e = error as { name?: string; Code?: string; message?: string } | undefined;
   const name = e?.name ?? e?.Code ?? "";
-  return name === "QueueDoesNotExist" || name === "AWS.SimpleQueueService.NonExistentQueue" || /NonExistentQueue|does not exist/i.test(e?.message ?? "");
+  return (
+    name === "QueueDoesNotExist" ||
+    name === "AWS.SimpleQueueService.NonExistentQueue" ||
+    /NonExistentQueue|does not exist/i.test(e?.message ?? "")
+  );
 }

@@ -25,7 +25,11 @@ export function patientClientConfig(options: { readonly maxAttempts?: number } =
   maxAttempts: number;
 } {
   return {
-    requestHandler: { connectionTimeout: PATIENCE.connectTimeoutMs, requestTimeout: PATIENCE.attemptTimeoutMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: PATIENCE.connectTimeoutMs,
+      requestTimeout: PATIENCE.attemptTimeoutMs,
+      throwOnRequestTimeout: true,
+    },
     maxAttempts: options.maxAttempts ?? PATIENCE.maxAttempts,
   };
 }
@@ -34,7 +38,10 @@ export function patientClientConfig(options: { readonly maxAttempts?: number } =
 interface WithMiddleware {
   readonly middlewareStack: {
     add(
-      middleware: (next: (args: { input: unknown }) => Promise<unknown>, context: { commandName?: string }) => (args: { input: unknown }) => Promise<unknown>,
+      middleware: (
+        next: (args: { input: unknown }) => Promise<unknown>,
+        context: { commandName?: string },
+      ) => (args: { input: unknown }) => Promise<unknown>,
       options: { step: "initialize"; name: string },
     ): void;
   };
@@ -45,14 +52,22 @@ interface WithMiddleware {
  * `client` has not answered (after {@link PATIENCE.noticeAfterMs}, then every
  * {@link PATIENCE.noticeEveryMs}), so that a stalled endpoint is never a silent one.
  */
-export function announceSlowCalls<C>(client: C, service: string, notice: Notice, timing: { afterMs?: number; everyMs?: number } = {}): C {
+export function announceSlowCalls<C>(
+  client: C,
+  service: string,
+  notice: Notice,
+  timing: { afterMs?: number; everyMs?: number } = {},
+): C {
   const afterMs = timing.afterMs ?? PATIENCE.noticeAfterMs;
   const everyMs = timing.everyMs ?? PATIENCE.noticeEveryMs;
   (client as unknown as WithMiddleware).middlewareStack.add(
     (next, context) => async (args) => {
       const started = Date.now();
       const target = describeTarget(args.input);
-      const say = () => notice(`waiting for ${service}: ${context.commandName?.replace(/Command$/, "") ?? "a call"}${target} has not answered for ${Math.round((Date.now() - started) / 1000)} s`);
+      const say = () =>
+        notice(
+          `waiting for ${service}: ${context.commandName?.replace(/Command$/, "") ?? "a call"}${target} has not answered for ${Math.round((Date.now() - started) / 1000)} s`,
+        );
       let timer: NodeJS.Timeout | undefined = setTimeout(function repeat() {
         say();
         timer = setTimeout(repeat, everyMs);
@@ -70,7 +85,11 @@ export function announceSlowCalls<C>(client: C, service: string, notice: Notice,
 
 /** " on <queue, table or log group name>" for a call that names one, else "". */
 function describeTarget(input: unknown): string {
-  const { QueueUrl, TableName, logGroupName } = (input ?? {}) as { QueueUrl?: unknown; TableName?: unknown; logGroupName?: unknown };
+  const { QueueUrl, TableName, logGroupName } = (input ?? {}) as {
+    QueueUrl?: unknown;
+    TableName?: unknown;
+    logGroupName?: unknown;
+  };
   if (typeof QueueUrl === "string") return ` on ${QueueUrl.split("/").pop()}`;
   const name = [TableName, logGroupName].find((value) => typeof value === "string");
   return name ? ` on ${String(name)}` : "";
@@ -79,7 +98,11 @@ function describeTarget(input: unknown): string {
 /** True when an SDK error means AWS did not answer in time (the tool gives up on the call). */
 export function isNoAnswer(error: unknown): boolean {
   const e = error as { name?: string; code?: string; message?: string } | undefined;
-  return e?.name === "TimeoutError" || e?.code === "ETIMEDOUT" || /timed out|requestTimeout|ECONNRESET|socket hang up|ECONNREFUSED/i.test(e?.message ?? "");
+  return (
+    e?.name === "TimeoutError" ||
+    e?.code === "ETIMEDOUT" ||
+    /timed out|requestTimeout|ECONNRESET|socket hang up|ECONNREFUSED/i.test(e?.message ?? "")
+  );
 }
 
 /** True when AWS refused a call for its rate (the request was not carried out, so sending it again is safe). */

@@ -58,13 +58,16 @@ export interface ParsedCli {
  * that apply to it.
  */
 export function helpText(spec: CliSpec, subcommand?: string): string {
-  const options = Object.entries(spec.options).filter(([, option]) => !subcommand || !option.for || option.for.includes(subcommand));
-  const rows = [...options, ["help", { type: "boolean", short: "h", description: "print this help and exit" } as CliOption] as const].map(
-    ([name, option]) => {
-      const flags = `${option.short ? `-${option.short}, ` : ""}--${name}${option.value ? ` ${option.value}` : ""}`;
-      return [flags, option.description] as const;
-    },
+  const options = Object.entries(spec.options).filter(
+    ([, option]) => !subcommand || !option.for || option.for.includes(subcommand),
   );
+  const rows = [
+    ...options,
+    ["help", { type: "boolean", short: "h", description: "print this help and exit" } as CliOption] as const,
+  ].map(([name, option]) => {
+    const flags = `${option.short ? `-${option.short}, ` : ""}--${name}${option.value ? ` ${option.value}` : ""}`;
+    return [flags, option.description] as const;
+  });
   const width = Math.max(...rows.map(([flags]) => flags.length));
   return [
     `usage: ${spec.usage}`,
@@ -82,9 +85,15 @@ export function helpText(spec: CliSpec, subcommand?: string): string {
  * {@link CliUsageError} of one line that ends with the usage line.
  */
 export function parseCli(spec: CliSpec, argv: readonly string[]): ParsedCli {
-  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = { help: { type: "boolean", short: "h" } };
+  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> = {
+    help: { type: "boolean", short: "h" },
+  };
   for (const [name, option] of Object.entries(spec.options)) {
-    options[name] = { type: option.type, ...(option.short ? { short: option.short } : {}), ...(option.multiple ? { multiple: true } : {}) };
+    options[name] = {
+      type: option.type,
+      ...(option.short ? { short: option.short } : {}),
+      ...(option.multiple ? { multiple: true } : {}),
+    };
   }
   try {
     const { values, positionals } = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
@@ -168,11 +177,17 @@ export function integerOption<F extends number | undefined>(
  * the help for `--help`/`-h` and exits 0, reports any other argument as a one-line usage error
  * (exit 2), and otherwise runs `body`, exiting 1 with its error's message if it throws.
  */
-export function runWithoutArguments(spec: CliSpec, argv: readonly string[], name: string, body: () => Promise<void> | void): void {
+export function runWithoutArguments(
+  spec: CliSpec,
+  argv: readonly string[],
+  name: string,
+  body: () => Promise<void> | void,
+): void {
   let parsed: ParsedCli;
   try {
     parsed = parseCli(spec, argv);
-    if (!parsed.help && parsed.positionals.length > 0) throw usageError(spec, `unexpected argument ${parsed.positionals[0]}`);
+    if (!parsed.help && parsed.positionals.length > 0)
+      throw usageError(spec, `unexpected argument ${parsed.positionals[0]}`);
   } catch (error) {
     process.stderr.write(`${name}: ${(error as Error).message}\n`);
     process.exitCode = 2;

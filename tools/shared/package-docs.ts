@@ -16,7 +16,11 @@ function packageRoot(): string {
   if (root !== undefined) return root;
   for (let dir = __dirname; ; dir = path.dirname(dir)) {
     try {
-      if ((JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown }).name === PACKAGE_NAME) return (root = dir);
+      if (
+        (JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown }).name ===
+        PACKAGE_NAME
+      )
+        return (root = dir);
     } catch {
       // no package.json here, or not JSON: look further up
     }

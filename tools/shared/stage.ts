@@ -30,11 +30,17 @@ export interface StageChoice {
  * The stage from `--stage`, else SQS_WORKER_STAGE; the flag wins, and an empty value (either)
  * means no stage. A stage ServiceStack would refuse is a usage error naming where it came from.
  */
-export function resolveStage(spec: CliSpec, values: ParsedCli["values"], env: Readonly<Record<string, string | undefined>>): StageChoice {
+export function resolveStage(
+  spec: CliSpec,
+  values: ParsedCli["values"],
+  env: Readonly<Record<string, string | undefined>>,
+): StageChoice {
   const flag = values.stage as string | undefined;
-  const [given, from]: [string | undefined, NonNullable<StageChoice["from"]>] = flag !== undefined ? [flag, "--stage"] : [env[STAGE_ENV], STAGE_ENV];
+  const [given, from]: [string | undefined, NonNullable<StageChoice["from"]>] =
+    flag !== undefined ? [flag, "--stage"] : [env[STAGE_ENV], STAGE_ENV];
   if (given === undefined || given === "") return { stage: undefined, from: undefined };
-  if (!STAGE_PATTERN.test(given)) throw usageError(spec, `${from} ${stageProblem(given)} (given ${JSON.stringify(given)})`);
+  if (!STAGE_PATTERN.test(given))
+    throw usageError(spec, `${from} ${stageProblem(given)} (given ${JSON.stringify(given)})`);
   return { stage: given, from };
 }
 
@@ -83,7 +89,11 @@ export function synthesizedStacks(outdir: string, cwd: string = process.cwd()): 
     return undefined;
   }
   return entries
-    .filter((entry) => entry.isDirectory() && ["cdk.tf.json", "cdk.tf"].some((file) => fs.existsSync(path.join(stacks, entry.name, file))))
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        ["cdk.tf.json", "cdk.tf"].some((file) => fs.existsSync(path.join(stacks, entry.name, file))),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -113,7 +123,9 @@ export function synthesizedStacksHint(service: string, outdir: string, cwd: stri
   if (stacks === undefined) return "";
   const where = shownPath(outdir, cwd);
   if (stacks.length === 0) return `no stacks in ${where}`;
-  const listed = stacks.slice(0, LISTED_STACKS).join(", ") + (stacks.length > LISTED_STACKS ? ` and ${stacks.length - LISTED_STACKS} more` : "");
+  const listed =
+    stacks.slice(0, LISTED_STACKS).join(", ") +
+    (stacks.length > LISTED_STACKS ? ` and ${stacks.length - LISTED_STACKS} more` : "");
   const ways = stagesOf(service, stacks);
   return `stacks in ${where}: ${listed}${ways.length > 0 ? ` (${service}: ${ways.join(" or ")})` : ""}`;
 }
