@@ -274,3 +274,19 @@ describe("what the commands say about Node.js", () => {
     ]);
   });
 });
+
+describe("what the commands load", () => {
+  test("sqs-worker starts without cdktf: an app built with cdktn has none (cdktf is an optional peer)", async () => {
+    // Every command's module, loaded as the bin loads them; then the files Node has read.
+    const script = [
+      `require(${JSON.stringify(path.join(ROOT, "tools", "sqs-worker.ts"))});`,
+      "const loaded = Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](cdktf|@cdktf|constructs|esbuild)[\\\\/]/.test(file));",
+      "process.stdout.write(JSON.stringify(loaded));",
+    ].join("\n");
+    const { stdout } = await run(process.execPath, ["-r", "./scripts/register-ts.js", "-e", script], {
+      cwd: ROOT,
+      env: cleanEnv(),
+    });
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+});

@@ -34,14 +34,14 @@ import {
 import { DlqError, EXIT, explainAwsError } from "./dlq/errors";
 import { cancelRedrive, purge, redriveComplete, redriveNative, sendMessage, status } from "./dlq/operations";
 import { RedriveJournal, stateFolder } from "./dlq/journal";
-import { REGION_PATTERN } from "../modules/sqs-worker/aws-identifiers";
 import { clientSideRedriveCommand } from "./dlq/redrive-command";
 import { acquireRedriveLock } from "./dlq/redrive-lock";
 import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
 import { MAX_PEEK, peekCommand } from "./dlq/peek";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "./dlq/idempotency-check";
 import { resolveWorkerQueues, type WorkerQueues } from "./dlq/resolve";
-import { queueDepth } from "./local-runner/queue-depth";
+import { queueDepth } from "./shared/queue-depth";
+import { isRegionName, REGION_OPTION, regionOf } from "./shared/region";
 import { parseDuration, showLogs } from "./dlq/logs";
 import { defaultOutdir, namePrefixOf, resolveStage, STAGE_OPTION, type StageChoice } from "./shared/stage";
 import { announceNodeSupport } from "./shared/node-support";
@@ -117,7 +117,7 @@ export const DLQ_CLI: CliSpec = {
       description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)",
     },
     follow: { type: "boolean", short: "f", for: ["logs"], description: "logs: keep printing new events until Ctrl-C" },
-    region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
+    region: REGION_OPTION,
     stage: STAGE_OPTION,
     "name-prefix": {
       type: "string",
@@ -245,7 +245,7 @@ export function parseDlqArgs(
       maxPerSecond: integerOption(DLQ_CLI, values, "max-per-second", { min: 1, max: 500 }, undefined),
       inDoubt: inDoubtOption(values["in-doubt"] as string | undefined, values["client-side"] === true),
       yes: values.yes === true,
-      region: regionOption((values.region as string | undefined) || env.AWS_REGION || "us-east-1"),
+      region: regionOption(regionOf(values.region as string | undefined, env)),
       stage,
       namePrefix: (values["name-prefix"] as string | undefined) ?? namePrefixOf(stage),
       queueUrl: values["queue-url"] as string | undefined,
@@ -279,7 +279,7 @@ function inDoubtOption(given: string | undefined, clientSide: boolean): Args["in
 
 /** --region (or AWS_REGION) must look like an AWS region, such as us-east-1: a typo otherwise reaches SQS as a host name. */
 function regionOption(region: string): string {
-  if (!REGION_PATTERN.test(region))
+  if (!isRegionName(region))
     throw usageError(
       DLQ_CLI,
       `--region (or AWS_REGION) must be an AWS region such as us-east-1 (given ${JSON.stringify(region)})`,

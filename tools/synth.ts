@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { runWithoutArguments, type CliSpec } from "./shared/cli";
+import { DEFAULT_REGION } from "./shared/region";
 
 /** The command line of `npm run synth`. */
 export const SYNTH_CLI: CliSpec = {
@@ -15,7 +16,7 @@ export const SYNTH_CLI: CliSpec = {
   options: {},
   more: [
     "environment:",
-    "  AWS_REGION           the stacks' region (default us-east-1)",
+    `  AWS_REGION           the stacks' region (default ${DEFAULT_REGION})`,
     "  SQS_WORKER_STAGE     a stage such as dev: stacks dev-<service>, names dev-... (docs/stages.md)",
     "  TF_STATE_BUCKET      S3 state instead of local (with TF_STATE_REGION, TF_STATE_KEY_PREFIX, TF_STATE_LOCK_TABLE)",
     "  SQS_WORKER_DEBUG=1   show a config error's stack trace",

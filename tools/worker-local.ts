@@ -13,7 +13,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { announceSlowCalls, patientClientConfig } from "./shared/aws-patience";
-import { queueCounters } from "./local-runner/queue-depth";
+import { queueCounters } from "./shared/queue-depth";
+import { REGION_OPTION, regionOf } from "./shared/region";
 import {
   findQueueUrl,
   missingQueueUrlMessage,
@@ -55,7 +56,7 @@ export const WORKER_LOCAL_CLI: CliSpec = {
       value: "URL",
       description: "consume this queue instead of the one the service's stack names (<stage>-<service>-queue)",
     },
-    region: { type: "string", value: "REGION", description: "AWS region (default AWS_REGION, then us-east-1)" },
+    region: REGION_OPTION,
     "endpoint-url": {
       type: "string",
       value: "URL",
@@ -122,7 +123,7 @@ export function parseWorkerLocalArgs(
     service: positionals[0],
     stage: resolveStage(WORKER_LOCAL_CLI, values, env),
     queueUrl: values["queue-url"] as string | undefined,
-    region: (values.region as string | undefined) || env.AWS_REGION || "us-east-1",
+    region: regionOf(values.region as string | undefined, env),
     endpointUrl: (values["endpoint-url"] as string | undefined) || env.AWS_ENDPOINT_URL || undefined,
     outdir: (values.outdir as string | undefined) ?? defaultOutdir(),
     untilEmpty: values["until-empty"] === true,

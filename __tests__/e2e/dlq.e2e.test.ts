@@ -18,7 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { main } from "../../tools/dlq";
 import { resolveWorkerQueues } from "../../tools/dlq/resolve";
-import { queueCounters, queueDepth } from "../../tools/local-runner/queue-depth";
+import { queueCounters, queueDepth } from "../../tools/shared/queue-depth";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 
 // `npm run dlq` against moto (the e2e harness's server). The native redrive path

@@ -3,7 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSC
 import * as fs from "fs";
 import * as path from "path";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
-import { queueCounters } from "../../tools/local-runner/queue-depth";
+import { queueCounters } from "../../tools/shared/queue-depth";
 import { WORKER_LOCAL_EXIT } from "../../tools/local-runner/run-report";
 import { RECORD_FAILURE_WORKER } from "../helpers/local-runner-fixture";
 import { synthApp, tempDirsRemovedAfterAll } from "../helpers/synth";

@@ -7,7 +7,7 @@ import {
   StartMessageMoveTaskCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { queueCounters, queueDepth, type QueueCounters } from "../local-runner/queue-depth";
+import { queueCounters, queueDepth, type QueueCounters } from "../shared/queue-depth";
 import { programName } from "../shared/cli";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";

@@ -4,7 +4,7 @@ import {
   type Message,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { queueCounters, type QueueCounters } from "../local-runner/queue-depth";
+import { queueCounters, type QueueCounters } from "../shared/queue-depth";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";
 

@@ -11,7 +11,7 @@ import {
   type Message,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { queueCounters } from "../local-runner/queue-depth";
+import { queueCounters } from "../shared/queue-depth";
 import { PATIENCE, isThrottled } from "../shared/aws-patience";
 import { DlqError, EXIT } from "./errors";
 import type { RedriveJournal } from "./journal";

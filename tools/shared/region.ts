@@ -1,0 +1,29 @@
+/**
+ * The AWS region every `sqs-worker` command uses unless told: --region, else AWS_REGION, else
+ * us-east-1, as the app's settings default it (modules/app.ts, `settingsFromEnv`).
+ */
+import type { CliOption } from "./cli";
+import { REGION_PATTERN } from "./construct-facts";
+
+/** The region of a command given neither --region nor AWS_REGION. */
+export const DEFAULT_REGION = "us-east-1";
+
+/** `--region`, as every command that calls AWS lists it. */
+export const REGION_OPTION: CliOption = {
+  type: "string",
+  value: "REGION",
+  description: `AWS region (default AWS_REGION, then ${DEFAULT_REGION})`,
+};
+
+/** The region a command runs in: `given` (--region) when not empty, else AWS_REGION, else {@link DEFAULT_REGION}. */
+export function regionOf(
+  given: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string {
+  return given || env.AWS_REGION || DEFAULT_REGION;
+}
+
+/** Whether `region` is shaped like an AWS region (us-east-1): a typo otherwise reaches SQS as a host name. */
+export function isRegionName(region: string): boolean {
+  return REGION_PATTERN.test(region);
+}
