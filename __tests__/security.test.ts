@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { METRIC_READ_ACTIONS, XRAY_WRITE_ACTIONS } from "../modules/sqs-worker/security";
+import { METRIC_READ_ACTIONS, XRAY_WRITE_ACTIONS } from "../modules/sqs-worker/iam-statements";
 import {
   dataSource,
   makeTempDir,

@@ -352,7 +352,7 @@ describe("the DLQ operator policy", () => {
     expect(dlqFiles).toEqual(
       expect.arrayContaining(["tools/dlq/operations.ts", "tools/dlq/redrive-client-side.ts", "tools/dlq/peek.ts"]),
     );
-    const sources = ["tools/dlq.ts", ...dlqFiles, "tools/local-runner/queue-depth.ts"].map((file) =>
+    const sources = ["tools/dlq.ts", ...dlqFiles, "tools/shared/queue-depth.ts"].map((file) =>
       fs.readFileSync(path.join(__dirname, "..", file), "utf8"),
     );
     const service = (command: string) =>

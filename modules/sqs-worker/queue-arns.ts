@@ -5,6 +5,13 @@ import type { Construct } from "constructs";
 import type { WorkerNames } from "./names";
 import { offers } from "./provider-features";
 
+/** The ARNs of the worker's two queues, and the region they are in. */
+export interface QueueArns {
+  readonly queue: string;
+  readonly deadLetterQueue: string;
+  readonly region: string;
+}
+
 /**
  * The ARNs the worker's two queues will have, from their names and the provider's partition,
  * region and account (`arn:<partition>:sqs:<region>:<account>:<name>`, as SQS forms them), so
@@ -14,11 +21,7 @@ import { offers } from "./provider-features";
  * @see https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/version-6-upgrade.html.markdown#data-source-aws_region
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html#amazonsqs-resources-for-iam-policies
  */
-export function queueArns(
-  scope: Construct,
-  names: WorkerNames,
-  awsVersion: string,
-): { readonly queue: string; readonly deadLetterQueue: string; readonly region: string } {
+export function queueArns(scope: Construct, names: WorkerNames, awsVersion: string): QueueArns {
   const partition = new DataAwsPartition(scope, "Partition").partition;
   const regionData = new DataAwsRegion(scope, "Region");
   // By name: the 5.x bindings this compiles against have no `region` getter.
