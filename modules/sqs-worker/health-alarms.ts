@@ -16,7 +16,7 @@ export interface HealthAlarmSpec {
   /** The construct id: a contract, renaming it replaces the live alarm. */
   readonly id: string;
   /** The threshold the metric must exceed, from the resolved config; `undefined` when the alarm is turned off. */
-  readonly threshold: (monitoring: ResolvedSqsWorkerConfig["monitoring"]) => number | undefined;
+  readonly threshold: (config: ResolvedSqsWorkerConfig) => number | undefined;
   readonly metric: WorkerMetric;
   /** Which of the worker's resources the metric is read on. */
   readonly of: MetricSubject;
@@ -39,7 +39,7 @@ export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
   {
     key: "backlogAgeAlarm",
     id: "BacklogAgeAlarm",
-    threshold: (monitoring) => monitoring.backlogAgeSeconds,
+    threshold: ({ monitoring }) => monitoring.backlogAgeSeconds,
     metric: WORKER_METRICS.oldestMessageAge,
     of: "queue",
     statistic: "Maximum",
@@ -50,7 +50,7 @@ export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
   {
     key: "errorsAlarm",
     id: "ErrorsAlarm",
-    threshold: (monitoring) => monitoring.maxFailedInvocations,
+    threshold: ({ monitoring }) => monitoring.maxFailedInvocations,
     metric: WORKER_METRICS.errors,
     of: "function",
     statistic: "Sum",
@@ -62,7 +62,7 @@ export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
   {
     key: "throttlesAlarm",
     id: "ThrottlesAlarm",
-    threshold: (monitoring) => (monitoring.throttlesAlarm ? 0 : undefined),
+    threshold: ({ monitoring }) => (monitoring.throttlesAlarm ? 0 : undefined),
     metric: WORKER_METRICS.throttles,
     of: "function",
     statistic: "Sum",
@@ -76,7 +76,7 @@ export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
   {
     key: "deadLetterArrivalsAlarm",
     id: "DeadLetterQueueArrivalsAlarm",
-    threshold: (monitoring) => (monitoring.deadLetterArrivalsAlarm ? 0 : undefined),
+    threshold: ({ monitoring }) => (monitoring.deadLetterArrivalsAlarm ? 0 : undefined),
     metric: WORKER_METRICS.visibleMessages,
     of: "deadLetterQueue",
     statistic: "Maximum",
@@ -100,7 +100,7 @@ export function createHealthAlarms(
 ): Partial<Record<HealthAlarmKey, CloudwatchMetricAlarm>> {
   const alarms: Partial<Record<HealthAlarmKey, CloudwatchMetricAlarm>> = {};
   for (const spec of HEALTH_ALARMS) {
-    const threshold = spec.threshold(worker.config.monitoring);
+    const threshold = spec.threshold(worker.config);
     alarms[spec.key] =
       threshold === undefined
         ? undefined
