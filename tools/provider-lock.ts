@@ -27,8 +27,8 @@ export const PROVIDER_LOCK_CLI: CliSpec = {
 
 /** Locks the provider in a scratch folder and writes the lock into modules/aws-provider-lock.ts. */
 function refreshLock(): void {
-  const bound = JSON.parse(fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8")).cdktf
-    .provider as { name: string; version: string };
+  const manifest = fs.readFileSync(require.resolve("@cdktf/provider-aws/package.json"), "utf8");
+  const bound = (JSON.parse(manifest) as { cdktf: { provider: { name: string; version: string } } }).cdktf.provider;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "provider-lock-"));
   try {
     fs.writeFileSync(

@@ -40,6 +40,8 @@ if (require.main === module) {
     // cdktf's App writes to CDKTF_OUTDIR when set (the cdktf CLI and the tests set it), else cdktf.out.
     const outdir = path.resolve(process.env.CDKTF_OUTDIR || path.join(__dirname, "..", "cdktf.out"));
     const started = Date.now();
+    // main.ts synthesizes when loaded: so only here, after --help was ruled out, and synchronously.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a load for its effect, timed above
     require("../main");
     if (process.exitCode) return; // a config error: main.ts printed its lines
     const stacks = writtenStacks(outdir);

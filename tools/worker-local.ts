@@ -183,7 +183,8 @@ async function runWorker(argv: readonly string[]): Promise<number> {
   try {
     await runner.start();
   } catch (error) {
-    if (args.queueUrl && isMissingQueue(error)) throw new Error(missingQueueUrlMessage(args.queueUrl, place));
+    if (args.queueUrl && isMissingQueue(error))
+      throw new Error(missingQueueUrlMessage(args.queueUrl, place), { cause: error });
     throw error;
   }
   const stoppedBy = await new Promise<string>((resolve) => {

@@ -62,7 +62,8 @@ function runOnce(lane: Lane): { ms: number; peakRssMb: number } {
     maxBuffer: 64 * 1024 * 1024,
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  if (result.status !== 0) throw new Error(`${lane.command} ${lane.args.join(" ")} failed:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${lane.command} ${lane.args.join(" ")} failed:\n${result.stderr.toString()}`);
   const peaks = fs.readdirSync(rssDir).map((pid) => Number(fs.readFileSync(path.join(rssDir, pid), "utf8")) / 1024);
   fs.rmSync(rssDir, { recursive: true, force: true });
   return { ms, peakRssMb: Math.max(...peaks) };
@@ -116,7 +117,7 @@ async function handlerOverhead(
   batches: number,
   fifo = false,
 ): Promise<{ medianUs: number; p99Us: number; batches: number }> {
-  const handler = makeHandler(async () => undefined);
+  const handler = makeHandler(() => Promise.resolve());
   const event = benchEvent("same", fifo);
   const context = { functionName: "bench" } as Context;
   for (let i = 0; i < 2000; i++) await handler(event, context); // warm-up: JIT
@@ -175,7 +176,7 @@ async function idempotencyOverhead(
     return median(samples);
   };
   const offUs = await perRecord(
-    makeHandler(async () => undefined),
+    makeHandler(() => Promise.resolve()),
     benchEvent,
   );
   const saved = { ...process.env };
@@ -188,7 +189,7 @@ async function idempotencyOverhead(
   try {
     return await withInMemoryDynamoDb(async () => {
       const firstDeliveryUs = await perRecord(
-        makeHandler(async () => undefined),
+        makeHandler(() => Promise.resolve()),
         benchEvent,
       );
       // Each skipped duplicate logs one line ("duplicate-skipped"): counted, not printed, here.
@@ -198,7 +199,7 @@ async function idempotencyOverhead(
       let duplicateUs: number;
       try {
         duplicateUs = await perRecord(
-          makeHandler(async () => undefined),
+          makeHandler(() => Promise.resolve()),
           () => benchEvent("same"),
         );
       } finally {

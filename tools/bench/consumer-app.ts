@@ -112,8 +112,9 @@ export function setUpConsumerApp(work: string, env: NodeJS.ProcessEnv): Consumer
   const packMs = Date.now() - started;
 
   const dir = path.join(work, "consumer");
-  const devDependencies = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"))
-    .devDependencies as Record<string, string>;
+  const { devDependencies } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    devDependencies: Record<string, string>;
+  };
   const pin = (name: string) => `${name}@${devDependencies[name]}`;
   fs.mkdirSync(path.join(dir, "workers"), { recursive: true });
   fs.writeFileSync(

@@ -70,7 +70,7 @@ export async function peekMessages(
   let shortBecause: PeekResult["shortBecause"];
   let counts: PeekQueueCounts | undefined;
   let emptyInARow = 0;
-  let unreleased = 0;
+  let unreleased: number;
   try {
     while (held.size < max) {
       counts = undefined; // read again for this round if needed: a stale count would explain nothing

@@ -26,7 +26,7 @@ export function readStackQueueOutputs(
   const file = path.join(projectDir, `terraform.${namePrefix}${service}.tfstate`);
   let state: { outputs?: Record<string, { value?: unknown }> };
   try {
-    state = JSON.parse(fs.readFileSync(file, "utf8"));
+    state = JSON.parse(fs.readFileSync(file, "utf8")) as typeof state;
   } catch {
     return undefined;
   }

@@ -157,7 +157,7 @@ export class ExecutionEnvironment {
         resolve(outcome);
       };
       const onMessage = ({ requestId: id, ...outcome }: { requestId: string } & InvocationOutcome) => {
-        if (id === requestId) finish(outcome as InvocationOutcome, false);
+        if (id === requestId) finish(outcome, false);
       };
       const onError = (error: Error) =>
         finish({ ok: false, error: { name: error.name, message: error.message } }, true);

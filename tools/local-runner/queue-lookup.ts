@@ -89,8 +89,10 @@ export async function findQueueUrl(
     if (!QueueUrl) throw new Error(`GetQueueUrl returned no URL for "${queueName}" ${whereAsked(place)}`);
     return QueueUrl;
   } catch (error) {
-    if (isMissingQueue(error)) throw new Error(missingQueueMessage(queueName, target, place));
+    if (isMissingQueue(error)) throw new Error(missingQueueMessage(queueName, target, place), { cause: error });
     // AWS's own text ("connect ECONNREFUSED 127.0.0.1:1", an access error) says what failed but not on what.
-    throw new Error(`could not look up queue "${queueName}" ${whereAsked(place)}: ${(error as Error).message}`);
+    throw new Error(`could not look up queue "${queueName}" ${whereAsked(place)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }

@@ -4,6 +4,7 @@ import {
   loadStackResources,
   readStackJson,
   singleBlock,
+  type StackBlock,
   type StackConfiguration,
   type StackResources,
 } from "./stack-file";
@@ -48,10 +49,30 @@ export function fromTerraformLiteral(value: string): string {
   return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
 }
 
-function only(resources: StackResources, type: string, stackFile: string): Record<string, any> {
+function only(resources: StackResources, type: string, stackFile: string): StackBlock {
   const found = Object.values(resources[type] ?? {});
   if (found.length !== 1) throw new Error(`${stackFile}: expected one ${type}, found ${found.length}`);
   return found[0];
+}
+
+/** A string attribute the worker cannot run without; anything else names the attribute and the file. */
+function requiredString(block: StackBlock, name: string, what: string, stackFile: string): string {
+  const value = block[name];
+  if (typeof value !== "string") throw new Error(`${stackFile}: ${what} has no ${name}`);
+  return value;
+}
+
+/** A number attribute, or `fallback` (AWS's default) when the stack leaves it out. */
+function numberOr<F extends number | undefined>(value: unknown, fallback: F): number | F {
+  return typeof value === "number" ? value : fallback;
+}
+
+/** The function's environment variables as Lambda receives them. */
+function environmentOf(fn: StackBlock): Record<string, string> {
+  const variables = singleBlock(fn.environment)?.variables ?? {};
+  return Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [key, fromTerraformLiteral(String(value))]),
+  );
 }
 
 /** A literal string attribute; `undefined` for an absent one or a Terraform expression (`${...}`), which synth output cannot resolve. */
@@ -70,26 +91,22 @@ function workerConfigFromStack(
   const queueRef = String(esm.event_source_arn).match(/^\$\{aws_sqs_queue\.([^.]+)\.arn\}$/);
   const queue = queueRef ? resources.aws_sqs_queue?.[queueRef[1]] : undefined;
   if (!queue) throw new Error(`${file}: the event source mapping does not point at a queue of this stack`);
+  const responseTypes = esm.function_response_types;
   return {
     serviceName,
-    queueName: queue.name,
+    queueName: requiredString(queue, "name", "the queue", file),
     maxReceiveCount: maxReceiveCountOf(queue.redrive_policy),
-    zipPath: path.resolve(stackDir, fn.filename),
+    zipPath: path.resolve(stackDir, requiredString(fn, "filename", "the function", file)),
     sourceCodeHash: literal(fn.source_code_hash),
-    handler: fn.handler,
-    functionName: fn.function_name,
-    timeoutSeconds: fn.timeout ?? 3,
-    memorySizeMb: fn.memory_size ?? 128,
-    environment: Object.fromEntries(
-      Object.entries((singleBlock(fn.environment)?.variables ?? {}) as Record<string, string>).map(([key, value]) => [
-        key,
-        fromTerraformLiteral(value),
-      ]),
-    ),
-    batchSize: esm.batch_size ?? 10,
-    maximumBatchingWindowSeconds: esm.maximum_batching_window_in_seconds ?? 0,
-    maximumConcurrency: singleBlock(esm.scaling_config)?.maximum_concurrency,
-    reportBatchItemFailures: (esm.function_response_types ?? []).includes("ReportBatchItemFailures"),
+    handler: requiredString(fn, "handler", "the function", file),
+    functionName: requiredString(fn, "function_name", "the function", file),
+    timeoutSeconds: numberOr(fn.timeout, 3),
+    memorySizeMb: numberOr(fn.memory_size, 128),
+    environment: environmentOf(fn),
+    batchSize: numberOr(esm.batch_size, 10),
+    maximumBatchingWindowSeconds: numberOr(esm.maximum_batching_window_in_seconds, 0),
+    maximumConcurrency: numberOr(singleBlock(esm.scaling_config)?.maximum_concurrency, undefined),
+    reportBatchItemFailures: Array.isArray(responseTypes) && responseTypes.includes("ReportBatchItemFailures"),
   };
 }
 

@@ -2,8 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Worker } from "worker_threads";
 
+/** One resource's or nested block's attributes, as read from synth output: to be narrowed by whoever reads them. */
+export type StackBlock = Readonly<Record<string, unknown>>;
+
 /** Resource bodies by type and logical id, as both synth modes yield them after {@link loadStackResources}. */
-export type StackResources = Record<string, Record<string, Record<string, any>>>;
+export type StackResources = Record<string, Record<string, StackBlock>>;
 
 /** A stack folder's Terraform configuration: where it was read from and its resources. */
 export interface StackConfiguration {
@@ -29,9 +32,9 @@ function noStack(stackId: string, stackDir: string): Error {
  * blocks such as `environment` or `scaling_config`) into a list of bodies, because HCL allows a
  * block to repeat; Terraform JSON written by cdktf holds a plain object. Both reach here.
  */
-export function singleBlock(value: unknown): Record<string, any> | undefined {
-  const body = Array.isArray(value) ? value[0] : value;
-  return body && typeof body === "object" ? (body as Record<string, any>) : undefined;
+export function singleBlock(value: unknown): StackBlock | undefined {
+  const body: unknown = Array.isArray(value) ? value[0] : value;
+  return body && typeof body === "object" ? (body as StackBlock) : undefined;
 }
 
 function normalize(resources: Record<string, Record<string, unknown>> | undefined): StackResources {
@@ -80,7 +83,9 @@ export async function loadStackResources(stackId: string, stackDir: string): Pro
   try {
     parsed = (await parseHcl(path.basename(hcl), fs.readFileSync(hcl, "utf8"))) as typeof parsed;
   } catch (error) {
-    throw new Error(`${hcl}: not valid HCL (${String((error as Error).message).split("\n")[0]}); run the synth again`);
+    throw new Error(`${hcl}: not valid HCL (${String((error as Error).message).split("\n")[0]}); run the synth again`, {
+      cause: error,
+    });
   }
   return { file: hcl, resources: normalize(parsed.resource) };
 }
