@@ -69,8 +69,8 @@ export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm"> &
  */
 function refuseStackOwnedProps(
   serviceName: string,
-  worker: Record<string, unknown>,
-  alarm: Record<string, unknown> | undefined,
+  worker: Readonly<Record<string, unknown>>,
+  alarm: Readonly<Record<string, unknown>> | undefined,
 ): void {
   const violations: SqsWorkerViolation[] = [];
   if (worker.serviceName !== undefined) {
@@ -78,7 +78,7 @@ function refuseStackOwnedProps(
       serviceName,
       path: "serviceName",
       rule: "is set by ServiceStack (its second argument, the service name), not in worker",
-      given: JSON.stringify(String(worker.serviceName)),
+      given: show(worker.serviceName),
     });
   }
   if (alarm && typeof alarm === "object" && alarm.topicArn !== undefined) {
@@ -86,7 +86,7 @@ function refuseStackOwnedProps(
       serviceName,
       path: "alarm.topicArn",
       rule: "is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN",
-      given: JSON.stringify(String(alarm.topicArn)),
+      given: show(alarm.topicArn),
     });
   }
   if (violations.length > 0) throw new SqsWorkerConfigError(violations);
@@ -121,18 +121,7 @@ export class ServiceStack extends TerraformStack {
     super(scope, serviceStackId(serviceName, stage));
     keepStackFolderConsistent(this);
 
-    // JavaScript callers can omit the worker entirely; SqsWorker then reports lambda.entry. The
-    // props are read once first (getters and prototype props included): a spread would keep only
-    // own enumerable keys and drop the rest without a word.
-    const given = snapshotProps(props.worker ?? {});
-    const { alarm, ...worker } = (typeof given === "object" && given !== null ? given : {}) as ServiceWorkerProps;
-    refuseStackOwnedProps(serviceName, worker as Record<string, unknown>, alarm as Record<string, unknown> | undefined);
-    // A stage names the worker's resources unless the worker chose its own prefix.
-    const stagePrefix: { namePrefix?: string } =
-      stage !== undefined && worker.namePrefix === undefined ? { namePrefix: stageNamePrefix(stage) } : {};
-    const namePrefix = stagePrefix.namePrefix ?? worker.namePrefix;
-    // A prefix (stage) gets its own state: dev-orders and prod-orders never share one.
-    const stateName = `${typeof namePrefix === "string" ? namePrefix : ""}${serviceName}`;
+    const { worker, alarm, stagePrefix, stateName } = workerPropsFor(serviceName, stage, props.worker);
     new AwsProvider(this, "aws", {
       region: props.region,
       defaultTags: [
@@ -140,26 +129,7 @@ export class ServiceStack extends TerraformStack {
       ],
     });
     configureBackend(this, stateName, props.backend ?? { kind: "local" });
-
-    const topicRegion = Token.isUnresolved(props.region) ? "[a-z0-9-]+" : props.region.replace(/[^a-z0-9-]/g, "");
-    // Optional (default null) so that no command ever stops at an interactive prompt for it:
-    // `cdktf destroy` needs no topic, and a plan that would create or change the alarm without
-    // one fails at once on the alarm's precondition below, naming both ways to pass it.
-    this.alertTopicArn = new TerraformVariable(this, "alert_sns_arn", {
-      type: "string",
-      nullable: true,
-      description: `SNS topic ARN notified when the dead-letter queue of ${serviceName}${stage === undefined ? "" : ` (stage ${stage})`} holds messages`,
-      validation: [
-        {
-          // Terraform JSON reads a plain string as a literal: the expression needs "${...}".
-          // A real partition, and the stack's region: alarm actions must be in the alarm's region.
-          condition: `\${var.alert_sns_arn == null || can(regex("^arn:(${AWS_PARTITIONS.join("|")}):sns:${topicRegion}:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}`,
-          errorMessage: `alert_sns_arn must be an SNS topic ARN in ${Token.isUnresolved(props.region) ? "the stack's region" : props.region} (arn:aws:sns:<region>:<account>:<topic>): alarm actions must be in the alarm's region.`,
-        },
-      ],
-    });
-    // cdktf 0.21 cannot write a null default through the config (it crashes on null).
-    this.alertTopicArn.addOverride("default", null);
+    this.alertTopicArn = alertTopicVariable(this, serviceName, stage, props.region);
 
     try {
       this.worker = new SqsWorker(this, "Worker", {
@@ -180,30 +150,85 @@ export class ServiceStack extends TerraformStack {
         },
       ],
     };
+    addOutputs(this, this.worker);
+  }
+}
 
-    const outputs: Record<string, [string, string]> = {
-      queue_url: [this.worker.queue.url, "URL producers send jobs to"],
-      queue_arn: [this.worker.queue.arn, "ARN of the job queue"],
-      dlq_url: [this.worker.deadLetterQueue.url, "URL of the dead-letter queue"],
-      dlq_arn: [this.worker.deadLetterQueue.arn, "ARN of the dead-letter queue"],
-      function_name: [this.worker.function.functionName, "Name of the worker function"],
-      alarm_name: [this.worker.dlqAlarm.alarmName, "Name of the dead-letter queue alarm"],
-    };
-    if (this.worker.dlqOperatorPolicy) {
-      outputs.dlq_operator_policy_arn = [
-        this.worker.dlqOperatorPolicy.arn,
-        "IAM policy to attach to on-call engineers for npx sqs-worker dlq",
-      ];
-    }
-    if (this.worker.idempotencyTable) {
-      outputs.idempotency_table_name = [
-        this.worker.idempotencyTable.name,
-        "DynamoDB table of the worker's idempotency records",
-      ];
-    }
-    for (const [id, [value, description]] of Object.entries(outputs)) {
-      new TerraformOutput(this, id, { value, description });
-    }
+/**
+ * The worker props as the stack passes them on: read once (getters and prototype props included;
+ * a spread would keep only own enumerable keys and drop the rest without a word), refused if they
+ * set what the stack owns, and with the stage's name prefix unless the worker chose its own. A
+ * JavaScript caller can omit the worker entirely: SqsWorker then reports lambda.entry.
+ */
+function workerPropsFor(serviceName: string, stage: string | undefined, given: ServiceWorkerProps | undefined) {
+  const snapshot = snapshotProps(given ?? {});
+  const { alarm, ...worker } = (
+    typeof snapshot === "object" && snapshot !== null ? snapshot : {}
+  ) as ServiceWorkerProps;
+  refuseStackOwnedProps(serviceName, worker, alarm);
+  const stagePrefix: { namePrefix?: string } =
+    stage !== undefined && worker.namePrefix === undefined ? { namePrefix: stageNamePrefix(stage) } : {};
+  const namePrefix = stagePrefix.namePrefix ?? worker.namePrefix;
+  // A prefix (stage) gets its own state: dev-orders and prod-orders never share one.
+  const stateName = `${typeof namePrefix === "string" ? namePrefix : ""}${serviceName}`;
+  return { worker, alarm, stagePrefix, stateName };
+}
+
+/**
+ * The `alert_sns_arn` variable. Optional (default null) so that no command ever stops at an
+ * interactive prompt for it: `cdktf destroy` needs no topic, and a plan that would create or
+ * change the alarm without one fails at once on the alarm's precondition, naming both ways to
+ * pass it.
+ */
+function alertTopicVariable(
+  stack: TerraformStack,
+  serviceName: string,
+  stage: string | undefined,
+  region: string,
+): TerraformVariable {
+  const topicRegion = Token.isUnresolved(region) ? "[a-z0-9-]+" : region.replace(/[^a-z0-9-]/g, "");
+  const variable = new TerraformVariable(stack, "alert_sns_arn", {
+    type: "string",
+    nullable: true,
+    description: `SNS topic ARN notified when the dead-letter queue of ${serviceName}${stage === undefined ? "" : ` (stage ${stage})`} holds messages`,
+    validation: [
+      {
+        // Terraform JSON reads a plain string as a literal: the expression needs "${...}".
+        // A real partition, and the stack's region: alarm actions must be in the alarm's region.
+        condition: `\${var.alert_sns_arn == null || can(regex("^arn:(${AWS_PARTITIONS.join("|")}):sns:${topicRegion}:[0-9]{12}:[A-Za-z0-9_-]+(\\\\.fifo)?$", var.alert_sns_arn))}`,
+        errorMessage: `alert_sns_arn must be an SNS topic ARN in ${Token.isUnresolved(region) ? "the stack's region" : region} (arn:aws:sns:<region>:<account>:<topic>): alarm actions must be in the alarm's region.`,
+      },
+    ],
+  });
+  // cdktf 0.21 cannot write a null default through the config (it crashes on null).
+  variable.addOverride("default", null);
+  return variable;
+}
+
+/** The outputs a producer or an operator needs: the queues, the function, the alarm, the optional policy and table. */
+function addOutputs(stack: TerraformStack, worker: SqsWorker): void {
+  const outputs: Record<string, [string, string]> = {
+    queue_url: [worker.queue.url, "URL producers send jobs to"],
+    queue_arn: [worker.queue.arn, "ARN of the job queue"],
+    dlq_url: [worker.deadLetterQueue.url, "URL of the dead-letter queue"],
+    dlq_arn: [worker.deadLetterQueue.arn, "ARN of the dead-letter queue"],
+    function_name: [worker.function.functionName, "Name of the worker function"],
+    alarm_name: [worker.dlqAlarm.alarmName, "Name of the dead-letter queue alarm"],
+  };
+  if (worker.dlqOperatorPolicy) {
+    outputs.dlq_operator_policy_arn = [
+      worker.dlqOperatorPolicy.arn,
+      "IAM policy to attach to on-call engineers for npx sqs-worker dlq",
+    ];
+  }
+  if (worker.idempotencyTable) {
+    outputs.idempotency_table_name = [
+      worker.idempotencyTable.name,
+      "DynamoDB table of the worker's idempotency records",
+    ];
+  }
+  for (const [id, [value, description]] of Object.entries(outputs)) {
+    new TerraformOutput(stack, id, { value, description });
   }
 }
 
