@@ -21,11 +21,10 @@ const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 /** The warning annotations a worker with `props` gets at synth. */
 function warningsFor(props: TestWorkerProps): string[] {
   const app = Testing.app();
-  const { alarm, ...rest } = props;
   new SqsWorker(new TerraformStack(app, "test"), "Worker", {
     serviceName: "orders",
-    ...withEntry(rest),
-    alarm: { topicArn: TOPIC, ...alarm },
+    ...withEntry(props),
+    alarmTopicArn: TOPIC,
   });
   return collectWarnings(app).map((w) => w.message);
 }
@@ -101,7 +100,8 @@ describe("synth warnings for AWS's recommendations", () => {
       ...warningsFor({ eventSource: { maximumConcurrency: false } }),
       ...warningsFor({ lambda: { reservedConcurrency: 1 } }),
       ...warningsFor({ deadLetterQueue: { messageRetentionSeconds: 60 } }),
-      ...warningsFor({ alarm: { periodSeconds: 30 } }),
+      ...warningsFor({ deadLetterQueue: { alarmPeriodSeconds: 30 } }),
+      ...warningsFor({ alarm: { periodSeconds: 60 } }),
       ...warningsFor({ idempotency: { expirySeconds: 3600 } }),
       ...warningsWith("6.19.0", { lambda: { runtime: "nodejs22.x" } }),
       ...warningsFor({ eventSource: { provisionedPollers: POLLERS } }),
@@ -139,10 +139,17 @@ describe("warnings that depend on the bound provider and on provisioned mode", (
 
 describe("the alarm period", () => {
   test("warns below 60 s, since SQS publishes its metrics once a minute; 60 is fine", () => {
+    expect(warningsFor({ deadLetterQueue: { alarmPeriodSeconds: 30 } })).toEqual([
+      "orders: deadLetterQueue.alarmPeriodSeconds 30 is below 60: SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use 60 or a multiple of it. [alarm-period-below-sqs-metric-period]",
+    ]);
+    expect(warningsFor({ deadLetterQueue: { alarmPeriodSeconds: 60 } })).toEqual([]);
+  });
+
+  test("given under its deprecated name alarm.periodSeconds, the warning names that path, and a second one its replacement", () => {
     expect(warningsFor({ alarm: { periodSeconds: 30 } })).toEqual([
       "orders: alarm.periodSeconds 30 is below 60: SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use 60 or a multiple of it. [alarm-period-below-sqs-metric-period]",
+      "orders: alarm.periodSeconds is deprecated: write deadLetterQueue.alarmPeriodSeconds instead (same settings, same resources; alarmTopicArn is the topic of every alarm, not only the dead-letter queue's). [deprecated-prop]",
     ]);
-    expect(warningsFor({ alarm: { periodSeconds: 60 } })).toEqual([]);
   });
 });
 

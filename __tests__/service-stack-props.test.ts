@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { ServiceStack, SqsWorkerConfigError } from "../modules/internal";
+import { formatViolation } from "../modules/sqs-worker/config-error";
 import { TEST_ENTRY } from "./helpers/props";
 import { onlyResource, resourceWhere, resources } from "./helpers/synth";
 
@@ -17,8 +18,7 @@ function refusal(worker: unknown): string[] {
   try {
     synth(worker);
   } catch (error) {
-    if (error instanceof SqsWorkerConfigError)
-      return error.violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+    if (error instanceof SqsWorkerConfigError) return error.violations.map(formatViolation);
     throw error;
   }
   throw new Error("expected the stack to be refused");

@@ -1,6 +1,12 @@
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { SqsWorker, SqsWorkerConfigError } from "../modules/internal";
-import { POLLER_KEYS, PROP_PATHS, PROP_SHAPE, closestProp, findShapeViolations } from "../modules/sqs-worker/shape";
+import {
+  POLLER_KEYS,
+  PROP_PATHS,
+  PROP_SHAPE,
+  closestProp,
+  findShapeViolations,
+} from "../modules/sqs-worker/prop-shape";
 import { TEST_ENTRY } from "./helpers/props";
 
 // What a JavaScript caller (or a cast) can pass that TypeScript would have refused: each is
@@ -8,7 +14,7 @@ import { TEST_ENTRY } from "./helpers/props";
 // all at once, before any resource exists.
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
-const valid = () => ({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } });
+const valid = () => ({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarmTopicArn: TOPIC });
 
 /** The one-line messages a JavaScript caller's props are refused with ([] when accepted). */
 function refusal(props: unknown): string[] {
@@ -63,7 +69,7 @@ describe("the shape of the props", () => {
   });
 
   test("a missing serviceName", () => {
-    expect(refusal({ lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } })).toEqual([
+    expect(refusal({ lambda: { entry: TEST_ENTRY }, alarmTopicArn: TOPIC })).toEqual([
       "SqsWorker: serviceName is required: every AWS name derives from it (given undefined)",
     ]);
   });
@@ -88,13 +94,17 @@ describe("the shape of the props", () => {
         ...valid(),
         lambda: { entry: TEST_ENTRY, timeoutSeconds: "60" },
         queue: { visibilityTimeoutSeconds: "300" },
-        alarm: { topicArn: TOPIC, periodSeconds: "300" },
+        deadLetterQueue: { alarmPeriodSeconds: "300" },
       }),
     ).toEqual([
       'orders: lambda.timeoutSeconds must be a number (given "60")',
       'orders: queue.visibilityTimeoutSeconds must be a number (given "300")',
-      'orders: alarm.periodSeconds must be a number (given "300")',
+      'orders: deadLetterQueue.alarmPeriodSeconds must be a number (given "300")',
     ]);
+    // Under its deprecated name, the message names the path the caller wrote.
+    expect(refusal({ ...valid(), alarmTopicArn: undefined, alarm: { topicArn: TOPIC, periodSeconds: "300" } })).toEqual(
+      ['orders: alarm.periodSeconds must be a number (given "300")'],
+    );
     expect(refusal({ ...valid(), eventSource: { maximumConcurrency: "10" } })).toEqual([
       'orders: eventSource.maximumConcurrency must be a number or false (given "10")',
     ]);
@@ -134,8 +144,13 @@ describe("the shape of the props", () => {
 
   test("a missing alarm topic", () => {
     expect(refusal({ serviceName: "orders", lambda: { entry: TEST_ENTRY } })).toEqual([
-      "orders: alarm.topicArn is required: the SNS topic the alarm notifies (given undefined)",
+      "orders: alarmTopicArn is required: the SNS topic every alarm notifies (given undefined)",
     ]);
+    expect(refusal({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { periodSeconds: 60 } })).toEqual([
+      "orders: alarmTopicArn is required: the SNS topic every alarm notifies (given undefined)",
+    ]);
+    // The deprecated alarm.topicArn still names it.
+    expect(refusal({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } })).toEqual([]);
   });
 
   test("unknown keys at every level, naming the prop probably meant", () => {

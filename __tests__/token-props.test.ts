@@ -1,6 +1,6 @@
 import { Fn, Testing, TerraformStack, TerraformVariable, Token } from "cdktf";
 import { SqsWorker, SqsWorkerConfigError } from "../modules/internal";
-import { PROP_SHAPE } from "../modules/sqs-worker/shape";
+import { PROP_SHAPE } from "../modules/sqs-worker/prop-shape";
 import { SYNTH_TIME_PROPS } from "../modules/sqs-worker/synth-time-props";
 import { TEST_ENTRY } from "./helpers/props";
 

@@ -16,11 +16,11 @@ import {
   type SqsWorkerViolation,
 } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
+import { formatViolation } from "../modules/sqs-worker/config-error";
 import { fixedBoundProvider, useBoundProviderSource } from "../modules/sqs-worker/bound-provider";
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
-type Overrides = Omit<Partial<SqsWorkerProps>, "alarm" | "lambda"> & {
-  alarm?: Partial<SqsWorkerProps["alarm"]>;
+type Overrides = Omit<Partial<SqsWorkerProps>, "lambda"> & {
   lambda?: Partial<SqsWorkerProps["lambda"]>;
 };
 
@@ -34,9 +34,9 @@ function violationsFor(overrides: Overrides, awsVersion?: string): SqsWorkerViol
   try {
     new SqsWorker(stack, "Worker", {
       serviceName: "orders",
+      alarmTopicArn: TOPIC,
       ...overrides,
       lambda: { entry: TEST_ENTRY, ...overrides.lambda },
-      alarm: { topicArn: TOPIC, ...overrides.alarm },
     });
     return [];
   } catch (error) {
@@ -51,7 +51,7 @@ function violationsFor(overrides: Overrides, awsVersion?: string): SqsWorkerViol
 function messagesAt(overrides: Overrides, path: string, awsVersion?: string): string[] {
   return violationsFor(overrides, awsVersion)
     .filter((v) => v.path === path)
-    .map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+    .map(formatViolation);
 }
 
 const name = (length: number) => "s".repeat(length);
@@ -562,61 +562,61 @@ const cases: {
   },
   {
     rule: "alarm topic",
-    path: "alarm.topicArn",
-    failing: { alarm: { topicArn: "alerts" } },
-    passing: { alarm: { topicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts" } },
+    path: "alarmTopicArn",
+    failing: { alarmTopicArn: "alerts" },
+    passing: { alarmTopicArn: "arn:aws-us-gov:sns:us-gov-west-1:123456789012:alerts" },
     expected: 'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>) (given "alerts")',
   },
   {
     rule: "alarm period values",
-    path: "alarm.periodSeconds",
-    failing: { alarm: { periodSeconds: 90 } },
-    passing: { alarm: { periodSeconds: 120 } },
+    path: "deadLetterQueue.alarmPeriodSeconds",
+    failing: { deadLetterQueue: { alarmPeriodSeconds: 90 } },
+    passing: { deadLetterQueue: { alarmPeriodSeconds: 120 } },
     expected: "must be 10, 20, 30 or a positive multiple of 60 (given 90)",
   },
   {
     rule: "alarm high-resolution period",
-    path: "alarm.periodSeconds",
-    failing: { alarm: { periodSeconds: 15 } },
-    passing: { alarm: { periodSeconds: 10 } },
+    path: "deadLetterQueue.alarmPeriodSeconds",
+    failing: { deadLetterQueue: { alarmPeriodSeconds: 15 } },
+    passing: { deadLetterQueue: { alarmPeriodSeconds: 10 } },
     expected: "(given 15)",
   },
   {
     rule: "evaluation periods",
-    path: "alarm.evaluationPeriods",
-    failing: { alarm: { evaluationPeriods: 0 } },
-    passing: { alarm: { evaluationPeriods: 1 } },
+    path: "deadLetterQueue.alarmEvaluationPeriods",
+    failing: { deadLetterQueue: { alarmEvaluationPeriods: 0 } },
+    passing: { deadLetterQueue: { alarmEvaluationPeriods: 1 } },
     expected: "must be a positive integer (given 0)",
   },
   {
     rule: "the derived dlq-arrivals alarm's two periods within 7 days (the audit's 345,600 s)",
-    path: "alarm.periodSeconds",
-    failing: { alarm: { periodSeconds: 345_600 } },
-    passing: { alarm: { periodSeconds: 302_400 } },
+    path: "deadLetterQueue.alarmPeriodSeconds",
+    failing: { deadLetterQueue: { alarmPeriodSeconds: 345_600 } },
+    passing: { deadLetterQueue: { alarmPeriodSeconds: 302_400 } },
     expected:
-      "orders: alarm.periodSeconds times 2 (the <service>-dlq-arrivals alarm evaluates 2 periods) must be at most 86400 (one day) when the period is under an hour, " +
+      "orders: deadLetterQueue.alarmPeriodSeconds times 2 (the <service>-dlq-arrivals alarm evaluates 2 periods) must be at most 86400 (one day) when the period is under an hour, " +
       "and at most 604800 (7 days) otherwise; or remove that alarm with monitoring.deadLetterArrivalsAlarm: false (given 345600, a 691200 s window)",
   },
   {
     rule: "the dlq-arrivals window is not checked without that alarm",
-    path: "alarm.periodSeconds",
-    failing: { alarm: { periodSeconds: 302_460 } },
-    passing: { alarm: { periodSeconds: 345_600 }, monitoring: { deadLetterArrivalsAlarm: false } },
+    path: "deadLetterQueue.alarmPeriodSeconds",
+    failing: { deadLetterQueue: { alarmPeriodSeconds: 302_460 } },
+    passing: { deadLetterQueue: { alarmPeriodSeconds: 345_600 }, monitoring: { deadLetterArrivalsAlarm: false } },
     expected: "(given 302460, a 604920 s window)",
   },
   {
     rule: "period × evaluation periods within a day",
-    path: "alarm.evaluationPeriods",
-    failing: { alarm: { periodSeconds: 60, evaluationPeriods: 1441 } },
-    passing: { alarm: { periodSeconds: 60, evaluationPeriods: 1440 } },
+    path: "deadLetterQueue.alarmEvaluationPeriods",
+    failing: { deadLetterQueue: { alarmPeriodSeconds: 60, alarmEvaluationPeriods: 1441 } },
+    passing: { deadLetterQueue: { alarmPeriodSeconds: 60, alarmEvaluationPeriods: 1440 } },
     expected:
-      "times alarm.periodSeconds must be at most 86400 (one day) when the period is under an hour, and at most 604800 (7 days) otherwise (given evaluationPeriods 1441, periodSeconds 60)",
+      "times deadLetterQueue.alarmPeriodSeconds must be at most 86400 (one day) when the period is under an hour, and at most 604800 (7 days) otherwise (given evaluationPeriods 1441, periodSeconds 60)",
   },
   {
     rule: "long periods are limited to 7 days",
-    path: "alarm.evaluationPeriods",
-    failing: { alarm: { periodSeconds: 3600, evaluationPeriods: 169 } },
-    passing: { alarm: { periodSeconds: 3600, evaluationPeriods: 168 } },
+    path: "deadLetterQueue.alarmEvaluationPeriods",
+    failing: { deadLetterQueue: { alarmPeriodSeconds: 3600, alarmEvaluationPeriods: 169 } },
+    passing: { deadLetterQueue: { alarmPeriodSeconds: 3600, alarmEvaluationPeriods: 168 } },
     expected: "(given evaluationPeriods 169, periodSeconds 3600)",
   },
   {
@@ -756,19 +756,19 @@ const cases: {
   },
   {
     rule: "alarm topic with a malformed region",
-    path: "alarm.topicArn",
-    failing: { alarm: { topicArn: "arn:aws:sns:US-EAST-1:123456789012:alerts" } },
-    passing: { alarm: { topicArn: "arn:aws:sns:mx-central-1:123456789012:alerts" } },
+    path: "alarmTopicArn",
+    failing: { alarmTopicArn: "arn:aws:sns:US-EAST-1:123456789012:alerts" },
+    passing: { alarmTopicArn: "arn:aws:sns:mx-central-1:123456789012:alerts" },
     expected:
       'must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>) (given "arn:aws:sns:US-EAST-1:123456789012:alerts")',
   },
   {
     rule: "topic in a real partition",
-    path: "alarm.topicArn",
-    failing: { alarm: { topicArn: "arn:aws-mars:sns:us-east-1:123456789012:alerts" } },
-    passing: { alarm: { topicArn: "arn:aws-cn:sns:cn-north-1:123456789012:alerts" } },
+    path: "alarmTopicArn",
+    failing: { alarmTopicArn: "arn:aws-mars:sns:us-east-1:123456789012:alerts" },
+    passing: { alarmTopicArn: "arn:aws-cn:sns:cn-north-1:123456789012:alerts" },
     expected:
-      'orders: alarm.topicArn must be in a real AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) (given "arn:aws-mars:sns:us-east-1:123456789012:alerts")',
+      'orders: alarmTopicArn must be in a real AWS partition (aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f, aws-eusc) (given "arn:aws-mars:sns:us-east-1:123456789012:alerts")',
   },
 ];
 
@@ -819,7 +819,7 @@ describe("the FIFO/standard pairing rule", () => {
   test("fails when the dead-letter queue's type differs from the source queue's", () => {
     const config = resolveSqsWorkerConfig({
       serviceName: "orders",
-      alarm: { topicArn: TOPIC },
+      alarmTopicArn: TOPIC,
       lambda: { entry: TEST_ENTRY },
       queue: { fifo: true },
     });
@@ -854,10 +854,10 @@ describe("the whole rule table", () => {
     try {
       new SqsWorker(stack, "Worker", {
         serviceName: "orders",
-        alarm: { topicArn: TOPIC, periodSeconds: 45 },
+        alarmTopicArn: TOPIC,
         lambda: { entry: TEST_ENTRY, timeoutSeconds: 60, memorySizeMb: 64 },
         queue: { visibilityTimeoutSeconds: 30 },
-        deadLetterQueue: { maxReceiveCount: 0 },
+        deadLetterQueue: { maxReceiveCount: 0, alarmPeriodSeconds: 45 },
       });
     } catch (e) {
       error = e;
@@ -869,7 +869,7 @@ describe("the whole rule table", () => {
       "  - orders: lambda.memorySizeMb must be an integer from 128 to 10240 (given 64)",
       "  - orders: queue.visibilityTimeoutSeconds must be >= lambda.timeoutSeconds, or a message still being processed becomes visible again and is processed twice (given visibilityTimeoutSeconds 30, lambda.timeoutSeconds 60)",
       "  - orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
-      "  - orders: alarm.periodSeconds must be 10, 20, 30 or a positive multiple of 60 (given 45)",
+      "  - orders: deadLetterQueue.alarmPeriodSeconds must be 10, 20, 30 or a positive multiple of 60 (given 45)",
     ]);
   });
 
@@ -879,7 +879,7 @@ describe("the whole rule table", () => {
       () =>
         new SqsWorker(stack, "Worker", {
           serviceName: "orders",
-          alarm: { topicArn: TOPIC },
+          alarmTopicArn: TOPIC,
           lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 },
           queue: { visibilityTimeoutSeconds: 30 },
         }),
@@ -895,14 +895,14 @@ describe("the whole rule table", () => {
       () =>
         new SqsWorker(stack, "Worker", {
           serviceName: "orders",
-          alarm: { topicArn: topic },
+          alarmTopicArn: topic,
           lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 },
           queue: { visibilityTimeoutSeconds: visibility },
         }),
     ).not.toThrow();
     const config = resolveSqsWorkerConfig({
       serviceName: "orders",
-      alarm: { topicArn: topic },
+      alarmTopicArn: topic,
       lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 },
       queue: { visibilityTimeoutSeconds: visibility },
     });
@@ -914,7 +914,7 @@ describe("the whole rule table", () => {
     const timeout = new TerraformVariable(stack, "timeout", { type: "number" }).numberValue;
     const worker = new SqsWorker(stack, "Worker", {
       serviceName: "orders",
-      alarm: { topicArn: TOPIC },
+      alarmTopicArn: TOPIC,
       lambda: { entry: TEST_ENTRY, timeoutSeconds: timeout },
       eventSource: { maximumBatchingWindowSeconds: 5 },
     });
@@ -933,7 +933,7 @@ describe("the whole rule table", () => {
     const topic = new TerraformVariable(stack, "topic", { type: "string" }).stringValue;
     const config = resolveSqsWorkerConfig({
       serviceName: "orders",
-      alarm: { topicArn: topic },
+      alarmTopicArn: topic,
       lambda: { entry: TEST_ENTRY },
       deadLetterQueue: { maxReceiveCount: 0 },
     });
@@ -951,25 +951,23 @@ describe("the alarm topic's region", () => {
     const stack = new TerraformStack(Testing.app(), "regional");
     new AwsProvider(stack, "aws", { region });
     try {
-      new SqsWorker(stack, "Worker", { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn } });
+      new SqsWorker(stack, "Worker", { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarmTopicArn: topicArn });
       return [];
     } catch (error) {
-      return (error as SqsWorkerConfigError).violations.map(
-        (v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`,
-      );
+      return (error as SqsWorkerConfigError).violations.map(formatViolation);
     }
   };
 
   test("must be the stack's region, when the stack's provider names one", () => {
     expect(inRegion("eu-west-1", "arn:aws:sns:us-east-1:123456789012:alerts")).toEqual([
-      'orders: alarm.topicArn must be in the stack\'s region and partition: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws:sns:us-east-1:123456789012:alerts", stack region "eu-west-1")',
+      'orders: alarmTopicArn must be in the stack\'s region and partition: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws:sns:us-east-1:123456789012:alerts", stack region "eu-west-1")',
     ]);
     expect(inRegion("eu-west-1", "arn:aws:sns:eu-west-1:123456789012:alerts")).toEqual([]);
   });
 
   test("must be in the stack region's partition", () => {
     expect(inRegion("us-east-1", "arn:aws-cn:sns:us-east-1:123456789012:alerts")).toEqual([
-      'orders: alarm.topicArn must be in the stack\'s region and partition: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws-cn:sns:us-east-1:123456789012:alerts", stack region "us-east-1")',
+      'orders: alarmTopicArn must be in the stack\'s region and partition: a CloudWatch alarm can only notify an SNS topic in its own region (given "arn:aws-cn:sns:us-east-1:123456789012:alerts", stack region "us-east-1")',
     ]);
     expect(inRegion("cn-north-1", "arn:aws-cn:sns:cn-north-1:123456789012:alerts")).toEqual([]);
   });
@@ -983,14 +981,12 @@ describe("the queue key's region", () => {
       new SqsWorker(stack, "Worker", {
         serviceName: "orders",
         lambda: { entry: TEST_ENTRY },
-        alarm: { topicArn: `arn:${partitionOfRegion(region)}:sns:${region}:123456789012:alerts` },
+        alarmTopicArn: `arn:${partitionOfRegion(region)}:sns:${region}:123456789012:alerts`,
         queue: { kmsKeyArn },
       });
       return [];
     } catch (error) {
-      return (error as SqsWorkerConfigError).violations.map(
-        (v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`,
-      );
+      return (error as SqsWorkerConfigError).violations.map(formatViolation);
     }
   };
   const key = (partition: string, region: string) =>
@@ -1017,7 +1013,7 @@ describe("the queue key's region", () => {
 describe("the worker entry", () => {
   test("a JavaScript caller that leaves out lambda gets one line naming the service and lambda.entry", () => {
     const stack = new TerraformStack(Testing.app(), "test");
-    const props = { serviceName: "orders", alarm: { topicArn: TOPIC } } as unknown as SqsWorkerProps;
+    const props = { serviceName: "orders", alarmTopicArn: TOPIC } as unknown as SqsWorkerProps;
     expect(() => new SqsWorker(stack, "Worker", props)).toThrow(
       "Invalid SqsWorker configuration (1 problem):\n  - orders: lambda.entry is required: the path of the service's worker file, which exports `handler` (e.g. makeHandler from sqs-worker-cdktf/worker) (given undefined)",
     );
@@ -1034,7 +1030,7 @@ describe("the worker entry", () => {
         lambda: { entry: path.join(dir, "worker.ts") },
         deadLetterQueue: { maxReceiveCount: 0 },
       });
-      expect(violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`)).toEqual([
+      expect(violations.map(formatViolation)).toEqual([
         "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
         `orders: lambda.entry cannot be bundled: worker.ts:1:23: Could not resolve "./payments" (given ${JSON.stringify(path.join(dir, "worker.ts"))})`,
       ]);

@@ -1,11 +1,8 @@
-import {
-  DEFAULT_DLQ_RETENTION_SECONDS,
-  MAX_VISIBILITY_TIMEOUT_SECONDS,
-  defaultVisibilityTimeout,
-  type ResolvedSqsWorkerConfig,
-} from "./defaults";
+import { DEFAULT_DLQ_RETENTION_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, defaultVisibilityTimeout } from "./defaults";
 import { SQS_METRIC_PERIOD_SECONDS } from "./limits";
 import { offers } from "./provider-features";
+import { writtenPath } from "./renamed-props";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
@@ -33,7 +30,7 @@ function recommendedVisibility(c: Config): number {
   return defaultVisibilityTimeout(c.lambda.timeoutSeconds, c.eventSource.maximumBatchingWindowSeconds);
 }
 
-/** Every recommendation from AWS-RULES.md that synth warns about. */
+/** Every recommendation of AWS's documentation (linked on each row or prop) that synth warns about. */
 export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   {
     id: "visibility-below-six-times-timeout",
@@ -93,11 +90,11 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
   {
     id: "alarm-period-below-sqs-metric-period",
-    summary: `\`alarm.periodSeconds\` below ${SQS_METRIC_PERIOD_SECONDS} (10, 20 or 30): SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm.`,
+    summary: `\`deadLetterQueue.alarmPeriodSeconds\` below ${SQS_METRIC_PERIOD_SECONDS} (10, 20 or 30): SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm.`,
     inputs: (c) => [c.alarm.periodSeconds],
     departs: (c) => c.alarm.periodSeconds < SQS_METRIC_PERIOD_SECONDS,
     message: (c) =>
-      `alarm.periodSeconds ${c.alarm.periodSeconds} is below ${SQS_METRIC_PERIOD_SECONDS}: SQS publishes its metrics once a minute, so ` +
+      `${writtenPath("deadLetterQueue.alarmPeriodSeconds", c.renamedProps)} ${c.alarm.periodSeconds} is below ${SQS_METRIC_PERIOD_SECONDS}: SQS publishes its metrics once a minute, so ` +
       `the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use ${SQS_METRIC_PERIOD_SECONDS} ` +
       `or a multiple of it.`,
   },
@@ -135,7 +132,25 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       "(event poller units) all the time, also while the queue is empty. Keep it for sustained high throughput or spikes that must be " +
       "absorbed in seconds; otherwise remove it: the default mode with eventSource.maximumConcurrency 10 costs nothing while idle.",
   },
+  {
+    id: "deprecated-prop",
+    summary:
+      "a prop is given under its deprecated name (`alarm.topicArn`, `alarm.periodSeconds`, `alarm.evaluationPeriods`): it works as before; the warning names its replacement.",
+    inputs: () => [],
+    departs: (c) => userRenamedProps(c).length > 0,
+    message: (c) =>
+      `${userRenamedProps(c)
+        .map((r) => `${r.path} is deprecated: write ${r.replacement} instead`)
+        .join(
+          "; ",
+        )} (same settings, same resources; alarmTopicArn is the topic of every alarm, not only the dead-letter queue's).`,
+  },
 ];
+
+/** The renamed props the user gave under their deprecated name (not the ones ServiceStack passes). */
+function userRenamedProps(c: Config) {
+  return c.renamedProps.filter((r) => !r.byServiceStack);
+}
 
 /** The warnings for a configuration, each prefixed with the service name. */
 export function adviseSqsWorkerConfig(config: Config, table: readonly WorkerAdvice[] = WORKER_ADVICE): string[] {

@@ -153,7 +153,10 @@ export interface WorkerQueueProps {
   readonly kmsKeyArn?: string;
 }
 
-/** The dead-letter queue (`aws_sqs_queue` `<service>-dlq`) and the source queue's redrive policy. */
+/**
+ * The dead-letter queue (`aws_sqs_queue` `<service>-dlq`), the source queue's redrive policy, and the
+ * alarm `<service>-dlq-not-empty` (`aws_cloudwatch_metric_alarm`) that fires while it holds a message.
+ */
 export interface WorkerDeadLetterQueueProps {
   /**
    * Receives of one message before SQS moves it to the dead-letter queue, 1..1000.
@@ -171,6 +174,19 @@ export interface WorkerDeadLetterQueueProps {
    * @default true
    */
   readonly operatorPolicy?: boolean;
+  /**
+   * Period of the `<service>-dlq-not-empty` alarm's metric, in seconds: 10, 20, 30 or a multiple
+   * of 60. The derived `<service>-dlq-arrivals` alarm evaluates two of these periods, so with that
+   * alarm on, at most 302400 (CloudWatch's 7-day window).
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
+   * @default 300
+   */
+  readonly alarmPeriodSeconds?: number;
+  /**
+   * Periods that must breach before the `<service>-dlq-not-empty` alarm fires.
+   * @default 1
+   */
+  readonly alarmEvaluationPeriods?: number;
 }
 
 /** The event source mapping (`aws_lambda_event_source_mapping`) from the queue to the function. */
@@ -219,19 +235,22 @@ export interface WorkerProvisionedPollersProps {
   readonly maximum: number;
 }
 
-/** The alarm (`aws_cloudwatch_metric_alarm` `<service>-dlq-not-empty`) on the dead-letter queue. */
+/**
+ * The props of the dead-letter queue alarm as first named: `topicArn` feeds every alarm, not only
+ * this one, so it moved to the top level.
+ * @deprecated use `alarmTopicArn`, `deadLetterQueue.alarmPeriodSeconds` and
+ * `deadLetterQueue.alarmEvaluationPeriods`; synth warns, naming the replacement.
+ */
 export interface WorkerAlarmProps {
-  /** SNS topic ARN notified when the dead-letter queue holds a message. */
-  readonly topicArn: string;
+  /** @deprecated use `alarmTopicArn` (every alarm notifies it). */
+  readonly topicArn?: string;
   /**
-   * Period of the alarm's metric, in seconds: 10, 20, 30 or a multiple of 60. The derived
-   * `<service>-dlq-arrivals` alarm evaluates two of these periods, so with that alarm on, at most
-   * 302400 (CloudWatch's 7-day window).
+   * @deprecated use `deadLetterQueue.alarmPeriodSeconds`.
    * @default 300
    */
   readonly periodSeconds?: number;
   /**
-   * Periods that must breach before the alarm fires.
+   * @deprecated use `deadLetterQueue.alarmEvaluationPeriods`.
    * @default 1
    */
   readonly evaluationPeriods?: number;
@@ -240,7 +259,7 @@ export interface WorkerAlarmProps {
 /**
  * The worker's health alarms and dashboard, all on by default: they show a worker that is stuck,
  * throttled or falling behind before its messages reach the dead-letter queue. Every alarm
- * notifies the same topic as the article's DLQ alarm (`alarm.topicArn`), on ALARM only.
+ * notifies `alarmTopicArn`, like the article's DLQ alarm, on ALARM only.
  */
 export interface WorkerMonitoringProps {
   /**
@@ -306,7 +325,7 @@ export interface WorkerIdempotencyProps {
   readonly expirySeconds?: number;
 }
 
-/** Everything {@link SqsWorker} needs; `serviceName`, `lambda.entry` and `alarm.topicArn` are required. */
+/** Everything {@link SqsWorker} needs; `serviceName`, `lambda.entry` and `alarmTopicArn` are required. */
 export interface SqsWorkerProps {
   /**
    * Name of the service; every resource name derives from it: `<service>-queue`,
@@ -321,6 +340,13 @@ export interface SqsWorkerProps {
    * @default "" - the names are exactly `<service>-queue` and so on
    */
   readonly namePrefix?: string;
+  /**
+   * SNS topic ARN that every alarm of the worker notifies, on ALARM only: the dead-letter queue
+   * alarm `<service>-dlq-not-empty` and the health alarms of `monitoring`. Required: optional in
+   * the type only while the deprecated `alarm.topicArn` still works, and synth refuses a worker
+   * given neither (or both).
+   */
+  readonly alarmTopicArn?: string;
   /** The worker function; `lambda.entry` is required. */
   readonly lambda: WorkerLambdaProps;
   /** The source queue. @default - see {@link WorkerQueueProps} */
@@ -329,8 +355,12 @@ export interface SqsWorkerProps {
   readonly deadLetterQueue?: WorkerDeadLetterQueueProps;
   /** The event source mapping. @default - see {@link WorkerEventSourceProps} */
   readonly eventSource?: WorkerEventSourceProps;
-  /** The dead-letter queue alarm. */
-  readonly alarm: WorkerAlarmProps;
+  /**
+   * The dead-letter queue alarm's settings as first named.
+   * @deprecated use `alarmTopicArn`, `deadLetterQueue.alarmPeriodSeconds` and
+   * `deadLetterQueue.alarmEvaluationPeriods`; synth warns, naming the replacement.
+   */
+  readonly alarm?: WorkerAlarmProps;
   /** The health alarms and dashboard. @default - see {@link WorkerMonitoringProps} */
   readonly monitoring?: WorkerMonitoringProps;
   /** Exactly-once effects: an idempotency table and per-record deduplication. @default - off */

@@ -1,5 +1,6 @@
 import type { SqsWorkerViolation } from "./config-error";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
+import { asWritten } from "./renamed-props";
 import {
   CONSTRUCT_ENVIRONMENT_PREFIX,
   ENVIRONMENT_KEY_PATTERN,
@@ -29,8 +30,9 @@ import { isUnresolved } from "./tokens";
 type Config = ResolvedSqsWorkerConfig;
 
 /**
- * One row of the rule table: a hard AWS rule that synth enforces.
- * Sources for every row are in ../shared/AWS-RULES.md and the README's rule list.
+ * One row of the rule table: a hard AWS rule that synth enforces. Each row's source is the AWS
+ * documentation linked beside it or on the prop (props.ts, limits.ts); docs/construct.md lists
+ * every row.
  */
 export interface WorkerRule {
   /** Prop path reported to the user. */
@@ -505,13 +507,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       `minimum ${c.eventSource.provisionedPollers?.minimum}, maximum ${c.eventSource.provisionedPollers?.maximum}`,
   },
   {
-    path: "alarm.topicArn",
+    path: "alarmTopicArn",
     rule: "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
     inputs: (c) => [c.alarm.topicArn],
     holds: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
   },
   {
-    path: "alarm.topicArn",
+    path: "alarmTopicArn",
     rule: `must be in a real AWS partition (${AWS_PARTITIONS.join(", ")})`,
     inputs: (c) => [c.alarm.topicArn],
     appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
@@ -520,7 +522,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   {
     // CloudWatch alarm actions must be in the alarm's region.
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
-    path: "alarm.topicArn",
+    path: "alarmTopicArn",
     rule: "must be in the stack's region and partition: a CloudWatch alarm can only notify an SNS topic in its own region",
     inputs: (c) => [c.alarm.topicArn, c.stackRegion],
     // A malformed stack region is reported on its own (the region row), not as a mismatch too.
@@ -532,7 +534,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
-    path: "alarm.periodSeconds",
+    path: "deadLetterQueue.alarmPeriodSeconds",
     rule: "must be 10, 20, 30 or a positive multiple of 60",
     inputs: (c) => [c.alarm.periodSeconds],
     holds: (c) =>
@@ -540,24 +542,24 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       (Number.isInteger(c.alarm.periodSeconds / 60) && c.alarm.periodSeconds > 0),
   },
   {
-    path: "alarm.evaluationPeriods",
+    path: "deadLetterQueue.alarmEvaluationPeriods",
     rule: "must be a positive integer",
     inputs: (c) => [c.alarm.evaluationPeriods],
     holds: (c) => Number.isInteger(c.alarm.evaluationPeriods) && c.alarm.evaluationPeriods >= 1,
   },
   {
-    path: "alarm.evaluationPeriods",
+    path: "deadLetterQueue.alarmEvaluationPeriods",
     rule:
-      `times alarm.periodSeconds must be at most ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, ` +
+      `times deadLetterQueue.alarmPeriodSeconds must be at most ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, ` +
       `and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise`,
     inputs: (c) => [c.alarm.periodSeconds, c.alarm.evaluationPeriods],
     holds: (c) => c.alarm.periodSeconds * c.alarm.evaluationPeriods <= alarmWindowLimit(c.alarm.periodSeconds),
     given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
   },
   {
-    // The derived <service>-dlq-arrivals alarm evaluates two periods of alarm.periodSeconds:
+    // The derived <service>-dlq-arrivals alarm evaluates two periods of the DLQ alarm's period:
     // CloudWatch's window limit applies to it as to the alarm the user configured.
-    path: "alarm.periodSeconds",
+    path: "deadLetterQueue.alarmPeriodSeconds",
     rule:
       `times ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} (the <service>-dlq-arrivals alarm evaluates ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} periods) must be at most ` +
       `${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise; ` +
@@ -594,16 +596,20 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   },
 ];
 
-/** Every rule the configuration breaks, in table order; rules reading unresolved tokens are skipped. */
+/**
+ * Every rule the configuration breaks, in table order; rules reading unresolved tokens are
+ * skipped. A renamed prop given under its deprecated path is named by that path.
+ */
 export function findViolations(config: Config, rules: readonly WorkerRule[] = WORKER_RULES): SqsWorkerViolation[] {
+  const written = (text: string) => asWritten(text, config.renamedProps);
   return rules
     .filter((r) => !r.inputs(config).some(isUnresolved))
     .filter((r) => (r.appliesTo ? r.appliesTo(config) : true))
     .filter((r) => !r.holds(config))
     .map((r) => ({
       serviceName: config.serviceName,
-      path: r.path,
-      rule: r.rule,
+      path: written(r.path),
+      rule: written(r.rule),
       given: r.given ? r.given(config) : show(r.inputs(config)[0]),
     }));
 }
