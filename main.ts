@@ -21,5 +21,5 @@ reportConfigErrors(() => {
   const app = new App();
   addServiceStacks(app, EXAMPLE_SERVICES, settingsFromEnv(process.env));
   // The cdktf CLI prints the warnings itself; `npm run synth` needs them printed here.
-  synthAndReport(app, runByCdktfCli(process.env) ? null : undefined);
+  synthAndReport(app, { printWarnings: !runByCdktfCli(process.env) });
 });

@@ -17,6 +17,7 @@ export {
   runByCdktfCli,
   collectWarnings,
   synthAndReport,
+  type SynthReportOptions,
   reportConfigErrors,
   type ConfigErrorReporting,
   type AppSettings,

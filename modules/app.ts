@@ -91,13 +91,16 @@ export interface SynthWarning {
   readonly message: string;
 }
 
+/** The metadata type of a warning annotation (metadata entries type it as a plain string). */
+const WARNING: string = AnnotationMetadataEntryType.WARN;
+
 /** Every warning annotation in the app, in tree order. */
 export function collectWarnings(app: App): SynthWarning[] {
   return app.node
     .findAll()
     .flatMap((construct) =>
       construct.node.metadata
-        .filter((entry) => entry.type === AnnotationMetadataEntryType.WARN)
+        .filter((entry) => entry.type === WARNING)
         .map((entry) => ({ path: construct.node.path, message: String(entry.data) })),
     );
 }
@@ -110,20 +113,59 @@ export function runByCdktfCli(env: Readonly<Record<string, string | undefined>>)
   return env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS === "true";
 }
 
+/** How {@link synthAndReport} reports the warnings. */
+export interface SynthReportOptions {
+  /**
+   * Whether to print each warning, as `WARNING [<construct path>] <message>`. Turn it off under
+   * the cdktf CLI, which prints the warnings itself ({@link runByCdktfCli}): each would show
+   * twice, once labelled as an error (the CLI shows the app's stderr as errors).
+   * @default true
+   */
+  readonly printWarnings?: boolean;
+  /**
+   * Where the printed lines go.
+   * @default - one line each on stderr
+   */
+  readonly log?: (line: string) => void;
+}
+
 /**
  * Synthesizes the app and prints its warnings once. `npm run synth` runs the app directly
- * (much faster than the CLI), so the warnings are printed here; under the cdktf CLI, which
- * prints them itself, pass `log: null` (main.ts does, using {@link runByCdktfCli}), or each
- * would show twice, once labelled as an error (the CLI shows the app's stderr as errors).
+ * (much faster than the CLI), so the warnings are printed here; under the cdktf CLI, which prints
+ * them itself, pass `{ printWarnings: false }`, as main.ts does:
+ *
+ * ```ts
+ * synthAndReport(app, { printWarnings: !runByCdktfCli(process.env) });
+ * ```
+ * @returns every warning, printed or not.
  */
+export function synthAndReport(app: App, options?: SynthReportOptions): SynthWarning[];
+/**
+ * @deprecated use the options form: `synthAndReport(app, { printWarnings: false })` for `null`,
+ * `synthAndReport(app)` for `undefined`, `synthAndReport(app, { log })` for a function. The quick
+ * start's `synthAndReport(app, runByCdktfCli(process.env) ? null : undefined)` becomes
+ * `synthAndReport(app, { printWarnings: !runByCdktfCli(process.env) })`.
+ */
+export function synthAndReport(app: App, log: ((line: string) => void) | null | undefined): SynthWarning[];
 export function synthAndReport(
   app: App,
-  log: ((line: string) => void) | null = (line) => process.stderr.write(`${line}\n`),
+  optionsOrLog?: SynthReportOptions | ((line: string) => void) | null,
 ): SynthWarning[] {
+  const options = reportOptions(optionsOrLog);
   app.synth();
   const warnings = collectWarnings(app);
-  if (log) for (const warning of warnings) log(`WARNING [${warning.path}] ${warning.message}`);
+  if (options.printWarnings ?? true) {
+    const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    for (const warning of warnings) log(`WARNING [${warning.path}] ${warning.message}`);
+  }
   return warnings;
+}
+
+/** The options form of synthAndReport's second argument: `null` printed nothing, a function was the log. */
+function reportOptions(given: SynthReportOptions | ((line: string) => void) | null | undefined): SynthReportOptions {
+  if (given === null) return { printWarnings: false };
+  if (typeof given === "function") return { log: given };
+  return given ?? {};
 }
 
 /** The environment variable that lets a config error show its stack trace: `SQS_WORKER_DEBUG=1`. */
@@ -168,7 +210,7 @@ export interface ConfigErrorReporting {
  * reportConfigErrors(() => {
  *   const app = new App();
  *   addServiceStacks(app, services, settingsFromEnv(process.env));
- *   synthAndReport(app, runByCdktfCli(process.env) ? null : undefined);
+ *   synthAndReport(app, { printWarnings: !runByCdktfCli(process.env) });
  * });
  * ```
  * @returns true when the body ran to its end, false after a config error was reported.
