@@ -38,7 +38,8 @@ export const cdktfProviderAws: BoundProviderSource = () => {
   type ProviderBlock = { provider?: { version?: unknown } };
   let manifest: { version?: unknown; cdktf?: ProviderBlock; cdktn?: ProviderBlock };
   try {
-    manifest = require("@cdktf/provider-aws/package.json");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a manifest that may be absent, read when asked; the cdktn build rewrites this specifier
+    manifest = require("@cdktf/provider-aws/package.json") as typeof manifest;
   } catch {
     return undefined;
   }

@@ -41,7 +41,7 @@ export function constructEnvironment(config: ResolvedSqsWorkerConfig, names: Wor
 export function functionEnvironment(config: ResolvedSqsWorkerConfig, names: WorkerNames): Record<string, unknown> {
   // A value that is a number or object token (a number variable, `variable.value`) is written as
   // the expression it stands for: Lambda takes text, and only strings carry a token into a map.
-  const given = environmentEntries(config.lambda.environment).map(([key, value]) => [
+  const given = environmentEntries(config.lambda.environment).map(([key, value]): [string, unknown] => [
     key,
     typeof value !== "string" && isUnresolved(value) ? Token.asString(value) : value,
   ]);

@@ -110,6 +110,6 @@ export function findNameClash(
 /** Records the names of a worker that was built (`path` is its construct path). */
 export function claimNames(scope: IConstruct, names: WorkerNames, config: OptionalResources, path: string): void {
   let registry = registries.get(scope.node.root);
-  if (!registry) registries.set(scope.node.root, (registry = new Map()));
+  if (!registry) registries.set(scope.node.root, (registry = new Map<string, Owner>()));
   for (const claim of claims(names, config)) registry.set(claimKey(claim), { path, name: claim.name });
 }
