@@ -36,6 +36,7 @@ export function thumbnailKey(key: string, width: number): string {
  * {@link thumbnailKey} (an overwrite, so a redelivered message is harmless); the example
  * logs the plan.
  */
+// eslint-disable-next-line @typescript-eslint/require-await -- the business logic returns a Promise (MessageProcessor): a real worker awaits its I/O here
 export const handler = makeHandler<ThumbnailRequested>(async (request, record) => {
   const targetWidth = Number(process.env.THUMBNAIL_WIDTH ?? "320");
   const size = thumbnailSize(request, targetWidth);

@@ -145,7 +145,8 @@ function logRecordFailure(record: SQSRecord, error: unknown, maxReceiveCount: nu
   const e = error as { name?: unknown; message?: unknown } | null;
   const text =
     e && typeof e === "object" && "message" in e
-      ? `${String(e.name ?? "Error")}: ${String(e.message)}`
+      ? // eslint-disable-next-line @typescript-eslint/no-base-to-string -- whatever was thrown, its name is logged as String() writes it
+        `${String(e.name ?? "Error")}: ${String(e.message)}`
       : `thrown: ${String(error)}`;
   console.error(
     JSON.stringify({
@@ -176,6 +177,7 @@ function recordHandling<T>(businessLogic: MessageProcessor<T>, options: WorkerOp
   // is off: esbuild then drops this branch and the Powertools idempotency code with it, so the
   // zip of a worker without idempotency does not carry it. Unbundled (tests, ts-node) it is unset.
   if (process.env.SQS_WORKER_BUNDLE_IDEMPOTENCY !== "off" && tableName) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on this branch only, so that esbuild drops it from a bundle built with idempotency off
     const { idempotentRecords } = require("./idempotency") as typeof import("./idempotency");
     return idempotentRecords<T>({
       tableName,
