@@ -1,11 +1,17 @@
 import { DEFAULT_DLQ_RETENTION_SECONDS, MAX_VISIBILITY_TIMEOUT_SECONDS, defaultVisibilityTimeout } from "./defaults";
 import { SQS_METRIC_PERIOD_SECONDS } from "./limits";
-import { offers } from "./provider-features";
+import { PROVIDER_FEATURES, offers } from "./provider-features";
+import { RUNTIME_LIFECYCLE } from "./runtimes";
 import { writtenPath } from "./renamed-props";
 import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
+
+const NODEJS22 = RUNTIME_LIFECYCLE["nodejs22.x"];
+
+/** The hashicorp/aws version that first accepts nodejs24.x, as "6.19". */
+const NODEJS24_MINOR = PROVIDER_FEATURES.nodejs24Runtime.needsAws.split(".").slice(0, 2).join(".");
 
 /**
  * One row of the advice table: an AWS recommendation that synth prints as a warning
@@ -110,14 +116,13 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       `Remove the prop to keep records as long as the queue keeps messages, or accept the window knowingly.`,
   },
   {
-    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html (dates as AWS-RULES.md records them)
+    // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
     id: "runtime-nodejs22-deprecated",
-    summary:
-      "`lambda.runtime` is `nodejs22.x` while the bound provider offers `nodejs24.x` (hashicorp/aws >= 6.19): AWS deprecates nodejs22.x on 2027-04-30 and blocks creating functions on it from 2027-06-01.",
+    summary: `\`lambda.runtime\` is \`nodejs22.x\` while the bound provider offers \`nodejs24.x\` (hashicorp/aws >= ${NODEJS24_MINOR}): AWS deprecates nodejs22.x on ${NODEJS22.deprecated} and blocks creating functions on it from ${NODEJS22.blockFunctionCreate}.`,
     inputs: (c) => [c.lambda.runtime],
     departs: (c) => c.lambda.runtime === "nodejs22.x" && offers(c.provider.awsVersion, "nodejs24Runtime"),
     message: () =>
-      "lambda.runtime nodejs22.x is deprecated by AWS on 2027-04-30, and from 2027-06-01 no new function can be created on it " +
+      `lambda.runtime nodejs22.x is deprecated by AWS on ${NODEJS22.deprecated}, and from ${NODEJS22.blockFunctionCreate} no new function can be created on it ` +
       "(a new stage or a replaced function fails at apply). The installed provider accepts nodejs24.x: set lambda.runtime to " +
       '"nodejs24.x" or remove the prop to get it by default, after testing the worker on Node.js 24.',
   },

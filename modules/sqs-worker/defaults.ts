@@ -1,8 +1,9 @@
 import * as path from "path";
 import { Fn, Op, Token } from "cdktf";
 import { RANGES } from "./limits";
-import { offers } from "./provider-features";
+import { PROVIDER_FEATURES, offers } from "./provider-features";
 import { isUnresolved } from "./tokens";
+import type { PropPath } from "./prop-shape";
 import type { WorkerArchitecture, WorkerRuntime, WorkerTracingMode } from "./props";
 
 /** Long enough for real jobs; Lambda's own default of 3 s is not. */
@@ -51,6 +52,22 @@ export const DEFAULT_MONITORING_PERIOD_SECONDS = 300;
 export const DEFAULT_MAX_FAILED_INVOCATIONS = 0;
 /** The backlog-age threshold never goes below five minutes, so that a burst does not page. */
 export const MIN_BACKLOG_AGE_SECONDS = 300;
+/** No prefix: the names are exactly `<service>-queue` and so on, as the article names them. */
+export const DEFAULT_NAME_PREFIX = "";
+/** No variables: the worker needs none, and the construct adds its own. */
+export const DEFAULT_ENVIRONMENT: Readonly<Record<string, string>> = Object.freeze({});
+/** A standard queue: at-least-once, unordered, the article's choice. */
+export const DEFAULT_FIFO = false;
+/** Producers give a deduplication id: a body hash would merge distinct jobs with equal bodies. */
+export const DEFAULT_CONTENT_BASED_DEDUPLICATION = false;
+/** The on-call engineers get a policy for `sqs-worker dlq` without writing one. */
+export const DEFAULT_OPERATOR_POLICY = true;
+/** Throttled receives count toward maxReceiveCount: worth a page. */
+export const DEFAULT_THROTTLES_ALARM = true;
+/** A second failure pages again while the DLQ alarm is still in ALARM. */
+export const DEFAULT_DEAD_LETTER_ARRIVALS_ALARM = true;
+/** One screen with the worker's health, at no cost beyond CloudWatch's dashboard price. */
+export const DEFAULT_DASHBOARD = true;
 
 /** The largest visibility timeout SQS accepts (12 hours). */
 export const MAX_VISIBILITY_TIMEOUT_SECONDS = RANGES["queue.visibilityTimeoutSeconds"].max;
@@ -102,6 +119,75 @@ export function defaultBacklogAgeSeconds(visibilityTimeoutSeconds: number): numb
   return Math.max(2 * visibilityTimeoutSeconds, MIN_BACKLOG_AGE_SECONDS);
 }
 
+/**
+ * What a prop defaults to, for readers (docs/construct.md, tested against the props' JSDoc
+ * `@default`): a value (one of the constants above), a derived default (its description, the one
+ * place it is written), or none.
+ */
+export type PropDefault =
+  | {
+      readonly value: string | number | boolean | Readonly<Record<string, string>>;
+      /** What the value means, shown after it: "4 days". */
+      readonly note?: string;
+      /** When the value does not apply: "none with `provisionedPollers`". */
+      readonly otherwise?: string;
+    }
+  | { readonly derived: string }
+  | { readonly required: true }
+  | { readonly none: string }
+  | { readonly renamedTo: string };
+
+const nodejs24 = PROVIDER_FEATURES.nodejs24Runtime;
+
+/** The default of every prop, by path: a prop without one fails tsc. */
+export const PROP_DEFAULTS: Readonly<Record<PropPath, PropDefault>> = {
+  serviceName: { required: true },
+  namePrefix: { value: DEFAULT_NAME_PREFIX },
+  alarmTopicArn: { required: true },
+  "lambda.entry": { required: true },
+  "lambda.timeoutSeconds": { value: DEFAULT_TIMEOUT_SECONDS },
+  "lambda.memorySizeMb": { value: DEFAULT_MEMORY_SIZE_MB },
+  "lambda.runtime": {
+    derived: `the newest the bound provider accepts: \`nodejs24.x\` from hashicorp/aws ${nodejs24.needsAws.replace(/\.0$/, "")} (@cdktf/provider-aws ≥ ${nodejs24.cdktfBindings}), \`${DEFAULT_RUNTIME}\` before`,
+  },
+  "lambda.architecture": { value: DEFAULT_ARCHITECTURE },
+  "lambda.environment": { value: DEFAULT_ENVIRONMENT },
+  "lambda.logRetentionDays": { value: DEFAULT_LOG_RETENTION_DAYS },
+  "lambda.reservedConcurrency": { none: "none" },
+  "lambda.tracing": { value: DEFAULT_TRACING },
+  "queue.visibilityTimeoutSeconds": {
+    derived: `6 × timeout + batching window (≤ ${MAX_VISIBILITY_TIMEOUT_SECONDS})`,
+  },
+  "queue.messageRetentionSeconds": { value: DEFAULT_MESSAGE_RETENTION_SECONDS, note: "4 days" },
+  "queue.delaySeconds": { value: DEFAULT_DELAY_SECONDS },
+  "queue.receiveWaitTimeSeconds": { value: DEFAULT_RECEIVE_WAIT_TIME_SECONDS },
+  "queue.fifo": { value: DEFAULT_FIFO },
+  "queue.contentBasedDeduplication": { value: DEFAULT_CONTENT_BASED_DEDUPLICATION },
+  "queue.kmsKeyArn": { none: "none (SSE-SQS)" },
+  "queue.maximumMessageBytes": { none: "not written (SQS's default: 1 MiB for queues created since 2025-08)" },
+  "deadLetterQueue.maxReceiveCount": { value: DEFAULT_MAX_RECEIVE_COUNT },
+  "deadLetterQueue.messageRetentionSeconds": { value: DEFAULT_DLQ_RETENTION_SECONDS, note: "14 days" },
+  "deadLetterQueue.operatorPolicy": { value: DEFAULT_OPERATOR_POLICY },
+  "deadLetterQueue.alarmPeriodSeconds": { value: DEFAULT_ALARM_PERIOD_SECONDS },
+  "deadLetterQueue.alarmEvaluationPeriods": { value: DEFAULT_ALARM_EVALUATION_PERIODS },
+  "eventSource.batchSize": { value: DEFAULT_BATCH_SIZE },
+  "eventSource.maximumBatchingWindowSeconds": { value: DEFAULT_MAXIMUM_BATCHING_WINDOW_SECONDS },
+  "eventSource.maximumConcurrency": { value: DEFAULT_MAXIMUM_CONCURRENCY, otherwise: "none with `provisionedPollers`" },
+  "eventSource.provisionedPollers": { none: "none (standard mode)" },
+  "alarm.topicArn": { renamedTo: "alarmTopicArn" },
+  "alarm.periodSeconds": { renamedTo: "deadLetterQueue.alarmPeriodSeconds" },
+  "alarm.evaluationPeriods": { renamedTo: "deadLetterQueue.alarmEvaluationPeriods" },
+  "monitoring.backlogAgeSeconds": { derived: `2 × visibility timeout, at least ${MIN_BACKLOG_AGE_SECONDS}` },
+  "monitoring.maxFailedInvocations": { value: DEFAULT_MAX_FAILED_INVOCATIONS },
+  "monitoring.throttlesAlarm": { value: DEFAULT_THROTTLES_ALARM },
+  "monitoring.deadLetterArrivalsAlarm": { value: DEFAULT_DEAD_LETTER_ARRIVALS_ALARM },
+  "monitoring.periodSeconds": { value: DEFAULT_MONITORING_PERIOD_SECONDS },
+  "monitoring.dashboard": { value: DEFAULT_DASHBOARD },
+  "idempotency.expirySeconds": { derived: "`queue.messageRetentionSeconds`" },
+};
+
 // The resolver and its result moved to resolve-config.ts; these names stay for the modules that
 // still import them from here.
 export { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./resolve-config";
+// tools/docs reaches modules only through modules/internal, which re-exports this file.
+export { propDocRows } from "./prop-docs";

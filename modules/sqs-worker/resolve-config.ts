@@ -4,6 +4,14 @@ import {
   DEFAULT_ALARM_PERIOD_SECONDS,
   DEFAULT_ARCHITECTURE,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_CONTENT_BASED_DEDUPLICATION,
+  DEFAULT_DASHBOARD,
+  DEFAULT_DEAD_LETTER_ARRIVALS_ALARM,
+  DEFAULT_ENVIRONMENT,
+  DEFAULT_FIFO,
+  DEFAULT_NAME_PREFIX,
+  DEFAULT_OPERATOR_POLICY,
+  DEFAULT_THROTTLES_ALARM,
   DEFAULT_DELAY_SECONDS,
   DEFAULT_DLQ_RETENTION_SECONDS,
   DEFAULT_LOG_RETENTION_DAYS,
@@ -116,7 +124,7 @@ export function resolveSqsWorkerConfig(
     serviceName: props.serviceName,
     provider,
     stackRegion,
-    namePrefix: props.namePrefix ?? "",
+    namePrefix: props.namePrefix ?? DEFAULT_NAME_PREFIX,
     lambda,
     queue,
     deadLetterQueue: resolveDeadLetterQueue(props, queue.fifo),
@@ -141,7 +149,7 @@ function resolveLambda(props: SqsWorkerProps, provider: BoundProvider): Config["
     memorySizeMb: lambda?.memorySizeMb ?? DEFAULT_MEMORY_SIZE_MB,
     runtime: lambda?.runtime ?? defaultRuntime(provider.awsVersion),
     architecture: lambda?.architecture ?? DEFAULT_ARCHITECTURE,
-    environment: lambda?.environment ?? {},
+    environment: lambda?.environment ?? DEFAULT_ENVIRONMENT,
     logRetentionDays: lambda?.logRetentionDays ?? DEFAULT_LOG_RETENTION_DAYS,
     reservedConcurrency: lambda?.reservedConcurrency,
     tracing: lambda?.tracing ?? DEFAULT_TRACING,
@@ -161,8 +169,8 @@ function resolveQueue(
     messageRetentionSeconds: queue?.messageRetentionSeconds ?? DEFAULT_MESSAGE_RETENTION_SECONDS,
     delaySeconds: queue?.delaySeconds ?? DEFAULT_DELAY_SECONDS,
     receiveWaitTimeSeconds: queue?.receiveWaitTimeSeconds ?? DEFAULT_RECEIVE_WAIT_TIME_SECONDS,
-    fifo: queue?.fifo ?? false,
-    contentBasedDeduplication: queue?.contentBasedDeduplication ?? false,
+    fifo: queue?.fifo ?? DEFAULT_FIFO,
+    contentBasedDeduplication: queue?.contentBasedDeduplication ?? DEFAULT_CONTENT_BASED_DEDUPLICATION,
     kmsKeyArn: queue?.kmsKeyArn,
     maximumMessageBytes: queue?.maximumMessageBytes,
   };
@@ -175,7 +183,7 @@ function resolveDeadLetterQueue(props: SqsWorkerProps, fifo: boolean): Config["d
     maxReceiveCount: dlq?.maxReceiveCount ?? DEFAULT_MAX_RECEIVE_COUNT,
     messageRetentionSeconds: dlq?.messageRetentionSeconds ?? DEFAULT_DLQ_RETENTION_SECONDS,
     fifo,
-    operatorPolicy: dlq?.operatorPolicy ?? true,
+    operatorPolicy: dlq?.operatorPolicy ?? DEFAULT_OPERATOR_POLICY,
   };
 }
 
@@ -230,9 +238,9 @@ function resolveMonitoring(props: SqsWorkerProps, visibilityTimeoutSeconds: numb
       monitoring?.maxFailedInvocations === false
         ? undefined
         : (monitoring?.maxFailedInvocations ?? DEFAULT_MAX_FAILED_INVOCATIONS),
-    throttlesAlarm: monitoring?.throttlesAlarm ?? true,
-    deadLetterArrivalsAlarm: monitoring?.deadLetterArrivalsAlarm ?? true,
+    throttlesAlarm: monitoring?.throttlesAlarm ?? DEFAULT_THROTTLES_ALARM,
+    deadLetterArrivalsAlarm: monitoring?.deadLetterArrivalsAlarm ?? DEFAULT_DEAD_LETTER_ARRIVALS_ALARM,
     periodSeconds: monitoring?.periodSeconds ?? DEFAULT_MONITORING_PERIOD_SECONDS,
-    dashboard: monitoring?.dashboard ?? true,
+    dashboard: monitoring?.dashboard ?? DEFAULT_DASHBOARD,
   };
 }

@@ -25,6 +25,7 @@ import { REGION_PATTERN, REGION_SOURCE, partitionOfRegion } from "./aws-identifi
 import { functionEnvironment } from "./construct-environment";
 import { deriveNames } from "./names";
 import { WORKER_ARCHITECTURES, WORKER_RUNTIMES, WORKER_TRACING_MODES } from "./props";
+import { RUNTIME_LIFECYCLE } from "./runtimes";
 import { isUnresolved } from "./tokens";
 
 type Config = ResolvedSqsWorkerConfig;
@@ -271,7 +272,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
     "lambda.runtime",
     (c) => c.lambda.runtime,
     WORKER_RUNTIMES,
-    " (AWS blocks creating nodejs20.x functions since 2026-08-31)",
+    ` (AWS blocks creating nodejs20.x functions since ${RUNTIME_LIFECYCLE["nodejs20.x"].blockFunctionCreate})`,
   ),
   providerGate(
     "nodejs24Runtime",

@@ -1,12 +1,12 @@
 /**
- * npm run docs: rewrites the generated blocks of docs/construct.md from the rule, advice and
- * guarantee-switch tables, so that a limit is written once (in the table) and the docs cannot
- * drift from it.
+ * npm run docs: rewrites the generated blocks of docs/construct.md from the props' defaults and
+ * ranges and the rule, advice and guarantee-switch tables, so that a limit is written once (in
+ * the table) and the docs cannot drift from it.
  * `npm test` fails when the file differs from what this would write.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { GUARANTEE_SWITCHES, WORKER_ADVICE, WORKER_RULES } from "../../modules/internal";
+import { GUARANTEE_SWITCHES, WORKER_ADVICE, WORKER_RULES, propDocRows } from "../../modules/internal";
 import { runWithoutArguments, type CliSpec } from "../shared/cli";
 
 /** The docs file whose marked blocks are generated. */
@@ -15,6 +15,11 @@ export const CONSTRUCT_DOC = path.join(__dirname, "..", "..", "docs", "construct
 /** The generated blocks: marker name → Markdown lines. */
 export function generatedBlocks(): Record<string, string> {
   return {
+    props: [
+      "| prop | default | range / notes |",
+      "|---|---|---|",
+      ...propDocRows().map((cells) => `| ${cells.join(" | ")} |`),
+    ].join("\n"),
     rules: WORKER_RULES.map((r) => `- \`${r.path}\` ${r.rule}`).join("\n"),
     advice: WORKER_ADVICE.map((a) => `- \`${a.id}\`: ${a.summary}`).join("\n"),
     switches: [
@@ -42,7 +47,7 @@ export function withGeneratedBlocks(text: string): string {
 export const DOCS_CLI: CliSpec = {
   usage: "npm run docs [-- --help]",
   summary:
-    "Rewrites the generated rule, warning and refused-variable lists of docs/construct.md from the rule, advice and guarantee-switch tables.",
+    "Rewrites the generated props table and rule, warning and refused-variable lists of docs/construct.md from the props' defaults and ranges and the rule, advice and guarantee-switch tables.",
   options: {},
 };
 
