@@ -124,12 +124,12 @@ describe("valid neighbours of the refused inputs synthesize", () => {
 describe("the derived dlq-arrivals alarm", () => {
   test("evaluates the number of alarm periods its window rule counts", () => {
     const alarm = resourceWhere(
-      synthService("orders", { alarm: { periodSeconds: 3600 } }),
+      synthService("orders", { deadLetterQueue: { alarmPeriodSeconds: 3600 } }),
       "aws_cloudwatch_metric_alarm",
       "alarm_name",
       "orders-dlq-arrivals",
-    ).body;
-    expect({ evaluationPeriods: alarm.evaluation_periods, period: alarm.metric_query[1].metric.period }).toEqual({
+    ).body as { evaluation_periods: number; metric_query: { metric?: { period: number } }[] };
+    expect({ evaluationPeriods: alarm.evaluation_periods, period: alarm.metric_query[1].metric?.period }).toEqual({
       evaluationPeriods: DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS,
       period: 3600,
     });

@@ -9,7 +9,7 @@ interface PropsWithNewQueueProp extends SqsWorkerProps {
   readonly queue?: WorkerQueueProps & { readonly colour?: string };
 }
 
-/** The queue rows as they are today, without a row for the new prop. */
+/** The queue rows of the table, without a row for the new prop. */
 const queueRowsToday = { ...PROP_SHAPE_ROWS.queue };
 
 // @ts-expect-error a prop added to an interface without its row in the shape table

@@ -3,12 +3,12 @@ import { SqsWorker, SqsWorkerConfigError } from "../modules/internal";
 import { snapshotProps } from "../modules/sqs-worker/props-read-once";
 import { TEST_ENTRY } from "./helpers/props";
 
-// Issue 19 item 5: values are checked the way the construct reads them. Each prop is read once
+// Values are checked the way the construct reads them. Each prop is read once
 // (own keys, getters and prototype props alike) into a plain snapshot, and the checks and the
 // build both use the snapshot, so a getter cannot show one value to the check and another to the build.
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
-const base = () => ({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } });
+const base = () => ({ serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarmTopicArn: TOPIC });
 
 /** Builds a worker from `props`: its error lines, or the worker. */
 function attempt(props: unknown): { lines: string[]; worker?: SqsWorker } {
@@ -48,7 +48,7 @@ describe("props read through getters and prototypes", () => {
   });
 
   test("a prop inherited from a prototype is checked like an own key", () => {
-    const deadLetterQueue = Object.create({ maxReceiveCount: 0 });
+    const deadLetterQueue = Object.create({ maxReceiveCount: 0 }) as object;
     expect(attempt({ ...base(), deadLetterQueue }).lines).toEqual([
       "orders: deadLetterQueue.maxReceiveCount must be an integer from 1 to 1000 (given 0)",
     ]);
@@ -82,7 +82,7 @@ describe("props read through getters and prototypes", () => {
   });
 
   test("the snapshot is plain, frozen data", () => {
-    const snapshot = snapshotProps({ ...base(), queue: Object.create({ fifo: true }) }) as Record<
+    const snapshot = snapshotProps({ ...base(), queue: Object.create({ fifo: true }) as object }) as Record<
       string,
       Record<string, unknown>
     >;

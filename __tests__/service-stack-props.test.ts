@@ -5,8 +5,8 @@ import { TEST_ENTRY } from "./helpers/props";
 import { onlyResource, resourceWhere, resources } from "./helpers/synth";
 
 // A ServiceStack reads its worker props the way SqsWorker does: once, getters and prototype
-// props included. A spread used to keep own enumerable keys only, so a class instance's `queue`
-// getter or an inherited alarm period vanished without a word.
+// props included: a spread keeps own enumerable keys only, so a class instance's `queue` getter
+// or an inherited alarm period would vanish without a word.
 
 function synth(worker: unknown) {
   const app = Testing.app();
@@ -39,7 +39,8 @@ describe("the worker props of a ServiceStack", () => {
   });
 
   test("an inherited alarm setting is read, not dropped", () => {
-    const json = synth({ lambda: { entry: TEST_ENTRY }, alarm: Object.create({ periodSeconds: 600 }) });
+    const deadLetterQueue = Object.create({ alarmPeriodSeconds: 600 }) as { alarmPeriodSeconds: number };
+    const json = synth({ lambda: { entry: TEST_ENTRY }, deadLetterQueue });
     expect(resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "orders-dlq-not-empty").body.period).toBe(
       600,
     );

@@ -4,7 +4,7 @@ import { PROP_SHAPE } from "../modules/sqs-worker/prop-shape";
 import { SYNTH_TIME_PROPS } from "../modules/sqs-worker/synth-time-props";
 import { TEST_ENTRY } from "./helpers/props";
 
-// Issue 19 item 1: a prop given as a Terraform expression either reaches Terraform exactly as
+// A prop given as a Terraform expression either reaches Terraform exactly as
 // given or is refused in one line naming the service, the prop and the expression, never with
 // cdktf's internals (a creationStack, a ${TfToken[...]} placeholder).
 
@@ -14,7 +14,7 @@ type Props = Record<string, unknown>;
 
 /** Props with `override` merged per group into a valid worker's. */
 function build(override: Props): Props {
-  const base: Props = { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarm: { topicArn: TOPIC } };
+  const base: Props = { serviceName: "orders", lambda: { entry: TEST_ENTRY }, alarmTopicArn: TOPIC };
   for (const [key, value] of Object.entries(override)) {
     const current = base[key];
     base[key] =
@@ -49,7 +49,8 @@ function synthesized(override: (stack: TerraformStack) => Props): string {
 
 /** The worker function's resource body. */
 function workerFunction(json: string): Record<string, unknown> {
-  return Object.values(JSON.parse(json).resource.aws_lambda_function as Record<string, Record<string, unknown>>)[0];
+  const { resource } = JSON.parse(json) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  return Object.values(resource.aws_lambda_function)[0];
 }
 
 const mapVariable = (stack: TerraformStack) => new TerraformVariable(stack, "extra", { type: "map(string)" });
@@ -59,7 +60,9 @@ const ENVIRONMENT_REFUSED =
 describe("a whole lambda.environment given as a Terraform expression", () => {
   test("Fn.merge of a literal and a variable is refused in one line naming the expression", () => {
     expect(
-      refusal((stack) => ({ lambda: { environment: Fn.merge([{ STAGE: "dev" }, mapVariable(stack).value]) } })),
+      refusal((stack) => ({
+        lambda: { environment: Fn.merge([{ STAGE: "dev" }, mapVariable(stack).value]) as unknown },
+      })),
     ).toEqual([`${ENVIRONMENT_REFUSED} (given "\${merge({\\"STAGE\\" = \\"dev\\"}, var.extra)}")`]);
   });
 
@@ -70,7 +73,7 @@ describe("a whole lambda.environment given as a Terraform expression", () => {
   });
 
   test("a map variable's value is refused in one line, without a creationStack", () => {
-    expect(refusal((stack) => ({ lambda: { environment: mapVariable(stack).value } }))).toEqual([
+    expect(refusal((stack) => ({ lambda: { environment: mapVariable(stack).value as unknown } }))).toEqual([
       `${ENVIRONMENT_REFUSED} (given "\${var.extra}")`,
     ]);
   });
@@ -203,8 +206,8 @@ describe("props the construct only passes on to Terraform", () => {
       synthesized((stack) => ({
         queue: { kmsKeyArn: new TerraformVariable(stack, "key", { type: "string" }).stringValue },
       })),
-    );
-    const queues = Object.values(json.resource.aws_sqs_queue as Record<string, Record<string, unknown>>);
+    ) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const queues = Object.values(json.resource.aws_sqs_queue);
     expect(queues.map((q) => q.kms_master_key_id)).toEqual(["${var.key}", "${var.key}"]);
   });
 });

@@ -252,7 +252,7 @@ const cases: {
     expected: "orders: lambda.reservedConcurrency must be an integer from 0 to 99899 (given 99900)",
   },
   {
-    rule: "reserved concurrency of 100,000 (the audit's value), beside the default account limit",
+    rule: "reserved concurrency of 100,000, beside the default account limit",
     path: "lambda.reservedConcurrency",
     failing: { lambda: { reservedConcurrency: 100_000 } },
     passing: { lambda: { reservedConcurrency: 1000 } },
@@ -295,7 +295,7 @@ const cases: {
     expected: "must be an integer from 60 to 1209600 (given 59)",
   },
   {
-    rule: "retention shorter than the retry cycle (the audit's 300 s, visibility 180 s, 3 receives)",
+    rule: "retention shorter than the retry cycle (300 s, visibility 180 s, 3 receives)",
     path: "queue.messageRetentionSeconds",
     failing: {
       queue: { messageRetentionSeconds: 300, visibilityTimeoutSeconds: 180 },
@@ -589,7 +589,7 @@ const cases: {
     expected: "must be a positive integer (given 0)",
   },
   {
-    rule: "the derived dlq-arrivals alarm's two periods within 7 days (the audit's 345,600 s)",
+    rule: "the derived dlq-arrivals alarm's two periods within 7 days (345,600 s)",
     path: "deadLetterQueue.alarmPeriodSeconds",
     failing: { deadLetterQueue: { alarmPeriodSeconds: 345_600 } },
     passing: { deadLetterQueue: { alarmPeriodSeconds: 302_400 } },
@@ -918,12 +918,10 @@ describe("the whole rule table", () => {
       lambda: { entry: TEST_ENTRY, timeoutSeconds: timeout },
       eventSource: { maximumBatchingWindowSeconds: 5 },
     });
-    const queue = Object.values(
-      JSON.parse(Testing.synth(stack)).resource.aws_sqs_queue as Record<
-        string,
-        { name: string; visibility_timeout_seconds?: unknown }
-      >,
-    ).find((q) => q.name === "orders-queue");
+    const synthesized = JSON.parse(Testing.synth(stack)) as {
+      resource: { aws_sqs_queue: Record<string, { name: string; visibility_timeout_seconds?: unknown }> };
+    };
+    const queue = Object.values(synthesized.resource.aws_sqs_queue).find((q) => q.name === "orders-queue");
     expect(queue?.visibility_timeout_seconds).toBe("${min(((6 * var.timeout) + 5), 43200)}");
     expect(findViolations(worker.config)).toEqual([]);
   });

@@ -186,8 +186,8 @@ export const PROP_DEFAULTS: Readonly<Record<PropPath, PropDefault>> = {
   "idempotency.expirySeconds": { derived: "`queue.messageRetentionSeconds`" },
 };
 
-// The resolver and its result moved to resolve-config.ts; these names stay for the modules that
-// still import them from here.
+// The resolver and its result are resolve-config.ts; modules outside the props slice still
+// import them from here.
 export { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./resolve-config";
 // tools/docs reaches modules only through modules/internal, which re-exports this file.
 export { propDocRows } from "./prop-docs";

@@ -187,7 +187,7 @@ function hasKind(value: unknown, kind: PropKind): boolean {
  */
 export function isObjectLiteral(value: unknown): value is Record<string, unknown> {
   if (!isPlainObject(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
+  const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
 

@@ -6,7 +6,7 @@
  */
 
 /**
- * Lambda runtimes a worker can be created on with this package. `nodejs20.x` is gone: AWS
+ * Lambda runtimes a worker can be created on with this package. `nodejs20.x` is refused: AWS
  * blocks creating functions on it since 2026-08-31 and updating them since 2026-09-30.
  * `nodejs22.x` is deprecated on 2027-04-30 (creation blocked from 2027-06-01). `nodejs24.x`
  * needs hashicorp/aws >= 6.19 (@cdktf/provider-aws >= 21.16.0): with older bindings, such as
@@ -54,7 +54,7 @@ export interface WorkerLambdaProps {
   /**
    * Lambda runtime: `nodejs24.x` (needs hashicorp/aws >= 6.19, @cdktf/provider-aws >= 21.16.0)
    * or `nodejs22.x` (deprecated by AWS on 2027-04-30, creation blocked from 2027-06-01; synth
-   * warns when the bound provider offers `nodejs24.x`). `nodejs20.x` can no longer be created.
+   * warns when the bound provider offers `nodejs24.x`). `nodejs20.x` is refused (AWS blocks creating it).
    * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
    * @default - the newest the bound provider accepts: "nodejs24.x" from hashicorp/aws 6.19, "nodejs22.x" before
    */
@@ -236,8 +236,8 @@ export interface WorkerProvisionedPollersProps {
 }
 
 /**
- * The props of the dead-letter queue alarm as first named: `topicArn` feeds every alarm, not only
- * this one, so it moved to the top level.
+ * The dead-letter queue alarm's settings under their deprecated names: `topicArn` feeds every
+ * alarm, not only this one, so its replacement is the top-level `alarmTopicArn`.
  * @deprecated use `alarmTopicArn`, `deadLetterQueue.alarmPeriodSeconds` and
  * `deadLetterQueue.alarmEvaluationPeriods`; synth warns, naming the replacement.
  */
@@ -356,7 +356,7 @@ export interface SqsWorkerProps {
   /** The event source mapping. @default - see {@link WorkerEventSourceProps} */
   readonly eventSource?: WorkerEventSourceProps;
   /**
-   * The dead-letter queue alarm's settings as first named.
+   * The dead-letter queue alarm's settings under their deprecated names.
    * @deprecated use `alarmTopicArn`, `deadLetterQueue.alarmPeriodSeconds` and
    * `deadLetterQueue.alarmEvaluationPeriods`; synth warns, naming the replacement.
    */

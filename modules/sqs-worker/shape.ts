@@ -1,2 +1,2 @@
-/** The shape table moved to prop-shape.ts; this name stays for the modules that still import it. */
+/** The shape table is prop-shape.ts; modules outside the props slice still import it by this name. */
 export * from "./prop-shape";

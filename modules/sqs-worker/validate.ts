@@ -412,13 +412,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       REGION_PATTERN.test(c.stackRegion),
     holds: (c) => {
       const [, partition, , region] = (c.queue.kmsKeyArn as string).split(":");
-      return region === c.stackRegion && partition === partitionOfRegion(c.stackRegion as string);
+      return region === c.stackRegion && partition === partitionOfRegion(c.stackRegion);
     },
     given: (c) => `${show(c.queue.kmsKeyArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
-    // Guaranteed by construction today (both follow queue.fifo); kept so that a future prop
-    // letting them differ cannot slip past.
+    // Guaranteed by construction (both follow queue.fifo); checked so that a prop letting them
+    // differ cannot slip past.
     path: "deadLetterQueue",
     rule: "must be FIFO when the source queue is FIFO and standard when it is standard (SQS redrive)",
     inputs: (c) => [c.queue.fifo, c.deadLetterQueue.fifo],
@@ -531,7 +531,7 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
     holds: (c) =>
       c.alarm.topicArn.split(":")[3] === c.stackRegion &&
-      c.alarm.topicArn.split(":")[1] === partitionOfRegion(c.stackRegion as string),
+      c.alarm.topicArn.split(":")[1] === partitionOfRegion(c.stackRegion),
     given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
