@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { WORKER_ADVICE, WORKER_RULES } from "../modules/internal";
 import { RANGES } from "../modules/sqs-worker/limits";
+import { RUNTIME_LIFECYCLE } from "../modules/sqs-worker/runtimes";
 import { CONSTRUCT_DOC, withGeneratedBlocks } from "../tools/docs/generate";
 
 // The README is the front door and docs/ the reference: every rule and warning the construct
@@ -84,5 +85,31 @@ describe("each range is written once (limits.ts): its other copies are tested ag
   test.each(ranged)("docs/construct.md's props table gives the range of %s", (propPath, { min, max }) => {
     const row = constructDoc.split("\n").find((line) => line.startsWith(`| \`${propPath}\` |`));
     expect(row).toContain(`${min}..${max}`);
+  });
+});
+
+describe("runtime dates are written once (runtimes.ts): the README's and docs' copies are tested against it", () => {
+  const files = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs")).map((file) => `docs/${file}`)].map(
+    (name): [string, string] => [name, fs.readFileSync(path.join(ROOT, name), "utf8")],
+  );
+
+  /** Each mention of a runtime of the table with the dates written after it, up to the next runtime named. */
+  function datesAfterMentions(text: string): { runtime: string; dates: string[] }[] {
+    const mentions = [...text.matchAll(/nodejs\d+\.x/g)];
+    return mentions.map((m, i) => ({
+      runtime: m[0],
+      dates: [...text.slice(m.index, mentions[i + 1]?.index ?? m.index + 300).matchAll(/\d{4}-\d{2}-\d{2}/g)].map(
+        (d) => d[0],
+      ),
+    }));
+  }
+
+  test.each(files)("%s gives each runtime AWS's dates for it", (_, text) => {
+    for (const { runtime, dates } of datesAfterMentions(text)) {
+      const known = RUNTIME_LIFECYCLE[runtime as keyof typeof RUNTIME_LIFECYCLE] as Record<string, string> | undefined;
+      if (!known) continue;
+      for (const date of dates)
+        expect({ runtime, date, known: Object.values(known).includes(date) }).toEqual({ runtime, date, known: true });
+    }
   });
 });

@@ -7,7 +7,8 @@
 
 /**
  * Lambda runtimes a worker can be created on with this package. `nodejs20.x` is refused: AWS
- * blocks creating functions on it since 2026-08-31 and updating them since 2026-09-30.
+ * deprecated it on 2026-04-30, blocks creating functions on it since 2026-08-31 and updating them
+ * since 2026-09-30.
  * `nodejs22.x` is deprecated on 2027-04-30 (creation blocked from 2027-06-01). `nodejs24.x`
  * needs hashicorp/aws >= 6.19 (@cdktf/provider-aws >= 21.16.0): with older bindings, such as
  * 20.1.0 (aws 5.100.0), synth refuses it naming the version it needs.
