@@ -76,7 +76,8 @@ export function alarmWindowLimit(periodSeconds: number): number {
 
 /**
  * Periods the derived `<service>-dlq-arrivals` alarm evaluates (DIFF of the DLQ's visible count
- * needs two datapoints), each `alarm.periodSeconds` long: its window is twice that period.
+ * needs two datapoints), each `deadLetterQueue.alarmPeriodSeconds` long: its window is twice that
+ * period.
  */
 export const DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS = 2;
 
