@@ -33,7 +33,7 @@ function record(id: string, body: unknown, queue = "orders-queue", groupId?: str
   };
 }
 
-let log: jest.SpyInstance;
+let log: jest.SpyInstance<void, unknown[]>;
 beforeEach(() => (log = jest.spyOn(console, "log").mockImplementation(() => undefined)));
 afterEach(() => log.mockRestore());
 
@@ -55,7 +55,7 @@ describe("the orders worker", () => {
     const bad = { ...order, orderId: "o-2", lines: [{ sku: "a", quantity: 0, unitPriceCents: 1 }] };
     const response = await orders({ Records: [record("m1", order), record("m2", bad)] }, context);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m2" }]);
-    expect(JSON.parse(log.mock.calls[0][0])).toEqual({
+    expect(JSON.parse(log.mock.calls[0][0] as string)).toEqual({
       event: "order-accepted",
       orderId: "o-1",
       lines: 2,

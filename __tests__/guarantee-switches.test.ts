@@ -7,6 +7,14 @@ import { TEST_ENTRY } from "./helpers/props";
 // The just-outside / just-inside cases of each switch are rows of validation.test.ts's table;
 // this file checks the table against the code it cites, and the switches together.
 const ROOT = path.join(__dirname, "..");
+
+/** The package.json of the package in `dir`: the fields these tests read. */
+function readPackageJson(dir: string): { version?: string; dependencies?: Record<string, string> } {
+  return JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    version?: string;
+    dependencies?: Record<string, string>;
+  };
+}
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 
 describe("the guarantee-switch table", () => {
@@ -18,9 +26,7 @@ describe("the guarantee-switch table", () => {
       const cited = /(@[\w-]+\/[\w-]+) (\d+\.\d+\.\d+), ([^\s]+)/.exec(s.source);
       expect(cited).not.toBeNull();
       const [, pkg, version, file] = cited!;
-      const installed = JSON.parse(
-        fs.readFileSync(path.join(ROOT, "node_modules", pkg, "package.json"), "utf8"),
-      ).version;
+      const installed = readPackageJson(path.join(ROOT, "node_modules", pkg)).version;
       expect({ pkg, version }).toEqual({ pkg, version: installed });
       const text = fs.readFileSync(path.join(ROOT, "node_modules", pkg, file), "utf8");
       // The SDK builds AWS_ENDPOINT_URL_<SERVICE ID> from its prefix: the prefix is what the file holds.
@@ -29,7 +35,7 @@ describe("the guarantee-switch table", () => {
   );
 
   test("cites the Powertools version the package depends on (the worker bundles that one)", () => {
-    const dependencies = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).dependencies;
+    const dependencies = readPackageJson(ROOT).dependencies ?? {};
     for (const s of GUARANTEE_SWITCHES.filter((row) => row.source.startsWith("@aws-lambda-powertools/"))) {
       const [pkg, version] = s.source.split(/[ ,]+/);
       expect({ pkg, version }).toEqual({ pkg, version: dependencies[pkg] });

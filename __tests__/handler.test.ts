@@ -36,10 +36,13 @@ function event(...records: SQSRecord[]): SQSEvent {
 
 /** Business logic that fails for messages whose body has `fail: true`. */
 function failWhenAsked(): void {
-  processMock.mockImplementation(async (message) => {
-    if ((message as { fail?: boolean }).fail) throw new Error("business failure");
-  });
+  processMock.mockImplementation((message) =>
+    (message as { fail?: boolean }).fail ? Promise.reject(new Error("business failure")) : Promise.resolve(),
+  );
 }
+
+/** expect.stringMatching, typed as the matcher it is (unknown) rather than `any`. */
+const stringMatching = (pattern: RegExp): unknown => expect.stringMatching(pattern);
 
 /** The record-failed lines the plumbing logged (console.error is silenced and recorded). */
 let errorLines: string[] = [];
@@ -213,7 +216,7 @@ describe("makeHandler on a FIFO queue", () => {
         event: "record-failed",
         messageId: "A2",
         receiveCount: 1,
-        error: expect.stringMatching(/^HeldBackError: held back: message A1 of group A failed earlier in this batch/),
+        error: stringMatching(/^HeldBackError: held back: message A1 of group A failed earlier in this batch/),
       },
     ]);
   });
@@ -221,9 +224,9 @@ describe("makeHandler on a FIFO queue", () => {
 
 describe("the record-failed log line", () => {
   test("is written once per failed record on a standard queue, with the error on one line", async () => {
-    processMock.mockImplementation(async (message) => {
-      if ((message as { fail?: boolean }).fail) throw new Error("first line\n  second line");
-    });
+    processMock.mockImplementation((message) =>
+      (message as { fail?: boolean }).fail ? Promise.reject(new Error("first line\n  second line")) : Promise.resolve(),
+    );
     await handler(event(record("ok", "{}"), record("bad", '{"fail":true}'), record("garbled", "{nope")), context);
     // Standard records run concurrently: the lines come in completion order.
     expect(failureLines().sort((a, b) => String(a.messageId).localeCompare(String(b.messageId)))).toEqual([
@@ -232,16 +235,16 @@ describe("the record-failed log line", () => {
         event: "record-failed",
         messageId: "garbled",
         receiveCount: 1,
-        error: expect.stringMatching(/^InvalidMessageBodyError: message garbled: body is not valid JSON/),
+        error: stringMatching(/^InvalidMessageBodyError: message garbled: body is not valid JSON/),
       },
     ]);
   });
 
   test("says lastReceive when SQS dead-letters the record now, and survives a thrown non-error", async () => {
     process.env.SQS_WORKER_MAX_RECEIVE_COUNT = "2";
-    processMock.mockImplementation(async () => {
-      throw "a string"; // eslint-disable-line no-throw-literal
-    });
+    // A JavaScript worker can throw anything, not only an Error.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the non-error is the point of the test
+    processMock.mockImplementation(() => Promise.reject("a string"));
     await expect(
       makeHandler(processMock)(event(record("x", "{}", "orders-queue", "g", 2)), context),
     ).rejects.toBeInstanceOf(FullBatchFailureError);

@@ -1,4 +1,6 @@
+import * as fs from "fs";
 import * as path from "path";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Testing, TerraformStack } from "cdktf";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { originalMessageId } from "../lambda-src/idempotency";
@@ -8,13 +10,15 @@ import { makeHandler, WorkerConfigError } from "../lambda-src/worker";
 import { bundleLambda, SqsWorker, SqsWorkerConfigError, type SqsWorkerProps } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
 import {
-  dataSource,
+  bodyOf,
+  childOf,
   makeTempDir,
   onlyResource,
+  referenceTo,
   removeDir,
   resources,
-  synthService,
-  type TerraformJson,
+  synthServiceStack,
+  type SynthesizedService,
 } from "./helpers/synth";
 
 // Issue 14: an optional idempotency table, and the worker plumbing that uses it. What Powertools
@@ -29,22 +33,27 @@ beforeAll(() => {
 });
 afterAll(() => removeDir(out));
 
-const functionEnv = (json: TerraformJson) =>
-  (onlyResource(json, "aws_lambda_function").environment?.variables ?? {}) as Record<string, string>;
+const functionEnv = ({ json, worker }: SynthesizedService) =>
+  bodyOf<{ environment?: { variables: Record<string, string> } }>(json, worker.function).environment?.variables ?? {};
+const workerPolicy = ({ json, worker }: SynthesizedService) =>
+  bodyOf<{ statement: { actions: string[]; resources: string[] }[] }>(
+    json,
+    childOf(worker, "WorkerPolicy", DataAwsIamPolicyDocument),
+  );
 
 describe("idempotency off (the default)", () => {
-  const json = synthService("orders");
+  const orders = synthServiceStack("orders");
 
   test("creates no table, sets no variable, grants no DynamoDB action", () => {
-    expect(resources(json, "aws_dynamodb_table")).toEqual([]);
-    expect(Object.keys(functionEnv(json)).filter((key) => key.startsWith("SQS_WORKER_"))).toEqual([]);
-    expect(JSON.stringify(dataSource(json, "aws_iam_policy_document", "WorkerPolicy"))).not.toContain("dynamodb:");
-    expect(json.output.idempotency_table_name).toBeUndefined();
+    expect(resources(orders.json, "aws_dynamodb_table")).toEqual([]);
+    expect(Object.keys(functionEnv(orders)).filter((key) => key.startsWith("SQS_WORKER_"))).toEqual([]);
+    expect(JSON.stringify(workerPolicy(orders))).not.toContain("dynamodb:");
+    expect(orders.json.output.idempotency_table_name).toBeUndefined();
   });
 
   test("bundles without the Powertools idempotency code", () => {
     const bundle = bundleLambda(TEST_ENTRY, path.join(out, "off"));
-    const code = require("fs").readFileSync(bundle.zipPath, "latin1") as string;
+    const code = fs.readFileSync(bundle.zipPath, "latin1");
     expect(code).not.toContain("IdempotencyConfig");
     expect(code).not.toContain("client-dynamodb");
     expect(code).toContain("makeHandler got an idempotencyKey");
@@ -52,8 +61,13 @@ describe("idempotency off (the default)", () => {
 });
 
 describe("idempotency on", () => {
-  const json = synthService("orders", { idempotency: {} });
+  const orders = synthServiceStack("orders", { idempotency: {} });
+  const json = orders.json;
   const table = () => onlyResource(json, "aws_dynamodb_table");
+  const tableConstruct = () => {
+    if (!orders.worker.idempotencyTable) throw new Error("the worker has no idempotency table");
+    return orders.worker.idempotencyTable;
+  };
 
   test("creates <service>-idempotency: on-demand, Powertools' key and TTL, encrypted, point-in-time recovery", () => {
     expect(table()).toEqual({
@@ -68,29 +82,24 @@ describe("idempotency on", () => {
   });
 
   test("gives the worker role exactly the four item actions, on that table's ARN only", () => {
-    const address = Object.keys(json.resource.aws_dynamodb_table)[0];
-    const statements = dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement as {
-      actions: string[];
-      resources: string[];
-    }[];
-    const dynamo = statements.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
+    const dynamo = workerPolicy(orders).statement.filter((s) => s.actions.some((a) => a.startsWith("dynamodb:")));
     expect(dynamo).toEqual([
       {
         sid: "IdempotencyRecords",
         effect: "Allow",
         actions: ["dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-        resources: [`\${aws_dynamodb_table.${address}.arn}`],
+        resources: [referenceTo(tableConstruct(), "arn")],
       },
     ]);
     expect([...IDEMPOTENCY_TABLE_ACTIONS]).toEqual(dynamo[0].actions);
   });
 
   test("passes the table's name and the expiry window (default: the queue's retention) to the function", () => {
-    expect(functionEnv(json)).toEqual({
+    expect(functionEnv(orders)).toEqual({
       [IDEMPOTENCY_ENV.table]: "orders-idempotency",
       [IDEMPOTENCY_ENV.expirySeconds]: "345600",
     });
-    const custom = synthService("orders", {
+    const custom = synthServiceStack("orders", {
       queue: { messageRetentionSeconds: 86_400 },
       lambda: { environment: { MODE: "fast" } },
       idempotency: { expirySeconds: 7200 },
@@ -101,20 +110,20 @@ describe("idempotency on", () => {
       [IDEMPOTENCY_ENV.expirySeconds]: "7200",
     });
     expect(
-      functionEnv(synthService("orders", { queue: { messageRetentionSeconds: 86_400 }, idempotency: {} }))[
+      functionEnv(synthServiceStack("orders", { queue: { messageRetentionSeconds: 86_400 }, idempotency: {} }))[
         IDEMPOTENCY_ENV.expirySeconds
       ],
     ).toBe("86400");
   });
 
   test("the stack outputs the table's name", () => {
-    expect(json.output.idempotency_table_name.value).toMatch(/^\$\{aws_dynamodb_table\.\w+\.name\}$/);
+    expect(json.output.idempotency_table_name.value).toBe(referenceTo(tableConstruct(), "name"));
   });
 
   test("names follow the prefix; a FIFO worker's table has no .fifo", () => {
     expect(
       onlyResource(
-        synthService("ledger", { namePrefix: "dev-", queue: { fifo: true }, idempotency: {} }),
+        synthServiceStack("ledger", { namePrefix: "dev-", queue: { fifo: true }, idempotency: {} }).json,
         "aws_dynamodb_table",
       ).name,
     ).toBe("dev-ledger-idempotency");
@@ -137,13 +146,12 @@ describe("idempotency on", () => {
   test("bundles the idempotency code but leaves the AWS SDK's DynamoDB packages to the Lambda runtime, at most 60 KB", () => {
     const off = bundleLambda(TEST_ENTRY, path.join(out, "sizes"));
     const on = bundleLambda(TEST_ENTRY, path.join(out, "sizes"), { idempotency: true });
-    const code = require("fs").readFileSync(on.zipPath, "latin1") as string;
+    const code = fs.readFileSync(on.zipPath, "latin1");
     expect(code).toContain("IdempotencyConfig");
     expect(code).toContain('require("@aws-sdk/client-dynamodb")');
     expect(code).toContain('require("@aws-sdk/util-dynamodb")');
     // Not the SDK's own code: the DynamoDB client alone is hundreds of kilobytes.
     expect(code).not.toContain("DynamoDBClient=class");
-    // eslint-disable-next-line no-console
     console.log(`zip sizes: idempotency off ${off.sizeBytes} bytes, on ${on.sizeBytes} bytes`);
     expect(on.sizeBytes).toBeLessThanOrEqual(60 * 1024);
     expect(off.sha256Hex).not.toBe(on.sha256Hex);
@@ -218,7 +226,7 @@ describe("makeHandler's idempotency options", () => {
   test("an idempotencyKey without the table fails every invocation, saying what to turn on", async () => {
     delete process.env[IDEMPOTENCY_ENV.table];
     process.env.AWS_LAMBDA_FUNCTION_NAME = "orders-worker";
-    const run = jest.fn(async () => undefined);
+    const run = jest.fn(() => Promise.resolve());
     // Building the handler (loading the module) still works, so unit tests can import the file.
     const handler = makeHandler(run, { idempotencyKey: () => "k" });
     await expect(handler(event, context)).rejects.toThrow(
@@ -233,24 +241,24 @@ describe("makeHandler's idempotency options", () => {
     process.env[IDEMPOTENCY_ENV.table] = "orders-idempotency";
     process.env[IDEMPOTENCY_ENV.expirySeconds] = "soon";
     process.env.AWS_LAMBDA_FUNCTION_NAME = "orders-worker";
-    const handler = makeHandler(async () => undefined);
+    const handler = makeHandler(() => Promise.resolve());
     await expect(handler(event, context)).rejects.toThrow(
       'orders-worker: SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS must be a positive integer (given "soon")',
     );
   });
 
   test("options of the wrong type are refused when the handler is built", () => {
-    expect(() => makeHandler(async () => undefined, null as never)).toThrow(
+    expect(() => makeHandler(() => Promise.resolve(), null as never)).toThrow(
       "makeHandler: options must be an object (given null)",
     );
-    expect(() => makeHandler(async () => undefined, { idempotencyKey: "orderId" } as never)).toThrow(
+    expect(() => makeHandler(() => Promise.resolve(), { idempotencyKey: "orderId" } as never)).toThrow(
       "makeHandler: options.idempotencyKey must be a function of the message (given string)",
     );
   });
 
   test("without the table and without a key function nothing changes: the business logic runs", async () => {
     delete process.env[IDEMPOTENCY_ENV.table];
-    const run = jest.fn(async () => undefined);
+    const run = jest.fn(() => Promise.resolve());
     await expect(makeHandler(run)(event, context)).resolves.toEqual({ batchItemFailures: [] });
     expect(run).toHaveBeenCalledTimes(1);
   });

@@ -1,14 +1,18 @@
 import * as fs from "fs";
 import * as path from "path";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { METRIC_READ_ACTIONS, XRAY_WRITE_ACTIONS } from "../modules/sqs-worker/iam-statements";
+import type { SqsWorker } from "../modules/internal";
 import {
-  dataSource,
+  bodyOf,
+  childOf,
   makeTempDir,
   onlyResource,
   removeDir,
   resources,
-  synthApp,
-  synthService,
+  synthAppStacks,
+  synthServiceStack,
   type TerraformJson,
 } from "./helpers/synth";
 
@@ -25,11 +29,14 @@ type Statement = {
 
 let outdir: string;
 const stacks: Record<string, TerraformJson> = {};
+const workers: Record<string, SqsWorker> = {};
 beforeAll(async () => {
   outdir = makeTempDir("security");
-  const dirs = await synthApp(outdir);
-  for (const [name, dir] of Object.entries(dirs))
-    stacks[name] = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const app = await synthAppStacks(outdir);
+  for (const [name, dir] of Object.entries(app.dirs)) {
+    stacks[name] = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as TerraformJson;
+    workers[name] = app.stacks[name].worker;
+  }
 });
 afterAll(() => removeDir(outdir));
 
@@ -38,13 +45,17 @@ function statements(json: TerraformJson): Statement[] {
   return Object.values(json.data?.aws_iam_policy_document ?? {}).flatMap((doc) => doc.statement as Statement[]);
 }
 
-/** The address (`aws_sqs_queue.<id>`) of the queue whose name ends in `-<suffix>` (or `-<suffix>.fifo`). */
-function queueAddress(json: TerraformJson, suffix: "queue" | "dlq"): string {
-  const [id] =
-    Object.entries(json.resource.aws_sqs_queue).find(([, q]) =>
-      String(q.name).match(new RegExp(`-${suffix}(\\.fifo)?$`)),
-    ) ?? [];
-  return `aws_sqs_queue.${id}`;
+/** The synthesized body of one of the worker's queues. */
+function queueBody(json: TerraformJson, queue: SqsQueue) {
+  return bodyOf<{ name: string; policy: string; redrive_allow_policy?: string }>(json, queue);
+}
+
+/** The policy document a queue's `policy` refers to (`${data.aws_iam_policy_document.<id>.json}`), followed by reference. */
+function queuePolicyDocument(json: TerraformJson, queue: SqsQueue): { statement: Statement[] } {
+  const docId = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(queueBody(json, queue).policy)?.[1];
+  const doc = docId === undefined ? undefined : json.data?.aws_iam_policy_document[docId];
+  if (!doc) throw new Error(`the policy of ${queueBody(json, queue).name} refers to no policy document`);
+  return doc as { statement: Statement[] };
 }
 
 /** The ARN a queue named `name` gets, as the construct writes it: from the provider's partition, region and account. */
@@ -59,6 +70,8 @@ function expectedArn(json: TerraformJson, name: string): string {
 
 describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (name) => {
   const json = () => stacks[name];
+  const worker = () => workers[name];
+  const bothQueues = () => [worker().queue, worker().deadLetterQueue];
 
   test("no IAM statement allows a * action", () => {
     const allowed = statements(json()).filter((s) => s.effect === "Allow");
@@ -86,19 +99,13 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
   });
 
   test("both queues have a policy denying any request without TLS, on their own ARN", () => {
-    for (const which of ["queue", "dlq"] as const) {
-      const queue = json().resource.aws_sqs_queue[queueAddress(json(), which).split(".")[1]] as {
-        name: string;
-        policy: string;
-      };
-      const docId = queue.policy.match(/^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/)![1];
-      const doc = json().data!.aws_iam_policy_document[docId] as { statement: Statement[] };
-      expect(doc.statement).toEqual([
+    for (const queue of bothQueues()) {
+      expect(queuePolicyDocument(json(), queue).statement).toEqual([
         {
           sid: "DenyInsecureTransport",
           effect: "Deny",
           actions: ["sqs:*"],
-          resources: [expectedArn(json(), queue.name)],
+          resources: [expectedArn(json(), queueBody(json(), queue).name)],
           principals: [{ type: "*", identifiers: ["*"] }],
           condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
         },
@@ -107,16 +114,14 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
   });
 
   test("no queue policy allows anything (nothing public)", () => {
-    const queueDocs = Object.entries(json().data!.aws_iam_policy_document).filter(([id]) => id.includes("TlsPolicy"));
+    const queueDocs = bothQueues().map((queue) => queuePolicyDocument(json(), queue));
     expect(queueDocs).toHaveLength(2);
-    for (const [, doc] of queueDocs) for (const s of doc.statement as Statement[]) expect(s.effect).toBe("Deny");
+    for (const doc of queueDocs) for (const s of doc.statement) expect(s.effect).toBe("Deny");
   });
 
   test("the dead-letter queue accepts redrives only from its source queue", () => {
-    const dlq = json().resource.aws_sqs_queue[queueAddress(json(), "dlq").split(".")[1]] as {
-      redrive_allow_policy: string;
-    };
-    const source = json().resource.aws_sqs_queue[queueAddress(json(), "queue").split(".")[1]] as { name: string };
+    const dlq = queueBody(json(), worker().deadLetterQueue);
+    const source = queueBody(json(), worker().queue);
     expect(dlq.redrive_allow_policy).toBe(
       `\${jsonencode({"redrivePermission" = "byQueue", "sourceQueueArns" = ["${expectedArn(json(), source.name)}"]})}`,
     );
@@ -132,7 +137,10 @@ describe.each(["ledger", "orders", "thumbnails"])("security of the %s stack", (n
 
 describe("a customer managed KMS key", () => {
   const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-  const json = synthService("secure", { queue: { kmsKeyArn: key } });
+  const secure = synthServiceStack("secure", { queue: { kmsKeyArn: key } });
+  const json = secure.json;
+  const workerPolicy = ({ json, worker }: { json: TerraformJson; worker: SqsWorker }) =>
+    bodyOf<{ statement: Statement[] }>(json, childOf(worker, "WorkerPolicy", DataAwsIamPolicyDocument));
 
   test("encrypts both queues instead of SSE-SQS", () => {
     for (const q of resources(json, "aws_sqs_queue")) {
@@ -142,22 +150,20 @@ describe("a customer managed KMS key", () => {
   });
 
   test("gives the worker exactly kms:Decrypt on that key", () => {
-    const policy = dataSource(json, "aws_iam_policy_document", "WorkerPolicy");
-    expect(policy.statement.filter((s: Statement) => s.actions.some((a) => a.startsWith("kms:")))).toEqual([
+    expect(workerPolicy(secure).statement.filter((s) => s.actions.some((a) => a.startsWith("kms:")))).toEqual([
       { sid: "DecryptQueueMessages", effect: "Allow", actions: ["kms:Decrypt"], resources: [key] },
     ]);
   });
 
   test("is absent from the worker policy when SSE-SQS is used", () => {
-    const policy = dataSource(synthService("plain"), "aws_iam_policy_document", "WorkerPolicy");
-    expect(JSON.stringify(policy)).not.toContain("kms:");
+    expect(JSON.stringify(workerPolicy(synthServiceStack("plain")))).not.toContain("kms:");
   });
 });
 
 describe("reserved concurrency", () => {
   test("is written when given", () => {
     expect(
-      onlyResource(synthService("reserved", { lambda: { reservedConcurrency: 20 } }), "aws_lambda_function")
+      onlyResource(synthServiceStack("reserved", { lambda: { reservedConcurrency: 20 } }).json, "aws_lambda_function")
         .reserved_concurrent_executions,
     ).toBe(20);
   });

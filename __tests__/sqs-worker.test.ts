@@ -1,18 +1,38 @@
 import * as fs from "fs";
 import * as path from "path";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Testing, TerraformStack, TerraformVariable } from "cdktf";
 import { SqsWorker } from "../modules/internal";
 import { TEST_ENTRY } from "./helpers/props";
-import { addressOf, dataSource, onlyResource, resourceWhere, resources, synthService } from "./helpers/synth";
+import {
+  addressOfElement,
+  bodyOf,
+  childOf,
+  onlyResource,
+  referenceTo,
+  resourceWhere,
+  resources,
+  synthService,
+  synthServiceStack,
+  type TerraformJson,
+} from "./helpers/synth";
 
 // The article's values, asserted one by one on the `orders` settings (timeout 50 s).
-const orders = synthService("orders", { lambda: { timeoutSeconds: 50 } });
+const { json: orders, worker } = synthServiceStack("orders", { lambda: { timeoutSeconds: 50 } });
+
+/** An IAM policy document's statements as synthesized. */
+type PolicyDocument = {
+  statement: { sid: string; effect: string; actions: string[]; resources: string[]; principals?: unknown }[];
+};
+/** The worker's policy document with construct id `id`, as synthesized in `json`. */
+const policyDocument = (json: TerraformJson, of: SqsWorker, id: string) =>
+  bodyOf<PolicyDocument>(json, childOf(of, id, DataAwsIamPolicyDocument));
 
 describe("the source queue", () => {
-  const queue = resources(orders, "aws_sqs_queue").find((q) => q.name === "orders-queue") as Record<string, any>;
+  const queue = bodyOf(orders, worker.queue);
 
   test("is named <service>-queue", () => {
-    expect(queue).toBeDefined();
+    expect(queue.name).toBe("orders-queue");
   });
 
   test("has the article's visibility timeout of 300 s: six times the 50 s function timeout", () => {
@@ -20,23 +40,23 @@ describe("the source queue", () => {
   });
 
   test("redrives to the dead-letter queue after 3 receives, as jsonencode of the DLQ's ARN", () => {
-    const dlq = Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("DeadLetterQueue"));
     expect(queue.redrive_policy).toBe(
-      `\${jsonencode({"deadLetterTargetArn" = aws_sqs_queue.${dlq}.arn, "maxReceiveCount" = 3})}`,
+      `\${jsonencode({"deadLetterTargetArn" = ${addressOfElement(worker.deadLetterQueue)}.arn, "maxReceiveCount" = 3})}`,
     );
   });
 });
 
 describe("the dead-letter queue", () => {
   test("is named <service>-dlq and keeps messages 14 days (1209600 s)", () => {
-    const dlq = resources(orders, "aws_sqs_queue").find((q) => q.name === "orders-dlq");
-    expect(dlq).toMatchObject({ message_retention_seconds: 1_209_600 });
+    expect(bodyOf(orders, worker.deadLetterQueue)).toMatchObject({
+      name: "orders-dlq",
+      message_retention_seconds: 1_209_600,
+    });
   });
 });
 
 describe("the dead-letter queue alarm", () => {
-  const alarm = resourceWhere(orders, "aws_cloudwatch_metric_alarm", "alarm_name", "orders-dlq-not-empty").body;
-  const dlqAddress = `aws_sqs_queue.${Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("DeadLetterQueue"))}`;
+  const alarm = bodyOf<Record<string, unknown> & { lifecycle: { precondition: unknown } }>(orders, worker.dlqAlarm);
 
   test("has the article's metric, statistic, period, threshold and comparison", () => {
     expect(alarm).toMatchObject({
@@ -52,7 +72,7 @@ describe("the dead-letter queue alarm", () => {
   });
 
   test("watches the dead-letter queue by name", () => {
-    expect(alarm.dimensions).toEqual({ QueueName: `\${${dlqAddress}.name}` });
+    expect(alarm.dimensions).toEqual({ QueueName: referenceTo(worker.deadLetterQueue, "name") });
   });
 
   test("notifies the stack's alert_sns_arn variable, dropped by compact() when it is null (destroy needs no topic)", () => {
@@ -75,7 +95,8 @@ describe("the dead-letter queue alarm", () => {
 });
 
 describe("the worker function", () => {
-  const fn = onlyResource(orders, "aws_lambda_function");
+  type FunctionBody = Record<string, unknown> & { filename: string; source_code_hash: string };
+  const fn = bodyOf<FunctionBody>(orders, worker.function);
 
   test("is named <service>-worker and runs the bundle on nodejs22.x", () => {
     expect(fn).toMatchObject({
@@ -94,10 +115,7 @@ describe("the worker function", () => {
   });
 
   test("is created after its log group (so Lambda never creates one without retention) and its role's policy", () => {
-    expect(fn.depends_on).toEqual([
-      addressOf(orders, "aws_cloudwatch_log_group"),
-      addressOf(orders, "aws_iam_role_policy"),
-    ]);
+    expect(fn.depends_on).toEqual([addressOfElement(worker.logGroup), addressOfElement(worker.rolePolicy)]);
   });
 
   test("is traced with X-Ray and has no reserved concurrency unless asked", () => {
@@ -107,14 +125,14 @@ describe("the worker function", () => {
 
   test("passes environment variables only when given", () => {
     expect(fn.environment).toBeUndefined();
-    const withEnv = onlyResource(synthService("env", { lambda: { environment: { AB: "1" } } }), "aws_lambda_function");
-    expect(withEnv.environment).toEqual({ variables: { AB: "1" } });
+    const withEnv = synthServiceStack("env", { lambda: { environment: { AB: "1" } } });
+    expect(bodyOf(withEnv.json, withEnv.worker.function).environment).toEqual({ variables: { AB: "1" } });
   });
 });
 
 describe("the log group", () => {
   test("is the function's /aws/lambda/<service>-worker with a retention", () => {
-    expect(onlyResource(orders, "aws_cloudwatch_log_group")).toMatchObject({
+    expect(bodyOf(orders, worker.logGroup)).toMatchObject({
       name: "/aws/lambda/orders-worker",
       retention_in_days: 365,
     });
@@ -122,7 +140,7 @@ describe("the log group", () => {
 });
 
 describe("the event source mapping", () => {
-  const esm = onlyResource(orders, "aws_lambda_event_source_mapping");
+  const esm = bodyOf(orders, worker.eventSourceMapping);
 
   test("has batch 10, ReportBatchItemFailures and maximum concurrency 10", () => {
     expect(esm.batch_size).toBe(10);
@@ -132,31 +150,25 @@ describe("the event source mapping", () => {
   });
 
   test("connects the source queue to the function", () => {
-    expect(esm.event_source_arn).toBe(
-      `\${${Object.keys(orders.resource.aws_sqs_queue)
-        .map((id) => `aws_sqs_queue.${id}`)
-        .find((a) => a.includes("_Queue_"))}.arn}`,
-    );
-    expect(esm.function_name).toBe(`\${${addressOf(orders, "aws_lambda_function")}.arn}`);
+    expect(esm.event_source_arn).toBe(referenceTo(worker.queue, "arn"));
+    expect(esm.function_name).toBe(referenceTo(worker.function, "arn"));
   });
 
   test("is created after the role's policy exists", () => {
-    expect(esm.depends_on).toEqual([addressOf(orders, "aws_iam_role_policy")]);
+    expect(esm.depends_on).toEqual([addressOfElement(worker.rolePolicy)]);
   });
 });
 
 describe("the worker role", () => {
-  const role = onlyResource(orders, "aws_iam_role");
-  const rolePolicy = onlyResource(orders, "aws_iam_role_policy");
-  const policy = dataSource(orders, "aws_iam_policy_document", "WorkerPolicy");
-  const queueArn = `\${aws_sqs_queue.${Object.keys(orders.resource.aws_sqs_queue).find((id) => id.includes("_Queue_"))}.arn}`;
-  const logGroupArn = `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`;
+  const role = bodyOf(orders, worker.role);
+  const rolePolicy = bodyOf(orders, worker.rolePolicy);
+  const policy = policyDocument(orders, worker, "WorkerPolicy");
+  const queueArn = referenceTo(worker.queue, "arn");
+  const logGroupArn = referenceTo(worker.logGroup, "arn");
 
   test("can only be assumed by Lambda", () => {
-    const trust = dataSource(orders, "aws_iam_policy_document", "TrustPolicy");
-    expect(role.assume_role_policy).toMatch(
-      /^\$\{data\.aws_iam_policy_document\.Worker_TrustPolicy_[0-9A-F]{8}\.json\}$/,
-    );
+    const trust = policyDocument(orders, worker, "TrustPolicy");
+    expect(role.assume_role_policy).toBe(referenceTo(childOf(worker, "TrustPolicy", DataAwsIamPolicyDocument), "json"));
     expect(trust.statement).toEqual([
       expect.objectContaining({
         effect: "Allow",
@@ -172,7 +184,7 @@ describe("the worker role", () => {
   });
 
   test("grants exactly the four SQS consumer actions on this queue's ARN, log writes on this log group and X-Ray writes", () => {
-    expect(rolePolicy.policy).toMatch(/^\$\{data\.aws_iam_policy_document\.Worker_WorkerPolicy_[0-9A-F]{8}\.json\}$/);
+    expect(rolePolicy.policy).toBe(referenceTo(childOf(worker, "WorkerPolicy", DataAwsIamPolicyDocument), "json"));
     expect(policy.statement).toEqual([
       {
         sid: "ConsumeQueue",
@@ -204,11 +216,12 @@ describe("the worker role", () => {
   });
 
   test("drops the X-Ray statement when tracing is PassThrough", () => {
-    const json = synthService("untraced", { lambda: { tracing: "PassThrough" } });
-    expect(
-      dataSource(json, "aws_iam_policy_document", "WorkerPolicy").statement.map((s: { sid: string }) => s.sid),
-    ).toEqual(["ConsumeQueue", "WriteLogs"]);
-    expect(onlyResource(json, "aws_lambda_function").tracing_config).toEqual({ mode: "PassThrough" });
+    const untraced = synthServiceStack("untraced", { lambda: { tracing: "PassThrough" } });
+    expect(policyDocument(untraced.json, untraced.worker, "WorkerPolicy").statement.map((s) => s.sid)).toEqual([
+      "ConsumeQueue",
+      "WriteLogs",
+    ]);
+    expect(bodyOf(untraced.json, untraced.worker.function).tracing_config).toEqual({ mode: "PassThrough" });
   });
 });
 
@@ -223,8 +236,8 @@ describe("the stack", () => {
       "queue_arn",
       "queue_url",
     ]);
-    expect(orders.output.queue_url.value).toMatch(/^\$\{aws_sqs_queue\.Worker_Queue_[0-9A-F]{8}\.url\}$/);
-    expect(orders.output.dlq_arn.value).toMatch(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_[0-9A-F]{8}\.arn\}$/);
+    expect(orders.output.queue_url.value).toBe(referenceTo(worker.queue, "url"));
+    expect(orders.output.dlq_arn.value).toBe(referenceTo(worker.deadLetterQueue, "arn"));
   });
 
   test("tags every resource with the service through the provider's default tags", () => {
@@ -290,12 +303,12 @@ describe("props shape the resources", () => {
 });
 
 describe("the DLQ operator policy", () => {
-  const queueArn = (json: typeof orders, part: string) =>
-    `\${aws_sqs_queue.${Object.keys(json.resource.aws_sqs_queue).find((id) => id.includes(part))}.arn}`;
+  const operatorPolicy = (synthesized: { json: TerraformJson; worker: SqsWorker }) =>
+    policyDocument(synthesized.json, synthesized.worker, "DeadLetterQueueOperatorPolicyDocument");
 
   test("is named <service>-dlq-operator and grants exactly what npm run dlq needs on these two queues and the alarm", () => {
     expect(onlyResource(orders, "aws_iam_policy").name).toBe("orders-dlq-operator");
-    expect(dataSource(orders, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement).toEqual([
+    expect(operatorPolicy({ json: orders, worker }).statement).toEqual([
       {
         sid: "InspectRedrivePurgeDeadLetterQueue",
         effect: "Allow",
@@ -311,13 +324,13 @@ describe("the DLQ operator policy", () => {
           "sqs:ReceiveMessage",
           "sqs:StartMessageMoveTask",
         ],
-        resources: [queueArn(orders, "_DeadLetterQueue_")],
+        resources: [referenceTo(worker.deadLetterQueue, "arn")],
       },
       {
         sid: "SendBackToSourceQueue",
         effect: "Allow",
         actions: ["sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:SendMessage"],
-        resources: [queueArn(orders, "_Queue_")],
+        resources: [referenceTo(worker.queue, "arn")],
       },
       {
         sid: "ReadAlarmState",
@@ -332,10 +345,7 @@ describe("the DLQ operator policy", () => {
         sid: "ReadWorkerLogs",
         effect: "Allow",
         actions: ["logs:FilterLogEvents"],
-        resources: [
-          `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}`,
-          `\${${addressOf(orders, "aws_cloudwatch_log_group")}.arn}:*`,
-        ],
+        resources: [referenceTo(worker.logGroup, "arn"), `${referenceTo(worker.logGroup, "arn")}:*`],
       },
       { sid: "ReadQueueAgeMetrics", effect: "Allow", actions: ["cloudwatch:GetMetricStatistics"], resources: ["*"] },
     ]);
@@ -368,36 +378,26 @@ describe("the DLQ operator policy", () => {
         .flatMap((text) => [...text.matchAll(/new (\w+)Command\(/g)].map((m) => m[1].replace(/Batch$/, "")))
         .map((command) => `${service(command)}:${command}`),
     );
-    const granted = (json: typeof orders) =>
-      (
-        dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as {
-          actions: string[];
-        }[]
-      ).flatMap((statement) => statement.actions);
-    const idempotent = synthService("orders", { idempotency: {} });
+    const granted = (synthesized: { json: TerraformJson; worker: SqsWorker }) =>
+      operatorPolicy(synthesized).statement.flatMap((statement) => statement.actions);
+    const idempotent = synthServiceStack("orders", { idempotency: {} });
     expect([...used].sort()).toEqual([...new Set(granted(idempotent))].sort());
     expect([...used].filter((action) => !action.startsWith("dynamodb:")).sort()).toEqual(
-      [...new Set(granted(orders))].sort(),
+      [...new Set(granted({ json: orders, worker }))].sort(),
     );
-    const describe = (
-      dataSource(idempotent, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement as {
-        sid: string;
-      }[]
-    ).find((st) => st.sid === "SeeIdempotencyTable");
+    const describe = operatorPolicy(idempotent).statement.find((st) => st.sid === "SeeIdempotencyTable");
+    expect(idempotent.worker.idempotencyTable).toBeDefined();
     expect(describe).toEqual({
       sid: "SeeIdempotencyTable",
       effect: "Allow",
       actions: ["dynamodb:DescribeTable"],
-      resources: [`\${${addressOf(idempotent, "aws_dynamodb_table")}.arn}`],
+      resources: [referenceTo(idempotent.worker.idempotencyTable!, "arn")],
     });
   });
 
   test("adds the queue key's encrypt and decrypt actions when a customer key is used", () => {
     const key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-    const json = synthService("keyed", { queue: { kmsKeyArn: key } });
-    expect(
-      dataSource(json, "aws_iam_policy_document", "DeadLetterQueueOperatorPolicyDocument").statement.at(-1),
-    ).toEqual({
+    expect(operatorPolicy(synthServiceStack("keyed", { queue: { kmsKeyArn: key } })).statement.at(-1)).toEqual({
       sid: "UseQueueKey",
       effect: "Allow",
       actions: ["kms:Decrypt", "kms:GenerateDataKey"],
@@ -406,7 +406,7 @@ describe("the DLQ operator policy", () => {
   });
 
   test("can be turned off", () => {
-    const json = synthService("noop", { deadLetterQueue: { operatorPolicy: false } });
+    const { json } = synthServiceStack("noop", { deadLetterQueue: { operatorPolicy: false } });
     expect(json.resource.aws_iam_policy).toBeUndefined();
     expect(json.output.dlq_operator_policy_arn).toBeUndefined();
   });
@@ -417,7 +417,7 @@ describe("environment values", () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, "env-literal");
     const region = new TerraformVariable(stack, "region", { type: "string" }).stringValue;
-    new SqsWorker(stack, "Worker", {
+    const envWorker = new SqsWorker(stack, "Worker", {
       serviceName: "env-literal",
       lambda: {
         entry: TEST_ENTRY,
@@ -430,7 +430,10 @@ describe("environment values", () => {
       },
       alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" },
     });
-    const fn = onlyResource(JSON.parse(Testing.synth(stack)), "aws_lambda_function");
+    const fn = bodyOf<{ environment: { variables: unknown } }>(
+      JSON.parse(Testing.synth(stack)) as TerraformJson,
+      envWorker.function,
+    );
     expect(fn.environment.variables).toEqual({
       GREETING: "Hello $${name}",
       DIRECTIVE: "%%{ if x }y%%{ endif }",
