@@ -21,10 +21,10 @@ import {
   type SynthesizedService,
 } from "./helpers/synth";
 
-// Issue 14: an optional idempotency table, and the worker plumbing that uses it. What Powertools
-// does with the table (duplicates skipped, in-progress keys, release on failure) runs against
-// moto in __tests__/e2e/idempotency.e2e.test.ts; this suite checks what synth writes and what
-// the handler refuses before it touches AWS.
+// The optional idempotency table, and the worker plumbing that uses it. What Powertools does
+// with the table (duplicates skipped, in-progress keys, release on failure) runs against moto in
+// the e2e suites (__tests__/e2e/deploy-and-run.e2e.test.ts); this suite checks what synth writes
+// and what the handler refuses before it touches AWS.
 
 const TOPIC = "arn:aws:sns:us-east-1:123456789012:alerts";
 let out: string;

@@ -80,8 +80,8 @@ const cache = new Map<string, CachedBundle>();
 /**
  * Size and modification time of every source file: changes when a source is edited. Stats,
  * not contents: this runs once per stack, and an app of 1,000 services hits the cache 999
- * times (reading and hashing the ~30 sources each time cost 0.2 ms per stack). The zip's own
- * hash still comes from its bytes.
+ * times, each of which would otherwise read and hash every source. The zip's own hash still
+ * comes from its bytes.
  */
 function fingerprintOf(files: readonly string[]): string {
   return files
@@ -186,9 +186,9 @@ function firstBuildError(error: unknown): string {
  * Fails when an ES module entry does not export `handler`, or exports one that is statically
  * not a function (Lambda calls `index.handler`; the function would fail every invocation with
  * HandlerNotFound or a TypeError). The CommonJS bundle's metafile lists no exports, so the
- * entry's own modules are bundled once more as ESM, node_modules left out (about 3 ms per
- * entry), and that output is read with acorn, never run (about 1 ms; see
- * {@link readHandlerExport} for exactly which values are refused and which are accepted).
+ * entry's own modules are bundled once more as ESM, node_modules left out, and that output is
+ * read with acorn, never run (see {@link readHandlerExport} for exactly which values are
+ * refused and which are accepted).
  * Accepted without a decision: a CommonJS entry (`exports.handler = ...`, which cannot be read
  * statically), and an entry without a listed `handler` that has `export * from "<package>"`.
  * A default export never counts: Lambda calls `handler`.

@@ -18,7 +18,7 @@ export interface QueueArns {
  * that each queue's own attributes can name itself and the other before either exists. Also
  * the region, which the dashboard's widgets name. The region is the data source's `region` from
  * hashicorp/aws 6.0, which deprecates `name` for it; 5.x has only `name`.
- * @see https://github.com/hashicorp/terraform-provider-aws/blob/main/website/docs/guides/version-6-upgrade.html.markdown#data-source-aws_region
+ * @see https://registry.terraform.io/providers/hashicorp/aws/latest/docs/guides/version-6-upgrade#data-source-aws_region
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsqs.html#amazonsqs-resources-for-iam-policies
  */
 export function queueArns(scope: Construct, names: WorkerNames, awsVersion: string): QueueArns {

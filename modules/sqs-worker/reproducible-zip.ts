@@ -8,15 +8,12 @@
  * fields: the same inputs give the same bytes on any machine, clock or folder.
  * Lambda code is small; the size cost of not compressing is a few tens of KB.
  *
- * Deflate was measured and refused (issue 19, docs/performance.md): Node 20.20.2 and 22.23.3
- * gave identical deflateRaw bytes (level 9 and 6) for the example workers, a 1 MB SDK bundle and
- * a 58 MB synthetic one, about 3x smaller, but only because both ship the same Chromium zlib
- * (1.3.1-e00f703). Its output is not canonical zlib's (4,209 vs 4,204 bytes for orders.js,
- * Python's zlib 1.2.13): Chromium hashes with CRC32C when the CPU has SSE4.2/ARMv8 CRC and with
- * zlib's rolling hash otherwise, and a Node built against the system zlib (distribution packages)
- * deflates like canonical zlib. The zip's hash, source_code_hash, would then depend on the CPU
- * and the Node build, and a rebuild elsewhere would plan a code update with no source change.
- * The 50 MB zipped limit is checked at synth instead (bundleSizeProblems).
+ * Not deflated either (docs/performance.md has the measurements): deflate output is not
+ * canonical. Node's bundled Chromium zlib hashes with CRC32C when the CPU has SSE4.2/ARMv8 CRC
+ * and with zlib's rolling hash otherwise, and a Node built against the system zlib
+ * (distribution packages) deflates like canonical zlib. The zip's hash, source_code_hash, would
+ * then depend on the CPU and the Node build, and a rebuild elsewhere would plan a code update
+ * with no source change. The 50 MB zipped limit is checked at synth instead (bundleSizeProblems).
  */
 
 /** One file to put in the archive. */
