@@ -121,7 +121,7 @@ export interface OperatorPolicyScope {
  * two queues. StartMessageMoveTask runs with the caller's permissions: receive and delete on
  * the DLQ, send on the source queue.
  */
-export function dlqOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPolicyDocumentStatement[] {
+export function deadLetterQueueOperatorStatements(scope: OperatorPolicyScope): DataAwsIamPolicyDocumentStatement[] {
   const statements: DataAwsIamPolicyDocumentStatement[] = [
     {
       sid: "InspectRedrivePurgeDeadLetterQueue",

@@ -3,7 +3,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import type { Construct } from "constructs";
 import type { ResolvedSqsWorkerConfig } from "./defaults";
-import { dlqOperatorStatements } from "./iam-statements";
+import { deadLetterQueueOperatorStatements } from "./iam-statements";
 import type { WorkerMonitoring } from "./monitoring";
 import { dlqToolCommand, type WorkerNames } from "./names";
 
@@ -33,7 +33,7 @@ export function createDeadLetterQueueOperatorPolicy(
     name: names.operatorPolicy,
     description: `Inspect, redrive and purge the dead-letter queue of ${config.serviceName} (${dlqToolCommand(config.serviceName, config.namePrefix, "<command>")})`,
     policy: new DataAwsIamPolicyDocument(scope, "DeadLetterQueueOperatorPolicyDocument", {
-      statement: dlqOperatorStatements({
+      statement: deadLetterQueueOperatorStatements({
         queueArn: operated.queueArn,
         deadLetterQueueArn: operated.deadLetterQueueArn,
         alarmArns: alarms.map((alarm) => alarm.arn),
