@@ -1,9 +1,10 @@
 import type { Config } from "jest";
-import base from "./jest.config";
+import { common } from "./jest.config";
 
 /** The e2e suite: terraform apply against moto, then the worker's behaviour. Minutes, not seconds. */
 const config: Config = {
-  ...base,
+  ...common,
+  roots: ["<rootDir>/__tests__"],
   testMatch: ["**/__tests__/e2e/**/*.e2e.test.ts"],
   testPathIgnorePatterns: ["/node_modules/"],
   testTimeout: 600_000,

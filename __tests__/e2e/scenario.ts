@@ -30,7 +30,7 @@ export async function sendAll(sqs: SQSClient, queueUrl: string, messages: readon
   }
 }
 
-export { queueDepth } from "../../tools/local-runner/queue-depth";
+export { queueDepth } from "../../tools/shared/queue-depth";
 
 /** Creates a plain queue (no construct, no DLQ) with the given visibility timeout; FIFO when the name ends in .fifo. */
 export async function createQueue(sqs: SQSClient, name: string, visibilityTimeoutSeconds: number): Promise<string> {
