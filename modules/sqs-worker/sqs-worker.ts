@@ -1,4 +1,4 @@
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import type { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
@@ -27,7 +27,7 @@ import { queueArns } from "./queue-arns";
 import { createQueues } from "./queues";
 import { findShapeViolations } from "./shape";
 import { checkSynthTimeValues, type SynthTimeCheck } from "./synth-time-props";
-import { createWorkerFunction } from "./worker-function";
+import { createLogGroup, createWorkerFunction } from "./worker-function";
 import { createWorkerRole, createWorkerRolePolicy } from "./worker-role";
 
 /**
@@ -104,10 +104,7 @@ export class SqsWorker extends Construct {
     this.deadLetterQueue = queues.deadLetterQueue;
     this.queue = queues.queue;
     this.dlqAlarm = createDeadLetterQueueAlarm(this, config, names, this.deadLetterQueue.name);
-    this.logGroup = new CloudwatchLogGroup(this, "LogGroup", {
-      name: names.logGroup,
-      retentionInDays: config.lambda.logRetentionDays,
-    });
+    this.logGroup = createLogGroup(this, config, names);
     this.role = createWorkerRole(this, names);
     this.idempotencyTable = config.idempotency ? createIdempotencyTable(this, names) : undefined;
     this.rolePolicy = createWorkerRolePolicy(this, config, names, {
@@ -128,16 +125,7 @@ export class SqsWorker extends Construct {
       rolePolicy: this.rolePolicy,
     });
     this.monitoring = monitorWorker(this, arns.region);
-    this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy
-      ? createDeadLetterQueueOperatorPolicy(this, config, names, {
-          queueArn: this.queue.arn,
-          deadLetterQueueArn: this.deadLetterQueue.arn,
-          deadLetterQueueAlarm: this.dlqAlarm,
-          monitoring: this.monitoring,
-          logGroupArn: this.logGroup.arn,
-          idempotencyTableArn: this.idempotencyTable?.arn,
-        })
-      : undefined;
+    this.dlqOperatorPolicy = config.deadLetterQueue.operatorPolicy ? operatorPolicyFor(this) : undefined;
   }
 }
 
@@ -172,5 +160,17 @@ function monitorWorker(worker: SqsWorker, region: string): WorkerMonitoring {
     },
     region,
     alarmActions: alarmActions(worker.config.alarm.topicArn),
+  });
+}
+
+/** The `<service>-dlq-operator` policy, on the worker's queues, alarms, log group and table. */
+function operatorPolicyFor(worker: SqsWorker): IamPolicy {
+  return createDeadLetterQueueOperatorPolicy(worker, worker.config, worker.names, {
+    queueArn: worker.queue.arn,
+    deadLetterQueueArn: worker.deadLetterQueue.arn,
+    deadLetterQueueAlarm: worker.dlqAlarm,
+    monitoring: worker.monitoring,
+    logGroupArn: worker.logGroup.arn,
+    idempotencyTableArn: worker.idempotencyTable?.arn,
   });
 }

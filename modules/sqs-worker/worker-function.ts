@@ -1,4 +1,4 @@
-import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import type { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import type { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LambdaFunction, type LambdaFunctionEnvironment } from "@cdktf/provider-aws/lib/lambda-function";
@@ -20,6 +20,18 @@ export interface WorkerFunctionDependencies {
   readonly logGroup: CloudwatchLogGroup;
   /** Created first: a traced function writes to X-Ray from its first invocation. */
   readonly rolePolicy: IamRolePolicy;
+}
+
+/** The function's log group, created by Terraform (not by Lambda) so that its retention is managed. */
+export function createLogGroup(
+  scope: Construct,
+  config: ResolvedSqsWorkerConfig,
+  names: WorkerNames,
+): CloudwatchLogGroup {
+  return new CloudwatchLogGroup(scope, "LogGroup", {
+    name: names.logGroup,
+    retentionInDays: config.lambda.logRetentionDays,
+  });
 }
 
 /** The worker function, running the bundle (uploaded as the asset `Code`) with the worker role. */
