@@ -125,12 +125,16 @@ test("a call answered at once prints nothing, and its timer does not outlive it"
 
 describe("the waiting lines, on the tools' own timing", () => {
   /** A client whose middleware stack keeps what announceSlowCalls adds, to run it by hand. */
+  type Middleware = (
+    next: () => Promise<unknown>,
+    context: { commandName?: string },
+  ) => (args: { input: unknown }) => Promise<unknown>;
   function fakeClient() {
-    const added: { middleware: any; options: { step: string; name: string } }[] = [];
+    const added: { middleware: Middleware; options: { step: string; name: string } }[] = [];
     return {
       client: {
         middlewareStack: {
-          add: (middleware: any, options: { step: string; name: string }) => added.push({ middleware, options }),
+          add: (middleware: Middleware, options: { step: string; name: string }) => added.push({ middleware, options }),
         },
       },
       added,

@@ -7,6 +7,7 @@ import { resolveStage, STAGE_OPTION, synthesizedStacksHint } from "../tools/shar
 import { main as runMain, parseWorkerLocalArgs, WORKER_LOCAL_CLI } from "../tools/worker-local";
 import { stubSqs } from "./helpers/stub-sqs";
 import { tempDirsRemovedAfterAll } from "./helpers/synth";
+import { thrownBy } from "./helpers/thrown";
 
 // `--stage` on `sqs-worker dlq` and `sqs-worker run`: one option, one resolution (the flag, else
 // SQS_WORKER_STAGE, the same rule as ServiceStack's stage), the stage reaching the names (dlq) and
@@ -79,9 +80,9 @@ describe("sqs-worker dlq --stage", () => {
   });
 
   test("a bad stage is a usage error (exit 2)", () => {
-    expect(() => parseDlqArgs(["invoices", "status", "--stage", "Prod"], {})).toThrow(
-      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(/^--stage must be lowercase/) }),
-    );
+    const error = thrownBy(() => parseDlqArgs(["invoices", "status", "--stage", "Prod"], {}));
+    expect(error).toMatchObject({ exitCode: 2 });
+    expect((error as Error).message).toMatch(/^--stage must be lowercase/);
   });
 
   test("finding no queue names the names tried, where, the stage, that a stage or prefix may be missing, and the stacks synthesized", async () => {
@@ -99,15 +100,13 @@ describe("sqs-worker dlq --stage", () => {
         stage: noStage,
         projectDir: app,
       }),
-    ).rejects.toThrow(
-      expect.objectContaining({
-        exitCode: 3,
-        message:
-          "no queues of invoices in us-east-1 at http://127.0.0.1:5000: tried invoices-queue and invoices-dlq, then invoices-queue.fifo and invoices-dlq.fifo (no stage, no name prefix); " +
-          "a stage (--stage or SQS_WORKER_STAGE) or a namePrefix (--name-prefix) may be missing or another; " +
-          "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod); else check the service name and --region, or pass --queue-url",
-      }),
-    );
+    ).rejects.toMatchObject({
+      exitCode: 3,
+      message:
+        "no queues of invoices in us-east-1 at http://127.0.0.1:5000: tried invoices-queue and invoices-dlq, then invoices-queue.fifo and invoices-dlq.fifo (no stage, no name prefix); " +
+        "a stage (--stage or SQS_WORKER_STAGE) or a namePrefix (--name-prefix) may be missing or another; " +
+        "stacks in cdktf.out: dev-billing, dev-invoices, prod-invoices (invoices: --stage dev or --stage prod); else check the service name and --region, or pass --queue-url",
+    });
     expect(calls.map((call) => call.input.QueueName)).toEqual([
       "invoices-queue",
       "invoices-dlq",

@@ -1,7 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DlqError, EXIT, explainAwsError } from "../tools/dlq/errors";
 import { MAX_PEEK, PEEK_BUDGET_MS, peekCommand, peekMessages } from "../tools/dlq/peek";
-import { ORDERS_QUEUES } from "./helpers/stub-sqs";
+import { ORDERS_QUEUES, type SqsCommand, type SqsInput } from "./helpers/stub-sqs";
 import type { WorkerQueues } from "../tools/dlq/resolve";
 
 // `peek` against a stub of the SQS client that keeps a small queue: receives hand out visible
@@ -10,7 +10,7 @@ import type { WorkerQueues } from "../tools/dlq/resolve";
 const queues: WorkerQueues = ORDERS_QUEUES;
 const fifoQueues: WorkerQueues = { ...queues, dlqUrl: `${queues.dlqUrl}.fifo`, fifo: true };
 
-type Call = { command: string; input: Record<string, any> };
+type Call = { command: string; input: SqsInput };
 
 interface FakeMessage {
   id: string;
@@ -41,7 +41,7 @@ function fakeDlq(
   }));
   const calls: Call[] = [];
   let handles = 0;
-  const handlers: Record<string, (input: Record<string, any>) => unknown> = {
+  const handlers: Record<string, (input: SqsInput) => unknown> = {
     ReceiveMessageCommand: (input) => {
       const heldGroups = new Set(messages.filter((m) => m.held && m.group).map((m) => m.group));
       const batch = messages
@@ -86,15 +86,17 @@ function fakeDlq(
     },
   };
   const client = {
-    send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
-      const name = command.constructor.name;
-      const nth = calls.filter((c) => c.command === name).length;
-      calls.push({ command: name, input: command.input });
-      options.fail?.(name, nth);
-      const handler = handlers[name];
-      if (!handler) throw new Error(`unexpected ${name}`);
-      return handler(command.input);
-    },
+    // The executor runs at once: a failure is the call's rejection, thrown when the call is sent.
+    send: (command: SqsCommand) =>
+      new Promise((resolve) => {
+        const name = command.constructor.name;
+        const nth = calls.filter((c) => c.command === name).length;
+        calls.push({ command: name, input: command.input });
+        options.fail?.(name, nth);
+        const handler = handlers[name];
+        if (!handler) throw new Error(`unexpected ${name}`);
+        resolve(handler(command.input));
+      }),
   } as unknown as SQSClient;
   const held = () => messages.filter((m) => m.held).map((m) => m.id);
   const released = () =>
@@ -139,7 +141,7 @@ describe("peek -n N", () => {
       .filter((c) => c.command === "ChangeMessageVisibilityBatchCommand")
       .map((c) => c.input.Entries.length);
     expect(batches).toEqual([10, 10, 5]);
-    expect(dlq.released().every((e: { VisibilityTimeout: number }) => e.VisibilityTimeout === 0)).toBe(true);
+    expect(dlq.released().every((e) => e.VisibilityTimeout === 0)).toBe(true);
     expect(dlq.held()).toEqual([]);
     // Nothing was asked of the queue's counts: every receive brought what it asked for.
     expect(order).not.toContain("GetQueueAttributesCommand");
@@ -233,7 +235,7 @@ describe("peek -n N", () => {
     expect(error).toBeInstanceOf(DlqError);
     expect(error).toMatchObject({
       exitCode: EXIT.usage,
-      message: expect.stringContaining(`at most ${MAX_PEEK} messages (given -n ${MAX_PEEK + 1})`),
+      message: expect.stringContaining(`at most ${MAX_PEEK} messages (given -n ${MAX_PEEK + 1})`) as string,
     });
     expect(dlq.calls).toEqual([]);
     const empty = await runPeek(fakeDlq(0).client, queues, 10);
@@ -260,7 +262,7 @@ describe("peek on a FIFO DLQ", () => {
     expect(text.out).toMatch(/^m0 {2}group tenant-0 {2}received 1x {2}first sent 2023-11-14T22:13:20\.000Z$/m);
     expect(text.out).toMatch(/^m2 {2}group tenant-2 {2}received 1x/m);
     const json = await runPeek(dlq.client, fifoQueues, 3, true);
-    expect(JSON.parse(json.out).map((r: { messageGroupId: string }) => r.messageGroupId)).toEqual([
+    expect((JSON.parse(json.out) as { messageGroupId: string }[]).map((r) => r.messageGroupId)).toEqual([
       "tenant-0",
       "tenant-1",
       "tenant-2",
@@ -328,7 +330,7 @@ describe("an endpoint without a call (the emulator has no message move task)", (
     });
     expect(explainAwsError(unknown, "q")).toMatchObject({
       exitCode: EXIT.config,
-      message: expect.stringContaining("does not support ListMessageMoveTasks"),
+      message: expect.stringContaining("does not support ListMessageMoveTasks") as string,
     });
   });
 

@@ -10,13 +10,14 @@ import { redriveClientSide, type ClientSideRedriveOptions } from "../tools/dlq/r
 import { clientSideComplete } from "../tools/dlq/redrive-command";
 import { MAX_BATCH_BYTES, redriveDeduplicationId, splitIntoBatches } from "../tools/dlq/send-batches";
 import { regionOfQueueUrl, resolveWorkerQueues, type WorkerQueues } from "../tools/dlq/resolve";
-import { ORDERS_QUEUES, stubSqs } from "./helpers/stub-sqs";
+import { ORDERS_QUEUES, stubSqs, type SqsInput } from "./helpers/stub-sqs";
 import { idempotencyState, nativeRedriveIdempotencyWarning } from "../tools/dlq/idempotency-check";
 import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../lambda-src/worker-settings";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { thrownBy } from "./helpers/thrown";
 
 // The native redrive path runs against a stub of the SQS client: moto does not implement
 // StartMessageMoveTask or ListMessageMoveTasks. The client-side path's "never delete before
@@ -93,11 +94,11 @@ describe("native redrive (StartMessageMoveTask)", () => {
       GetQueueAttributesCommand: depth(2),
       ListMessageMoveTasksCommand: () => ({ Results: [{ TaskHandle: "task-0", Status: "RUNNING" }] }),
     });
-    const error = await redriveNative(client, queues, { pollMs: 1 }).catch((e) => e);
+    const error = await redriveNative(client, queues, { pollMs: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DlqError);
     expect(error).toMatchObject({
       exitCode: EXIT.busy,
-      message: expect.stringContaining("already running for this dead-letter queue (task task-0)"),
+      message: expect.stringContaining("already running for this dead-letter queue (task task-0)") as string,
     });
     expect(calls.map((c) => c.command)).not.toContain("StartMessageMoveTaskCommand");
   });
@@ -136,14 +137,14 @@ describe("client-side redrive", () => {
         Successful: [{ Id: "0" }, { Id: "2" }],
         Failed: [{ Id: "1", Code: "InternalError", SenderFault: false }],
       }),
-      DeleteMessageBatchCommand: (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) }),
+      DeleteMessageBatchCommand: (input) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })) }),
     });
     const summary = await redriveWithJournal(client, queues);
     expect(summary).toMatchObject({ target: 3, moved: 2, failed: 1, skipped: 0 });
     expect(clientSideComplete(summary)).toBe(false);
     const deleted = calls
       .find((c) => c.command === "DeleteMessageBatchCommand")!
-      .input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle);
+      .input.Entries.map((e) => e.ReceiptHandle);
     expect(deleted).toEqual(["rh-a", "rh-c"]);
     const order = calls.map((c) => c.command);
     expect(order.indexOf("SendMessageBatchCommand")).toBeLessThan(order.indexOf("DeleteMessageBatchCommand"));
@@ -157,11 +158,11 @@ describe("client-side redrive, bounded and honest", () => {
     Body: `{"id":"${id}"}`,
     ...extra,
   });
-  const acceptAll = (input: Record<string, any>) => ({
-    Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: `copy-of-${e.Id}-${Math.random()}` })),
+  const acceptAll = (input: SqsInput) => ({
+    Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `copy-of-${e.Id}-${Math.random()}` })),
   });
-  const deleteAll = (input: Record<string, any>) => ({
-    Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })),
+  const deleteAll = (input: SqsInput) => ({
+    Successful: input.Entries.map((e) => ({ Id: e.Id })),
   });
 
   test("moves at most what the DLQ held when it started, even while new messages keep arriving", async () => {
@@ -191,7 +192,7 @@ describe("client-side redrive, bounded and honest", () => {
       })(),
       ReceiveMessageCommand: () => ({ Messages: received.shift() ?? [] }),
       SendMessageBatchCommand: (input) => ({
-        Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: "copy-1" })),
+        Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: "copy-1" })),
       }),
       DeleteMessageBatchCommand: deleteAll,
       ChangeMessageVisibilityBatchCommand: () => ({}),
@@ -238,11 +239,11 @@ describe("client-side redrive, bounded and honest", () => {
       },
       // The first copy of g1 fails: g1-b must not overtake it.
       SendMessageBatchCommand: (input) => ({
-        Successful: input.Entries.filter((e: { Id: string }) => e.Id !== "0").map((e: { Id: string }) => ({
+        Successful: input.Entries.filter((e) => e.Id !== "0").map((e) => ({
           Id: e.Id,
           MessageId: `c-${e.Id}`,
         })),
-        Failed: input.Entries.filter((e: { Id: string }) => e.Id === "0").map((e: { Id: string }) => ({
+        Failed: input.Entries.filter((e) => e.Id === "0").map((e) => ({
           Id: e.Id,
           Code: "InternalError",
           SenderFault: false,
@@ -253,7 +254,7 @@ describe("client-side redrive, bounded and honest", () => {
     });
     const summary = await redriveWithJournal(client, fifoQueues);
     const sent = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
-    expect(sent.map((e: { Id: string; MessageGroupId: string }) => [e.Id, e.MessageGroupId])).toEqual([
+    expect(sent.map((e) => [e.Id, e.MessageGroupId])).toEqual([
       ["0", "g1"],
       ["2", "g2"],
     ]);
@@ -263,7 +264,7 @@ describe("client-side redrive, bounded and honest", () => {
     expect(
       calls
         .filter((c) => c.command === "ChangeMessageVisibilityBatchCommand")
-        .flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle)),
+        .flatMap((c) => c.input.Entries.map((e) => e.ReceiptHandle)),
     ).toEqual(["rh-g1-a", "rh-g1-b"]); // the failed copy's original and the held-back one go back to the DLQ at once;
     expect(summary).toMatchObject({ moved: 1, failed: 1 });
   });
@@ -287,12 +288,10 @@ describe("client-side redrive, bounded and honest", () => {
     });
     expect(await redriveWithJournal(client, queues)).toMatchObject({ moved: 2, withoutOriginalId: 0 });
     const sent = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
-    expect(
-      sent.map(
-        (e: { MessageAttributes: Record<string, { StringValue: string }> }) =>
-          e.MessageAttributes[ORIGINAL_MESSAGE_ID_ATTRIBUTE].StringValue,
-      ),
-    ).toEqual(["first", "first-ever"]);
+    expect(sent.map((e) => e.MessageAttributes?.[ORIGINAL_MESSAGE_ID_ATTRIBUTE].StringValue)).toEqual([
+      "first",
+      "first-ever",
+    ]);
   });
 
   test("a message with SQS's maximum of 10 attributes is copied without the original id, and the summary counts it", async () => {
@@ -308,7 +307,7 @@ describe("client-side redrive, bounded and honest", () => {
     });
     expect(await redriveWithJournal(client, queues)).toMatchObject({ moved: 1, withoutOriginalId: 1 });
     const [entry] = calls.filter((c) => c.command === "SendMessageBatchCommand").flatMap((c) => c.input.Entries);
-    expect(Object.keys(entry.MessageAttributes).sort()).toEqual(Object.keys(ten).sort());
+    expect(Object.keys(entry.MessageAttributes ?? {}).sort()).toEqual(Object.keys(ten).sort());
   });
 
   test("splits batches at 10 entries and at SQS's 1 MiB total", () => {
@@ -355,26 +354,29 @@ describe("cancel and status", () => {
     const { client, calls } = stubSqs({ GetQueueAttributesCommand: depth(5) });
     const metricCalls: string[] = [];
     const cloudwatch = {
-      send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+      send: (command: {
+        constructor: { name: string };
+        input: { AlarmNames?: string[]; Dimensions?: { Value: string }[] };
+      }) => {
         metricCalls.push(command.constructor.name);
         if (command.constructor.name === "DescribeAlarmsCommand") {
           expect(command.input.AlarmNames).toEqual(queues.alarmNames);
-          return {
+          return Promise.resolve({
             MetricAlarms: [
               { AlarmName: "orders-dlq-not-empty", StateValue: "ALARM" },
               { AlarmName: "orders-errors", StateValue: "OK" },
             ],
-          };
+          });
         }
-        const isDlq = command.input.Dimensions[0].Value === "orders-dlq";
-        return {
+        const isDlq = command.input.Dimensions?.[0].Value === "orders-dlq";
+        return Promise.resolve({
           Datapoints: isDlq
             ? [
                 { Timestamp: new Date(1000), Maximum: 120 },
                 { Timestamp: new Date(2000), Maximum: 180 },
               ]
             : [],
-        };
+        });
       },
     } as unknown as CloudWatchClient;
     const s = await status(client, cloudwatch, queues);
@@ -426,7 +428,7 @@ describe("the dlq command line", () => {
       ["orders", "peek", "-n", "0"],
       ["orders", "status", "--frobnicate"],
     ]) {
-      expect(() => parseDlqArgs(argv, {})).toThrow(expect.objectContaining({ exitCode: EXIT.usage }));
+      expect(thrownBy(() => parseDlqArgs(argv, {}))).toMatchObject({ exitCode: EXIT.usage });
     }
   });
 
@@ -455,9 +457,9 @@ describe("the dlq command line", () => {
     expect(() => parseDlqArgs(["orders", "peek", "--yes"], {})).toThrow(
       /^--yes is an option of purge and redrive, not of peek\. /,
     );
-    expect(() => parseDlqArgs(["orders", "logs", "--body", "{}"], {})).toThrow(
-      expect.objectContaining({ exitCode: EXIT.usage }),
-    );
+    expect(thrownBy(() => parseDlqArgs(["orders", "logs", "--body", "{}"], {}))).toMatchObject({
+      exitCode: EXIT.usage,
+    });
     expect(parseDlqArgs(["orders", "purge", "--yes", "--region", "eu-west-1"], {})).toMatchObject({
       command: "purge",
       yes: true,
@@ -501,14 +503,11 @@ describe("logs", () => {
     const stop = new AbortController();
     const starts: number[] = [];
     const logs = {
-      send: async (command: { input: { startTime: number } }) => {
+      send: (command: { input: { startTime: number } }) => {
         starts.push(command.input.startTime);
         const page = pages.shift();
-        if (!page) {
-          stop.abort();
-          return { events: [] };
-        }
-        return page;
+        if (!page) stop.abort();
+        return Promise.resolve(page ?? { events: [] });
       },
     } as unknown as CloudWatchLogsClient;
     const lines: string[] = [];
@@ -563,7 +562,8 @@ describe("finding a FIFO service's queues under the operator policy", () => {
 });
 
 describe("before a native redrive: does the service have idempotency on?", () => {
-  const dynamodb = (answer: () => unknown) => ({ send: async () => answer() }) as unknown as DynamoDBClient;
+  const dynamodb = (answer: () => unknown) =>
+    ({ send: () => new Promise((resolve) => resolve(answer())) }) as unknown as DynamoDBClient;
   const missing = () => {
     throw Object.assign(new Error("Requested resource not found"), { name: "ResourceNotFoundException" });
   };

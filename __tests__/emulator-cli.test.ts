@@ -41,8 +41,8 @@ function emulator(args: readonly string[], ownGroup = false): Emulator {
     stderr: "",
     exited: new Promise((resolve) => child.once("close", (code, signal) => resolve({ code: code ?? signal ?? "?" }))),
   };
-  child.stdout!.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
-  child.stderr!.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
+  child.stdout.on("data", (chunk: Buffer) => (run.stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (run.stderr += chunk.toString()));
   return run;
 }
 
@@ -136,7 +136,10 @@ describe("sqs-worker emulator: stopped on purpose", () => {
     const pid = motoPid(run);
     process.kill(-run.child.pid!, "SIGINT");
     const { code } = await run.exited;
-    expect({ code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/exited by itself/) });
+    expect({ code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: expect.not.stringMatching(/exited by itself/) as string,
+    });
     expect(run.stdout.endsWith("\nemulator stopped\n")).toBe(true);
     expect(isAlive(pid)).toBe(false);
   });
@@ -148,7 +151,10 @@ describe("sqs-worker emulator: stopped on purpose", () => {
     const pid = motoPid(run);
     run.child.kill("SIGTERM");
     const { code } = await run.exited;
-    expect({ code, stderr: run.stderr }).toEqual({ code: 0, stderr: expect.not.stringMatching(/exited by itself/) });
+    expect({ code, stderr: run.stderr }).toEqual({
+      code: 0,
+      stderr: expect.not.stringMatching(/exited by itself/) as string,
+    });
     expect(run.stdout.endsWith("\nemulator stopped\n")).toBe(true);
     expect(isAlive(pid)).toBe(false);
   });

@@ -11,6 +11,7 @@ import { fromTerraformLiteral, readDeployedWorkerConfig } from "../tools/local-r
 import { readZip } from "../tools/local-runner/zip-reader";
 import { deflateRawSync } from "zlib";
 import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
+import type { SqsCommand } from "./helpers/stub-sqs";
 
 const temp = tempDirsRemovedAfterAll();
 
@@ -128,7 +129,7 @@ describe("the deployed worker config", () => {
       batchSize: 5,
       maximumConcurrency: 50,
       reportBatchItemFailures: true,
-      zipPath: expect.stringMatching(/stacks\/thumbnails\/assets\/.*\/lambda\.zip$/),
+      zipPath: expect.stringMatching(/stacks\/thumbnails\/assets\/.*\/lambda\.zip$/) as string,
     });
     expect(fs.existsSync(readDeployedWorkerConfig(outdir, "thumbnails").zipPath)).toBe(true);
     expect(() => readDeployedWorkerConfig(outdir, "nope")).toThrow(
@@ -280,7 +281,7 @@ describe("the runner and a failing SQS", () => {
     const batches = [[message("a")], [message("b")]];
     let deleteCalls = 0;
     const sqs = {
-      send: async (command: { constructor: { name: string }; input: Record<string, any> }) => {
+      send: async (command: SqsCommand) => {
         switch (command.constructor.name) {
           case "GetQueueAttributesCommand":
             return { Attributes: { QueueArn: "arn:aws:sqs:us-east-1:123456789012:q" } };
@@ -290,7 +291,7 @@ describe("the runner and a failing SQS", () => {
           case "DeleteMessageBatchCommand":
             deleteCalls++;
             if (deleteCalls === 1) throw new Error("socket hang up");
-            return { Successful: command.input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) };
+            return { Successful: command.input.Entries.map((e) => ({ Id: e.Id })) };
           default:
             throw new Error(`unexpected ${command.constructor.name}`);
         }

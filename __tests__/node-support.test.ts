@@ -6,6 +6,12 @@ import { docPath } from "../tools/shared/package-docs";
 // instead of the AWS SDK's eight, and paths to the package's docs that open from the folder the
 // command runs in (this repository, or a consumer's app with the package in node_modules).
 
+/** A fresh copy of the module, with its once-per-process flag unset: call it inside jest.isolateModules. */
+function freshNodeSupport(): typeof import("../tools/shared/node-support") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only a require inside isolateModules loads the module anew
+  return require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+}
+
 describe("Node.js support: one line of ours instead of the AWS SDK's warning", () => {
   test("Node 20 (and older) gets one line saying it is past its end of life and to use Node 22; 22 and later none", () => {
     expect(nodeSupportLine("v20.20.2")).toBe(
@@ -20,8 +26,7 @@ describe("Node.js support: one line of ours instead of the AWS SDK's warning", (
 
   test("once per process: it turns the SDK's own warning off with the SDK's documented switch (threads inherit it), and writes the line once", () => {
     jest.isolateModules(() => {
-      const { announceNodeSupport: announce } =
-        require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+      const { announceNodeSupport: announce } = freshNodeSupport();
       const env: NodeJS.ProcessEnv = {};
       const lines: string[] = [];
       announce((line) => lines.push(line), env, "v20.20.2");
@@ -33,16 +38,14 @@ describe("Node.js support: one line of ours instead of the AWS SDK's warning", (
 
   test("nothing on a supported Node, and nothing of ours when the user set the SDK's switch", () => {
     jest.isolateModules(() => {
-      const { announceNodeSupport: announce } =
-        require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+      const { announceNodeSupport: announce } = freshNodeSupport();
       const env: NodeJS.ProcessEnv = {};
       const lines: string[] = [];
       announce((line) => lines.push(line), env, "v22.12.0");
       expect([lines, env]).toEqual([[], {}]);
     });
     jest.isolateModules(() => {
-      const { announceNodeSupport: announce } =
-        require("../tools/shared/node-support") as typeof import("../tools/shared/node-support");
+      const { announceNodeSupport: announce } = freshNodeSupport();
       const env: NodeJS.ProcessEnv = { [SDK_NODE_WARNING_SWITCH]: "false" };
       const lines: string[] = [];
       announce((line) => lines.push(line), env, "v20.20.2");

@@ -40,9 +40,9 @@ const receiveOnce = (...ids: string[]): Handler => {
   };
 };
 const acceptAll: Handler = (input) => ({
-  Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id, MessageId: `copy-${e.Id}-${Math.random()}` })),
+  Successful: input.Entries.map((e) => ({ Id: e.Id, MessageId: `copy-${e.Id}-${Math.random()}` })),
 });
-const okAll: Handler = (input) => ({ Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) });
+const okAll: Handler = (input) => ({ Successful: input.Entries.map((e) => ({ Id: e.Id })) });
 
 let folder: string;
 let env: Record<string, string>;
@@ -215,7 +215,7 @@ test("--in-doubt delivered: the original is deleted without a copy, counted as c
   expect(
     sqs.calls
       .filter((c) => c.command === "DeleteMessageBatchCommand")
-      .flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle)),
+      .flatMap((c) => c.input.Entries.map((e) => e.ReceiptHandle)),
   ).toEqual(["rh-a"]);
   expect(journalState().inDoubt.size).toBe(0);
 });
@@ -257,7 +257,7 @@ test("Ctrl-C: the current call finishes and the accepted copies' originals are d
   expect(
     sqs.calls
       .filter((c) => c.command === "DeleteMessageBatchCommand")
-      .flatMap((c) => c.input.Entries.map((e: { ReceiptHandle: string }) => e.ReceiptHandle)),
+      .flatMap((c) => c.input.Entries.map((e) => e.ReceiptHandle)),
   ).toEqual(["rh-a", "rh-b"]);
   expect(sqs.calls.filter((c) => c.command === "ReceiveMessageCommand")).toHaveLength(1); // no receive after the stop
   expect(process.listenerCount("SIGINT")).toBe(listeners); // its Ctrl-C handler is gone

@@ -218,7 +218,7 @@ describe("RedriveJournal", () => {
       .readFileSync(journalFile(), "utf8")
       .split("\n")
       .filter((l) => l !== "")
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l) as unknown);
 
   test("a fresh journal finds nothing, writes one empty state line, then one line per call", () => {
     const journal = RedriveJournal.open(folder, DLQ_ARN, NOW);

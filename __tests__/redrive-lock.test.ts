@@ -47,6 +47,25 @@ function thrown(fn: () => unknown): DlqError {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/**
+ * Node's own `fs` module object: the one a freshly loaded module reads, so a spy on it is seen
+ * there (the test's `import * as fs` is an interop copy).
+ */
+function nodeFsModule(): typeof fs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, not the import's copy
+  return require("fs") as typeof fs;
+}
+
+/** A fresh copy of the lock module, which takes the `fs` it sees (and any spy on it) when it loads. */
+function freshLockModule(): typeof import("../tools/dlq/redrive-lock") {
+  let loaded: typeof import("../tools/dlq/redrive-lock") | undefined;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- only a require inside isolateModules loads the module anew
+    loaded = require("../tools/dlq/redrive-lock") as typeof import("../tools/dlq/redrive-lock");
+  });
+  return loaded!;
+}
+
 test("a second acquire while the lock is held refuses with exit 5, naming pid, host, user, since, how long ago and the lock path", () => {
   const notices: string[] = [];
   const lock = acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l));
@@ -129,7 +148,7 @@ test("a lock naming a live pid of this host with the same start time (or none) i
   const notices: string[] = [];
   expect(thrown(() => acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)))).toMatchObject({
     exitCode: EXIT.busy,
-    message: expect.stringContaining(`pid ${process.ppid} on`),
+    message: expect.stringContaining(`pid ${process.ppid} on`) as string,
   });
   expect(notices).toEqual([]);
   expect(JSON.parse(fs.readFileSync(lockFile, "utf8"))).toMatchObject({ pid: process.ppid, since });
@@ -204,23 +223,23 @@ test("a live hold put in place while a stale one is being cleared is put back, n
   });
   // The module under test sees `fs` as a copy of Node's module taken when it loads: spy on
   // Node's own module, then load a fresh copy of the lock module.
-  const nodeFs = require("fs") as typeof fs;
+  const nodeFs = nodeFsModule();
   const realRename = nodeFs.renameSync;
   const spy = jest.spyOn(nodeFs, "renameSync").mockImplementation((from, to) => {
     if (from === lockFile && String(to).includes(".stale.")) fs.writeFileSync(lockFile, live); // the other run got there first
     return realRename(from, to);
   });
   try {
-    let lockModule: typeof import("../tools/dlq/redrive-lock") | undefined;
-    jest.isolateModules(() => {
-      lockModule = require("../tools/dlq/redrive-lock");
-    });
+    const lockModule = freshLockModule();
     const notices: string[] = [];
     const error = thrown(() =>
-      lockModule!.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)),
+      lockModule.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)),
     );
     expect(spy).toHaveBeenCalled();
-    expect(error).toMatchObject({ exitCode: EXIT.busy, message: expect.stringContaining(`pid ${process.ppid} on`) });
+    expect(error).toMatchObject({
+      exitCode: EXIT.busy,
+      message: expect.stringContaining(`pid ${process.ppid} on`) as string,
+    });
     expect(notices).toEqual([]);
     expect(fs.readFileSync(lockFile, "utf8")).toBe(live);
   } finally {
@@ -248,7 +267,11 @@ test("five processes acquiring at the same moment: exactly one takes the lock, f
         ["-r", "./scripts/register-ts.js", "-e", script],
         { cwd: ROOT, timeout: 20_000 },
         (error, stdout, stderr) =>
-          error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim())),
+          error
+            ? reject(new Error(`${error.message}\n${stderr}`))
+            : resolve(
+                JSON.parse(stdout.trim()) as { won: boolean; exit?: number; message?: string; notices: string[] },
+              ),
       ),
     );
   const results = await Promise.all(Array.from({ length: 5 }, runOne));
@@ -275,21 +298,18 @@ test("a live hold put in place while an unreadable lock file is being cleared is
     since: new Date().toISOString(),
     command: "redrive",
   });
-  const nodeFs = require("fs") as typeof fs;
+  const nodeFs = nodeFsModule();
   const realRename = nodeFs.renameSync;
   const spy = jest.spyOn(nodeFs, "renameSync").mockImplementation((from, to) => {
     if (from === lockFile && String(to).includes(".stale.")) fs.writeFileSync(lockFile, live);
     return realRename(from, to);
   });
   try {
-    let lockModule: typeof import("../tools/dlq/redrive-lock") | undefined;
-    jest.isolateModules(() => {
-      lockModule = require("../tools/dlq/redrive-lock");
-    });
+    const lockModule = freshLockModule();
     const notices: string[] = [];
     let error: unknown;
     try {
-      lockModule!.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)).release();
+      lockModule.acquireRedriveLock(folder, DLQ_ARN, DLQ_NAME, "redrive", (l) => notices.push(l)).release();
     } catch (e) {
       error = e;
     }
@@ -298,7 +318,10 @@ test("a live hold put in place while an unreadable lock file is being cleared is
       notices: [],
       lock: live,
     });
-    expect(error).toMatchObject({ exitCode: EXIT.busy, message: expect.stringContaining(`pid ${process.ppid} on`) });
+    expect(error).toMatchObject({
+      exitCode: EXIT.busy,
+      message: expect.stringContaining(`pid ${process.ppid} on`) as string,
+    });
   } finally {
     spy.mockRestore();
   }

@@ -195,18 +195,20 @@ class Scenario {
   }
 }
 
+type JournalRecord = { t: string; ids?: string[]; [key: string]: unknown };
+
 /** The journal's records after its last compaction (a run's own records), parsed; torn lines skipped. */
-function journalRecords(file: string): { t: string; ids?: string[]; [key: string]: unknown }[] {
+function journalRecords(file: string): JournalRecord[] {
   let text: string;
   try {
     text = fs.readFileSync(file, "utf8");
   } catch {
     return [];
   }
-  const records = [];
+  const records: JournalRecord[] = [];
   for (const line of text.split("\n")) {
     try {
-      records.push(JSON.parse(line));
+      records.push(JSON.parse(line) as JournalRecord);
     } catch {
       // a line being written
     }
@@ -602,10 +604,12 @@ describe("kill -9 while the endpoint is frozen, at several points, then rerun: e
     const chains = [standardChain, standardReceiveChain, fifoChain, fifoAfterWindow];
     const results = await Promise.allSettled(chains.map((chain) => chain(report)));
     console.log(`kill points:\n${report.join("\n")}`);
-    const failures = results.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => r.reason);
+    const failures = results
+      .filter((r): r is PromiseRejectedResult => r.status === "rejected")
+      .map((r) => r.reason as Error);
     if (failures.length > 0) {
       dumpRuns(scenarios.filter((s) => ["kstd", "krecv", "kfifo", "klate"].includes(s.service)));
-      throw new Error(failures.map((e: Error) => e.message).join("\n\n=====\n\n"));
+      throw new Error(failures.map((e) => e.message).join("\n\n=====\n\n"));
     }
     // Each queue type had a kill while SQS was taking the copies.
     expect(report.filter((l) => /^kstd .*kill -9 while blocked on SendMessageBatch/.test(l))).toHaveLength(1);

@@ -120,14 +120,16 @@ describe("npm run dlq against an emulated standard worker", () => {
   test("peek shows messages with receive count, first-sent time, body and attributes, and leaves them there", async () => {
     const result = await cli("shop", "peek", "-n", "3", "--json");
     expect(result.code).toBe(0);
-    const rows = JSON.parse(result.out);
+    const rows = JSON.parse(result.out) as Record<string, unknown>[];
     expect(rows).toHaveLength(3);
     expect(rows[0]).toEqual({
-      id: expect.any(String),
-      receiveCount: expect.any(Number),
-      firstSent: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
-      body: expect.stringMatching(/^\{"order":\d\}$/),
-      attributes: expect.objectContaining({ tenant: expect.objectContaining({ DataType: "String" }) }),
+      id: expect.any(String) as string,
+      receiveCount: expect.any(Number) as number,
+      firstSent: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
+      body: expect.stringMatching(/^\{"order":\d\}$/) as string,
+      attributes: expect.objectContaining({
+        tenant: expect.objectContaining({ DataType: "String" }) as object,
+      }) as object,
     });
     expect(await queueDepth(sqs, pair.dlqUrl)).toBe(5);
     const visible = (
@@ -154,7 +156,7 @@ describe("npm run dlq against an emulated standard worker", () => {
     );
     expect(Messages).toHaveLength(5);
     for (const m of Messages) {
-      const order = JSON.parse(m.Body!).order;
+      const { order } = JSON.parse(m.Body!) as { order: number };
       expect(m.MessageAttributes?.tenant).toMatchObject({ DataType: "String", StringValue: `t${order}` });
       expect(Buffer.from(m.MessageAttributes!.blob.BinaryValue!)).toEqual(Buffer.from([order, 255]));
     }
@@ -206,7 +208,7 @@ describe("npm run dlq on FIFO queues", () => {
       }),
     );
     const received = Messages.map((m) => ({
-      n: JSON.parse(m.Body!).n as number,
+      n: (JSON.parse(m.Body!) as { n: number }).n,
       group: m.Attributes?.MessageGroupId,
       dedup: m.Attributes?.MessageDeduplicationId,
     }));
@@ -323,7 +325,10 @@ describe("npm run dlq send", () => {
       "--attribute",
       "trace=x=1",
     );
-    expect(result).toMatchObject({ code: 0, out: expect.stringMatching(/^sent message \S+ to .*mail-queue$/) });
+    expect(result).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^sent message \S+ to .*mail-queue$/) as string,
+    });
     const { Messages = [] } = await sqs.send(
       new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MessageAttributeNames: ["All"], WaitTimeSeconds: 1 }),
     );
@@ -336,7 +341,7 @@ describe("npm run dlq send", () => {
     await makePair("fifomail", true);
     expect(await cli("mail", "send", "--body", "not json")).toMatchObject({
       code: 2,
-      err: expect.stringContaining("the message body is not JSON"),
+      err: expect.stringContaining("the message body is not JSON") as string,
     });
     expect(await cli("fifomail", "send", "--body", "{}")).toMatchObject({
       code: 2,
@@ -384,7 +389,9 @@ describe("npm run dlq logs", () => {
     });
     expect(await cli("silent", "logs", "--since", "yesterday")).toMatchObject({
       code: 2,
-      err: expect.stringContaining('--since must be a duration such as 30s, 15m, 2h or 1d (given "yesterday")'),
+      err: expect.stringContaining(
+        '--since must be a duration such as 30s, 15m, 2h or 1d (given "yesterday")',
+      ) as string,
     });
   });
 });
@@ -464,7 +471,7 @@ describe("a client-side redrive killed half-way (kill -9) and run again", () => 
       },
     );
     await new Promise<void>((resolve, reject) => {
-      child.stderr!.on("data", (chunk: Buffer) => {
+      child.stderr.on("data", (chunk: Buffer) => {
         if (chunk.toString().includes("redrive (client side):")) {
           child.kill("SIGKILL");
           resolve();
@@ -490,7 +497,7 @@ describe("a client-side redrive killed half-way (kill -9) and run again", () => 
         new ReceiveMessageCommand({ QueueUrl: pair.queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600 }),
       );
       if (Messages.length === 0) break;
-      for (const m of Messages) moved.add(JSON.parse(m.Body!).i);
+      for (const m of Messages) moved.add((JSON.parse(m.Body!) as { i: number }).i);
     }
     expect(moved.size).toBe(total); // every message reached the queue (a standard queue may hold a copy twice)
     expect(await queueDepth(sqs, pair.dlqUrl)).toBe(0);

@@ -32,7 +32,8 @@ interface Run {
 
 /** The environment without SQS_WORKER_STAGE: the stacks here are synthesized without a stage. */
 function withoutStage(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { SQS_WORKER_STAGE: _stage, ...rest } = env;
+  const rest = { ...env };
+  delete rest.SQS_WORKER_STAGE;
   return rest;
 }
 

@@ -1,4 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SqsCommand, SqsInput } from "./stub-sqs";
 
 /** One message of a {@link FakeSqsQueue}. */
 interface FakeMessage {
@@ -42,12 +43,11 @@ export class FakeSqsQueue {
   /** The client to hand the runner. */
   get client(): SQSClient {
     return {
-      send: async (command: { constructor: { name: string }; input: Record<string, any> }) =>
-        this.answer(command.constructor.name, command.input),
+      send: async (command: SqsCommand) => this.answer(command.constructor.name, command.input),
     } as unknown as SQSClient;
   }
 
-  private async answer(name: string, input: Record<string, any>): Promise<unknown> {
+  private async answer(name: string, input: SqsInput): Promise<unknown> {
     switch (name) {
       case "GetQueueAttributesCommand":
         return {
@@ -71,8 +71,8 @@ export class FakeSqsQueue {
       }
       case "DeleteMessageBatchCommand":
         return {
-          Successful: input.Entries.filter((e: { ReceiptHandle: string }) => this.remove(e.ReceiptHandle)).map(
-            (e: { Id: string }) => ({ Id: e.Id }),
+          Successful: input.Entries.filter((e) => e.ReceiptHandle !== undefined && this.remove(e.ReceiptHandle)).map(
+            (e) => ({ Id: e.Id }),
           ),
         };
       case "ChangeMessageVisibilityBatchCommand":
@@ -80,7 +80,7 @@ export class FakeSqsQueue {
           const message = this.messages.find((m) => m.receiptHandle === entry.ReceiptHandle);
           if (message && entry.VisibilityTimeout === 0) message.visible = true;
         }
-        return { Successful: input.Entries.map((e: { Id: string }) => ({ Id: e.Id })) };
+        return { Successful: input.Entries.map((e) => ({ Id: e.Id })) };
       default:
         throw new Error(`FakeSqsQueue does not answer ${name}`);
     }

@@ -1,4 +1,5 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { SqsCommand, SqsInput } from "./stub-sqs";
 
 /**
  * An in-memory SQS with the semantics the client-side redrive depends on: visibility timeouts and
@@ -58,8 +59,9 @@ export class FakeSqs {
   /** A client whose `send` runs against this fake (and crashes where told). */
   client(): SQSClient {
     return {
-      send: (command: { constructor: { name: string }; input: Record<string, any> }) =>
-        this.send(command.constructor.name, command.input),
+      // The executor runs at once: a crash is the call's rejection, thrown when the call is sent.
+      send: (command: SqsCommand) =>
+        new Promise((resolve) => resolve(this.send(command.constructor.name, command.input))),
     } as unknown as SQSClient;
   }
 
@@ -81,7 +83,7 @@ export class FakeSqs {
     return message;
   }
 
-  private async send(name: string, input: Record<string, any>): Promise<unknown> {
+  private send(name: string, input: SqsInput): unknown {
     if (this.crashed) throw new Crash();
     this.calls.push(name);
     const n = this.calls.length;
@@ -97,7 +99,7 @@ export class FakeSqs {
     return answer;
   }
 
-  private apply(name: string, input: Record<string, any>): unknown {
+  private apply(name: string, input: SqsInput): unknown {
     const queue = this.queues.get(input.QueueUrl)!;
     const visible = (m: FakeMessage) => m.invisibleUntil <= this.now;
     switch (name) {
@@ -137,10 +139,10 @@ export class FakeSqs {
         };
       }
       case "SendMessageBatchCommand": {
-        const Successful = input.Entries.map((entry: Record<string, any>) => {
+        const Successful = input.Entries.map((entry) => {
           const seen = entry.MessageDeduplicationId ? queue.deduplicated.get(entry.MessageDeduplicationId) : undefined;
           if (seen && this.now - seen.at < this.dedupWindowMs) return { Id: entry.Id, MessageId: seen.id };
-          const message = this.add(queue.url, entry.MessageBody, {
+          const message = this.add(queue.url, entry.MessageBody ?? "", {
             group: entry.MessageGroupId,
             dedup: entry.MessageDeduplicationId,
             attributes: entry.MessageAttributes,
