@@ -7,6 +7,7 @@ import {
 import { queueCounters, type QueueCounters } from "../shared/queue-depth";
 import { DlqError, EXIT } from "./errors";
 import type { WorkerQueues } from "./resolve";
+import { inSqsBatches, SQS_BATCH_LIMIT } from "../shared/sqs-batches";
 
 /** The most messages one `peek` shows (`-n` beyond it is a usage error): they are all held invisible until the end. */
 export const MAX_PEEK = 1000;
@@ -83,7 +84,7 @@ export async function peekMessages(
         shortBecause = "budget";
         break;
       }
-      const asked = Math.min(10, max - held.size);
+      const asked = Math.min(SQS_BATCH_LIMIT, max - held.size);
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: url,
@@ -133,11 +134,10 @@ export async function peekMessages(
   };
 }
 
-/** Makes `messages` visible again at once (visibility 0), 10 per call; returns how many it could not release. */
+/** Makes `messages` visible again at once (visibility 0), a batch per call; returns how many it could not release. */
 async function release(sqs: SQSClient, url: string, messages: readonly Message[]): Promise<number> {
   let failed = 0;
-  for (let i = 0; i < messages.length; i += 10) {
-    const batch = messages.slice(i, i + 10);
+  for (const batch of inSqsBatches(messages)) {
     try {
       const { Failed = [] } = await sqs.send(
         new ChangeMessageVisibilityBatchCommand({

@@ -18,6 +18,7 @@ import type { RedriveJournal } from "./journal";
 import type { Progress } from "./operations";
 import type { WorkerQueues } from "./resolve";
 import { carriesOriginalId, copyEntry, splitIntoBatches } from "./send-batches";
+import { inSqsBatches, SQS_BATCH_LIMIT } from "../shared/sqs-batches";
 
 /** How long a received DLQ message stays hidden: covers one batch's send and delete; a stopped run's messages return this soon. */
 export const REDRIVE_VISIBILITY_SECONDS = 30;
@@ -173,8 +174,7 @@ class ClientSideRedrive {
       );
     }
     const deletedNow = new Set<string>();
-    for (let i = 0; i < withHandle.length; i += 10) {
-      const chunk = withHandle.slice(i, i + 10);
+    for (const chunk of inSqsBatches(withHandle)) {
       const result = await this.sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: this.queues.dlqUrl,
@@ -269,7 +269,7 @@ class ClientSideRedrive {
         EXIT.empty,
       );
     }
-    const perReceive = Math.min(10, this.options.maxPerSecond ?? 10);
+    const perReceive = Math.min(SQS_BATCH_LIMIT, this.options.maxPerSecond ?? SQS_BATCH_LIMIT);
     let idleSince: number | undefined;
     try {
       while (this.handled() < this.tally.target && !this.stopped()) {
@@ -471,8 +471,7 @@ class ClientSideRedrive {
    * them anyway); the journal records only what SQS confirmed, so the next run releases the rest.
    */
   private async release(messages: readonly (readonly [string, string])[]): Promise<void> {
-    for (let i = 0; i < messages.length; i += 10) {
-      const chunk = messages.slice(i, i + 10);
+    for (const chunk of inSqsBatches(messages)) {
       for (const [id] of chunk) this.holding.delete(id);
       const result = await this.sqs
         .send(

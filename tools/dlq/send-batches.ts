@@ -1,13 +1,14 @@
 import { createHash } from "crypto";
 import type { Message, MessageAttributeValue, SendMessageBatchRequestEntry } from "@aws-sdk/client-sqs";
 import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../../lambda-src/worker-settings";
+import { SQS_BATCH_LIMIT } from "../shared/sqs-batches";
 
 /**
  * SQS's limits for one SendMessageBatch call: 10 entries, and 1 MiB for all their bodies and
  * attributes together (the same as for one message, since 2025).
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
  */
-export const MAX_BATCH_ENTRIES = 10;
+export const MAX_BATCH_ENTRIES = SQS_BATCH_LIMIT;
 export const MAX_BATCH_BYTES = 1024 * 1024;
 
 /** The size SQS counts for one message: its body plus each attribute's name, type and value. */

@@ -25,6 +25,7 @@ import {
 import { toSqsEvent } from "./sqs-event";
 import type { DeployedWorkerConfig } from "./stack-config";
 import { checkZipMatchesStack } from "./zip-hash";
+import { inSqsBatches } from "../shared/sqs-batches";
 
 /** Counters of what the runner did, for logs and tests. */
 export interface RunnerStats extends RunCounts {
@@ -206,10 +207,8 @@ export class LocalRunner {
   /** With `releaseFailed`, makes `failed` visible again now; a failure to do so is only logged (the timeout releases them anyway). */
   private async release(failed: readonly Message[]): Promise<void> {
     if (!this.options.releaseFailed) return;
-    for (let i = 0; i < failed.length; i += 10) {
-      const entries = failed
-        .slice(i, i + 10)
-        .map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+    for (const batch of inSqsBatches(failed)) {
+      const entries = batch.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
       try {
         await this.options.sqs.send(
           new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.options.queueUrl, Entries: entries }),
@@ -286,8 +285,7 @@ export class LocalRunner {
       this.noteFailures(failed, outcome, "no reason logged");
       await this.release(failed);
       const succeeded = messages.filter((m) => !verdict.failedIds.has(m.MessageId ?? ""));
-      for (let i = 0; i < succeeded.length; i += 10) {
-        const chunk = succeeded.slice(i, i + 10);
+      for (const chunk of inSqsBatches(succeeded)) {
         try {
           const result = await sqs.send(
             new DeleteMessageBatchCommand({
