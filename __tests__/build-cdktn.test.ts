@@ -8,6 +8,7 @@ import { makeTempDir, removeDir } from "./helpers/synth";
 // type-checks and synthesizes the result in a real cdktn app; these tests pin the rewrite itself.
 
 const ROOT = path.resolve(__dirname, "..");
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS script without declarations: the cast says what the tests call
 const buildCdktn = require("../scripts/build-cdktn.js") as {
   rewrite(text: string, fromFile: string, toFile: string, sourceRoot?: string, targetRoot?: string): string;
   cdktfSpecifiers(text: string): string[];
@@ -16,6 +17,11 @@ const SOURCE = path.join("/pkg", "dist", "modules");
 const TARGET = path.join("/pkg", "dist", "cdktn", "modules");
 const rewriteAt = (text: string, file = "sqs-worker/x.js") =>
   buildCdktn.rewrite(text, path.join(SOURCE, file), path.join(TARGET, file), SOURCE, TARGET);
+
+/** What the rewritten bound-provider.js exports. */
+type RewrittenBoundProvider = {
+  boundProvider(): { bindings: string; bindingsVersion: string; awsVersion: string };
+};
 
 /** Compiled JavaScript of a source file under modules/, as tsc -p tsconfig.build.json writes it. */
 function compiled(relative: string): string {
@@ -86,9 +92,7 @@ describe("the bound provider in the CDK Terrain build", () => {
   afterEach(() => removeDir(dir));
 
   /** The cdktn build's bound-provider.js in a package at `dir`, loaded fresh. */
-  function loadRewrittenBoundProvider(): {
-    boundProvider(): { bindings: string; bindingsVersion: string; awsVersion: string };
-  } {
+  function loadRewrittenBoundProvider(): RewrittenBoundProvider {
     const from = path.join(dir, "dist", "modules", "sqs-worker", "bound-provider.js");
     const to = path.join(dir, "dist", "cdktn", "modules", "sqs-worker", "bound-provider.js");
     const text = buildCdktn.rewrite(
@@ -100,7 +104,8 @@ describe("the bound provider in the CDK Terrain build", () => {
     );
     fs.mkdirSync(path.dirname(to), { recursive: true });
     fs.writeFileSync(to, text);
-    return require(to);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a file written by the test, loaded at run time
+    return require(to) as RewrittenBoundProvider;
   }
 
   test("reads which hashicorp/aws version @cdktn/provider-aws targets, and names it", () => {

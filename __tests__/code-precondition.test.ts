@@ -12,7 +12,11 @@ import { prepareTerraform, terraformOk, terraformRun } from "./helpers/terraform
 
 describe("the function's precondition on its zip", () => {
   const json = synthService("orders");
-  const fn = onlyResource(json, "aws_lambda_function");
+  const fn = onlyResource(json, "aws_lambda_function") as {
+    lifecycle: { precondition: unknown };
+    filename: string;
+    source_code_hash: string;
+  };
 
   test("compares filebase64sha256 of the function's own filename with its source_code_hash", () => {
     expect(fn.lifecycle.precondition).toEqual([
@@ -75,7 +79,7 @@ maybe.each(["json", "hcl"] as const)("terraform plan of a %s stack (mocked AWS, 
   }
 
   test("passes with the zip synth wrote", async () => {
-    expect(await plan()).toEqual({ passed: true, output: expect.stringContaining("1 passed, 0 failed") });
+    expect(await plan()).toEqual({ passed: true, output: expect.stringContaining("1 passed, 0 failed") as string });
   }, 30_000);
 
   test("fails with the one line when the zip was replaced after synth", async () => {

@@ -1,4 +1,10 @@
-import { onlyResource, resourceWhere, resources, synthService } from "./helpers/synth";
+import { onlyResource, resourceWhere, resources, synthService, type TerraformJson } from "./helpers/synth";
+
+/** The environment variables of a stack's only function. */
+function variablesOf(json: TerraformJson): Record<string, string> | undefined {
+  const fn = onlyResource(json, "aws_lambda_function") as { environment?: { variables?: Record<string, string> } };
+  return fn.environment?.variables;
+}
 
 describe("a FIFO worker", () => {
   const json = synthService("ledger", { queue: { fifo: true, contentBasedDeduplication: true } });
@@ -22,11 +28,11 @@ describe("a FIFO worker", () => {
   });
 
   test("tells the worker the maxReceiveCount, so a message on its last receive does not take its group's later messages to the DLQ", () => {
-    expect(onlyResource(json, "aws_lambda_function").environment.variables).toMatchObject({
+    expect(variablesOf(json)).toMatchObject({
       SQS_WORKER_MAX_RECEIVE_COUNT: "3",
     });
     const five = synthService("ledger5", { queue: { fifo: true }, deadLetterQueue: { maxReceiveCount: 5 } });
-    expect(onlyResource(five, "aws_lambda_function").environment.variables).toMatchObject({
+    expect(variablesOf(five)).toMatchObject({
       SQS_WORKER_MAX_RECEIVE_COUNT: "5",
     });
   });
@@ -34,7 +40,7 @@ describe("a FIFO worker", () => {
   test("alarms on the FIFO dead-letter queue", () => {
     expect(
       resourceWhere(json, "aws_cloudwatch_metric_alarm", "alarm_name", "ledger-dlq-not-empty").body.dimensions,
-    ).toEqual({ QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_/) });
+    ).toEqual({ QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.Worker_DeadLetterQueue_/) as string });
   });
 });
 
@@ -42,9 +48,7 @@ describe("a standard worker", () => {
   const json = synthService("plain");
 
   test("does not get the FIFO plumbing's maxReceiveCount variable", () => {
-    expect(
-      onlyResource(json, "aws_lambda_function").environment?.variables?.SQS_WORKER_MAX_RECEIVE_COUNT,
-    ).toBeUndefined();
+    expect(variablesOf(json)?.SQS_WORKER_MAX_RECEIVE_COUNT).toBeUndefined();
   });
 
   test("writes neither fifo_queue nor content_based_deduplication", () => {

@@ -3,6 +3,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { Context, SQSEvent } from "aws-lambda";
+import type { SqsWorkerHandler } from "../lambda-src/worker";
 import { bundleLambda } from "../modules/internal";
 import { createReproducibleZip } from "../modules/sqs-worker/reproducible-zip";
 import { synthApp, tempDirsRemovedAfterAll } from "./helpers/synth";
@@ -35,8 +37,8 @@ describe("the worker bundle, read by unzip", () => {
     const bundle = bundleLambda(ORDERS_ENTRY, tempDir("out-run"));
     const dir = tempDir("extracted");
     execFileSync("unzip", ["-q", bundle.zipPath, "-d", dir]);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { handler } = require(path.join(dir, "index.js"));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the extracted bundle, a file known only at run time
+    const { handler } = require(path.join(dir, "index.js")) as { handler: SqsWorkerHandler };
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     const response = await handler(
       {
@@ -54,10 +56,10 @@ describe("the worker bundle, read by unzip", () => {
             attributes: {},
           },
         ],
-      },
-      { functionName: "orders-worker" },
+      } as SQSEvent,
+      { functionName: "orders-worker" } as Context,
     );
-    const logged = log.mock.calls.map((call) => call[0]);
+    const logged = log.mock.calls.map((call) => String(call[0]));
     log.mockRestore();
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: "m2" }] });
     expect(logged).toEqual([expect.stringContaining('"event":"order-accepted","orderId":"o-1"')]);
@@ -109,10 +111,10 @@ const sha256Of = (file: string) => createHash("sha256").update(fs.readFileSync(f
 
 /** Every Lambda zip of a synthesized stack folder, with the source_code_hash its function names. */
 function assetsAndHashes(stackDir: string): { file: string; sha256Hex: string; declared: string }[] {
-  const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
-  return Object.values(
-    json.resource.aws_lambda_function as Record<string, { filename: string; source_code_hash: string }>,
-  ).map((fn) => ({
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8")) as {
+    resource: { aws_lambda_function: Record<string, { filename: string; source_code_hash: string }> };
+  };
+  return Object.values(json.resource.aws_lambda_function).map((fn) => ({
     file: fn.filename,
     sha256Hex: sha256Of(path.join(stackDir, fn.filename)),
     declared: Buffer.from(fn.source_code_hash, "base64").toString("hex"),
@@ -134,7 +136,9 @@ describe("a planted zip never ships", () => {
       const out = tempDir("synth-planted");
       synthInProcess(out, {});
       const orders = assetsAndHashes(path.join(out, "stacks", "orders"));
-      expect(orders).toEqual([{ file: expect.any(String), sha256Hex: real.sha256Hex, declared: real.sha256Hex }]);
+      expect(orders).toEqual([
+        { file: expect.any(String) as string, sha256Hex: real.sha256Hex, declared: real.sha256Hex },
+      ]);
     } finally {
       fs.rmSync(path.dirname(legacy), { recursive: true, force: true });
     }

@@ -155,7 +155,7 @@ describe("the handler export, read without running the entry", () => {
       ]),
     );
     for (const [file, , expected] of handlerFixtures("refused"))
-      expect({ file, expected }).toEqual({ file, expected: expect.any(String) });
+      expect({ file, expected }).toEqual({ file, expected: expect.any(String) as string });
   });
 
   test.each(handlerFixtures("refused"))("refuses %s, in one line naming what it exports", (_, entry, expected) => {

@@ -50,7 +50,7 @@ describe("sqs-worker-cdktf/register", () => {
     expect(manifest.exports["./register"]).toBe("./register.js");
     expect(manifest.files).toContain("register.js");
     expect(require.resolve("sqs-worker-cdktf/register", { paths: [ROOT] })).toBe(REGISTER);
-    expect(JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).app).toBe(
+    expect((JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")) as { app: string }).app).toBe(
       "node -r sqs-worker-cdktf/register main.ts",
     );
   });
@@ -109,7 +109,9 @@ describe("sqs-worker-cdktf/register", () => {
       "main.ts": `import { x } from "@lib/x";\nconsole.log(x);`,
       "lib/x.ts": `export const x = 1;`,
     });
-    await expect(runApp(app)).rejects.toMatchObject({ stderr: expect.stringContaining("Cannot find module '@lib/x'") });
+    await expect(runApp(app)).rejects.toMatchObject({
+      stderr: expect.stringContaining("Cannot find module '@lib/x'") as string,
+    });
   });
 
   describe("its transpile cache (node_modules/.cache/sqs-worker-cdktf/ts of the app the package is installed in)", () => {

@@ -41,9 +41,10 @@ describe("a stack folder", () => {
   });
 
   test("the provider lock pins the provider version @cdktf/provider-aws binds, with hashes for every platform", () => {
-    const bound = JSON.parse(
+    const manifest = JSON.parse(
       fs.readFileSync(path.join(ROOT, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"),
-    ).cdktf.provider;
+    ) as { cdktf: { provider: { name: string; version: string } } };
+    const bound = manifest.cdktf.provider;
     expect(bound.name).toBe("registry.terraform.io/hashicorp/aws");
     expect(AWS_PROVIDER_LOCK).toContain(
       `provider "${bound.name}" {\n  version     = "${bound.version}"\n  constraints = "${bound.version}"\n`,

@@ -67,7 +67,7 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
   });
 
   test("names every service's stack <stage>-<service>, prefixes its names and separates its S3 state key", () => {
-    const app = Testing.app() as App;
+    const app = Testing.app();
     const [stack] = addServiceStacks(
       app,
       { orders: withEntry({}) },
@@ -81,7 +81,7 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
 
   test("an empty SQS_WORKER_STAGE is no stage", () => {
     const [stack] = addServiceStacks(
-      Testing.app() as App,
+      Testing.app(),
       { orders: withEntry({}) },
       settingsFromEnv({ SQS_WORKER_STAGE: "" }),
     );
@@ -89,7 +89,7 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
   });
 
   test("does not override a service's own namePrefix, which keeps naming its state", () => {
-    const app = Testing.app() as App;
+    const app = Testing.app();
     const [stack] = addServiceStacks(
       app,
       { orders: withEntry<TestWorkerProps>({ namePrefix: "blue-" }) },
@@ -104,7 +104,7 @@ describe("the app's stage (SQS_WORKER_STAGE)", () => {
   test("refuses a stage ServiceStack refuses, for every service", () => {
     expect(() =>
       addServiceStacks(
-        Testing.app() as App,
+        Testing.app(),
         { orders: withEntry({}), billing: withEntry({}) },
         settingsFromEnv({ SQS_WORKER_STAGE: "dev!" }),
       ),
@@ -125,7 +125,7 @@ describe("dev and prod of one service in one app", () => {
   const temp = tempDirsRemovedAfterAll();
   const worker = withEntry({});
   const build = (backend: ServiceStackProps["backend"] = { kind: "local" }) => {
-    const app = Testing.app() as App;
+    const app = Testing.app();
     const stacks = ["dev", "prod"].map(
       (stage) => new ServiceStack(app, "invoices", { stage, region: "eu-west-1", backend, worker }),
     );
@@ -145,7 +145,7 @@ describe("dev and prod of one service in one app", () => {
   });
 
   test("name the stack, not only the service, in a config error: per-stage settings show which stage is wrong", () => {
-    const app = Testing.app() as App;
+    const app = Testing.app();
     new ServiceStack(app, "invoices", { stage: "dev", region: "eu-west-1", worker });
     const prod = () =>
       new ServiceStack(app, "invoices", {
@@ -193,7 +193,7 @@ describe("dev and prod of one service in one app", () => {
   });
 
   test("without a stage, nothing changes: the stack id is the service, no Stage tag, no prefix", () => {
-    const app = Testing.app() as App;
+    const app = Testing.app();
     const stack = new ServiceStack(app, "invoices", { region: "eu-west-1", worker });
     const json = JSON.parse(Testing.synth(stack)) as TerraformJson;
     expect(stack.node.id).toBe("invoices");
@@ -230,7 +230,7 @@ describe("dev and prod of one service in one app", () => {
   });
 
   test("the same stage twice is refused: cdktf refuses the stack id, the worker's check the names", () => {
-    const app = Testing.app() as App;
+    const app = Testing.app();
     new ServiceStack(app, "invoices", { stage: "dev", region: "us-east-1", worker });
     expect(() => new ServiceStack(app, "invoices", { stage: "dev", region: "us-east-1", worker })).toThrow(
       /There is already a Construct with name 'dev-invoices'/,

@@ -11,7 +11,7 @@ import {
   type ConfigErrorReporting,
 } from "../modules/app";
 import { SqsWorkerConfigError } from "../modules/sqs-worker/config-error";
-import { TEST_ENTRY } from "./helpers/props";
+import { TEST_ENTRY, withEntry } from "./helpers/props";
 import { makeTempDir, removeDir } from "./helpers/synth";
 
 // A config error reads as what to fix: its lines on stderr and exit code 1, no stack trace and no
@@ -159,9 +159,6 @@ describe("isSqsWorkerConfigError", () => {
 });
 
 test("an app with several broken services reports every one's violations in one error, not only the first's", () => {
-  const { App } = require("cdktf") as typeof import("cdktf");
-  const { addServiceStacks } = require("../modules/app") as typeof import("../modules/app");
-  const { withEntry } = require("./helpers/props") as typeof import("./helpers/props");
   const broken = (seconds: number) => withEntry({ lambda: { timeoutSeconds: seconds } });
   let error: unknown;
   try {
@@ -173,10 +170,8 @@ test("an app with several broken services reports every one's violations in one 
   } catch (e) {
     error = e;
   }
-  const { SqsWorkerConfigError } =
-    require("../modules/sqs-worker/config-error") as typeof import("../modules/sqs-worker/config-error");
   expect(error).toBeInstanceOf(SqsWorkerConfigError);
-  const services = new Set((error as InstanceType<typeof SqsWorkerConfigError>).violations.map((v) => v.serviceName));
+  const services = new Set((error as SqsWorkerConfigError).violations.map((v) => v.serviceName));
   expect([...services].sort()).toEqual(["first", "second"]);
   expect((error as Error).message).toMatch(
     /^Invalid SqsWorker configuration \(\d+ problems\):\n {2}- first: lambda\.timeoutSeconds/,

@@ -15,7 +15,6 @@ const tool = prepareTerraform();
 const inCi = process.env.CI === "true";
 
 if (!tool.ok && !inCi) {
-  // eslint-disable-next-line no-console
   console.warn(`SKIPPED terraform validate: ${tool.reason}`);
 }
 
@@ -68,7 +67,9 @@ maybe("terraform validate", () => {
       cases.map(async ([stack, mode]) => {
         const dir = stacks[mode][stack];
         await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-        const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
+        const result = JSON.parse(
+          await terraformOk(tool, dir, ["validate", "-json", "-no-color"]),
+        ) as Validated["result"];
         validated.set(`${stack} ${mode}`, {
           lock: fs.readFileSync(path.join(dir, ".terraform.lock.hcl"), "utf8"),
           result,

@@ -42,9 +42,9 @@ const lane = (args, capture) =>
     child.on("exit", (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
   });
 
-const escape = (file) => file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const escapeRegExp = (file) => file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 Promise.all([
-  lane(["--testPathIgnorePatterns", "/node_modules/", ...WAITING.map(escape)], false),
+  lane(["--testPathIgnorePatterns", "/node_modules/", ...WAITING.map(escapeRegExp)], false),
   lane(["--runTestsByPath", ...WAITING], true),
 ]).then(([busy, waiting]) => {
   process.stderr.write(
