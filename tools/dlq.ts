@@ -2,27 +2,20 @@
  * sqs-worker dlq <service> <command> [options]      (here: npm run dlq -- <service> <command>;
  * the old `sqs-worker-dlq` bin is an alias)
  *
- * Commands:
- *   status                         counts of the queue and its DLQ, age of the oldest DLQ message, alarm state
- *   peek [-n 10] [--json]          show DLQ messages without removing them
- *   redrive [--max-per-second N]   move DLQ messages back with SQS's StartMessageMoveTask, with progress
- *   redrive --client-side          receive, send, delete in batches (keeps attributes and FIFO ids)
- *   cancel                         cancel a running redrive (CancelMessageMoveTask)
- *   purge [--yes]                  empty the DLQ (asks first; refuses without a terminal unless --yes)
- *   send [--body JSON|--file F]    send one JSON message to the service's queue (stdin without either)
- *   logs [--since 15m] [--follow]  the worker's recent log events
- * Every option and the exit codes: `sqs-worker dlq --help` (DLQ_CLI below); one command's
- * options: `sqs-worker dlq <service> <command> --help`.
+ * Operates a service's dead-letter queue. The commands (status, peek, redrive, cancel, purge,
+ * send, logs) are the rows of DLQ_COMMANDS below: each row's summary, its own options and its
+ * handler; --help, the options each command accepts and the dispatch are generated from it.
  */
 import * as fs from "fs";
 import * as readline from "readline";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { SQSClient, type SQSClientConfig } from "@aws-sdk/client-sqs";
 import {
   checkSubcommandOptions,
   CliUsageError,
+  type CliOption,
   helpText,
   integerOption,
   parseCli,
@@ -47,116 +40,198 @@ import { defaultOutdir, namePrefixOf, resolveStage, STAGE_OPTION, type StageChoi
 import { announceNodeSupport } from "./shared/node-support";
 import { docPath } from "./shared/package-docs";
 
-const COMMANDS = ["status", "peek", "redrive", "cancel", "purge", "send", "logs"] as const;
+/** What every command's handler is given: its parsed arguments, the resolved queues, a client per service. */
+interface DlqContext {
+  readonly args: Args;
+  readonly queues: WorkerQueues;
+  readonly sqs: SQSClient;
+  /** The region, endpoint and patience every client of this run is built with. */
+  readonly config: SQSClientConfig;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+}
+
+/** One command of `sqs-worker dlq <service>`: its line in --help, the options that are its own, what runs it. */
+interface DlqCommandRow {
+  readonly name: string;
+  /** Its line in the command list, and the summary of its own --help. */
+  readonly summary: string;
+  /** The options only some commands take; the ones every command takes are {@link COMMON_OPTIONS}. */
+  readonly options: Readonly<Record<string, Omit<CliOption, "for">>>;
+  readonly handler: (context: DlqContext) => Promise<void>;
+}
+
+/** --yes: purge's, and a native redrive's on a service with idempotency on. */
+const YES_OPTION: Omit<CliOption, "for"> = {
+  type: "boolean",
+  description: "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)",
+};
+
+/** The command table of `sqs-worker dlq`: --help, the options each command accepts and the dispatch all come from it. */
+const DLQ_COMMANDS = [
+  {
+    name: "status",
+    summary: "counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
+    options: {},
+    handler: printStatus,
+  },
+  {
+    name: "peek",
+    summary:
+      "show DLQ messages without removing them (each one shown is received once more: its ApproximateReceiveCount goes up by 1)",
+    options: {
+      count: {
+        type: "string",
+        short: "n",
+        value: "N",
+        description:
+          "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why",
+      },
+      json: { type: "boolean", description: "peek: print the messages as JSON" },
+    },
+    handler: ({ args, sqs, queues, out, err }) =>
+      peekCommand(sqs, queues, { count: args.count, json: args.json }, out, err),
+  },
+  {
+    name: "redrive",
+    summary: "move what the DLQ holds now back to the queue, with progress and a summary",
+    options: {
+      "client-side": {
+        type: "boolean",
+        description:
+          "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task",
+      },
+      "max-per-second": {
+        type: "string",
+        value: "N",
+        description:
+          "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second",
+      },
+      "in-doubt": {
+        type: "string",
+        value: "delivered|resend",
+        description:
+          "redrive --client-side: what to do with messages in doubt (a run stopped while SQS was taking their copies): delivered deletes them, resend copies them again",
+      },
+      yes: YES_OPTION,
+    },
+    handler: (context) => (context.args.clientSide ? redriveClientSide(context) : redriveWithMoveTask(context)),
+  },
+  {
+    name: "cancel",
+    summary: "cancel a running redrive (SQS's message move task)",
+    options: {},
+    handler: async ({ sqs, queues, out }) => {
+      const cancelled = await cancelRedrive(sqs, queues);
+      out(`cancelled redrive task ${cancelled.taskHandle} after about ${cancelled.moved} messages moved`);
+    },
+  },
+  {
+    name: "purge",
+    summary: "empty the DLQ (asks first; refuses without a terminal unless --yes)",
+    options: { yes: YES_OPTION },
+    handler: purgeDlq,
+  },
+  {
+    name: "send",
+    summary: "send one JSON message to the service's queue, e.g. to test a fix before a redrive",
+    options: {
+      body: {
+        type: "string",
+        value: "JSON",
+        description: "send: the message body (or --file, or standard input when neither is given)",
+      },
+      file: { type: "string", value: "PATH", description: "send: read the message body from this file" },
+      attribute: {
+        type: "string",
+        value: "NAME=VALUE",
+        multiple: true,
+        description: "send: a string message attribute; repeat for more",
+      },
+      "group-id": { type: "string", value: "ID", description: "send: the message group id (FIFO queues)" },
+      "dedup-id": {
+        type: "string",
+        value: "ID",
+        description: "send: the deduplication id (FIFO queues without content-based deduplication)",
+      },
+    },
+    handler: async ({ args, sqs, queues, out }) => {
+      const id = await sendMessage(sqs, queues, {
+        body: (await readBody(args)).trim(),
+        attributes: args.attributes,
+        groupId: args.groupId,
+        deduplicationId: args.deduplicationId,
+      });
+      out(`sent message ${id} to ${queues.queueUrl}`);
+    },
+  },
+  {
+    name: "logs",
+    summary: "the worker's recent log events from its CloudWatch log group (--since, --follow)",
+    options: {
+      since: {
+        type: "string",
+        value: "DURATION",
+        description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)",
+      },
+      follow: { type: "boolean", short: "f", description: "logs: keep printing new events until Ctrl-C" },
+    },
+    handler: printLogs,
+  },
+] as const satisfies readonly DlqCommandRow[];
+
+type DlqCommandName = (typeof DLQ_COMMANDS)[number]["name"];
+
+/** The options every command takes: where the service is and how to reach AWS. */
+const COMMON_OPTIONS: Readonly<Record<string, CliOption>> = {
+  region: REGION_OPTION,
+  stage: STAGE_OPTION,
+  "name-prefix": {
+    type: "string",
+    value: "PREFIX",
+    description:
+      "the worker's namePrefix, when it sets one other than its stage's (default: <stage>- with a stage, else none)",
+  },
+  "queue-url": {
+    type: "string",
+    value: "URL",
+    description: "the dead-letter queue's URL, instead of finding it by the service's name",
+  },
+  "endpoint-url": {
+    type: "string",
+    value: "URL",
+    description:
+      "an AWS endpoint such as the emulator's, for every AWS call the command makes: SQS, CloudWatch, CloudWatch Logs, DynamoDB (default AWS_ENDPOINT_URL)",
+  },
+};
+
+/**
+ * Every option of the table, in the order the commands list them and then the common ones; an
+ * option of some commands names them (alphabetically) in its `for`.
+ */
+function commandOptions(): Record<string, CliOption> {
+  const options: Record<string, CliOption> = {};
+  for (const row of DLQ_COMMANDS as readonly DlqCommandRow[]) {
+    for (const [name, option] of Object.entries(row.options)) {
+      const commands = [...(options[name]?.for ?? []), row.name].sort();
+      options[name] = { ...option, for: commands };
+    }
+  }
+  return { ...options, ...COMMON_OPTIONS };
+}
 
 /** The command line of `sqs-worker dlq` (`npm run dlq` here), for parsing and for `--help`. */
 export const DLQ_CLI: CliSpec = {
-  usage: `${programName("dlq")} <service> <status|peek|redrive|cancel|purge|send|logs> [options]`,
+  usage: `${programName("dlq")} <service> <${DLQ_COMMANDS.map((row) => row.name).join("|")}> [options]`,
   summary: `Operates the dead-letter queue of a service deployed with the SqsWorker construct (${docPath("runbook.md")}).`,
-  options: {
-    count: {
-      type: "string",
-      short: "n",
-      value: "N",
-      for: ["peek"],
-      description:
-        "peek: how many messages to show, 1 to 1000 (default 10); fewer when the DLQ holds fewer, with a line saying why",
-    },
-    json: { type: "boolean", for: ["peek"], description: "peek: print the messages as JSON" },
-    "client-side": {
-      type: "boolean",
-      for: ["redrive"],
-      description:
-        "redrive: receive, send and delete in batches (keeps attributes and FIFO ids) instead of SQS's move task",
-    },
-    "max-per-second": {
-      type: "string",
-      value: "N",
-      for: ["redrive"],
-      description:
-        "redrive: move at most N messages per second, 1 to 500 (default: SQS's own pace); with --client-side, copies per second",
-    },
-    "in-doubt": {
-      type: "string",
-      value: "delivered|resend",
-      for: ["redrive"],
-      description:
-        "redrive --client-side: what to do with messages in doubt (a run stopped while SQS was taking their copies): delivered deletes them, resend copies them again",
-    },
-    yes: {
-      type: "boolean",
-      for: ["purge", "redrive"],
-      description:
-        "purge, and a native redrive of a service with idempotency on: do not ask (needed without a terminal)",
-    },
-    body: {
-      type: "string",
-      value: "JSON",
-      for: ["send"],
-      description: "send: the message body (or --file, or standard input when neither is given)",
-    },
-    file: { type: "string", value: "PATH", for: ["send"], description: "send: read the message body from this file" },
-    attribute: {
-      type: "string",
-      value: "NAME=VALUE",
-      multiple: true,
-      for: ["send"],
-      description: "send: a string message attribute; repeat for more",
-    },
-    "group-id": { type: "string", value: "ID", for: ["send"], description: "send: the message group id (FIFO queues)" },
-    "dedup-id": {
-      type: "string",
-      value: "ID",
-      for: ["send"],
-      description: "send: the deduplication id (FIFO queues without content-based deduplication)",
-    },
-    since: {
-      type: "string",
-      value: "DURATION",
-      for: ["logs"],
-      description: "logs: how far back, such as 30s, 15m, 2h, 1d (default 15m)",
-    },
-    follow: { type: "boolean", short: "f", for: ["logs"], description: "logs: keep printing new events until Ctrl-C" },
-    region: REGION_OPTION,
-    stage: STAGE_OPTION,
-    "name-prefix": {
-      type: "string",
-      value: "PREFIX",
-      description:
-        "the worker's namePrefix, when it sets one other than its stage's (default: <stage>- with a stage, else none)",
-    },
-    "queue-url": {
-      type: "string",
-      value: "URL",
-      description: "the dead-letter queue's URL, instead of finding it by the service's name",
-    },
-    "endpoint-url": {
-      type: "string",
-      value: "URL",
-      description:
-        "an AWS endpoint such as the emulator's, for every AWS call the command makes: SQS, CloudWatch, CloudWatch Logs, DynamoDB (default AWS_ENDPOINT_URL)",
-    },
-  },
+  options: commandOptions(),
   more: [
     "commands (one command's options: <service> <command> --help):",
-    ...Object.entries(commandSummaries()).map(([command, summary]) => `  ${command.padEnd(8)}  ${summary}`),
+    ...DLQ_COMMANDS.map((row) => `  ${row.name.padEnd(8)}  ${row.summary}`),
     "",
     ...dlqNotes(),
   ].join("\n"),
 };
-
-/** What each command does: the list in --help, and the summary of one command's help. */
-function commandSummaries(): Record<(typeof COMMANDS)[number], string> {
-  return {
-    status: "counts of the queue and its DLQ, age of the oldest DLQ message, alarm state",
-    peek: "show DLQ messages without removing them (each one shown is received once more: its ApproximateReceiveCount goes up by 1)",
-    redrive: "move what the DLQ holds now back to the queue, with progress and a summary",
-    cancel: "cancel a running redrive (SQS's message move task)",
-    purge: "empty the DLQ (asks first; refuses without a terminal unless --yes)",
-    send: "send one JSON message to the service's queue, e.g. to test a fix before a redrive",
-    logs: "the worker's recent log events from its CloudWatch log group (--since, --follow)",
-  };
-}
 
 /** The journal, the timeouts and the exit codes: the end of every dlq help. */
 function dlqNotes(): string[] {
@@ -177,11 +252,11 @@ function dlqNotes(): string[] {
  * The help of one command (`sqs-worker dlq <service> peek --help`): its usage and summary, and
  * only the options that apply to it.
  */
-export function dlqCommandHelp(command: (typeof COMMANDS)[number]): string {
+export function dlqCommandHelp(command: DlqCommandName): string {
   const spec: CliSpec = {
     ...DLQ_CLI,
     usage: `${programName("dlq")} <service> ${command} [options]`,
-    summary: `${command}: ${commandSummaries()[command]}.`,
+    summary: `${command}: ${commandRow(command).summary}.`,
     more: dlqNotes().join("\n"),
   };
   return helpText(spec, command);
@@ -190,7 +265,7 @@ export function dlqCommandHelp(command: (typeof COMMANDS)[number]): string {
 /** `--help` was asked: of the whole tool, or of the one command named. */
 export interface DlqHelp {
   readonly help: true;
-  readonly command?: (typeof COMMANDS)[number];
+  readonly command?: DlqCommandName;
 }
 
 interface Args {
@@ -202,7 +277,7 @@ interface Args {
   deduplicationId?: string;
   sinceMs: number;
   follow: boolean;
-  command: (typeof COMMANDS)[number];
+  command: DlqCommandName;
   count: number;
   json: boolean;
   clientSide: boolean;
@@ -216,8 +291,12 @@ interface Args {
   endpointUrl?: string;
 }
 
-const isCommand = (word: string | undefined): word is (typeof COMMANDS)[number] =>
-  (COMMANDS as readonly (string | undefined)[]).includes(word);
+const isCommand = (word: string | undefined): word is DlqCommandName => DLQ_COMMANDS.some((row) => row.name === word);
+
+/** The table's row of `command`. */
+function commandRow(command: DlqCommandName): DlqCommandRow {
+  return DLQ_COMMANDS.find((row) => row.name === command)!;
+}
 
 /**
  * Parses the command line; a {@link DlqHelp} when --help was asked; throws a usage
@@ -403,10 +482,102 @@ async function confirmNativeRedrive(
     throw new DlqError("redrive cancelled: `redrive --client-side` keeps the original ids", EXIT.refused);
 }
 
+/** `status`: the counters of both queues, the oldest message's age and the alarms' states. */
+async function printStatus({ sqs, queues, config, out, err }: DlqContext): Promise<void> {
+  const s = await status(sqs, announceSlowCalls(new CloudWatchClient(config), "CloudWatch", err), queues);
+  const line = (name: string, c: typeof s.queue) =>
+    `${name.padEnd(18)} visible ${c.visible}, in flight ${c.inFlight}, delayed ${c.delayed}, oldest ${c.oldestAgeSeconds === undefined ? "not available (no CloudWatch datapoint)" : `${c.oldestAgeSeconds} s`}`;
+  out(line("queue", s.queue));
+  out(line("dead-letter queue", s.deadLetterQueue));
+  for (const alarm of s.alarms) out(`alarm              ${alarm.name}: ${alarm.state}`);
+}
+
+/** `redrive --client-side`: receive, send and delete in batches, journaled. */
+async function redriveClientSide({ args, sqs, queues, config, out, err }: DlqContext): Promise<void> {
+  // A standard queue's copy is sent once: a retried SendMessageBatch whose first answer was lost would be a second copy.
+  const sendClient = queues.fifo
+    ? sqs
+    : announceSlowCalls(new SQSClient({ ...config, ...patientClientConfig({ maxAttempts: 1 }) }), "SQS", err);
+  await clientSideRedriveCommand(
+    { sqs, sendClient },
+    queues,
+    { service: args.service, inDoubt: args.inDoubt, maxPerSecond: args.maxPerSecond },
+    out,
+    err,
+  );
+}
+
+/** `redrive`: SQS's own message move task, under the DLQ's lock, with a summary. */
+async function redriveWithMoveTask({ args, sqs, queues, out, err }: DlqContext): Promise<void> {
+  await confirmNativeRedrive(args, sqs, queues, err);
+  const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queueName(queues.dlqUrl), "redrive", err);
+  let summary;
+  try {
+    summary = await redriveNative(sqs, queues, {
+      maxPerSecond: args.maxPerSecond,
+      progress: err,
+      service: args.service,
+    });
+  } finally {
+    lock.release();
+  }
+  const complete = redriveComplete(summary);
+  out(
+    `redrive ${complete ? "complete" : "INCOMPLETE"}: ${summary.moved} of ${summary.target} moved, ${summary.failed} failed, ` +
+      `${summary.skipped} skipped, ${summary.stillInDlq} still in the dead-letter queue`,
+  );
+  if (!complete)
+    throw new DlqError(
+      "not everything the redrive set out to move moved: check the dead-letter queue, then redrive again",
+      EXIT.incomplete,
+    );
+}
+
+/** `logs`: the worker's log events since --since, and on with --follow until Ctrl-C. */
+async function printLogs({ args, queues, config, out, err }: DlqContext): Promise<void> {
+  const stop = new AbortController();
+  process.once("SIGINT", () => stop.abort());
+  const printed = await showLogs(
+    announceSlowCalls(new CloudWatchLogsClient(config), "CloudWatch Logs", err),
+    queues.logGroupName,
+    { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal },
+  );
+  if (printed === 0) err(`no log events in ${queues.logGroupName} in the last ${formatDuration(args.sinceMs)}`);
+}
+
+/** `purge`: asks (or needs --yes), then empties the DLQ under its lock and forgets a stopped redrive's journal. */
+async function purgeDlq({ args, sqs, queues, out, err }: DlqContext): Promise<void> {
+  if (!args.yes) {
+    if (!process.stdin.isTTY)
+      throw new DlqError(
+        "purge deletes every message of the dead-letter queue: pass --yes (no terminal to ask on)",
+        EXIT.refused,
+      );
+    if (!(await confirm(`Delete every message in ${queues.dlqUrl}? [y/N] `)))
+      throw new DlqError("purge cancelled", EXIT.refused);
+  }
+  // Purging during a redrive would delete messages it is copying: the redrive's lock refuses it (exit 5).
+  const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queueName(queues.dlqUrl), "purge", err);
+  try {
+    out(`purged about ${await purge(sqs, queues)} messages from ${queues.dlqUrl}`);
+    // The messages a stopped redrive left held or in doubt are gone: its journal no longer applies.
+    if (RedriveJournal.forget(stateFolder(), queues.dlqArn))
+      err("journal: cleared (the messages a stopped redrive had left are purged)");
+  } finally {
+    lock.release();
+  }
+}
+
+/** The queue's name: the last part of its URL. */
+function queueName(queueUrl: string): string {
+  return queueUrl.split("/").pop()!;
+}
+
+/** Finds the service's queues, then runs the command's handler from the table. */
 async function run(args: Args, out: (line: string) => void, err: (line: string) => void): Promise<void> {
   announceNodeSupport(); // before the first client: the SDK's own warning is eight lines
   // Every client has timeouts and bounded retries, and says what it waits for (tools/shared/aws-patience.ts).
-  const config = { region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() };
+  const config: SQSClientConfig = { region: args.region, endpoint: args.endpointUrl, ...patientClientConfig() };
   const sqs = announceSlowCalls(new SQSClient(config), "SQS", err);
   try {
     const queues = await resolveWorkerQueues(sqs, {
@@ -421,93 +592,7 @@ async function run(args: Args, out: (line: string) => void, err: (line: string) 
       projectDir: process.cwd(),
       outdir: defaultOutdir(),
     });
-    if (args.command === "status") {
-      const s = await status(sqs, announceSlowCalls(new CloudWatchClient(config), "CloudWatch", err), queues);
-      const line = (name: string, c: typeof s.queue) =>
-        `${name.padEnd(18)} visible ${c.visible}, in flight ${c.inFlight}, delayed ${c.delayed}, oldest ${c.oldestAgeSeconds === undefined ? "not available (no CloudWatch datapoint)" : `${c.oldestAgeSeconds} s`}`;
-      out(line("queue", s.queue));
-      out(line("dead-letter queue", s.deadLetterQueue));
-      for (const alarm of s.alarms) out(`alarm              ${alarm.name}: ${alarm.state}`);
-    } else if (args.command === "peek") {
-      await peekCommand(sqs, queues, { count: args.count, json: args.json }, out, err);
-    } else if (args.command === "redrive") {
-      if (args.clientSide) {
-        // A standard queue's copy is sent once: a retried SendMessageBatch whose first answer was lost would be a second copy.
-        const sendClient = queues.fifo
-          ? sqs
-          : announceSlowCalls(new SQSClient({ ...config, ...patientClientConfig({ maxAttempts: 1 }) }), "SQS", err);
-        await clientSideRedriveCommand(
-          { sqs, sendClient },
-          queues,
-          { service: args.service, inDoubt: args.inDoubt, maxPerSecond: args.maxPerSecond },
-          out,
-          err,
-        );
-        return;
-      }
-      await confirmNativeRedrive(args, sqs, queues, err);
-      const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "redrive", err);
-      let summary;
-      try {
-        summary = await redriveNative(sqs, queues, {
-          maxPerSecond: args.maxPerSecond,
-          progress: err,
-          service: args.service,
-        });
-      } finally {
-        lock.release();
-      }
-      const complete = redriveComplete(summary);
-      out(
-        `redrive ${complete ? "complete" : "INCOMPLETE"}: ${summary.moved} of ${summary.target} moved, ${summary.failed} failed, ` +
-          `${summary.skipped} skipped, ${summary.stillInDlq} still in the dead-letter queue`,
-      );
-      if (!complete)
-        throw new DlqError(
-          "not everything the redrive set out to move moved: check the dead-letter queue, then redrive again",
-          EXIT.incomplete,
-        );
-    } else if (args.command === "logs") {
-      const stop = new AbortController();
-      process.once("SIGINT", () => stop.abort());
-      const printed = await showLogs(
-        announceSlowCalls(new CloudWatchLogsClient(config), "CloudWatch Logs", err),
-        queues.logGroupName,
-        { sinceMs: args.sinceMs, follow: args.follow, out, signal: stop.signal },
-      );
-      if (printed === 0) err(`no log events in ${queues.logGroupName} in the last ${formatDuration(args.sinceMs)}`);
-    } else if (args.command === "cancel") {
-      const cancelled = await cancelRedrive(sqs, queues);
-      out(`cancelled redrive task ${cancelled.taskHandle} after about ${cancelled.moved} messages moved`);
-    } else if (args.command === "send") {
-      const id = await sendMessage(sqs, queues, {
-        body: (await readBody(args)).trim(),
-        attributes: args.attributes,
-        groupId: args.groupId,
-        deduplicationId: args.deduplicationId,
-      });
-      out(`sent message ${id} to ${queues.queueUrl}`);
-    } else {
-      if (!args.yes) {
-        if (!process.stdin.isTTY)
-          throw new DlqError(
-            "purge deletes every message of the dead-letter queue: pass --yes (no terminal to ask on)",
-            EXIT.refused,
-          );
-        if (!(await confirm(`Delete every message in ${queues.dlqUrl}? [y/N] `)))
-          throw new DlqError("purge cancelled", EXIT.refused);
-      }
-      // Purging during a redrive would delete messages it is copying: the redrive's lock refuses it (exit 5).
-      const lock = acquireRedriveLock(stateFolder(), queues.dlqArn, queues.dlqUrl.split("/").pop()!, "purge", err);
-      try {
-        out(`purged about ${await purge(sqs, queues)} messages from ${queues.dlqUrl}`);
-        // The messages a stopped redrive left held or in doubt are gone: its journal no longer applies.
-        if (RedriveJournal.forget(stateFolder(), queues.dlqArn))
-          err("journal: cleared (the messages a stopped redrive had left are purged)");
-      } finally {
-        lock.release();
-      }
-    }
+    await commandRow(args.command).handler({ args, queues, sqs, config, out, err });
   } catch (error) {
     throw explainAwsError(error, `a queue of ${args.service}`);
   }
@@ -533,7 +618,7 @@ export async function main(
 /** `sqs-worker dlq`: its line in the command table (tools/sqs-worker.ts). */
 export const DLQ_COMMAND: CliCommand = {
   name: "dlq",
-  summary: "operate a service's dead-letter queue: status, peek, redrive, cancel, purge, send, logs",
+  summary: `operate a service's dead-letter queue: ${DLQ_COMMANDS.map((row) => row.name).join(", ")}`,
   spec: DLQ_CLI,
   run: (argv) => main(argv),
 };
