@@ -71,7 +71,7 @@ test("an internal type reached through a public member is refused: export it, or
   expect(withoutTag).not.toBe(construct);
   const problems = checkReports(generateReports(ROOT, { [source("modules/sqs-worker/sqs-worker.ts")]: withoutTag }));
   expect(problems).toContain(
-    "sqs-worker-cdktf: ResolvedSqsWorkerConfig (dist/modules/sqs-worker/defaults.d.ts) is used by the public surface but exported by no entry point: export it, or tag the member that uses it @internal",
+    "sqs-worker-cdktf: ResolvedSqsWorkerConfig (dist/modules/sqs-worker/resolve-config.d.ts) is used by the public surface but exported by no entry point: export it, or tag the member that uses it @internal",
   );
 });
 

@@ -8,6 +8,7 @@ import { ORIGINAL_MESSAGE_ID_ATTRIBUTE } from "../lambda-src/worker-settings";
 import { IDEMPOTENCY_ATTRIBUTES, IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../lambda-src/idempotency-settings";
 import { makeHandler, WorkerConfigError } from "../lambda-src/worker";
 import { bundleLambda, SqsWorker, SqsWorkerConfigError, type SqsWorkerProps } from "../modules/internal";
+import { formatViolation } from "../modules/sqs-worker/config-error";
 import { TEST_ENTRY } from "./helpers/props";
 import {
   bodyOf,
@@ -170,7 +171,7 @@ describe("bad input a JavaScript caller can pass", () => {
       return [];
     } catch (error) {
       if (!(error instanceof SqsWorkerConfigError)) throw error;
-      return error.violations.map((v) => `${v.serviceName}: ${v.path} ${v.rule} (given ${v.given})`);
+      return error.violations.map(formatViolation);
     }
   };
 

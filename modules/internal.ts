@@ -15,5 +15,7 @@ export {
 export { WORKER_ADVICE, adviseSqsWorkerConfig, type WorkerAdvice } from "./sqs-worker/advice";
 export { GUARANTEE_SWITCHES, guaranteeSwitchRules, type GuaranteeSwitch } from "./sqs-worker/guarantee-switches";
 export * from "./sqs-worker/defaults";
+export { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./sqs-worker/resolve-config";
+export { propDocRows } from "./sqs-worker/prop-docs";
 export { deriveNames } from "./sqs-worker/names";
 export { bundleLambda, BUNDLE_HANDLER, type LambdaBundle } from "./sqs-worker/lambda-bundle";

@@ -57,14 +57,15 @@ export interface ServiceStackProps {
   readonly worker: ServiceWorkerProps;
 }
 
-/** {@link SqsWorkerProps} as a {@link ServiceStack} takes them: without `serviceName` and `alarm.topicArn`. */
-export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm"> & {
+/** {@link SqsWorkerProps} as a {@link ServiceStack} takes them: without `serviceName` and `alarmTopicArn`. */
+export type ServiceWorkerProps = Omit<SqsWorkerProps, "serviceName" | "alarm" | "alarmTopicArn"> & {
+  /** @deprecated use `deadLetterQueue.alarmPeriodSeconds` and `deadLetterQueue.alarmEvaluationPeriods` */
   readonly alarm?: Omit<WorkerAlarmProps, "topicArn">;
 };
 
 /**
  * Refuses, in one error, the worker props a ServiceStack sets itself: `serviceName` (its second
- * argument) and `alarm.topicArn` (the `alert_sns_arn` variable). A JavaScript caller could pass them;
+ * argument) and the alarm topic (the `alert_sns_arn` variable). A JavaScript caller could pass them;
  * overriding them silently would deploy names or an alarm target other than the ones written.
  */
 function refuseStackOwnedProps(
@@ -81,13 +82,13 @@ function refuseStackOwnedProps(
       given: show(worker.serviceName),
     });
   }
+  const topicRule =
+    "is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN";
+  if (worker.alarmTopicArn !== undefined) {
+    violations.push({ serviceName, path: "alarmTopicArn", rule: topicRule, given: show(worker.alarmTopicArn) });
+  }
   if (alarm && typeof alarm === "object" && alarm.topicArn !== undefined) {
-    violations.push({
-      serviceName,
-      path: "alarm.topicArn",
-      rule: "is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN",
-      given: show(alarm.topicArn),
-    });
+    violations.push({ serviceName, path: "alarm.topicArn", rule: topicRule, given: show(alarm.topicArn) });
   }
   if (violations.length > 0) throw new SqsWorkerConfigError(violations);
 }
@@ -136,7 +137,8 @@ export class ServiceStack extends TerraformStack {
         ...worker,
         ...stagePrefix,
         serviceName,
-        alarm: { ...alarm, topicArn: this.alertTopicArn.stringValue },
+        ...(alarm === undefined ? {} : { alarm }),
+        alarmTopicArn: this.alertTopicArn.stringValue,
       });
     } catch (error) {
       throw stage !== undefined && error instanceof SqsWorkerConfigError ? namingTheStage(error, stage) : error;

@@ -152,9 +152,9 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   },
 ];
 
-/** The renamed props the user gave under their deprecated name (not the ones ServiceStack passes). */
+/** The renamed props the user gave under their deprecated name. */
 function userRenamedProps(c: Config) {
-  return c.renamedProps.filter((r) => !r.byServiceStack);
+  return c.renamedProps;
 }
 
 /** The warnings for a configuration, each prefixed with the service name. */

@@ -1,7 +1,7 @@
 import { Token } from "cdktf";
 import { IDEMPOTENCY_ENV } from "../../lambda-src/idempotency-settings";
 import { WORKER_ENV } from "../../lambda-src/worker-settings";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { environmentEntries } from "./environment";
 import type { WorkerNames } from "./names";
 import { isUnresolved } from "./tokens";

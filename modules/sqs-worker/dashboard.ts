@@ -1,7 +1,7 @@
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { App, Fn } from "cdktf";
 import type { Construct } from "constructs";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { WORKER_METRICS, graphLine, type MetricSubject, type WorkerMetric } from "./metrics";
 import type { MonitoredWorker } from "./monitoring";
 import { isUnresolved } from "./tokens";

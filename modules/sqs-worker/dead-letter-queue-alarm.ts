@@ -1,7 +1,7 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Fn, Token } from "cdktf";
 import type { Construct } from "constructs";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { WORKER_METRICS, alarmMetric } from "./metrics";
 import type { WorkerNames } from "./names";
 

@@ -185,9 +185,3 @@ export const PROP_DEFAULTS: Readonly<Record<PropPath, PropDefault>> = {
   "monitoring.dashboard": { value: DEFAULT_DASHBOARD },
   "idempotency.expirySeconds": { derived: "`queue.messageRetentionSeconds`" },
 };
-
-// The resolver and its result are resolve-config.ts; modules outside the props slice still
-// import them from here.
-export { resolveSqsWorkerConfig, type ResolvedSqsWorkerConfig } from "./resolve-config";
-// tools/docs reaches modules only through modules/internal, which re-exports this file.
-export { propDocRows } from "./prop-docs";

@@ -3,7 +3,7 @@ import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-s
 import type { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import type { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import type { Construct } from "constructs";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { unquoteDependsOnInHcl } from "./depends-on";
 
 /** What the mapping connects, and the policy it waits for. */

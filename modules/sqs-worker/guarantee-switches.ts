@@ -1,4 +1,4 @@
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { environmentEntries } from "./environment";
 import type { WorkerRule } from "./validate";
 

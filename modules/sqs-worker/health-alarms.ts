@@ -1,6 +1,6 @@
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { Construct } from "constructs";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS } from "./limits";
 import { WORKER_METRICS, alarmMetric, type MetricSubject, type WorkerMetric } from "./metrics";
 import type { MonitoredWorker, WorkerMonitoring } from "./monitoring";

@@ -2,7 +2,7 @@ import type { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-das
 import type { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import type { Construct } from "constructs";
 import { createDashboard } from "./dashboard";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { createHealthAlarms } from "./health-alarms";
 import type { MetricSubject } from "./metrics";
 import type { WorkerNames } from "./names";

@@ -1,5 +1,5 @@
 import type { IConstruct } from "constructs";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import type { WorkerNames } from "./names";
 
 /** What decides which optional resources (and so names) a worker creates. */

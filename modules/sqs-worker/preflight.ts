@@ -2,7 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { SqsWorkerConfigError } from "./config-error";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { LambdaBundleError, bundleLambda, bundleSizeProblems, type LambdaBundle } from "./lambda-bundle";
 import { findNameClash } from "./name-registry";
 import type { WorkerNames } from "./names";

@@ -1,4 +1,4 @@
-import { PROP_SHAPE, isObjectLiteral } from "./shape";
+import { PROP_SHAPE, isObjectLiteral } from "./prop-shape";
 import { isUnresolved } from "./tokens";
 
 /**

@@ -2,7 +2,7 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { Fn } from "cdktf";
 import type { Construct } from "constructs";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { redriveAllowPolicy, tlsOnlyQueueStatements } from "./iam-statements";
 import type { WorkerNames } from "./names";
 import type { QueueArns } from "./queue-arns";

@@ -1,4 +1,3 @@
-import { Tokenization } from "cdktf";
 import { isUnresolved } from "./tokens";
 
 /**
@@ -16,13 +15,7 @@ export interface RenamedProp {
 }
 
 /** A renamed prop a configuration gives under its deprecated path. */
-export interface RenamedPropUse extends RenamedProp {
-  /**
-   * True when the app's own ServiceStack wrote it (its `alert_sns_arn` variable as
-   * `alarm.topicArn`), not the user: no warning, since the user cannot change it.
-   */
-  readonly byServiceStack: boolean;
-}
+export type RenamedPropUse = RenamedProp;
 
 /** Every renamed prop, deprecated path → replacement. */
 export const RENAMED_PROPS: readonly RenamedProp[] = [
@@ -41,27 +34,9 @@ export function valueAt(props: unknown, path: string): unknown {
   return value;
 }
 
-/** The Terraform variable a ServiceStack creates for the alarm topic (`var.alert_sns_arn`). */
-const SERVICE_STACK_TOPIC_VARIABLE = "var.alert_sns_arn";
-
-/**
- * True when `value` is exactly a reference to the stack's `alert_sns_arn` variable: the topic
- * ServiceStack passes to its worker. Read from the token itself, since the props carry no author.
- */
-function isServiceStackTopic(value: unknown): boolean {
-  if (typeof value !== "string") return false;
-  const fragments = Tokenization.reverseString(value);
-  if (fragments.literals.length > 0 || fragments.tokens.length !== 1) return false;
-  const identifier = (fragments.firstToken as { identifier?: unknown } | undefined)?.identifier;
-  return identifier === SERVICE_STACK_TOPIC_VARIABLE;
-}
-
 /** The renamed props `props` give under their deprecated path, in table order. */
 export function renamedPropsUsed(props: unknown): RenamedPropUse[] {
-  return RENAMED_PROPS.filter((r) => valueAt(props, r.path) !== undefined).map((r) => ({
-    ...r,
-    byServiceStack: r.path === "alarm.topicArn" && isServiceStackTopic(valueAt(props, r.path)),
-  }));
+  return RENAMED_PROPS.filter((r) => valueAt(props, r.path) !== undefined);
 }
 
 /** One setting given both under its deprecated path and its replacement: a config error naming both. */

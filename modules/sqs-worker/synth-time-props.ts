@@ -1,13 +1,13 @@
 import type { IConstruct } from "constructs";
 import type { SqsWorkerViolation } from "./config-error";
-import { PROP_SHAPE } from "./shape";
+import { PROP_SHAPE } from "./prop-shape";
 import { isUnresolved, serviceLabel, showValue } from "./tokens";
 
 /**
  * Which props may be Terraform expressions (a variable, another resource's attribute) and which
  * must be known at synth. A prop whose value the construct only passes on to Terraform takes an
  * expression and writes it exactly as given: every number prop, `lambda.architecture`,
- * `queue.kmsKeyArn` and `alarm.topicArn` (the synth-time rules reading them are skipped, never
+ * `queue.kmsKeyArn` and `alarmTopicArn` (the synth-time rules reading them are skipped, never
  * guessed). A prop the construct itself decides something with cannot: it would decide on a
  * placeholder, or drop the value without a word. Those are refused, one line each, saying why.
  */

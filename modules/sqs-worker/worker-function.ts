@@ -6,7 +6,7 @@ import { AssetType, TerraformAsset } from "cdktf";
 import type { Construct } from "constructs";
 import { codeHashPrecondition } from "./code-precondition";
 import { functionEnvironment } from "./construct-environment";
-import type { ResolvedSqsWorkerConfig } from "./defaults";
+import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { unquoteDependsOnInHcl } from "./depends-on";
 import { literalForTerraform } from "./environment";
 import { BUNDLE_HANDLER, type LambdaBundle } from "./lambda-bundle";
