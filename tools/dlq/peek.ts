@@ -84,27 +84,7 @@ export async function peekMessages(
         shortBecause = "budget";
         break;
       }
-      const asked = Math.min(SQS_BATCH_LIMIT, max - held.size);
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: url,
-          MaxNumberOfMessages: asked,
-          VisibilityTimeout: Math.ceil(left / 1000) + RELEASE_MARGIN_SECONDS,
-          WaitTimeSeconds: 1,
-          MessageSystemAttributeNames: ["All"],
-          MessageAttributeNames: ["All"],
-        }),
-      );
-      let fresh = 0;
-      for (const m of Messages) {
-        const before = held.get(m.MessageId!);
-        if (before)
-          before.ReceiptHandle = m.ReceiptHandle; // received again (its visibility ended): only the new handle releases it
-        else if (held.size < max) {
-          held.set(m.MessageId!, m);
-          fresh++;
-        }
-      }
+      const { asked, fresh } = await receiveInto(sqs, url, held, max, left);
       emptyInARow = fresh === 0 ? emptyInARow + 1 : 0;
       if (held.size >= max || fresh === asked) continue;
       counts = await queueCounters(sqs, url);
@@ -132,6 +112,41 @@ export async function peekMessages(
     counts: held.size < max ? counts : undefined,
     unreleased,
   };
+}
+
+/**
+ * One receive into `held`, hiding what it receives for the rest of the budget (`leftMs`) plus
+ * time to release; how many messages it asked for and how many of them were new.
+ */
+async function receiveInto(
+  sqs: SQSClient,
+  url: string,
+  held: Map<string, Message>,
+  max: number,
+  leftMs: number,
+): Promise<{ readonly asked: number; readonly fresh: number }> {
+  const asked = Math.min(SQS_BATCH_LIMIT, max - held.size);
+  const { Messages = [] } = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: asked,
+      VisibilityTimeout: Math.ceil(leftMs / 1000) + RELEASE_MARGIN_SECONDS,
+      WaitTimeSeconds: 1,
+      MessageSystemAttributeNames: ["All"],
+      MessageAttributeNames: ["All"],
+    }),
+  );
+  let fresh = 0;
+  for (const m of Messages) {
+    const before = held.get(m.MessageId!);
+    if (before)
+      before.ReceiptHandle = m.ReceiptHandle; // received again (its visibility ended): only the new handle releases it
+    else if (held.size < max) {
+      held.set(m.MessageId!, m);
+      fresh++;
+    }
+  }
+  return { asked, fresh };
 }
 
 /** Makes `messages` visible again at once (visibility 0), a batch per call; returns how many it could not release. */

@@ -83,16 +83,7 @@ export async function clientSideRedriveCommand(
   const dlqName = queues.dlqUrl.split("/").pop()!;
   const lock = acquireRedriveLock(folder, queues.dlqArn, dlqName, "redrive", err);
   const stop = new AbortController();
-  const onSigint = () => {
-    if (stop.signal.aborted) {
-      err("stopped at once: the journal lets the next run finish what this one started");
-      process.exit(EXIT.interrupted);
-    }
-    err(
-      "stopping: finishing the current AWS call, then releasing the messages this run holds (Ctrl-C again to quit at once; the next run finishes from the journal)",
-    );
-    stop.abort();
-  };
+  const onSigint = stopOnCtrlC(stop, err);
   process.on("SIGINT", onSigint);
   const tally = newTally();
   let journal: RedriveJournal | undefined;
@@ -108,38 +99,83 @@ export async function clientSideRedriveCommand(
       stop: stop.signal,
     });
   } catch (error) {
-    if (error instanceof DlqError && tally.target === 0) throw error; // nothing started (an empty DLQ)
-    if (isNoAnswer(error)) {
-      out(redriveSummaryLine("GAVE UP", tally, false));
-      if (tally.holding + tally.inDoubt > 0) {
-        err(
-          `${tally.holding + tally.inDoubt} messages this run held return to the dead-letter queue within ${REDRIVE_VISIBILITY_SECONDS} s (the next run releases them at once)`,
-        );
-      }
-      const call = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
-      throw new DlqError(
-        `SQS did not answer within ${PATIENCE.attemptTimeoutMs / 1000} s${call ? ` (${call} attempts)` : ""}; nothing is lost: run the same command again when SQS answers; ` +
-          `it reads the journal ${journal?.file} (from this machine, with the same SQS_WORKER_STATE_DIR)${tally.inDoubt > 0 ? " and asks about the copies in doubt" : ""}`,
-        EXIT.timeout,
-      );
-    }
-    out(redriveSummaryLine("INCOMPLETE", tally, false));
-    throw error;
+    throw failedRunError(error, tally, journal?.file, out, err);
   } finally {
     process.off("SIGINT", onSigint);
     journal?.close();
     lock.release();
   }
+  reportFinishedRun(tally, queues, { stopped: stop.signal.aborted, journalFile: journal?.file }, out, err);
+}
+
+/**
+ * Ctrl-C's handler: the first asks the run to stop after the current call (it releases what it
+ * holds and prints its summary); the second quits at once.
+ */
+function stopOnCtrlC(stop: AbortController, err: (line: string) => void): () => void {
+  return () => {
+    if (stop.signal.aborted) {
+      err("stopped at once: the journal lets the next run finish what this one started");
+      process.exit(EXIT.interrupted);
+    }
+    err(
+      "stopping: finishing the current AWS call, then releasing the messages this run holds (Ctrl-C again to quit at once; the next run finishes from the journal)",
+    );
+    stop.abort();
+  };
+}
+
+/**
+ * A run that threw: prints its summary (except when nothing started) and gives the error to
+ * throw; SQS not answering becomes exit 9 with where the journal is.
+ */
+function failedRunError(
+  error: unknown,
+  tally: ClientSideRedriveTally,
+  journalFile: string | undefined,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): unknown {
+  if (error instanceof DlqError && tally.target === 0) return error; // nothing started (an empty DLQ)
+  if (!isNoAnswer(error)) {
+    out(redriveSummaryLine("INCOMPLETE", tally, false));
+    return error;
+  }
+  out(redriveSummaryLine("GAVE UP", tally, false));
+  if (tally.holding + tally.inDoubt > 0) {
+    err(
+      `${tally.holding + tally.inDoubt} messages this run held return to the dead-letter queue within ${REDRIVE_VISIBILITY_SECONDS} s (the next run releases them at once)`,
+    );
+  }
+  const call = (error as { $metadata?: { attempts?: number } }).$metadata?.attempts;
+  return new DlqError(
+    `SQS did not answer within ${PATIENCE.attemptTimeoutMs / 1000} s${call ? ` (${call} attempts)` : ""}; nothing is lost: run the same command again when SQS answers; ` +
+      `it reads the journal ${journalFile} (from this machine, with the same SQS_WORKER_STATE_DIR)${tally.inDoubt > 0 ? " and asks about the copies in doubt" : ""}`,
+    EXIT.timeout,
+  );
+}
+
+/**
+ * A run that returned: its warnings and summary; throws a {@link DlqError} with the exit code
+ * when it was stopped or did not complete.
+ */
+function reportFinishedRun(
+  tally: ClientSideRedriveTally,
+  queues: WorkerQueues,
+  run: { readonly stopped: boolean; readonly journalFile?: string },
+  out: (line: string) => void,
+  err: (line: string) => void,
+): void {
   if (tally.withoutOriginalId > 0) {
     err(
       `warning: ${tally.withoutOriginalId} ${tally.withoutOriginalId === 1 ? "copy" : "copies"} went without the original message id (their messages already had SQS's maximum of 10 attributes): ` +
         "with idempotency keyed on the message id, a job among them that had completed runs again",
     );
   }
-  if (stop.signal.aborted) {
+  if (run.stopped) {
     out(redriveSummaryLine("STOPPED", tally));
     throw new DlqError(
-      `stopped by Ctrl-C; every message this run held is back in the dead-letter queue: run the same command to go on (from this machine: it reads the journal ${journal?.file})`,
+      `stopped by Ctrl-C; every message this run held is back in the dead-letter queue: run the same command to go on (from this machine: it reads the journal ${run.journalFile})`,
       EXIT.interrupted,
     );
   }
@@ -152,30 +188,37 @@ export async function clientSideRedriveCommand(
         "(FIFO keeps each group in order): they move once those are settled",
     );
   }
-  if (tally.inDoubt > 0) {
-    throw new DlqError(
-      `${tally.inDoubt} messages are in doubt: a run stopped while SQS was taking their copies, and only the source queue could tell whether they arrived. ` +
-        `They stay in the dead-letter queue. --in-doubt delivered deletes them (right when the copies arrived, the likely case when a run was killed while waiting for SQS's answer); ` +
-        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See ${docPath("runbook.md")}, "In doubt". ` +
-        `Run it from this machine: the journal is ${journal?.file}`,
-      EXIT.incomplete,
-    );
-  }
-  if (tally.originalsLeft > 0) {
-    throw new DlqError(
-      `${tally.originalsLeft} originals whose copies SQS accepted could not be deleted: run the same command again (it deletes them without a second copy)`,
-      EXIT.incomplete,
-    );
-  }
-  if (tally.receiveInterrupted && tally.elsewhere > 0) {
-    throw new DlqError(
-      `${tally.elsewhere} messages are still in flight, likely received by the stopped run just before it stopped (SQS hides them ${REDRIVE_VISIBILITY_SECONDS} s): run the same command again in a minute`,
-      EXIT.incomplete,
-    );
-  }
+  const incomplete = incompleteRunError(tally, run.journalFile);
+  if (incomplete) throw incomplete;
   if (!complete)
     throw new DlqError(
       "not everything the redrive set out to move moved: check the dead-letter queue, then redrive again",
       EXIT.incomplete,
     );
+}
+
+/** What a finished run left to do that a rerun (or --in-doubt) settles, as exit 7; `undefined` when nothing. */
+function incompleteRunError(tally: ClientSideRedriveTally, journalFile: string | undefined): DlqError | undefined {
+  if (tally.inDoubt > 0) {
+    return new DlqError(
+      `${tally.inDoubt} messages are in doubt: a run stopped while SQS was taking their copies, and only the source queue could tell whether they arrived. ` +
+        `They stay in the dead-letter queue. --in-doubt delivered deletes them (right when the copies arrived, the likely case when a run was killed while waiting for SQS's answer); ` +
+        `--in-doubt resend copies them again (a duplicate if they had arrived; harmless when the worker is idempotent). See ${docPath("runbook.md")}, "In doubt". ` +
+        `Run it from this machine: the journal is ${journalFile}`,
+      EXIT.incomplete,
+    );
+  }
+  if (tally.originalsLeft > 0) {
+    return new DlqError(
+      `${tally.originalsLeft} originals whose copies SQS accepted could not be deleted: run the same command again (it deletes them without a second copy)`,
+      EXIT.incomplete,
+    );
+  }
+  if (tally.receiveInterrupted && tally.elsewhere > 0) {
+    return new DlqError(
+      `${tally.elsewhere} messages are still in flight, likely received by the stopped run just before it stopped (SQS hides them ${REDRIVE_VISIBILITY_SECONDS} s): run the same command again in a minute`,
+      EXIT.incomplete,
+    );
+  }
+  return undefined;
 }
