@@ -102,53 +102,8 @@ export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup):
     options.dlqUrl || !options.projectDir
       ? undefined
       : readStackQueueOutputs(options.projectDir, options.service, prefix);
-  if (outputs) {
-    try {
-      const dlqArn = await arnOf(sqs, outputs.dlqUrl);
-      const fifo = dlqArn.endsWith(".fifo");
-      const names = deriveNames(options.service, fifo, prefix);
-      return {
-        queueUrl: outputs.queueUrl,
-        queueArn: await arnOf(sqs, outputs.queueUrl),
-        dlqUrl: outputs.dlqUrl,
-        dlqArn,
-        fifo,
-        ...namedByConstruct(names),
-      };
-    } catch (error) {
-      throw explainAwsError(error, `a queue named in ${outputs.source}`);
-    }
-  }
-  if (options.dlqUrl) {
-    const urlRegion = regionOfQueueUrl(options.dlqUrl);
-    if (urlRegion && urlRegion !== options.region) {
-      throw new DlqError(
-        `--queue-url is in ${urlRegion} but the region is ${options.region}: pass --region ${urlRegion}`,
-        EXIT.config,
-      );
-    }
-    try {
-      const dlqArn = await arnOf(sqs, options.dlqUrl);
-      const { queueUrls = [] } = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: options.dlqUrl }));
-      if (queueUrls.length !== 1) {
-        throw new DlqError(
-          `${options.dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`,
-          EXIT.config,
-        );
-      }
-      const fifo = dlqArn.endsWith(".fifo");
-      return {
-        queueUrl: queueUrls[0],
-        queueArn: await arnOf(sqs, queueUrls[0]),
-        dlqUrl: options.dlqUrl,
-        dlqArn,
-        fifo,
-        ...namedByConstruct(deriveNames(options.service, fifo, prefix)),
-      };
-    } catch (error) {
-      throw explainAwsError(error, `queue ${options.dlqUrl}`);
-    }
-  }
+  if (outputs) return fromStackOutputs(sqs, outputs, options.service, prefix);
+  if (options.dlqUrl) return fromDlqUrl(sqs, options.dlqUrl, options, prefix);
   for (const fifo of [false, true]) {
     const names = deriveNames(options.service, fifo, prefix);
     const [queueUrl, dlqUrl] = [await urlOf(sqs, names.queue), await urlOf(sqs, names.deadLetterQueue)];
@@ -164,6 +119,66 @@ export async function resolveWorkerQueues(sqs: SQSClient, options: QueueLookup):
     }
   }
   throw new DlqError(noQueuesMessage({ ...options, stage, namePrefix: prefix }), EXIT.config);
+}
+
+/** The queues the deployed stack's outputs name (its local state file). */
+async function fromStackOutputs(
+  sqs: SQSClient,
+  outputs: NonNullable<ReturnType<typeof readStackQueueOutputs>>,
+  service: string,
+  prefix: string,
+): Promise<WorkerQueues> {
+  try {
+    const dlqArn = await arnOf(sqs, outputs.dlqUrl);
+    const fifo = dlqArn.endsWith(".fifo");
+    return {
+      queueUrl: outputs.queueUrl,
+      queueArn: await arnOf(sqs, outputs.queueUrl),
+      dlqUrl: outputs.dlqUrl,
+      dlqArn,
+      fifo,
+      ...namedByConstruct(deriveNames(service, fifo, prefix)),
+    };
+  } catch (error) {
+    throw explainAwsError(error, `a queue named in ${outputs.source}`);
+  }
+}
+
+/** `--queue-url` of the DLQ: its source queue is the one SQS lists as redriving into it, which must be exactly one. */
+async function fromDlqUrl(
+  sqs: SQSClient,
+  dlqUrl: string,
+  options: Pick<QueueLookup, "region" | "service">,
+  prefix: string,
+): Promise<WorkerQueues> {
+  const urlRegion = regionOfQueueUrl(dlqUrl);
+  if (urlRegion && urlRegion !== options.region) {
+    throw new DlqError(
+      `--queue-url is in ${urlRegion} but the region is ${options.region}: pass --region ${urlRegion}`,
+      EXIT.config,
+    );
+  }
+  try {
+    const dlqArn = await arnOf(sqs, dlqUrl);
+    const { queueUrls = [] } = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
+    if (queueUrls.length !== 1) {
+      throw new DlqError(
+        `${dlqUrl} is the dead-letter queue of ${queueUrls.length} queues, not exactly one: cannot tell where to redrive`,
+        EXIT.config,
+      );
+    }
+    const fifo = dlqArn.endsWith(".fifo");
+    return {
+      queueUrl: queueUrls[0],
+      queueArn: await arnOf(sqs, queueUrls[0]),
+      dlqUrl,
+      dlqArn,
+      fifo,
+      ...namedByConstruct(deriveNames(options.service, fifo, prefix)),
+    };
+  } catch (error) {
+    throw explainAwsError(error, `queue ${dlqUrl}`);
+  }
 }
 
 /**
