@@ -5,7 +5,7 @@ import { SQS_BATCH_LIMIT } from "../shared/sqs-batches";
 
 /**
  * SQS's limits for one SendMessageBatch call: 10 entries, and 1 MiB for all their bodies and
- * attributes together (the same as for one message, since 2025).
+ * attributes together (the same as for one message).
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html
  */
 export const MAX_BATCH_ENTRIES = SQS_BATCH_LIMIT;
