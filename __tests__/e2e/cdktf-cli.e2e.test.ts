@@ -8,7 +8,7 @@ import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { CODE_CHANGED_MESSAGE } from "../../modules/sqs-worker/code-precondition";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir } from "../helpers/synth";
-import { prepareTerraform } from "../helpers/terraform";
+import { prepareTerraform, type TerraformState } from "../helpers/terraform";
 
 // Rung 6, the service team's path: the real cdktf CLI deploys, diffs and destroys one service
 // against the emulator, in the order a newcomer follows the README (npm run synth, then
@@ -78,7 +78,8 @@ beforeAll(async () => {
   // The local backend keeps state two levels above the stacks: in `project`, not the repository.
   project = makeTempDir("cdktf-cli");
   outdir = path.join(project, "cdktf.out");
-  const { TF_INPUT: _ignored, ...offline } = tool.env;
+  const offline = { ...tool.env };
+  delete offline.TF_INPUT;
   env = { ...offline, ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint, CHECKPOINT_DISABLE: "1" };
 }, 60_000);
 
@@ -114,7 +115,7 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
       "cdk.tf.json",
     ]);
     expect(
-      JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources.length,
+      (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources.length,
     ).toBeGreaterThan(5);
   });
 
@@ -199,7 +200,7 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
     expect(destroy.seconds).toBeLessThan(30);
     expect(await queueExists("orders-queue")).toBe(false);
     expect(await queueExists("orders-dlq")).toBe(false);
-    expect(JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources).toEqual([]);
+    expect((JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources).toEqual([]);
   });
 
   test("cdktf destroy with the variable also works (nothing left to destroy)", async () => {

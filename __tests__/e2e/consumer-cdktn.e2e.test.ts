@@ -23,7 +23,13 @@ import {
 
 const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-cdktn");
 
-type Json = { resource: Record<string, Record<string, Record<string, any>>>; terraform: Record<string, any> };
+/** A synthesized stack, read as far as these tests read it (expect() checks each value). */
+type Json = {
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  terraform: { required_providers: Record<string, unknown> };
+};
+/** A package.json, read as far as these tests read it. */
+type Manifest = { version: string; cdktn?: { provider: { version: string } } };
 
 let work: string;
 let app: string;
@@ -72,7 +78,7 @@ afterAll(() => {
 });
 
 /** The only resource of `type` in a stack. */
-function only(json: Json, type: string): Record<string, any> {
+function only(json: Json, type: string): Record<string, unknown> {
   const found = Object.values(json.resource[type] ?? {});
   if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
   return found[0];
@@ -88,12 +94,12 @@ describe("a cdktn 0.24 app on @cdktn/provider-aws 25.7.0 (hashicorp/aws 6.66.0),
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(PEER_CONFLICT);
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(/EBADENGINE/);
     const manifest = (name: string) =>
-      JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8"));
+      JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8")) as Manifest;
     const bindings = manifest("@cdktn/provider-aws");
     expect({
       cdktn: manifest("cdktn").version,
       bindings: bindings.version,
-      aws: bindings.cdktn.provider.version,
+      aws: bindings.cdktn?.provider.version,
     }).toEqual({ cdktn: "0.24.0", bindings: "25.7.0", aws: "6.66.0" });
     // cdktf's packages are optional peers: npm must not install them (@cdktf/provider-aws alone is ~500 MB).
     for (const name of ["cdktf", "@cdktf/provider-aws"])

@@ -21,11 +21,14 @@ import {
 
 const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-v6");
 
+/** A synthesized stack, read as far as these tests read it (expect() checks each value). */
 type Json = {
-  resource: Record<string, Record<string, Record<string, any>>>;
-  data?: Record<string, Record<string, Record<string, any>>>;
-  terraform: Record<string, any>;
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  terraform: { required_providers: Record<string, unknown> };
 };
+/** A package.json of the cdktf provider bindings. */
+type BindingsManifest = { version: string; cdktf: { provider: { version: string } } };
 
 let work: string;
 let app: string;
@@ -40,7 +43,7 @@ beforeAll(async () => {
   installed = await installConsumerApp(app);
   await run(process.execPath, ["-r", "sqs-worker-cdktf/register", "main.ts"], { cwd: app, env, maxBuffer: MAX_BUFFER });
   for (const name of ["defaults", "throughput"])
-    synthesized[name] = JSON.parse(fs.readFileSync(stackJson(name), "utf8"));
+    synthesized[name] = JSON.parse(fs.readFileSync(stackJson(name), "utf8")) as Json;
 }, 900_000);
 
 afterAll(() => {
@@ -48,7 +51,7 @@ afterAll(() => {
 });
 
 /** The only resource of `type` in a stack. */
-function only(json: Json, type: string): Record<string, any> {
+function only(json: Json, type: string): Record<string, unknown> {
   const found = Object.values(json.resource[type] ?? {});
   if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
   return found[0];
@@ -66,7 +69,7 @@ function reviewable(json: Json): Json {
       .replace(/"source_code_hash":"[A-Za-z0-9+/=]+"/g, '"source_code_hash":"<bundle sha256, base64>"')
       // The function's precondition compares the zip with the same hash.
       .replace(/(== \\")[A-Za-z0-9+/]{43}=(\\")/g, "$1<bundle sha256, base64>$2"),
-  );
+  ) as Json;
 }
 
 describe("a cdktf 0.21 app on @cdktf/provider-aws 21.22.1 (hashicorp/aws 6.25.0)", () => {
@@ -74,7 +77,7 @@ describe("a cdktf 0.21 app on @cdktf/provider-aws 21.22.1 (hashicorp/aws 6.25.0)
     expect(`${installed.stdout}\n${installed.stderr}`).not.toMatch(PEER_CONFLICT);
     const bindings = JSON.parse(
       fs.readFileSync(path.join(app, "node_modules", "@cdktf", "provider-aws", "package.json"), "utf8"),
-    );
+    ) as BindingsManifest;
     expect({ version: bindings.version, aws: bindings.cdktf.provider.version }).toEqual({
       version: "21.22.1",
       aws: "6.25.0",

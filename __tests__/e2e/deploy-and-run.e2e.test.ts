@@ -23,7 +23,7 @@ import { main as dlqMain } from "../../tools/dlq";
 import { readDeployedWorkerConfig } from "../../tools/local-runner/stack-config";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir, synthApp } from "../helpers/synth";
-import { prepareTerraform, terraformOk, terraformRun } from "../helpers/terraform";
+import { prepareTerraform, terraformOk, terraformRun, type TerraformState } from "../helpers/terraform";
 import { IDEMPOTENCY_ENV, IDEMPOTENCY_TABLE_ACTIONS } from "../../lambda-src/idempotency-settings";
 import { WORKER_ENV } from "../../lambda-src/worker-settings";
 import { createQueue, drainQueue, queueDepth, readLog, runScenario, sendAll, sendAllFifo } from "./scenario";
@@ -168,7 +168,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     for (const q of [queue, dlq]) {
       expect(q.SqsManagedSseEnabled).toBe("true");
       // The ARN the construct computed from partition, region, account and name is the queue's own.
-      expect(JSON.parse(q.Policy!).Statement).toEqual([
+      expect((JSON.parse(q.Policy!) as PolicyDocument).Statement).toEqual([
         expect.objectContaining({
           Sid: "DenyInsecureTransport",
           Effect: "Deny",
@@ -190,7 +190,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       FunctionResponseTypes: ["ReportBatchItemFailures"],
       EventSourceArn: expect.stringMatching(
         new RegExp(`:${deriveNames(stack, config.queue.fifo).queue.replace(".", "\\.")}$`),
-      ),
+      ) as string,
     });
     if (config.eventSource.maximumConcurrency !== undefined) {
       expect(EventSourceMappings[0].ScalingConfig).toEqual({
@@ -227,7 +227,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
         AlarmNames: [names.backlogAgeAlarm, names.errorsAlarm, names.throttlesAlarm, names.deadLetterArrivalsAlarm],
       }),
     );
-    const byName = Object.fromEntries(MetricAlarms.map((a) => [a.AlarmName, a]));
+    const byName = Object.fromEntries(MetricAlarms.map((a) => [a.AlarmName ?? "", a] as const));
     const common = {
       ComparisonOperator: "GreaterThanThreshold",
       TreatMissingData: "notBreaching",
@@ -261,7 +261,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     });
     // metric_query is a set: compare in id order.
     expect(
-      [...(byName[names.deadLetterArrivalsAlarm].Metrics ?? [])].sort((x, y) => x.Id!.localeCompare(y.Id!)),
+      [...(byName[names.deadLetterArrivalsAlarm].Metrics ?? [])].sort((x, y) => (x.Id ?? "").localeCompare(y.Id ?? "")),
     ).toEqual([
       expect.objectContaining({ Id: "arrivals", Expression: "DIFF(visible)", ReturnData: true }),
       expect.objectContaining({
@@ -272,9 +272,9 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
             Namespace: "AWS/SQS",
             MetricName: "ApproximateNumberOfMessagesVisible",
             Dimensions: [{ Name: "QueueName", Value: names.deadLetterQueue }],
-          }),
+          }) as unknown,
           Stat: "Maximum",
-        }),
+        }) as unknown,
       }),
     ]);
     const { DashboardBody } = await aws.cloudwatch.send(new GetDashboardCommand({ DashboardName: names.dashboard }));
@@ -354,8 +354,8 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       : {};
     expect(fn.Environment?.Variables ?? {}).toEqual({ ...config.lambda.environment, ...idempotencyEnv, ...fifoEnv });
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
-    const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!));
-    const actions = document.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).sort();
+    const document = JSON.parse(decodeURIComponent(policy.PolicyDocument!)) as PolicyDocument;
+    const actions = document.Statement.flatMap((s) => [s.Action].flat()).sort();
     expect(actions).toEqual(
       expect.arrayContaining([
         "sqs:ChangeMessageVisibility",
@@ -364,7 +364,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
         "sqs:ReceiveMessage",
       ]),
     );
-    expect(actions.some((a: string) => a.startsWith("dynamodb:"))).toBe(config.idempotency !== undefined);
+    expect(actions.some((a) => a.startsWith("dynamodb:"))).toBe(config.idempotency !== undefined);
   });
 
   test("has the idempotency table (key, on-demand, TTL, encryption, point-in-time recovery) and the role statement on it, when on", async () => {
@@ -391,7 +391,7 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
       "ENABLED",
     );
     const policy = await aws.iam.send(new GetRolePolicyCommand({ RoleName: names.role, PolicyName: names.role }));
-    const statements = JSON.parse(decodeURIComponent(policy.PolicyDocument!)).Statement as {
+    const statements = (JSON.parse(decodeURIComponent(policy.PolicyDocument!)) as PolicyDocument).Statement as {
       Sid: string;
       Action: string | string[];
       Resource: string | string[];
@@ -417,6 +417,9 @@ describe.each(STACKS)("the applied %s stack", (stack) => {
     });
   });
 });
+
+/** An IAM or SQS policy document, read as far as these tests read it. */
+type PolicyDocument = { Statement: { Action: string | string[]; [key: string]: unknown }[] };
 
 describe("the deployed worker's behaviour", () => {
   // The local runner takes Lambda's place here. The emulator never triggers functions from a
@@ -461,7 +464,7 @@ describe("the deployed worker's behaviour", () => {
     const processed = new Set(log.filter((e) => e.outcome === "ok").map((e) => e.id));
     const okCount = log.filter((e) => e.outcome === "ok").length;
     const deadIds = dead.map((m) => (JSON.parse(m.Body!) as { id: string }).id);
-    // eslint-disable-next-line no-console
+
     console.log(
       `e2e scenario: sent ${total}, processed ${processed.size} (duplicates ${okCount - processed.size}), dead-lettered ${deadIds.length}, ` +
         `runner ${JSON.stringify(stats)}`,
@@ -553,7 +556,7 @@ describe("the deployed worker's behaviour", () => {
     };
     const short = await run(1);
     const correct = await run(60);
-    // eslint-disable-next-line no-console
+
     console.log(
       `visibility 1 s < 2.5 s processing: ${short.duplicates} duplicate runs of ${short.processed} messages; visibility 60 s: ${correct.duplicates}`,
     );
@@ -605,7 +608,7 @@ describe("the deployed worker's behaviour", () => {
           until: async () => (await queueDepth(sqs, queueUrl)) === 0,
           timeoutMs: 180_000,
         });
-        // eslint-disable-next-line no-console
+
         console.log(
           `idempotency on, ${_kind}, visibility 1 s < 2.5 s jobs: ${stats.records} receives of ${messages.length} messages, runs ${JSON.stringify(runsPerId(logFile))}`,
         );
@@ -638,7 +641,7 @@ describe("the deployed worker's behaviour", () => {
         until: async () => (await queueDepth(sqs, queueUrl)) === 0,
         timeoutMs: 60_000,
       });
-      // eslint-disable-next-line no-console
+
       console.log(
         `idempotency on, attempts killed by the 2 s timeout: ${stats.timedOutBatches} timed out, runs ${JSON.stringify(runsPerId(logFile))}`,
       );
@@ -669,7 +672,7 @@ describe("the deployed worker's behaviour", () => {
           until: async () => (await queueDepth(sqs, queueUrl)) === 0,
           timeoutMs: 60_000,
         });
-        // eslint-disable-next-line no-console
+
         console.log(
           `producer duplicates keyed by ${label}: ${stats.records} receives, ${stats.failedRecords} in-progress retries, runs ${JSON.stringify(runsPerId(logFile))}`,
         );
@@ -687,7 +690,9 @@ describe("teardown", () => {
   test("destroys every stack, leaving empty state", async () => {
     await Promise.all(STACKS.map(destroy));
     for (const stack of STACKS) {
-      const state = JSON.parse(fs.readFileSync(path.join(projectDir, `terraform.${stack}.tfstate`), "utf8"));
+      const state = JSON.parse(
+        fs.readFileSync(path.join(projectDir, `terraform.${stack}.tfstate`), "utf8"),
+      ) as TerraformState;
       expect({ stack, resources: state.resources }).toEqual({ stack, resources: [] });
     }
   });

@@ -104,7 +104,8 @@ beforeAll(async () => {
   steps = readmeSteps(consumerSection(readReadme(ROOT)));
   work = makeTempDir("quick-start");
   // The machine's terraform settings: the provider mirror only (never the registry), no prompts left open.
-  const { TF_INPUT: _ignored, ...offline } = tool.env;
+  const offline = { ...tool.env };
+  delete offline.TF_INPUT;
   env = {
     ...offline,
     CHECKPOINT_DISABLE: "1",
@@ -117,7 +118,8 @@ beforeAll(async () => {
     env,
     maxBuffer: 64 << 20,
   });
-  tarball = path.join(work, JSON.parse(packed.stdout.slice(packed.stdout.indexOf("[")))[0].filename);
+  const [packedFile] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf("["))) as { filename: string }[];
+  tarball = path.join(work, packedFile.filename);
   app = path.join(work, "invoices");
   fs.mkdirSync(app);
   // The README's `cdktf init` line, with the answers its prompts would ask for.
@@ -139,9 +141,10 @@ beforeAll(async () => {
   );
   expect(init.stdout).toContain("Your CDKTF TypeScript project is ready!");
   // What the README says of today's template: TypeScript 7, which ts-node cannot run (the install line pins 5).
-  expect(JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")).devDependencies.typescript).toMatch(
-    /^\^7\./,
-  );
+  const template = JSON.parse(fs.readFileSync(path.join(app, "package.json"), "utf8")) as {
+    devDependencies: Record<string, string>;
+  };
+  expect(template.devDependencies.typescript).toMatch(/^\^7\./);
 }, 600_000);
 
 afterAll(async () => {
@@ -161,7 +164,7 @@ afterAll(async () => {
 describe("the README's quick start, in a folder made by today's cdktf init", () => {
   test("the README names the packed tarball of this version", () => {
     const install = steps.find((step) => step.kind === "command" && README_TARBALL.test(step.line));
-    const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string };
     expect(install && install.kind === "command" ? README_TARBALL.exec(install.line)![1] : undefined).toBe(version);
     // Every kind of step is there: the test below would pass vacuously on an empty section.
     expect(steps.filter((s) => s.kind === "file").map((s) => (s as { path: string }).path)).toEqual([
@@ -178,7 +181,7 @@ describe("the README's quick start, in a folder made by today's cdktf init", () 
         fs.mkdirSync(path.dirname(path.join(app, step.path)), { recursive: true });
         fs.writeFileSync(path.join(app, step.path), step.content);
       } else if (step.kind === "cdktf-app") {
-        const config = JSON.parse(fs.readFileSync(path.join(app, "cdktf.json"), "utf8"));
+        const config = JSON.parse(fs.readFileSync(path.join(app, "cdktf.json"), "utf8")) as Record<string, unknown>;
         fs.writeFileSync(path.join(app, "cdktf.json"), JSON.stringify({ ...config, app: step.app }, null, 2));
       } else if (/sqs-worker emulator$/.test(step.line)) {
         await startEmulator(step.line);

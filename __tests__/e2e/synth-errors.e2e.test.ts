@@ -1,11 +1,11 @@
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
+import { promisify, stripVTControlCharacters } from "util";
 import { GetQueueUrlCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/moto";
 import { makeTempDir, removeDir } from "../helpers/synth";
-import { prepareTerraform } from "../helpers/terraform";
+import { prepareTerraform, type TerraformState } from "../helpers/terraform";
 
 // Errors a person can read, under the real cdktf CLI (issue 21, item 4).
 // 1. A config error: under `cdktf synth` and under `npm run synth`'s command, the violation lines
@@ -39,7 +39,7 @@ interface Run {
 /** Runs a command in the repository; never throws on a non-zero exit. Output without colours or carriage returns. */
 async function run(file: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   const started = Date.now();
-  const plain = (text: string) => text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "").replace(/\r/g, "");
+  const plain = (text: string) => stripVTControlCharacters(text).replace(/\r/g, "");
   try {
     const { stdout, stderr } = await exec(file, args, { cwd: ROOT, env, timeout: 120_000, maxBuffer: 64 << 20 });
     return { code: 0, output: plain(`${stdout}\n${stderr}`), seconds: (Date.now() - started) / 1000 };
@@ -182,7 +182,9 @@ describe("deploying without the alarm topic", () => {
     // The local backend keeps state two levels above the stacks: in `project`, not the repository.
     project = makeTempDir("deploy-no-topic");
     outdir = path.join(project, "cdktf.out");
-    const { TF_INPUT: _ignored, TF_VAR_alert_sns_arn: _unset, ...offline } = tool.env;
+    const offline = { ...tool.env };
+    delete offline.TF_INPUT;
+    delete offline.TF_VAR_alert_sns_arn;
     env = { ...offline, ...FAKE_AWS_ENV, AWS_ENDPOINT_URL: moto.endpoint, CHECKPOINT_DISABLE: "1" };
   }, 60_000);
 
@@ -208,7 +210,7 @@ describe("deploying without the alarm topic", () => {
     expect(await queueExists("orders-queue")).toBe(false);
     expect(
       fs.existsSync(path.join(project, "terraform.orders.tfstate"))
-        ? JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")).resources
+        ? (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources
         : [],
     ).toEqual([]);
   });

@@ -144,7 +144,7 @@ describe("a FIFO worker with a poison message in one group", () => {
     });
     const log = readLog(logFile);
     const dead = (await drainQueue(sqs, dlqUrl)).map((m) => (JSON.parse(m.Body!) as { id: string }).id);
-    // eslint-disable-next-line no-console
+
     console.log(
       `FIFO group isolation: ${log.map((e) => `${e.id}#${e.attempt}:${e.outcome}`).join(" ")}; dead-lettered ${dead.join(",")}`,
     );
@@ -253,7 +253,7 @@ describe("an idempotent worker whose completed job was dead-lettered with a batc
     const ok = readLog(logFile)
       .filter((e) => e.outcome === "ok")
       .map((e) => e.id);
-    // eslint-disable-next-line no-console
+
     console.log(`redrive of a completed job: business logic runs ${JSON.stringify(ok)}`);
     expect(ok.sort()).toEqual(["done", "stuck"]);
     expect(await queueDepth(sqs, dlqUrl)).toBe(0);

@@ -47,6 +47,11 @@ export function prepareTerraform(): TerraformToolchain {
   return { ok: true, binary, env, dir, mirror };
 }
 
+/** A local state file, read as far as the tests read it. */
+export interface TerraformState {
+  readonly resources: unknown[];
+}
+
 /** The result of a terraform run that is allowed to fail (plan -detailed-exitcode). */
 export interface TerraformRun {
   readonly code: number | null;
