@@ -115,7 +115,8 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
       "cdk.tf.json",
     ]);
     expect(
-      (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources.length,
+      (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources
+        .length,
     ).toBeGreaterThan(5);
   });
 
@@ -200,7 +201,9 @@ describe("cdktf deploy, diff and destroy of one service against the emulator", (
     expect(destroy.seconds).toBeLessThan(30);
     expect(await queueExists("orders-queue")).toBe(false);
     expect(await queueExists("orders-dlq")).toBe(false);
-    expect((JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources).toEqual([]);
+    expect(
+      (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources,
+    ).toEqual([]);
   });
 
   test("cdktf destroy with the variable also works (nothing left to destroy)", async () => {

@@ -210,7 +210,8 @@ describe("deploying without the alarm topic", () => {
     expect(await queueExists("orders-queue")).toBe(false);
     expect(
       fs.existsSync(path.join(project, "terraform.orders.tfstate"))
-        ? (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState).resources
+        ? (JSON.parse(fs.readFileSync(path.join(project, "terraform.orders.tfstate"), "utf8")) as TerraformState)
+            .resources
         : [],
     ).toEqual([]);
   });
