@@ -12,7 +12,7 @@ const WORKER_IS_STANDALONE =
   "lambda-src/ runs inside Lambda and is bundled on its own: it imports nothing from modules/ or tools/ (or the package entry, which is modules/).";
 const CONSTRUCT_WITHOUT_TOOLS = "modules/ is the construct a consumer synthesizes: it imports nothing from tools/.";
 const TOOLS_THROUGH_ENTRIES =
-  "tools/ reach the construct only through its entries (modules/index, modules/app-entry or modules/internal), so a file move inside modules/ breaks no tool.";
+  "tools/ reach the construct only through its entries (modules/index, modules/app-entry, modules/internal, or modules/tool-facts for what must load without cdktf), so a file move inside modules/ breaks no tool.";
 const TOOLS_SHARE_THROUGH_SHARED =
   "one tool does not import another tool's folder: shared code lives in tools/shared/ (docs/contributing.md).";
 
@@ -85,14 +85,23 @@ export default tseslint.config(
     files: ["tools/**"],
     ignores: ["tools/dlq/**", "tools/dlq.ts", "tools/local-runner/**", "tools/emulator/**", "tools/bench/**"],
     rules: forbid([
-      ["**/modules/**", "!**/modules/index", "!**/modules/app-entry", "!**/modules/internal"],
+      ["**/modules/**", "!**/modules/index", "!**/modules/app-entry", "!**/modules/internal", "!**/modules/tool-facts"],
       TOOLS_THROUGH_ENTRIES,
     ]),
   },
   ...["dlq", "local-runner", "emulator", "bench"].map((tool) => ({
     files: [`tools/${tool}/**`, `tools/${tool}.ts`],
     rules: forbid(
-      [["**/modules/**", "!**/modules/index", "!**/modules/app-entry", "!**/modules/internal"], TOOLS_THROUGH_ENTRIES],
+      [
+        [
+          "**/modules/**",
+          "!**/modules/index",
+          "!**/modules/app-entry",
+          "!**/modules/internal",
+          "!**/modules/tool-facts",
+        ],
+        TOOLS_THROUGH_ENTRIES,
+      ],
       [
         ["dlq", "local-runner", "emulator", "bench"]
           .filter((other) => other !== tool)

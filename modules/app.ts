@@ -5,6 +5,7 @@ import {
   type ServiceWorkerProps,
   type StateBackendConfig,
 } from "./service-stack";
+import { DEFAULT_REGION } from "./sqs-worker/aws-identifiers";
 import { SqsWorkerConfigError, type SqsWorkerViolation } from "./sqs-worker/config-error";
 
 /** Worker settings per service: the key is the service name (and, without a stage, the stack id). */
@@ -68,7 +69,7 @@ export function addServiceStacks(app: App, services: ServiceCatalog, settings: A
  * switches state to S3, refined by TF_STATE_REGION, TF_STATE_KEY_PREFIX and TF_STATE_LOCK_TABLE.
  */
 export function settingsFromEnv(env: Readonly<Record<string, string | undefined>>): AppSettings {
-  const region = env.AWS_REGION || "us-east-1";
+  const region = env.AWS_REGION || DEFAULT_REGION;
   const stage = env.SQS_WORKER_STAGE ? { stage: env.SQS_WORKER_STAGE } : {};
   if (!env.TF_STATE_BUCKET) return { region, backend: { kind: "local" }, ...stage };
   return {

@@ -32,3 +32,6 @@ export function partitionOfRegion(region: string): string {
   ];
   return prefixes.find(([pattern]) => pattern.test(region))?.[1] ?? "aws";
 }
+
+/** The region of an app (and of the `sqs-worker` commands) given no AWS_REGION. */
+export const DEFAULT_REGION = "us-east-1";

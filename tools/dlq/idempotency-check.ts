@@ -1,5 +1,5 @@
 import { DescribeTableCommand, type DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { deriveNames } from "../shared/construct-facts";
+import { deriveNames } from "../../modules/tool-facts";
 import { readStackQueueOutputs } from "./stack-outputs";
 
 /** Whether a service's worker has idempotency on, as far as the tool can tell, and from where. */

@@ -4,7 +4,7 @@ import {
   ListDeadLetterSourceQueuesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { deriveNames, type WorkerNames } from "../shared/construct-facts";
+import { deriveNames, type WorkerNames } from "../../modules/tool-facts";
 import { isMissingQueue, whereAsked, type AwsPlace } from "../shared/aws-errors";
 import { describeStage, namePrefixOf, synthesizedStacksHint, type StageChoice } from "../shared/stage";
 import { DlqError, EXIT, explainAwsError } from "./errors";

@@ -1,12 +1,11 @@
 /**
  * The AWS region every `sqs-worker` command uses unless told: --region, else AWS_REGION, else
- * us-east-1, as the app's settings default it (modules/app.ts, `settingsFromEnv`).
+ * the app's default (DEFAULT_REGION, the same constant as `settingsFromEnv`).
  */
 import type { CliOption } from "./cli";
-import { REGION_PATTERN } from "./construct-facts";
+import { DEFAULT_REGION, REGION_PATTERN } from "../../modules/tool-facts";
 
-/** The region of a command given neither --region nor AWS_REGION. */
-export const DEFAULT_REGION = "us-east-1";
+export { DEFAULT_REGION };
 
 /** `--region`, as every command that calls AWS lists it. */
 export const REGION_OPTION: CliOption = {

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { serviceStackId, STAGE_PATTERN, stageNamePrefix, stageProblem } from "./construct-facts";
+import { serviceStackId, STAGE_PATTERN, stageNamePrefix, stageProblem } from "../../modules/tool-facts";
 import { usageError, type CliOption, type CliSpec, type ParsedCli } from "./cli";
 
 /** The environment variable that gives the stage when `--stage` does not (this repository's app reads it too). */
