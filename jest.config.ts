@@ -7,9 +7,10 @@ import type { Config } from "jest";
  * Two runs, one list. `npm run test:unit` runs the suites that stay inside the jest process (the
  * construct, the handler, the tools' logic, in-process synth and snapshots): seconds, for each
  * edit. `npm run test:integration` runs the suites below, each of which starts another program
- * (terraform, the cdktf CLI, npm pack, node on a script, moto) or builds a whole output tree. A
- * suite is in the integration run only when it is listed here, and in the unit run otherwise, so
- * none is in both or neither; a listed file that no longer exists stops every run.
+ * (terraform, the cdktf CLI, npm, node on a script or an app, moto). A suite is in the
+ * integration run only when it is listed here, and in the unit run otherwise, so none is in both
+ * or neither; a listed file that no longer exists stops every run, and so does a suite in
+ * __tests__/e2e/ that the e2e run would not pick up.
  * `npm test` runs both (one jest run, both projects) after `tsc --noEmit`: tests are transpiled
  * by swc without type-checking.
  */

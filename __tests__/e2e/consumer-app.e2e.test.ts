@@ -1,53 +1,66 @@
-import { execFile } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { promisify } from "util";
 import { bundleLambda } from "../../modules/internal";
 import { makeTempDir, removeDir } from "../helpers/synth";
 import { prepareTerraform, terraformOk } from "../helpers/terraform";
+import {
+  CONSUMER_APP,
+  consumerEnv as env,
+  installConsumerApp,
+  layOutConsumerApp,
+  MAX_BUFFER,
+  packRepository,
+  ROOT,
+  run,
+} from "./consumer-setup";
 
 // Rung 6, the consumer's path: another repository installs the packed tarball, writes its own
 // worker file and app the way `cdktf init --template=typescript` lays them out (ts-node app, the
 // template's own command), and runs the real cdktf CLI. The README's quick start (the package's
-// loader, stages, the emulator, deploy, send, run) is quick-start.e2e.test.ts. Nothing here uses this repository's sources or loader except
-// the in-repo bundle the consumer's zip is compared with.
+// loader, stages, the emulator, deploy, send, run) is quick-start.e2e.test.ts. Nothing here uses
+// this repository's sources or loader except the in-repo bundle the consumer's zip is compared
+// with. The app is laid out as the other consumer lanes' (consumer-setup.ts), from
+// fixtures/consumer-app.
 
-const run = promisify(execFile);
-const ROOT = path.resolve(__dirname, "..", "..");
-const FIXTURE = path.join(ROOT, "__tests__", "fixtures", "consumer-app");
-const env = {
-  ...process.env,
-  CHECKPOINT_DISABLE: "1",
-  CI: "true",
-  npm_config_audit: "false",
-  npm_config_fund: "false",
-};
 const tool = prepareTerraform();
 
 let work: string;
 let app: string;
 let tarball: string;
-let json: { resource: Record<string, Record<string, Record<string, any>>> };
+let json: StackJson;
+
+/** A synthesized stack, as far as these tests read it. */
+type StackJson = { resource: Record<string, Record<string, Record<string, unknown>>> };
+/** A synthesized aws_lambda_function, as far as these tests read it. */
+type FunctionBody = {
+  function_name: string;
+  filename: string;
+  source_code_hash: string;
+  environment: { variables: Record<string, string> };
+};
+
+/** The stack `name` the consumer's synth wrote. */
+const readStack = (name: string) =>
+  JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", name, "cdk.tf.json"), "utf8")) as StackJson;
+/** A stack's functions. */
+const functionsOf = (stack: StackJson) => Object.values(stack.resource.aws_lambda_function) as FunctionBody[];
+/** The function the invoices stack names `name`; fails the test when there is none. */
+function invoicesFunction(name = "invoices-worker"): FunctionBody {
+  const fn = functionsOf(json).find((f) => f.function_name === name);
+  if (!fn) throw new Error(`no function ${name} in the invoices stack`);
+  return fn;
+}
 
 beforeAll(async () => {
   if (!tool.ok) throw new Error(`the consumer test needs terraform and the provider mirror: ${tool.reason}`);
   work = makeTempDir("consumer");
-  const { stdout } = await run("npm", ["pack", "--json", "--pack-destination", work], {
-    cwd: ROOT,
-    env,
-    maxBuffer: 64 << 20,
-  });
-  tarball = path.join(work, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
-  app = path.join(work, "app");
-  fs.cpSync(FIXTURE, app, { recursive: true });
-  const template = fs.readFileSync(path.join(app, "package.template.json"), "utf8");
-  fs.writeFileSync(path.join(app, "package.json"), template.replace("file:TARBALL", `file:${tarball}`));
-  fs.rmSync(path.join(app, "package.template.json"));
+  tarball = await packRepository(work);
+  app = layOutConsumerApp(work, CONSUMER_APP, tarball);
   // From the npm cache when it holds the packages (CI's npm ci filled it), else the registry.
-  await run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], { cwd: app, env, maxBuffer: 64 << 20 });
-  await run("npx", ["cdktf", "synth"], { cwd: app, env, maxBuffer: 64 << 20 });
-  json = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out", "stacks", "invoices", "cdk.tf.json"), "utf8"));
+  await installConsumerApp(app);
+  await run("npx", ["cdktf", "synth"], { cwd: app, env, maxBuffer: MAX_BUFFER });
+  json = readStack("invoices");
 }, 600_000);
 
 afterAll(() => {
@@ -194,34 +207,30 @@ describe("a consumer app with the ts-node template", () => {
   });
 
   test("ships the consumer's own worker code in the Lambda zip, not this repository's", async () => {
-    const fn = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
+    const fn = invoicesFunction();
     const zip = path.join(app, "cdktf.out", "stacks", "invoices", fn.filename);
-    const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: 16 << 20 });
+    const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: MAX_BUFFER });
     expect(code).toContain("CONSUMER_INVOICE_WORKER");
     expect(code).not.toContain("order-accepted");
     expect(fn.source_code_hash).toBe(createHash("sha256").update(fs.readFileSync(zip)).digest("base64"));
   });
 
   test("bundles the same bytes as this repository's bundler given the same entry", () => {
-    const fn = Object.values(json.resource.aws_lambda_function).find((f) => f.function_name === "invoices-worker")!;
+    const fn = invoicesFunction();
     const inRepo = bundleLambda(path.join(app, "workers", "invoices.ts"), path.join(work, "in-repo-bundle"));
     expect(fn.source_code_hash).toBe(inRepo.sourceCodeHash);
   });
 
   test("bundles idempotency for the service that turns it on, from the package's worker entry, and only for it", async () => {
-    const payments = JSON.parse(
-      fs.readFileSync(path.join(app, "cdktf.out", "stacks", "payments", "cdk.tf.json"), "utf8"),
-    );
-    const fn = Object.values(payments.resource.aws_lambda_function as Record<string, any>)[0];
+    const payments = readStack("payments");
+    const [fn] = functionsOf(payments);
     expect(fn.environment.variables).toEqual({
       SQS_WORKER_IDEMPOTENCY_TABLE: "payments-idempotency",
       SQS_WORKER_IDEMPOTENCY_EXPIRY_SECONDS: "86400",
     });
-    expect(Object.values(payments.resource.aws_dynamodb_table as Record<string, any>).map((t) => t.name)).toEqual([
-      "payments-idempotency",
-    ]);
+    expect(Object.values(payments.resource.aws_dynamodb_table).map((t) => t.name)).toEqual(["payments-idempotency"]);
     const zip = path.join(app, "cdktf.out", "stacks", "payments", fn.filename);
-    const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: 16 << 20 });
+    const { stdout: code } = await run("unzip", ["-p", zip, "index.js"], { maxBuffer: MAX_BUFFER });
     expect(code).toContain("CONSUMER_PAYMENT_WORKER");
     expect(code).toContain("IdempotencyConfig");
     expect(code).toContain('require("@aws-sdk/client-dynamodb")');
@@ -232,16 +241,14 @@ describe("a consumer app with the ts-node template", () => {
         idempotency: true,
       }).sourceCodeHash,
     );
-    const invoices = Object.values(json.resource.aws_lambda_function).find(
-      (f) => f.function_name === "invoices-worker",
-    )!;
+    const invoices = invoicesFunction();
     const { stdout: plain } = await run(
       "unzip",
       ["-p", path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename), "index.js"],
-      { maxBuffer: 16 << 20 },
+      { maxBuffer: MAX_BUFFER },
     );
     expect(plain).not.toContain("IdempotencyConfig");
-    // eslint-disable-next-line no-console
+
     console.log(
       `consumer zips: invoices (idempotency off) ${fs.statSync(path.join(app, "cdktf.out", "stacks", "invoices", invoices.filename)).size} bytes, payments (on) ${fs.statSync(zip).size} bytes`,
     );
@@ -328,7 +335,10 @@ describe("a consumer app with the ts-node template", () => {
     for (const stack of ["invoices", "payments"]) {
       const dir = path.join(app, "cdktf.out", "stacks", stack);
       await terraformOk(tool, dir, ["init", "-backend=false", "-input=false", "-no-color"]);
-      const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"]));
+      const result = JSON.parse(await terraformOk(tool, dir, ["validate", "-json", "-no-color"])) as {
+        valid: boolean;
+        diagnostics: unknown[];
+      };
       expect({ stack, valid: result.valid, diagnostics: result.diagnostics }).toEqual({
         stack,
         valid: true,

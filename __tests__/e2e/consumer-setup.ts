@@ -33,24 +33,29 @@ export async function packRepository(work: string): Promise<string> {
     env: consumerEnv,
     maxBuffer: MAX_BUFFER,
   });
-  return path.join(work, JSON.parse(stdout.slice(stdout.indexOf("[")))[0].filename);
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf("["))) as { filename: string }[];
+  return path.join(work, packed.filename);
 }
 
 /**
  * A consumer app at `<work>/app` from `fixture`: its files, the 20.1.0 consumer's workers/ and
- * tsconfig.json, `package.template.json` as package.json depending on `tarball`, and
- * `main.ts.template` as main.ts (a template so that this repository's tsc, which cannot resolve
- * the consumer's packages, skips it). Returns the app's folder.
+ * tsconfig.json (the 20.1.0 consumer itself has them), `package.template.json` as package.json
+ * depending on `tarball`, and `main.ts.template`, where the fixture has one, as main.ts (a
+ * template so that this repository's tsc, which cannot resolve the consumer's packages, skips it;
+ * tsconfig.json excludes the 20.1.0 consumer's folder instead). Returns the app's folder.
  */
 export function layOutConsumerApp(work: string, fixture: string, tarball: string): string {
   const app = path.join(work, "app");
   fs.cpSync(fixture, app, { recursive: true });
-  fs.cpSync(path.join(CONSUMER_APP, "workers"), path.join(app, "workers"), { recursive: true });
-  fs.copyFileSync(path.join(CONSUMER_APP, "tsconfig.json"), path.join(app, "tsconfig.json"));
+  if (fixture !== CONSUMER_APP) {
+    fs.cpSync(path.join(CONSUMER_APP, "workers"), path.join(app, "workers"), { recursive: true });
+    fs.copyFileSync(path.join(CONSUMER_APP, "tsconfig.json"), path.join(app, "tsconfig.json"));
+  }
   const template = fs.readFileSync(path.join(app, "package.template.json"), "utf8");
   fs.writeFileSync(path.join(app, "package.json"), template.replace("file:TARBALL", `file:${tarball}`));
   fs.rmSync(path.join(app, "package.template.json"));
-  fs.renameSync(path.join(app, "main.ts.template"), path.join(app, "main.ts"));
+  const mainTemplate = path.join(app, "main.ts.template");
+  if (fs.existsSync(mainTemplate)) fs.renameSync(mainTemplate, path.join(app, "main.ts"));
   return app;
 }
 
