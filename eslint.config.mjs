@@ -26,6 +26,7 @@ export default tseslint.config(
       "bench/tmp/",
       ".emulator/",
       ".venv*/",
+      ".synth-listing-*/",
       // Installed apps of their own (their own node_modules and tsconfig), made by the e2e lanes.
       "__tests__/fixtures/consumer-*/",
     ],

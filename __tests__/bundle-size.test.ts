@@ -45,7 +45,7 @@ describe("a worker whose bundle is over Lambda's limits", () => {
     try {
       new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", {
         serviceName: "orders",
-        alarm: { topicArn: TOPIC },
+        alarmTopicArn: TOPIC,
         lambda: { entry: TEST_ENTRY, timeoutSeconds: 60 },
         queue: { visibilityTimeoutSeconds: 30 },
       });
@@ -67,7 +67,7 @@ describe("a worker whose bundle is over Lambda's limits", () => {
       () =>
         new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", {
           serviceName: "orders",
-          alarm: { topicArn: TOPIC },
+          alarmTopicArn: TOPIC,
           lambda: { entry: TEST_ENTRY },
         }),
     ).not.toThrow();

@@ -28,7 +28,7 @@ function refusalWith(entry: string, maxReceiveCount = 0): string[] {
     new SqsWorker(stack, "Worker", {
       serviceName: "orders",
       lambda: { entry },
-      alarm: { topicArn: TOPIC },
+      alarmTopicArn: TOPIC,
       deadLetterQueue: { maxReceiveCount },
     });
     return [];

@@ -57,7 +57,7 @@ describe("switches in lambda.environment", () => {
     new SqsWorker(new TerraformStack(Testing.app(), "test"), "Worker", {
       serviceName: "orders",
       lambda: { entry: TEST_ENTRY, environment: lambdaEnvironment },
-      alarm: { topicArn: TOPIC },
+      alarmTopicArn: TOPIC,
       deadLetterQueue: { maxReceiveCount: 0 },
       ...(idempotency ? { idempotency: {} } : {}),
     });

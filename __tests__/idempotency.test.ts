@@ -135,7 +135,7 @@ describe("idempotency on", () => {
     const props: SqsWorkerProps = {
       serviceName: "orders",
       lambda: { entry: TEST_ENTRY },
-      alarm: { topicArn: TOPIC },
+      alarmTopicArn: TOPIC,
       idempotency: {},
     };
     new SqsWorker(new TerraformStack(app, "a"), "Worker", props);
@@ -165,7 +165,7 @@ describe("bad input a JavaScript caller can pass", () => {
       new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", {
         serviceName: "orders",
         lambda: { entry: TEST_ENTRY },
-        alarm: { topicArn: TOPIC },
+        alarmTopicArn: TOPIC,
         idempotency,
       } as SqsWorkerProps);
       return [];

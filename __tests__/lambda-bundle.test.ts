@@ -211,7 +211,7 @@ describe("the handler export, read without running the entry", () => {
       new SqsWorker(new TerraformStack(Testing.app(), "s"), "Worker", {
         serviceName: "orders",
         lambda: { entry },
-        alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" },
+        alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
         deadLetterQueue: { maxReceiveCount: 0 },
       });
     } catch (e) {

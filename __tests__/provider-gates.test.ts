@@ -44,7 +44,7 @@ function refusal(props: TestWorkerProps): string[] {
       serviceName: "orders",
       ...props,
       lambda: { entry: TEST_ENTRY, ...props.lambda },
-      alarm: { topicArn: TOPIC },
+      alarmTopicArn: TOPIC,
     });
     return [];
   } catch (error) {

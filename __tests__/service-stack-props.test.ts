@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { ServiceStack, SqsWorkerConfigError } from "../modules/internal";
+import { ServiceStack, SqsWorkerConfigError, collectWarnings } from "../modules/internal";
 import { formatViolation } from "../modules/sqs-worker/config-error";
 import { TEST_ENTRY } from "./helpers/props";
 import { onlyResource, resourceWhere, resources } from "./helpers/synth";
@@ -62,6 +62,28 @@ describe("the worker props of a ServiceStack", () => {
     ).toEqual([
       'orders: serviceName is set by ServiceStack (its second argument, the service name), not in worker (given "billing")',
       'orders: alarm.topicArn is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN (given "arn:aws:sns:us-east-1:123456789012:mine")',
+    ]);
+  });
+
+  test("alarmTopicArn, the stack's alert_sns_arn variable, is refused in worker too", () => {
+    expect(
+      refusal({ lambda: { entry: TEST_ENTRY }, alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:mine" }),
+    ).toEqual([
+      'orders: alarmTopicArn is set by ServiceStack (the alert_sns_arn variable), not in worker; pass the topic with --var alert_sns_arn=ARN (given "arn:aws:sns:us-east-1:123456789012:mine")',
+    ]);
+  });
+
+  test("the stack's own topic gives no deprecation warning; a deprecated alarm group the user writes does", () => {
+    const warningsOf = (worker: Record<string, unknown>) => {
+      const app = Testing.app();
+      new ServiceStack(app, "orders", { region: "us-east-1", worker: worker as never });
+      return collectWarnings(app)
+        .map((w) => w.message)
+        .filter((message) => message.includes("deprecated"));
+    };
+    expect(warningsOf({ lambda: { entry: TEST_ENTRY } })).toEqual([]);
+    expect(warningsOf({ lambda: { entry: TEST_ENTRY }, alarm: { periodSeconds: 60 } })).toEqual([
+      expect.stringContaining("alarm.periodSeconds is deprecated: write deadLetterQueue.alarmPeriodSeconds instead"),
     ]);
   });
 

@@ -428,7 +428,7 @@ describe("environment values", () => {
           MIXED: `\${x} in ${region}`,
         },
       },
-      alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:alerts" },
+      alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:alerts",
     });
     const fn = bodyOf<{ environment: { variables: unknown } }>(
       JSON.parse(Testing.synth(stack)) as TerraformJson,

@@ -303,7 +303,7 @@ describe("two workers that would create the same AWS names", () => {
   const props = (extra: object = {}) => ({
     serviceName: "orders",
     lambda: { entry: TEST_ENTRY },
-    alarm: { topicArn: "arn:aws:sns:us-east-1:123456789012:a" },
+    alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:a",
     ...extra,
   });
 

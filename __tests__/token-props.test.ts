@@ -148,7 +148,7 @@ describe("props the construct decides something with", () => {
         new SqsWorker(stack, "First", {
           serviceName: service,
           lambda: { entry: TEST_ENTRY },
-          alarm: { topicArn: TOPIC },
+          alarmTopicArn: TOPIC,
         }),
     ).toThrow(/\$\{var\.service\}: serviceName must be known at synth, not a Terraform expression/);
   });

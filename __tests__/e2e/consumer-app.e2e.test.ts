@@ -293,7 +293,7 @@ describe("a consumer app with the ts-node template", () => {
     const script = `
       const { App, TerraformStack } = require("cdktf");
       const { SqsWorker } = require("sqs-worker-cdktf");
-      try { new SqsWorker(new TerraformStack(new App(), "s"), "W", { serviceName: "invoices", alarm: { topicArn: "arn:aws:sns:eu-west-1:123456789012:a" } }); }
+      try { new SqsWorker(new TerraformStack(new App(), "s"), "W", { serviceName: "invoices", alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:a" }); }
       catch (e) { console.log(e.message); }`;
     const { stdout } = await run("node", ["-e", script], { cwd: app, env });
     expect(stdout.trim().split("\n")).toEqual([
@@ -314,7 +314,7 @@ describe("a consumer app with the ts-node template", () => {
       const { SqsWorker } = require("sqs-worker-cdktf");
       const stack = new TerraformStack(new App(), "s");
       for (const [name, entry] of [["a", "workers/no-handler.ts"], ["b", "workers/broken.ts"], ["c", "workers/not-a-function.ts"]]) {
-        try { new SqsWorker(stack, name, { serviceName: name, lambda: { entry: require("path").resolve(entry) }, alarm: { topicArn: "arn:aws:sns:eu-west-1:123456789012:t" } }); }
+        try { new SqsWorker(stack, name, { serviceName: name, lambda: { entry: require("path").resolve(entry) }, alarmTopicArn: "arn:aws:sns:eu-west-1:123456789012:t" }); }
         catch (e) { console.log(e.message.split("\\n")[1]); }
       }`;
     const { stdout } = await run("node", ["-e", script], { cwd: app, env });
