@@ -97,10 +97,10 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
   {
     id: "alarm-period-below-sqs-metric-period",
     summary: `\`deadLetterQueue.alarmPeriodSeconds\` below ${SQS_METRIC_PERIOD_SECONDS} (10, 20 or 30): SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm.`,
-    inputs: (c) => [c.alarm.periodSeconds],
-    departs: (c) => c.alarm.periodSeconds < SQS_METRIC_PERIOD_SECONDS,
+    inputs: (c) => [c.deadLetterQueue.alarmPeriodSeconds],
+    departs: (c) => c.deadLetterQueue.alarmPeriodSeconds < SQS_METRIC_PERIOD_SECONDS,
     message: (c) =>
-      `${writtenPath("deadLetterQueue.alarmPeriodSeconds", c.renamedProps)} ${c.alarm.periodSeconds} is below ${SQS_METRIC_PERIOD_SECONDS}: SQS publishes its metrics once a minute, so ` +
+      `${writtenPath("deadLetterQueue.alarmPeriodSeconds", c.renamedProps)} ${c.deadLetterQueue.alarmPeriodSeconds} is below ${SQS_METRIC_PERIOD_SECONDS}: SQS publishes its metrics once a minute, so ` +
       `the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use ${SQS_METRIC_PERIOD_SECONDS} ` +
       `or a multiple of it.`,
   },

@@ -27,12 +27,12 @@ export function createDeadLetterQueueAlarm(
     alarmDescription: `Messages in ${names.deadLetterQueue}: jobs of ${config.serviceName} failed ${config.deadLetterQueue.maxReceiveCount} times. Inspect, fix, then redrive.`,
     ...alarmMetric(WORKER_METRICS.visibleMessages, deadLetterQueueName),
     statistic: "Maximum",
-    period: config.alarm.periodSeconds,
-    evaluationPeriods: config.alarm.evaluationPeriods,
+    period: config.deadLetterQueue.alarmPeriodSeconds,
+    evaluationPeriods: config.deadLetterQueue.alarmEvaluationPeriods,
     comparisonOperator: "GreaterThanThreshold",
     threshold: 0,
     // SQS stops publishing metrics for a queue idle for 6 hours: no data means no messages.
     treatMissingData: "notBreaching",
-    alarmActions: alarmActions(config.alarm.topicArn),
+    alarmActions: alarmActions(config.alarmTopicArn),
   });
 }

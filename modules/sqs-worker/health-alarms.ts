@@ -82,7 +82,7 @@ export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
     statistic: "Maximum",
     rise: { id: "arrivals", metricId: "visible", label: "Messages arrived in the DLQ" },
     describe: ({ names, config }) =>
-      `New messages arrived in ${names.deadLetterQueue} (its visible count rose between two ${config.alarm.periodSeconds} s periods), ` +
+      `New messages arrived in ${names.deadLetterQueue} (its visible count rose between two ${config.deadLetterQueue.alarmPeriodSeconds} s periods), ` +
       `while it may already be in ALARM for older ones. Inspect them: ${dlqToolCommand(config.serviceName, config.namePrefix, "peek")}.`,
   },
 ];
@@ -136,7 +136,7 @@ function measurement(worker: MonitoredWorker, spec: HealthAlarmSpec) {
       {
         id: spec.rise.metricId,
         returnData: false,
-        metric: { ...metric, period: worker.config.alarm.periodSeconds, stat: spec.statistic },
+        metric: { ...metric, period: worker.config.deadLetterQueue.alarmPeriodSeconds, stat: spec.statistic },
       },
     ],
   };

@@ -42,6 +42,8 @@ export interface ResolvedSqsWorkerConfig {
   readonly stackRegion?: string;
   /** "" when none was given. */
   readonly namePrefix: string;
+  /** The topic every alarm notifies, from `alarmTopicArn` (or the deprecated `alarm.topicArn`). */
+  readonly alarmTopicArn: string;
   readonly lambda: {
     /** The entry as the user gave it (shown in messages). */
     readonly entryGiven: unknown;
@@ -73,6 +75,10 @@ export interface ResolvedSqsWorkerConfig {
     /** Always the source queue's type: SQS requires a FIFO queue's DLQ to be FIFO and a standard one's standard. */
     readonly fifo: boolean;
     readonly operatorPolicy: boolean;
+    /** The dead-letter queue alarm's period, from `deadLetterQueue.alarmPeriodSeconds` (or the deprecated `alarm.periodSeconds`). */
+    readonly alarmPeriodSeconds: number;
+    /** Its evaluation periods, from `deadLetterQueue.alarmEvaluationPeriods` (or the deprecated `alarm.evaluationPeriods`). */
+    readonly alarmEvaluationPeriods: number;
   };
   readonly eventSource: {
     readonly batchSize: number;
@@ -83,12 +89,6 @@ export interface ResolvedSqsWorkerConfig {
     readonly maximumConcurrencyGiven: boolean;
     /** Provisioned mode's pollers; `undefined` in the standard mode. */
     readonly provisionedPollers: { readonly minimum: number; readonly maximum: number } | undefined;
-  };
-  /** The alarms' settings, from `alarmTopicArn` and `deadLetterQueue.alarm*` (or the deprecated `alarm.*`). */
-  readonly alarm: {
-    readonly topicArn: string;
-    readonly periodSeconds: number;
-    readonly evaluationPeriods: number;
   };
   readonly monitoring: {
     /** `undefined` when removed with `false`. */
@@ -127,9 +127,10 @@ export function resolveSqsWorkerConfig(
     namePrefix: props.namePrefix ?? DEFAULT_NAME_PREFIX,
     lambda,
     queue,
+    // The shape check refuses a configuration without a topic before this runs.
+    alarmTopicArn: (props.alarmTopicArn ?? props.alarm?.topicArn) as string,
     deadLetterQueue: resolveDeadLetterQueue(props, queue.fifo),
     eventSource,
-    alarm: resolveAlarm(props),
     monitoring: resolveMonitoring(props, queue.visibilityTimeoutSeconds),
     idempotency:
       props.idempotency === undefined
@@ -184,6 +185,10 @@ function resolveDeadLetterQueue(props: SqsWorkerProps, fifo: boolean): Config["d
     messageRetentionSeconds: dlq?.messageRetentionSeconds ?? DEFAULT_DLQ_RETENTION_SECONDS,
     fifo,
     operatorPolicy: dlq?.operatorPolicy ?? DEFAULT_OPERATOR_POLICY,
+    // The deprecated `alarm.*` names still count (the shape check refuses both names at once).
+    alarmPeriodSeconds: dlq?.alarmPeriodSeconds ?? props.alarm?.periodSeconds ?? DEFAULT_ALARM_PERIOD_SECONDS,
+    alarmEvaluationPeriods:
+      dlq?.alarmEvaluationPeriods ?? props.alarm?.evaluationPeriods ?? DEFAULT_ALARM_EVALUATION_PERIODS,
   };
 }
 
@@ -206,23 +211,6 @@ function resolveEventSource(props: SqsWorkerProps): Config["eventSource"] {
       provisionedPollers === undefined
         ? undefined
         : { minimum: provisionedPollers.minimum, maximum: provisionedPollers.maximum },
-  };
-}
-
-/**
- * The alarms' topic and the dead-letter queue alarm's period and evaluation periods, from their
- * current props or their deprecated `alarm.*` names (the shape check refuses both at once).
- */
-function resolveAlarm(props: SqsWorkerProps): Config["alarm"] {
-  return {
-    // The shape check refuses a configuration without a topic before this runs.
-    topicArn: (props.alarmTopicArn ?? props.alarm?.topicArn) as string,
-    periodSeconds:
-      props.deadLetterQueue?.alarmPeriodSeconds ?? props.alarm?.periodSeconds ?? DEFAULT_ALARM_PERIOD_SECONDS,
-    evaluationPeriods:
-      props.deadLetterQueue?.alarmEvaluationPeriods ??
-      props.alarm?.evaluationPeriods ??
-      DEFAULT_ALARM_EVALUATION_PERIODS,
   };
 }
 

@@ -159,7 +159,7 @@ function monitorWorker(worker: SqsWorker, region: string): WorkerMonitoring {
       eventSourceMapping: worker.eventSourceMapping.uuid,
     },
     region,
-    alarmActions: alarmActions(worker.config.alarm.topicArn),
+    alarmActions: alarmActions(worker.config.alarmTopicArn),
   });
 }
 

@@ -510,52 +510,56 @@ export const WORKER_RULES: readonly WorkerRule[] = [
   {
     path: "alarmTopicArn",
     rule: "must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<topic>)",
-    inputs: (c) => [c.alarm.topicArn],
-    holds: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
+    inputs: (c) => [c.alarmTopicArn],
+    holds: (c) => SNS_TOPIC_ARN.test(c.alarmTopicArn),
   },
   {
     path: "alarmTopicArn",
     rule: `must be in a real AWS partition (${AWS_PARTITIONS.join(", ")})`,
-    inputs: (c) => [c.alarm.topicArn],
-    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarm.topicArn),
-    holds: (c) => inRealPartition(c.alarm.topicArn),
+    inputs: (c) => [c.alarmTopicArn],
+    appliesTo: (c) => SNS_TOPIC_ARN.test(c.alarmTopicArn),
+    holds: (c) => inRealPartition(c.alarmTopicArn),
   },
   {
     // CloudWatch alarm actions must be in the alarm's region.
     // https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html
     path: "alarmTopicArn",
     rule: "must be in the stack's region and partition: a CloudWatch alarm can only notify an SNS topic in its own region",
-    inputs: (c) => [c.alarm.topicArn, c.stackRegion],
+    inputs: (c) => [c.alarmTopicArn, c.stackRegion],
     // A malformed stack region is reported on its own (the region row), not as a mismatch too.
     appliesTo: (c) =>
-      SNS_TOPIC_ARN.test(c.alarm.topicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
+      SNS_TOPIC_ARN.test(c.alarmTopicArn) && typeof c.stackRegion === "string" && REGION_PATTERN.test(c.stackRegion),
     holds: (c) =>
-      c.alarm.topicArn.split(":")[3] === c.stackRegion &&
-      c.alarm.topicArn.split(":")[1] === partitionOfRegion(c.stackRegion),
-    given: (c) => `${show(c.alarm.topicArn)}, stack region ${show(c.stackRegion)}`,
+      c.alarmTopicArn.split(":")[3] === c.stackRegion &&
+      c.alarmTopicArn.split(":")[1] === partitionOfRegion(c.stackRegion),
+    given: (c) => `${show(c.alarmTopicArn)}, stack region ${show(c.stackRegion)}`,
   },
   {
     path: "deadLetterQueue.alarmPeriodSeconds",
     rule: "must be 10, 20, 30 or a positive multiple of 60",
-    inputs: (c) => [c.alarm.periodSeconds],
+    inputs: (c) => [c.deadLetterQueue.alarmPeriodSeconds],
     holds: (c) =>
-      [10, 20, 30].includes(c.alarm.periodSeconds) ||
-      (Number.isInteger(c.alarm.periodSeconds / 60) && c.alarm.periodSeconds > 0),
+      [10, 20, 30].includes(c.deadLetterQueue.alarmPeriodSeconds) ||
+      (Number.isInteger(c.deadLetterQueue.alarmPeriodSeconds / 60) && c.deadLetterQueue.alarmPeriodSeconds > 0),
   },
   {
     path: "deadLetterQueue.alarmEvaluationPeriods",
     rule: "must be a positive integer",
-    inputs: (c) => [c.alarm.evaluationPeriods],
-    holds: (c) => Number.isInteger(c.alarm.evaluationPeriods) && c.alarm.evaluationPeriods >= 1,
+    inputs: (c) => [c.deadLetterQueue.alarmEvaluationPeriods],
+    holds: (c) =>
+      Number.isInteger(c.deadLetterQueue.alarmEvaluationPeriods) && c.deadLetterQueue.alarmEvaluationPeriods >= 1,
   },
   {
     path: "deadLetterQueue.alarmEvaluationPeriods",
     rule:
       `times deadLetterQueue.alarmPeriodSeconds must be at most ${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, ` +
       `and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise`,
-    inputs: (c) => [c.alarm.periodSeconds, c.alarm.evaluationPeriods],
-    holds: (c) => c.alarm.periodSeconds * c.alarm.evaluationPeriods <= alarmWindowLimit(c.alarm.periodSeconds),
-    given: (c) => `evaluationPeriods ${c.alarm.evaluationPeriods}, periodSeconds ${c.alarm.periodSeconds}`,
+    inputs: (c) => [c.deadLetterQueue.alarmPeriodSeconds, c.deadLetterQueue.alarmEvaluationPeriods],
+    holds: (c) =>
+      c.deadLetterQueue.alarmPeriodSeconds * c.deadLetterQueue.alarmEvaluationPeriods <=
+      alarmWindowLimit(c.deadLetterQueue.alarmPeriodSeconds),
+    given: (c) =>
+      `evaluationPeriods ${c.deadLetterQueue.alarmEvaluationPeriods}, periodSeconds ${c.deadLetterQueue.alarmPeriodSeconds}`,
   },
   {
     // The derived <service>-dlq-arrivals alarm evaluates two periods of the DLQ alarm's period:
@@ -565,12 +569,13 @@ export const WORKER_RULES: readonly WorkerRule[] = [
       `times ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} (the <service>-dlq-arrivals alarm evaluates ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} periods) must be at most ` +
       `${ALARM_WINDOW_SECONDS.periodUnderAnHour} (one day) when the period is under an hour, and at most ${ALARM_WINDOW_SECONDS.otherwise} (7 days) otherwise; ` +
       "or remove that alarm with monitoring.deadLetterArrivalsAlarm: false",
-    inputs: (c) => [c.alarm.periodSeconds],
+    inputs: (c) => [c.deadLetterQueue.alarmPeriodSeconds],
     appliesTo: (c) => c.monitoring.deadLetterArrivalsAlarm,
     holds: (c) =>
-      c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS <= alarmWindowLimit(c.alarm.periodSeconds),
+      c.deadLetterQueue.alarmPeriodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS <=
+      alarmWindowLimit(c.deadLetterQueue.alarmPeriodSeconds),
     given: (c) =>
-      `${c.alarm.periodSeconds}, a ${c.alarm.periodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} s window`,
+      `${c.deadLetterQueue.alarmPeriodSeconds}, a ${c.deadLetterQueue.alarmPeriodSeconds * DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} s window`,
   },
   integerBetween("monitoring.backlogAgeSeconds", (c) => c.monitoring.backlogAgeSeconds),
   integerBetween("monitoring.maxFailedInvocations", (c) => c.monitoring.maxFailedInvocations),
