@@ -20,6 +20,7 @@ export const INTEGRATION_SUITES = [
   "code-precondition.test.ts", // terraform test with a mocked provider
   "emulator-cli.test.ts", // sqs-worker emulator with moto
   "lambda-bundle-processes.test.ts", // npm run synth in processes of its own, unzip
+  "lint-layers.test.ts", // ESLint with the repository config, in a process (ES modules)
   "package-contents.test.ts", // npm pack --dry-run
   "provider-gates.test.ts", // terraform validate of the gated features
   "redrive-command.test.ts", // processes holding or losing the redrive lock
