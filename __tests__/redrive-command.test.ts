@@ -328,7 +328,7 @@ describe("clientSideComplete", () => {
   });
 });
 
-describe("after the cold walk of issue 20", () => {
+describe("what an operator reads after a client-side redrive", () => {
   const tally = (counts: Partial<ClientSideRedriveTally>): ClientSideRedriveTally => ({ ...newTally(), ...counts });
 
   test("copies in doubt sent again on --in-doubt resend are counted as possible duplicates", () => {

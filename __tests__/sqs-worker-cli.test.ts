@@ -118,7 +118,7 @@ describe.each(COMMANDS.map((command) => [command.name, command] as const))("sqs-
   });
 });
 
-describe("the examples of issue 21", () => {
+describe("an option of another command is a usage error", () => {
   test("sqs-worker run --count 3 and sqs-worker emulator --client-side: exit 2, naming the option", async () => {
     const runCount = await sqsWorker("run", "--count", "3");
     expect(runCount.code).toBe(USAGE_EXIT);

@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
 
-// What the consumer lanes share (issue 22 item 5: each toolchain is checked from the packed
+// What the consumer lanes share (each toolchain is checked from the packed
 // tarball in a consumer app of its own): the tarball, the app laid out from a fixture, and
 // Node 22 from the npm registry for the lanes that need it.
 

@@ -46,7 +46,7 @@ const SERVICES: ServiceCatalog = {
     eventSource: { batchSize: 10, maximumConcurrency: 10 },
   },
 };
-/** The same scenario worker with idempotency on (issue 14). */
+/** The same scenario worker with idempotency on. */
 const IDEMPOTENT_SERVICE = "e2e-idem";
 Object.assign(SERVICES, {
   [IDEMPOTENT_SERVICE]: {
@@ -565,7 +565,7 @@ describe("the deployed worker's behaviour", () => {
     expect(correct).toEqual({ processed: 20, duplicates: 0 });
   });
 
-  describe("with idempotency on (issue 14)", () => {
+  describe("with idempotency on", () => {
     /** The idempotent service's deployed worker; the threads reach the emulated DynamoDB table through AWS_ENDPOINT_URL. */
     const idempotentWorker = (overrides: object = {}) => ({
       ...readDeployedWorkerConfig(path.join(projectDir, "cdktf.out"), IDEMPOTENT_SERVICE),

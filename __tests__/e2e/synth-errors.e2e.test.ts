@@ -7,7 +7,7 @@ import { FAKE_AWS_ENV, startMoto, type MotoServer } from "../../tools/emulator/m
 import { makeTempDir, removeDir } from "../helpers/synth";
 import { prepareTerraform, type TerraformState } from "../helpers/terraform";
 
-// Errors a person can read, under the real cdktf CLI (issue 21, item 4).
+// Errors a person can read, under the real cdktf CLI.
 // 1. A config error: under `cdktf synth` and under `npm run synth`'s command, the violation lines
 //    (at most twice: cdktf logs the app's stderr, then repeats it under "Command output on
 //    stderr"), no stack trace, no object dump, a non-zero exit; SQS_WORKER_DEBUG=1 shows the trace.
