@@ -69,10 +69,23 @@ export default tseslint.config(
   { files: ["eslint.config.mjs"], languageOptions: { sourceType: "module" } },
   {
     files: ["lambda-src/**"],
-    rules: forbid(
-      [["**/modules", "**/modules/**", "sqs-worker-cdktf", "sqs-worker-cdktf/*"], WORKER_IS_STANDALONE],
-      [["**/tools", "**/tools/**"], WORKER_IS_STANDALONE],
-    ),
+    rules: {
+      ...forbid(
+        [["**/modules", "**/modules/**", "sqs-worker-cdktf", "sqs-worker-cdktf/*"], WORKER_IS_STANDALONE],
+        [["**/tools", "**/tools/**"], WORKER_IS_STANDALONE],
+      ),
+      // The same layer for what no-restricted-imports does not see: import() and require(),
+      // which esbuild bundles just the same.
+      "no-restricted-syntax": [
+        "error",
+        ...["ImportExpression > Literal.source", "CallExpression[callee.name='require'] > Literal.arguments"].map(
+          (node) => ({
+            selector: `${node}[value=/(^|\\/)(modules|tools)(\\/|$)|^sqs-worker-cdktf(\\/|$)/]`,
+            message: WORKER_IS_STANDALONE,
+          }),
+        ),
+      ],
+    },
   },
   {
     files: ["modules/**"],
@@ -106,7 +119,14 @@ export default tseslint.config(
       [
         ["dlq", "local-runner", "emulator", "bench"]
           .filter((other) => other !== tool)
-          .flatMap((other) => [`**/tools/${other}/**`, `./${other}/**`, `../${other}/**`]),
+          .flatMap((other) => [
+            `**/tools/${other}`,
+            `**/tools/${other}/**`,
+            `./${other}`,
+            `./${other}/**`,
+            `../${other}`,
+            `../${other}/**`,
+          ]),
         TOOLS_SHARE_THROUGH_SHARED,
       ],
     ),

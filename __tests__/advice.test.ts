@@ -148,7 +148,7 @@ describe("the alarm period", () => {
   test("given under its deprecated name alarm.periodSeconds, the warning names that path, and a second one its replacement", () => {
     expect(warningsFor({ alarm: { periodSeconds: 30 } })).toEqual([
       "orders: alarm.periodSeconds 30 is below 60: SQS publishes its metrics once a minute, so the alarm sits in INSUFFICIENT_DATA between datapoints and is billed as a high-resolution alarm. Use 60 or a multiple of it. [alarm-period-below-sqs-metric-period]",
-      "orders: alarm.periodSeconds is deprecated: write deadLetterQueue.alarmPeriodSeconds instead (same settings, same resources; alarmTopicArn is the topic of every alarm, not only the dead-letter queue's). [deprecated-prop]",
+      "orders: alarm.periodSeconds is deprecated: write deadLetterQueue.alarmPeriodSeconds instead (same settings, same resources). [deprecated-prop]",
     ]);
   });
 });

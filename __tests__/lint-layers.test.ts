@@ -40,7 +40,13 @@ function lint(probes: readonly Probe[]): string[][] {
 
 const importOf = (specifier: string) => `import * as probe from "${specifier}";\nexport const used = probe;\n`;
 
-const CASES: readonly { readonly what: string; readonly probe: Probe; readonly refused: boolean }[] = [
+const CASES: readonly {
+  readonly what: string;
+  readonly probe: Probe;
+  readonly refused: boolean;
+  /** The rule that refuses it, when not no-restricted-imports. */
+  readonly rule?: string;
+}[] = [
   {
     what: "lambda-src importing modules/",
     probe: { file: "lambda-src/probe.ts", code: importOf("../modules/sqs-worker/names") },
@@ -50,6 +56,15 @@ const CASES: readonly { readonly what: string; readonly probe: Probe; readonly r
     what: "lambda-src importing the package entry",
     probe: { file: "lambda-src/probe.ts", code: importOf("sqs-worker-cdktf") },
     refused: true,
+  },
+  {
+    what: "lambda-src importing modules/ with import()",
+    probe: {
+      file: "lambda-src/probe.ts",
+      code: 'export const load = () => import("../modules/sqs-worker/names");\n',
+    },
+    refused: true,
+    rule: "no-restricted-syntax",
   },
   {
     what: "lambda-src importing lambda-src",
@@ -82,6 +97,11 @@ const CASES: readonly { readonly what: string; readonly probe: Probe; readonly r
     refused: true,
   },
   {
+    what: "the DLQ tool importing the emulator tool's entry file",
+    probe: { file: "tools/dlq/probe.ts", code: importOf("../emulator") },
+    refused: true,
+  },
+  {
     what: "the DLQ tool importing tools/shared",
     probe: { file: "tools/dlq/probe.ts", code: importOf("../shared/region") },
     refused: false,
@@ -98,10 +118,10 @@ describe("ESLint keeps the layers", () => {
     { file: "modules/sqs-worker/probe.ts", code: longFunction(60) },
   ]);
 
-  test.each(CASES.map((c, i) => [c.what, c.refused, results[i]] as const))(
+  test.each(CASES.map((c, i) => [c.what, c.refused, c.rule ?? "no-restricted-imports", results[i]] as const))(
     "%s: refused %s",
-    (_what, refused, ruleIds) => {
-      expect(ruleIds).toEqual(refused ? ["no-restricted-imports"] : []);
+    (_what, refused, rule, ruleIds) => {
+      expect(ruleIds).toEqual(refused ? [rule] : []);
     },
   );
 

@@ -1,3 +1,5 @@
+import { HEALTH_ALARMS } from "../modules/sqs-worker/health-alarms";
+import { HEALTH_ALARM_NAME_KEYS, alarmNamesOf, deriveNames } from "../modules/sqs-worker/names";
 import { resourceWhere, resources, synthService, type TerraformJson } from "./helpers/synth";
 import type { TestWorkerProps } from "./helpers/props";
 
@@ -213,5 +215,17 @@ describe("the dashboard", () => {
     expect(uncapped.widgets.filter((w) => w.properties.annotations).map((w) => w.properties.title)).toEqual([
       "Duration (ms)",
     ]);
+  });
+});
+
+describe("one list of health alarms", () => {
+  test("the alarm table has one row per health alarm name the registry and the DLQ tool read", () => {
+    expect(HEALTH_ALARMS.map((row) => row.key).sort()).toEqual([...HEALTH_ALARM_NAME_KEYS].sort());
+  });
+
+  test("every alarm a worker creates is in alarmNamesOf, so the name registry and `dlq status` see it", () => {
+    const json = synthService("orders");
+    const created = resources(json, "aws_cloudwatch_metric_alarm").map((alarm) => alarm.alarm_name);
+    expect([...created].sort()).toEqual(alarmNamesOf(deriveNames("orders")).sort());
   });
 });

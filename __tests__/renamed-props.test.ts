@@ -90,7 +90,7 @@ describe("the deprecated alarm group", () => {
     ]);
   });
 
-  test("ServiceStack's own alarm.topicArn (its alert_sns_arn variable) does not warn; a user's alarm.periodSeconds through it does", () => {
+  test("ServiceStack's own topic (its alert_sns_arn variable) does not warn; a user's alarm.periodSeconds through it does", () => {
     const app = new App({ outdir: Testing.app().outdir });
     addServiceStacks(
       app,
@@ -101,7 +101,7 @@ describe("the deprecated alarm group", () => {
       { region: "us-east-1", backend: { kind: "local" } },
     );
     expect(collectWarnings(app).map((w) => `${w.path}: ${w.message}`)).toEqual([
-      "old/Worker: old: alarm.periodSeconds is deprecated: write deadLetterQueue.alarmPeriodSeconds instead (same settings, same resources; alarmTopicArn is the topic of every alarm, not only the dead-letter queue's). [deprecated-prop]",
+      "old/Worker: old: alarm.periodSeconds is deprecated: write deadLetterQueue.alarmPeriodSeconds instead (same settings, same resources). [deprecated-prop]",
     ]);
   });
 

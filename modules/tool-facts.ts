@@ -9,6 +9,6 @@
  * dependency-free itself; "sqs-worker starts without cdktf" in __tests__/sqs-worker-cli.test.ts
  * keeps it so.
  */
-export { deriveNames, type WorkerNames } from "./sqs-worker/names";
+export { alarmNamesOf, deriveNames, type WorkerNames } from "./sqs-worker/names";
 export { serviceStackId, STAGE_PATTERN, stageNamePrefix, stageProblem } from "./stage";
 export { DEFAULT_REGION, REGION_PATTERN } from "./sqs-worker/aws-identifiers";

@@ -143,12 +143,14 @@ export const WORKER_ADVICE: readonly WorkerAdvice[] = [
       "a prop is given under its deprecated name (`alarm.topicArn`, `alarm.periodSeconds`, `alarm.evaluationPeriods`): it works as before; the warning names its replacement.",
     inputs: () => [],
     departs: (c) => userRenamedProps(c).length > 0,
-    message: (c) =>
-      `${userRenamedProps(c)
-        .map((r) => `${r.path} is deprecated: write ${r.replacement} instead`)
-        .join(
-          "; ",
-        )} (same settings, same resources; alarmTopicArn is the topic of every alarm, not only the dead-letter queue's).`,
+    message: (c) => {
+      const renamed = userRenamedProps(c);
+      const topicMoved = renamed.some((r) => r.replacement === "alarmTopicArn");
+      return (
+        renamed.map((r) => `${r.path} is deprecated: write ${r.replacement} instead`).join("; ") +
+        ` (same settings, same resources${topicMoved ? "; alarmTopicArn is the topic of every alarm, not only the dead-letter queue's" : ""}).`
+      );
+    },
   },
 ];
 

@@ -3,11 +3,11 @@ import type { Construct } from "constructs";
 import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS } from "./limits";
 import { WORKER_METRICS, alarmMetric, type MetricSubject, type WorkerMetric } from "./metrics";
-import type { MonitoredWorker, WorkerMonitoring } from "./monitoring";
-import { dlqToolCommand } from "./names";
+import type { MonitoredWorker } from "./monitoring";
+import { dlqToolCommand, type HealthAlarmKey } from "./names";
 
-/** A health alarm's field in {@link WorkerMonitoring}, which is also its name's field in WorkerNames. */
-export type HealthAlarmKey = Exclude<keyof WorkerMonitoring, "dashboard">;
+/** A health alarm's field in WorkerMonitoring (monitoring.ts), which is also its name's field in WorkerNames. */
+export type { HealthAlarmKey };
 
 /** One health alarm: everything that differs from one alarm to the next. */
 export interface HealthAlarmSpec {
@@ -22,7 +22,7 @@ export interface HealthAlarmSpec {
   readonly of: MetricSubject;
   readonly statistic: "Maximum" | "Sum";
   /**
-   * Set when the alarm watches the metric's rise from one `alarm.periodSeconds` period to the next
+   * Set when the alarm watches the metric's rise from one `deadLetterQueue.alarmPeriodSeconds` period to the next
    * (metric math `DIFF`, over DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS periods) rather than its value
    * over each `monitoring.periodSeconds` period.
    */
@@ -32,8 +32,9 @@ export interface HealthAlarmSpec {
 }
 
 /**
- * The health alarms, in creation order. Adding one: a row here, its field in WorkerMonitoring, its
- * name in WorkerNames (names.ts), and its test.
+ * The health alarms, in creation order. Adding one: a row here, its key in HEALTH_ALARM_NAME_KEYS
+ * and its name in deriveNames (names.ts), its field in WorkerMonitoring (monitoring.ts): tsc asks
+ * for each. Then its test (docs/contributing.md).
  */
 export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
   {

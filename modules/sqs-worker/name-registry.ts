@@ -1,6 +1,6 @@
 import type { IConstruct } from "constructs";
 import type { ResolvedSqsWorkerConfig } from "./resolve-config";
-import type { WorkerNames } from "./names";
+import { alarmNamesOf, type WorkerNames } from "./names";
 
 /** What decides which optional resources (and so names) a worker creates. */
 type OptionalResources = Pick<ResolvedSqsWorkerConfig, "deadLetterQueue" | "idempotency">;
@@ -73,11 +73,7 @@ function claims(names: WorkerNames, config: OptionalResources): Claim[] {
     { kind: "Lambda function", name: names.function },
     { kind: "IAM role", name: names.role },
     { kind: "log group", name: names.logGroup },
-    { kind: "alarm", name: names.alarm },
-    { kind: "alarm", name: names.backlogAgeAlarm },
-    { kind: "alarm", name: names.errorsAlarm },
-    { kind: "alarm", name: names.throttlesAlarm },
-    { kind: "alarm", name: names.deadLetterArrivalsAlarm },
+    ...alarmNamesOf(names).map((name): Claim => ({ kind: "alarm", name })),
     { kind: "dashboard", name: names.dashboard },
   ];
   if (config.deadLetterQueue.operatorPolicy) all.push({ kind: "IAM policy", name: names.operatorPolicy });

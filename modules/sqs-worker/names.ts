@@ -21,6 +21,26 @@ export interface WorkerNames {
 }
 
 /**
+ * The fields of {@link WorkerNames} that name a health alarm, in the order an operator reads them
+ * (the dead-letter queue's first). The construct's alarm table (health-alarms.ts) has one row per
+ * key: a test keeps the two equal, and the name registry and the DLQ tool's status read this list.
+ */
+export const HEALTH_ALARM_NAME_KEYS = [
+  "deadLetterArrivalsAlarm",
+  "backlogAgeAlarm",
+  "errorsAlarm",
+  "throttlesAlarm",
+] as const satisfies readonly (keyof WorkerNames)[];
+
+/** One of {@link HEALTH_ALARM_NAME_KEYS}. */
+export type HealthAlarmKey = (typeof HEALTH_ALARM_NAME_KEYS)[number];
+
+/** Every alarm name of a worker: the dead-letter queue alarm first, then the health alarms. */
+export function alarmNamesOf(names: WorkerNames): string[] {
+  return [names.alarm, ...HEALTH_ALARM_NAME_KEYS.map((key) => names[key])];
+}
+
+/**
  * Derives every resource name from the service name, the optional name prefix (a stage such
  * as `dev-`) and whether the queues are FIFO. One function, so the construct, the validation
  * and the operator tooling can never disagree about a name.

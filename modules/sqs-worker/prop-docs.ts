@@ -40,7 +40,8 @@ const NOTES: Readonly<Record<PropPath | ExtraRow, string>> = {
   serviceName: `letters, digits, \`_\`, \`-\`; the longest that fits every derived name, \`.fifo\` included, is **${MAX_SERVICE_NAME_LENGTH} characters** minus the length of \`namePrefix\` (\`<prefix><service>-worker\` ≤ 64 for the function and role; the queues allow 74, FIFO 69)`,
   namePrefix:
     'letters, digits, `_`, `-`; prepended to every AWS name (queues, function, role, log group, alarm, policy): `"dev-"` gives `dev-orders-queue`',
-  alarmTopicArn: "the SNS topic every alarm notifies; the app passes its stack's Terraform variable `alert_sns_arn`",
+  alarmTopicArn:
+    "the SNS topic every alarm notifies, in the stack's region and partition; `ServiceStack` sets it to its Terraform variable `alert_sns_arn` (not a worker prop there)",
   "lambda.entry":
     "the service's worker file exporting `handler`; a relative path resolves against the folder of the app's main script (`main.ts`), not the current folder; bundled by esbuild at synth into a reproducible zip; a zip over Lambda's 50 MB (zipped, direct upload) or code over 250 MB (unzipped) is refused at synth",
   "lambda.timeoutSeconds": range("lambda.timeoutSeconds"),
@@ -63,7 +64,7 @@ const NOTES: Readonly<Record<PropPath | ExtraRow, string>> = {
   "deadLetterQueue.messageRetentionSeconds": range("deadLetterQueue.messageRetentionSeconds"),
   "deadLetterQueue.operatorPolicy": "creates the `<service>-dlq-operator` IAM policy for `sqs-worker dlq`",
   "deadLetterQueue.alarmPeriodSeconds": `period of the \`<service>-dlq-not-empty\` alarm: 10, 20, 30 or a multiple of 60; the \`<service>-dlq-arrivals\` alarm evaluates ${DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS} periods, so at most ${MAX_DLQ_ALARM_PERIOD} while it is on`,
-  "deadLetterQueue.alarmEvaluationPeriods": `period × periods ≤ ${ALARM_WINDOW_SECONDS.periodUnderAnHour} when the period is under an hour, ≤ ${ALARM_WINDOW_SECONDS.otherwise} otherwise`,
+  "deadLetterQueue.alarmEvaluationPeriods": `how many \`deadLetterQueue.alarmPeriodSeconds\` periods the \`<service>-dlq-not-empty\` alarm evaluates: a positive integer, period × periods ≤ ${ALARM_WINDOW_SECONDS.periodUnderAnHour} when the period is under an hour, ≤ ${ALARM_WINDOW_SECONDS.otherwise} otherwise`,
   "eventSource.batchSize": `${range("eventSource.batchSize")} (FIFO 1..${FIFO_MAX_BATCH_SIZE}); above 10 needs a batching window ≥ 1 s`,
   "eventSource.maximumBatchingWindowSeconds": `${range("eventSource.maximumBatchingWindowSeconds")}; not on FIFO`,
   "eventSource.maximumConcurrency": `${range("eventSource.maximumConcurrency")}, or \`false\` to remove the cap; refused together with \`provisionedPollers\``,

@@ -4,7 +4,7 @@ import {
   ListDeadLetterSourceQueuesCommand,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { deriveNames, type WorkerNames } from "../../modules/tool-facts";
+import { alarmNamesOf, deriveNames, type WorkerNames } from "../../modules/tool-facts";
 import { isMissingQueue, whereAsked, type AwsPlace } from "../shared/aws-errors";
 import { describeStage, namePrefixOf, synthesizedStacksHint, type StageChoice } from "../shared/stage";
 import { DlqError, EXIT, explainAwsError } from "./errors";
@@ -29,13 +29,7 @@ export interface WorkerQueues {
 function namedByConstruct(names: WorkerNames): Pick<WorkerQueues, "alarmName" | "alarmNames" | "logGroupName"> {
   return {
     alarmName: names.alarm,
-    alarmNames: [
-      names.alarm,
-      names.deadLetterArrivalsAlarm,
-      names.backlogAgeAlarm,
-      names.errorsAlarm,
-      names.throttlesAlarm,
-    ],
+    alarmNames: alarmNamesOf(names),
     logGroupName: names.logGroup,
   };
 }
