@@ -3,7 +3,7 @@ import type { Construct } from "constructs";
 import type { ResolvedSqsWorkerConfig } from "./resolve-config";
 import { DEAD_LETTER_ARRIVALS_EVALUATION_PERIODS } from "./limits";
 import { WORKER_METRICS, alarmMetric, type MetricSubject, type WorkerMetric } from "./metrics";
-import type { MonitoredWorker } from "./monitoring";
+import type { MonitoredWorker, WorkerMonitoring } from "./monitoring";
 import { dlqToolCommand, type HealthAlarmKey } from "./names";
 
 /** A health alarm's field in WorkerMonitoring (monitoring.ts), which is also its name's field in WorkerNames. */
@@ -95,10 +95,8 @@ export const HEALTH_ALARMS: readonly HealthAlarmSpec[] = [
  * queue idle for 6 hours, and Lambda publishes nothing for a function that was not invoked, which
  * is health, not failure.
  */
-export function createHealthAlarms(
-  scope: Construct,
-  worker: MonitoredWorker,
-): Partial<Record<HealthAlarmKey, CloudwatchMetricAlarm>> {
+export function createHealthAlarms(scope: Construct, worker: MonitoredWorker): Pick<WorkerMonitoring, HealthAlarmKey> {
+  // Typed as the public fields: a key without its field in WorkerMonitoring fails tsc here.
   const alarms: Partial<Record<HealthAlarmKey, CloudwatchMetricAlarm>> = {};
   for (const spec of HEALTH_ALARMS) {
     const threshold = spec.threshold(worker.config);
