@@ -143,8 +143,8 @@ export interface SynthReportOptions {
 export function synthAndReport(app: App, options?: SynthReportOptions): SynthWarning[];
 /**
  * @deprecated use the options form: `synthAndReport(app, { printWarnings: false })` for `null`,
- * `synthAndReport(app)` for `undefined`, `synthAndReport(app, { log })` for a function. The quick
- * start's `synthAndReport(app, runByCdktfCli(process.env) ? null : undefined)` becomes
+ * `synthAndReport(app)` for `undefined`, `synthAndReport(app, { log })` for a function. The earlier
+ * apps' `synthAndReport(app, runByCdktfCli(process.env) ? null : undefined)` becomes
  * `synthAndReport(app, { printWarnings: !runByCdktfCli(process.env) })`.
  */
 export function synthAndReport(app: App, log: ((line: string) => void) | null | undefined): SynthWarning[];
