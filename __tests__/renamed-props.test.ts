@@ -57,7 +57,7 @@ describe("the deprecated alarm group", () => {
     expect(build({ alarm: { topicArn: TOPIC } }).json).toBe(build({ alarmTopicArn: TOPIC }).json);
   });
 
-  test("a setting given under both names is refused, naming both", () => {
+  test("a setting given under both names is refused, naming both with their values", () => {
     expect(
       refusal({
         alarmTopicArn: TOPIC,
@@ -65,9 +65,9 @@ describe("the deprecated alarm group", () => {
         alarm: { topicArn: TOPIC, periodSeconds: 120, evaluationPeriods: 2 },
       }),
     ).toEqual([
-      `orders: alarmTopicArn cannot be given together with alarm.topicArn, its deprecated name: keep alarmTopicArn and remove alarm.topicArn (given "${TOPIC}")`,
-      "orders: deadLetterQueue.alarmPeriodSeconds cannot be given together with alarm.periodSeconds, its deprecated name: keep deadLetterQueue.alarmPeriodSeconds and remove alarm.periodSeconds (given 60)",
-      "orders: deadLetterQueue.alarmEvaluationPeriods cannot be given together with alarm.evaluationPeriods, its deprecated name: keep deadLetterQueue.alarmEvaluationPeriods and remove alarm.evaluationPeriods (given 3)",
+      `orders: alarmTopicArn cannot be given together with its deprecated name alarm.topicArn (given "${TOPIC}"): keep alarmTopicArn and remove alarm.topicArn (given "${TOPIC}")`,
+      "orders: deadLetterQueue.alarmPeriodSeconds cannot be given together with its deprecated name alarm.periodSeconds (given 120): keep deadLetterQueue.alarmPeriodSeconds and remove alarm.periodSeconds (given 60)",
+      "orders: deadLetterQueue.alarmEvaluationPeriods cannot be given together with its deprecated name alarm.evaluationPeriods (given 2): keep deadLetterQueue.alarmEvaluationPeriods and remove alarm.evaluationPeriods (given 3)",
     ]);
   });
 

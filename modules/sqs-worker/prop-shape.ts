@@ -273,8 +273,11 @@ export function findShapeViolations(props: unknown, scope?: IConstruct): SqsWork
   }
   if (lacksAlarmTopic(props))
     violations.push(violation("alarmTopicArn", "is required: the SNS topic every alarm notifies", undefined));
-  for (const conflict of renamedPropConflicts(props))
-    violations.push(violation(conflict.path, conflict.rule, conflict.given));
+  for (const c of renamedPropConflicts(props)) {
+    // Both values, so the user sees which one the worker would have used.
+    const rule = `cannot be given together with its deprecated name ${c.deprecatedPath} (given ${showValue(c.deprecatedGiven, scope)}): keep ${c.path} and remove ${c.deprecatedPath}`;
+    violations.push(violation(c.path, rule, c.given));
+  }
   return violations;
 }
 

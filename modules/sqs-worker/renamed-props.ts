@@ -40,13 +40,16 @@ export function renamedPropsUsed(props: unknown): RenamedPropUse[] {
 }
 
 /** One setting given both under its deprecated path and its replacement: a config error naming both. */
-export function renamedPropConflicts(props: unknown): { path: string; rule: string; given: unknown }[] {
+export function renamedPropConflicts(
+  props: unknown,
+): { path: string; deprecatedPath: string; given: unknown; deprecatedGiven: unknown }[] {
   return RENAMED_PROPS.filter(
     (r) => valueAt(props, r.path) !== undefined && valueAt(props, r.replacement) !== undefined,
   ).map((r) => ({
     path: r.replacement,
-    rule: `cannot be given together with ${r.path}, its deprecated name: keep ${r.replacement} and remove ${r.path}`,
+    deprecatedPath: r.path,
     given: valueAt(props, r.replacement),
+    deprecatedGiven: valueAt(props, r.path),
   }));
 }
 
