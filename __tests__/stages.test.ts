@@ -311,7 +311,7 @@ describe("two workers that would create the same AWS names", () => {
     const stack = new TerraformStack(Testing.app(), "shop");
     new SqsWorker(stack, "Worker", props());
     expect(() => new SqsWorker(stack, "Again", props())).toThrow(
-      'orders: serviceName gives AWS names that shop/Worker in this app already creates (SQS queue orders-queue, SQS queue orders-dlq, Lambda function orders-worker, IAM role orders-worker, log group /aws/lambda/orders-worker, alarm orders-dlq-not-empty, alarm orders-backlog-age, alarm orders-errors, alarm orders-throttles, alarm orders-dlq-arrivals, dashboard orders-worker, IAM policy orders-dlq-operator): choose another serviceName, or a namePrefix (given "orders")',
+      'orders: serviceName gives AWS names that shop/Worker in this app already creates (SQS queue orders-queue, SQS queue orders-dlq, Lambda function orders-worker, IAM role orders-worker, log group /aws/lambda/orders-worker, alarm orders-dlq-not-empty, alarm orders-dlq-arrivals, alarm orders-backlog-age, alarm orders-errors, alarm orders-throttles, dashboard orders-worker, IAM policy orders-dlq-operator): choose another serviceName, or a namePrefix (given "orders")',
     );
   });
 
@@ -319,7 +319,7 @@ describe("two workers that would create the same AWS names", () => {
     const app = Testing.app();
     new SqsWorker(new TerraformStack(app, "one"), "Worker", props());
     expect(() => new SqsWorker(new TerraformStack(app, "two"), "Worker", props({ queue: { fifo: true } }))).toThrow(
-      /already creates \(Lambda function orders-worker, IAM role orders-worker, log group \/aws\/lambda\/orders-worker, alarm orders-dlq-not-empty, alarm orders-backlog-age, alarm orders-errors, alarm orders-throttles, alarm orders-dlq-arrivals, dashboard orders-worker, IAM policy orders-dlq-operator\)/,
+      /already creates \(Lambda function orders-worker, IAM role orders-worker, log group \/aws\/lambda\/orders-worker, alarm orders-dlq-not-empty, alarm orders-dlq-arrivals, alarm orders-backlog-age, alarm orders-errors, alarm orders-throttles, dashboard orders-worker, IAM policy orders-dlq-operator\)/,
     );
   });
 
